@@ -1,0 +1,59 @@
+"""Shared CLI plumbing: the --db option on every command and opening the database once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from crm.core.db import Database
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _remember_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        ctx.ensure_object(dict)["db"] = value
+    return value
+
+
+def db_option(f: F) -> F:
+    """``--db URL-or-PATH`` on a command (also accepted before the subcommand)."""
+    return click.option(
+        "--db", "db_arg", metavar="URL-or-PATH", expose_value=False, is_eager=True,
+        callback=_remember_db,
+        help="Database URL or SQLite file (default: $CRM_DATABASE_URL or the user data dir).",
+    )(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")(f)
+
+
+def get_db(ctx: click.Context | None = None) -> Database:
+    """The database selected by --db / CRM_DATABASE_URL, opened (and upgraded) once."""
+    from crm.cli.output import message
+    from crm.core.db import open_database
+
+    ctx = ctx or click.get_current_context()
+    root = ctx.find_root()
+    obj = root.ensure_object(dict)
+    db = obj.get("database")
+    if db is None:
+        db = open_database(_find_db_arg(ctx))
+        if db.backup_path is not None:
+            message(f"crm: upgraded database schema; backup of the old file: {db.backup_path}")
+        obj["database"] = db
+        root.call_on_close(db.dispose)
+    assert isinstance(db, Database)
+    return db
+
+
+def _find_db_arg(ctx: click.Context) -> str | None:
+    c: click.Context | None = ctx
+    while c is not None:
+        if isinstance(c.obj, dict) and c.obj.get("db"):
+            return str(c.obj["db"])
+        c = c.parent
+    return None

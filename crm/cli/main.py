@@ -1,0 +1,386 @@
+"""The ``crm`` command group and the commands for people, companies and the database."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from crm import __version__
+from crm.cli.context import db_option, get_db, json_option
+from crm.cli.output import emit_json, literal, message, table
+
+
+@click.group(invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@db_option
+@click.version_option(__version__, prog_name="crm")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """crm: who you know, where they work, and who will vouch for you.
+
+    Run without a command to open the terminal UI.
+    """
+    ctx.ensure_object(dict)
+    if ctx.invoked_subcommand is None:
+        from crm.cli.tui_launch import launch_tui
+
+        launch_tui(ctx)
+
+
+# -- database -------------------------------------------------------------------------------
+
+
+@cli.group()
+def db() -> None:
+    """Schema management: upgrade, current revision, backup."""
+
+
+@db.command("upgrade")
+@db_option
+def db_upgrade() -> None:
+    """Upgrade the database schema to this crm's version (backing a SQLite file up first)."""
+    database = get_db()
+    if database.upgraded_from is None and database.backup_path is None:
+        from crm.core.db import SCHEMA_HEAD, current_revision
+
+        if current_revision(database) == SCHEMA_HEAD:
+            message(f"crm: database is up to date (schema {SCHEMA_HEAD})")
+            return
+    message(f"crm: database upgraded to schema {database_revision(database)}")
+
+
+def database_revision(database: object) -> str | None:
+    from crm.core.db import Database, current_revision
+
+    assert isinstance(database, Database)
+    return current_revision(database)
+
+
+@db.command("current")
+@db_option
+@json_option
+@click.pass_context
+def db_current(ctx: click.Context, as_json: bool) -> None:
+    """Show the database URL, its schema revision and the newest one this crm knows."""
+    from crm.cli.context import _find_db_arg
+    from crm.core.db import SCHEMA_HEAD, current_revision, open_database
+    from crm.core.paths import database_url
+
+    database = open_database(_find_db_arg(ctx), upgrade=False)
+    try:
+        rev = current_revision(database)
+    finally:
+        database.dispose()
+    url = database_url(_find_db_arg(ctx))
+    shown_url = url
+    if "@" in url and ":" in url.split("://", 1)[1].split("@", 1)[0]:
+        from sqlalchemy.engine import make_url
+
+        shown_url = make_url(url).render_as_string(hide_password=True)
+    if as_json:
+        emit_json({"url": shown_url, "revision": rev, "head": SCHEMA_HEAD,
+                   "up_to_date": rev == SCHEMA_HEAD})
+        return
+    click.echo(f"database: {shown_url}")
+    click.echo(f"revision: {rev or '(empty)'}")
+    click.echo(f"head:     {SCHEMA_HEAD}" + ("  (up to date)" if rev == SCHEMA_HEAD else
+                                              "  (will upgrade on next use)"))
+
+
+@db.command("backup")
+@db_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Backup file to write.")
+def db_backup(output: str | None) -> None:
+    """Copy the SQLite database to a timestamped 0600 file beside it (or to -o FILE)."""
+    from pathlib import Path
+
+    from crm.core.db import backup_sqlite
+    from crm.core.errors import CrmError
+
+    database = get_db()
+    path = database.path
+    if path is None:
+        raise CrmError("crm db backup copies SQLite files; for PostgreSQL use pg_dump")
+    dest = backup_sqlite(path, Path(output) if output else None)
+    click.echo(str(dest))
+
+
+# -- demo -----------------------------------------------------------------------------------
+
+
+@cli.command()
+@db_option
+def demo() -> None:
+    """Load a realistic sample network (a few dozen people) into an empty database."""
+    from crm.core.demo import load_demo
+
+    database = get_db()
+    with database.write() as s:
+        n = load_demo(s)
+    message(f"crm: loaded the demo network: {n} people (you are Jordan Lee)")
+
+
+# -- people ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N people.")
+@db_option
+@json_option
+def people(query: str | None, limit: int | None, as_json: bool) -> None:
+    """List people, or search names, companies, titles, tags, notes, emails and phones."""
+    from crm.core.people import search_people
+
+    database = get_db()
+    with database.read() as s:
+        found = search_people(s, query, limit=limit)
+    if as_json:
+        emit_json([p.to_json() for p in found])
+        return
+    if not found:
+        message("crm: nobody matches" if query else "crm: no people yet (try crm import or "
+                "crm demo)")
+        return
+    table(["id", "name", "company", "title", "email"],
+          [[p.id, p.name + (" (me)" if p.is_me else ""), p.company or "", p.title or "",
+            p.emails[0] if p.emails else ""] for p in found],
+          max_widths=[0, 30, 28, 32, 36])
+
+
+@cli.command()
+@click.argument("person")
+@db_option
+@json_option
+def show(person: str, as_json: bool) -> None:
+    """Show one person whole: contact points, positions, connections, references, notes."""
+    from crm.core.people import resolve_person
+    from crm.core.profile import person_detail
+
+    database = get_db()
+    with database.read() as s:
+        detail = person_detail(s, resolve_person(s, person).id)
+    if as_json:
+        emit_json(detail)
+        return
+    _print_person(detail)
+
+
+def _print_person(d: dict[str, Any]) -> None:
+    def line(label: str, value: object) -> None:
+        if value:
+            click.echo(f"{label:<12}{literal(value)}")
+
+    click.echo(literal(d["name"]) + ("  (me)" if d.get("me") else ""))
+    line("headline", d.get("headline"))
+    if d.get("title") or d.get("company"):
+        line("now", " at ".join(str(x) for x in (d.get("title"), d.get("company")) if x))
+    line("known via", d.get("known_via"))
+    line("birthday", d.get("birthday"))
+    line("location", d.get("location"))
+    line("tags", ", ".join(d.get("tags") or []))
+    for cp in d.get("contact_points") or []:
+        line(cp["kind"], cp["value"] + (f"  ({cp['label']})" if cp.get("label") else ""))
+    if d.get("note"):
+        click.echo("note")
+        for text_line in str(d["note"]).splitlines():
+            click.echo("  " + literal(text_line))
+    positions = d.get("positions") or []
+    if positions:
+        click.echo("positions")
+        for p in positions:
+            span = f"{p['start'] or '?'} - {p['end'] or ('now' if p['current'] else '?')}"
+            kind = f" [{p['kind']}]" if p.get("kind") else ""
+            click.echo(f"  {span:<20} {literal(p['title'] or '')} at "
+                       f"{literal(p['company'])}{kind}")
+    conns = d.get("connections") or []
+    if conns:
+        click.echo("connections")
+        for c in conns:
+            extra = ""
+            if c.get("derived"):
+                ov = c.get("overlap") or {}
+                extra = f" (derived: {literal(c.get('company'))} {ov.get('from')}..{ov.get('to')})"
+            click.echo(f"  {literal(c['person'])}: {c['kind']}, strength {c['strength']}{extra}")
+    ref = d.get("reference")
+    if ref:
+        click.echo(f"reference   {ref['status']}"
+                   + (f" - {literal(ref['relationship'])}" if ref.get("relationship")
+                      else ""))
+    for r in d.get("referrals") or []:
+        target = r.get("to_company") or r.get("to_person") or ""
+        click.echo(f"referral    {literal(r['referrer'])} -> {literal(r['referred'])} "
+                   f"to {literal(target)} [{r['status']}]")
+    inter = d.get("interactions") or []
+    if inter:
+        click.echo("interactions")
+        for i in inter:
+            click.echo(f"  {i['date']}  {i['kind']:<8} {literal(i['summary'])}")
+
+
+# -- companies ------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("query", required=False)
+@db_option
+@json_option
+def companies(query: str | None, as_json: bool) -> None:
+    """List companies, or search them by name, alias or email domain."""
+    from crm.core.companies import list_companies
+
+    database = get_db()
+    with database.read() as s:
+        found = list_companies(s, query)
+    if as_json:
+        emit_json([c.to_json() for c in found])
+        return
+    if not found:
+        message("crm: no company matches" if query else "crm: no companies yet")
+        return
+    table(["id", "name", "aliases", "domains", "now", "before"],
+          [[c.id, c.name, ", ".join(c.aliases), ", ".join(c.domains), c.people_current,
+            c.people_former] for c in found], max_widths=[0, 32, 30, 30, 0, 0])
+
+
+# -- add ------------------------------------------------------------------------------------
+
+
+@cli.group()
+def add() -> None:
+    """Add a person or a position."""
+
+
+@add.command("person")
+@click.argument("name")
+@click.option("--email", "emails", multiple=True, help="Email address (repeatable).")
+@click.option("--phone", "phones", multiple=True, help="Phone number (repeatable).")
+@click.option("--me", is_flag=True, help="This person is me, the user.")
+@click.option("--via", metavar="PERSON", help="I know this person only through PERSON.")
+@click.option("--tag", "tags", multiple=True, help="Tag (repeatable).")
+@click.option("--note", help="Free-text note.")
+@db_option
+@json_option
+def add_person(name: str, emails: tuple[str, ...], phones: tuple[str, ...], me: bool,
+               via: str | None, tags: tuple[str, ...], note: str | None, as_json: bool) -> None:
+    """Add a person."""
+    from crm.core.people import create_person, resolve_person, summarize
+
+    database = get_db()
+    with database.write() as s:
+        via_person = resolve_person(s, via) if via else None
+        person = create_person(s, name, emails=emails, phones=phones, me=me, via=via_person,
+                               tags=tags, note=note)
+        summary = summarize(person)
+    if as_json:
+        emit_json(summary.to_json())
+    else:
+        message(f"crm: added {literal(summary.name)} (#{summary.id})")
+
+
+@add.command("position")
+@click.argument("person")
+@click.argument("company")
+@click.option("--title", help="Job title.")
+@click.option("--kind", help="full-time, intern, part-time, contract, volunteer, student...")
+@click.option("--department", help="Department or team.")
+@click.option("--start", help="Start date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--end", help="End date; no end means current.")
+@db_option
+@json_option
+def add_position_cmd(person: str, company: str, title: str | None, kind: str | None,
+                     department: str | None, start: str | None, end: str | None,
+                     as_json: bool) -> None:
+    """Add a position (employment history) for PERSON at COMPANY."""
+    from crm.core.companies import find_companies
+    from crm.core.people import resolve_person
+    from crm.core.positions import add_position
+
+    database = get_db()
+    with database.write() as s:
+        who = resolve_person(s, person)
+        known = find_companies(s, company)
+        pos = add_position(s, who, known[0] if known else company, title=title, kind=kind,
+                           department=department, start=start, end=end)
+        result = {"id": pos.id, "person": who.display_name, "company": pos.company.name,
+                  "title": pos.title, "kind": pos.kind, "start": pos.start, "end": pos.end,
+                  "current": pos.is_current, "company_created": not known}
+    if as_json:
+        emit_json(result)
+    else:
+        created = " (new company)" if result["company_created"] else ""
+        message(f"crm: {literal(result['person'])} - {literal(result['title'] or 'position')} "
+                f"at {literal(result['company'])}{created}")
+
+
+# -- link -----------------------------------------------------------------------------------
+
+
+@cli.command("link")
+@click.argument("person")
+@click.argument("other")
+@click.option("--kind", required=True, help="co-worker, fellow-intern, manager, mentor, "
+              "classmate, recruiter, friend, introduced-by...")
+@click.option("--strength", type=click.IntRange(1, 5), help="How strong, 1-5.")
+@click.option("--note", help="How you know each other.")
+@db_option
+@json_option
+def link_cmd(person: str, other: str, kind: str, strength: int | None, note: str | None,
+             as_json: bool) -> None:
+    """Record a connection: OTHER is PERSON's KIND (e.g. `crm link me Priya --kind mentor`)."""
+    from crm.core.network import link
+    from crm.core.people import resolve_person
+
+    database = get_db()
+    with database.write() as s:
+        a, b = resolve_person(s, person), resolve_person(s, other)
+        conn = link(s, a, b, kind, strength=strength, note=note)
+        result = {"id": conn.id, "person": a.display_name, "other": b.display_name,
+                  "kind": conn.kind, "strength": conn.strength}
+    if as_json:
+        emit_json(result)
+    else:
+        message(f"crm: linked {literal(result['person'])} -> {literal(result['other'])} "
+                f"({result['kind']}, strength {result['strength']})")
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI; user errors become one line on stderr and a non-zero exit."""
+    from crm.core.errors import CrmError
+
+    try:
+        cli.main(args=argv, prog_name="crm", standalone_mode=False)
+    except CrmError as err:
+        message(f"crm: {literal(err)}")
+        return err.exit_code
+    except click.exceptions.Abort:
+        message("crm: aborted")
+        return 130
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    except click.exceptions.Exit as err:
+        return err.exit_code
+    except KeyboardInterrupt:
+        message("crm: interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # never a traceback for the user; CRM_DEBUG=1 shows it
+        if os.environ.get("CRM_DEBUG"):
+            raise
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        message(f"crm: unexpected error: {type(err).__name__}: {literal(reason)} "
+                "(set CRM_DEBUG=1 for details)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run())

@@ -1,0 +1,67 @@
+"""Printing for the CLI: JSON on stdout, messages on stderr, tables with literal text."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def literal(text: object) -> str:
+    """Text from a contact made safe for a terminal: control characters shown escaped."""
+    s = "" if text is None else str(text)
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], s)
+
+
+def one_line(text: object) -> str:
+    return literal(str(text or "").replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def message(text: str) -> None:
+    """A human message: always stderr, so stdout stays clean for data."""
+    click.echo(text, err=True)
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _clip(s: str, width: int) -> str:
+    if _width(s) <= width:
+        return s + " " * (width - _width(s))
+    out, used = "", 0
+    for ch in s:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width - 1:
+            break
+        out += ch
+        used += w
+    return out + "…" + " " * (width - used - 1)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]],
+          max_widths: Sequence[int] | None = None) -> None:
+    """A plain aligned table; cells are single-line and literal."""
+    cells = [[one_line(c) for c in row] for row in rows]
+    widths = [_width(h) for h in headers]
+    for row in cells:
+        for i, c in enumerate(row):
+            widths[i] = max(widths[i], _width(c))
+    # Clip long cells only for a person at a terminal; piped output stays whole.
+    if max_widths and sys.stdout.isatty():
+        widths = [min(w, m) if m else w for w, m in zip(widths, max_widths, strict=False)]
+    click.echo("  ".join(_clip(h.upper(), w) for h, w in zip(headers, widths, strict=True))
+               .rstrip())
+    for row in cells:
+        click.echo("  ".join(_clip(c, w) for c, w in zip(row, widths, strict=True)).rstrip())

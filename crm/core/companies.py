@@ -1,0 +1,189 @@
+"""Companies: creation, lookup by name / alias / email domain, and resolution of user input."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from crm.core.errors import Ambiguous, InvalidInput, NotFound
+from crm.core.models import Company, CompanyAlias, CompanyDomain, Position
+from crm.core.normalize import company_key, email_domain, normalize_domain
+
+
+@dataclass(frozen=True)
+class CompanySummary:
+    id: int
+    name: str
+    aliases: list[str]
+    domains: list[str]
+    industry: str | None
+    website: str | None
+    location: str | None
+    people_current: int
+    people_former: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "aliases": self.aliases,
+            "domains": self.domains,
+            "industry": self.industry,
+            "website": self.website,
+            "location": self.location,
+            "people_current": self.people_current,
+            "people_former": self.people_former,
+        }
+
+
+def _looks_like_domain(text: str) -> bool:
+    t = text.strip()
+    return "." in t and " " not in t and not t.endswith(".")
+
+
+def find_companies(session: Session, text: str) -> list[Company]:
+    """Exact matches by name key, alias key or email domain (no fuzziness)."""
+    key = company_key(text)
+    found: dict[int, Company] = {}
+    if key:
+        for c in session.scalars(select(Company).where(Company.name_key == key)):
+            found[c.id] = c
+        alias_q = select(Company).join(CompanyAlias).where(CompanyAlias.alias_key == key)
+        for c in session.scalars(alias_q):
+            found.setdefault(c.id, c)
+    candidates = []
+    if "@" in text:
+        dom = email_domain(text)
+        if dom:
+            candidates.append(dom)
+    elif _looks_like_domain(text):
+        candidates.append(normalize_domain(text))
+    for dom in candidates:
+        # "eng.stripe.com" also belongs to stripe.com.
+        parts = dom.split(".")
+        suffixes = [".".join(parts[i:]) for i in range(len(parts) - 1)]
+        q = select(Company).join(CompanyDomain).where(CompanyDomain.domain.in_(suffixes))
+        for c in session.scalars(q):
+            found.setdefault(c.id, c)
+    return sorted(found.values(), key=lambda c: c.id)
+
+
+def resolve_company(session: Session, text: str) -> Company:
+    """The one company the user means, or a one-line error listing candidates/suggestions."""
+    if not text.strip():
+        raise InvalidInput("company name is empty")
+    if text.strip().startswith("#") and text.strip()[1:].isdigit():
+        company = session.get(Company, int(text.strip()[1:]))
+        if company is None:
+            raise NotFound(f"no company with id {text.strip()[1:]}")
+        return company
+    exact = find_companies(session, text)
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        raise Ambiguous("company", text, [f"{c.name} (#{c.id})" for c in exact])
+    key = company_key(text)
+    # Prefix: "acme" finds "Acme Robotics" when it is the only one.
+    if key:
+        like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        prefix = list(session.scalars(
+            select(Company).outerjoin(CompanyAlias).where(
+                or_(Company.name_key.like(like, escape="\\"),
+                    CompanyAlias.alias_key.like(like, escape="\\"))
+            ).distinct().limit(20)
+        ))
+        if len(prefix) == 1:
+            return prefix[0]
+        if len(prefix) > 1:
+            raise Ambiguous("company", text, [f"{c.name} (#{c.id})" for c in prefix])
+    suggestion = suggest_company(session, text)
+    hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+    raise NotFound(f"no company matches {text!r}{hint}")
+
+
+def suggest_company(session: Session, text: str) -> str | None:
+    key = company_key(text)
+    if not key:
+        return None
+    names: dict[str, str] = {}
+    for name, name_key in session.execute(select(Company.name, Company.name_key)):
+        names.setdefault(name_key, name)
+    for alias, alias_key in session.execute(select(CompanyAlias.alias, CompanyAlias.alias_key)):
+        names.setdefault(alias_key, alias)
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else None
+
+
+def get_or_create_company(session: Session, name: str, *, source: str = "manual") -> Company:
+    """The company called ``name`` (by name or alias), created if there is none."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("company name is empty")
+    found = find_companies(session, name)
+    if found:
+        return found[0]
+    company = Company(name=name, name_key=company_key(name), source=source)
+    session.add(company)
+    session.flush()
+    return company
+
+
+def add_alias(session: Session, company: Company, alias: str) -> None:
+    key = company_key(alias)
+    if not key or key == company.name_key or any(a.alias_key == key for a in company.aliases):
+        return
+    company.aliases.append(CompanyAlias(alias=alias.strip(), alias_key=key))
+
+
+def add_domain(session: Session, company: Company, domain: str) -> None:
+    dom = normalize_domain(domain)
+    if "." not in dom:
+        raise InvalidInput(f"bad domain {domain!r}")
+    owner = session.scalar(select(CompanyDomain).where(CompanyDomain.domain == dom))
+    if owner is not None:
+        if owner.company_id != company.id:
+            raise InvalidInput(f"domain {dom} already belongs to company #{owner.company_id}")
+        return
+    company.domains.append(CompanyDomain(domain=dom))
+
+
+def list_companies(session: Session, query: str | None = None,
+                   limit: int | None = None) -> list[CompanySummary]:
+    stmt = select(Company).options(selectinload(Company.aliases), selectinload(Company.domains))
+    if query:
+        key = company_key(query)
+        like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        alias_ids = select(CompanyAlias.company_id).where(CompanyAlias.alias_key.like(like,
+                                                                                     escape="\\"))
+        dom = normalize_domain(query).replace("\\", "").replace("%", "").replace("_", "")
+        domain_ids = select(CompanyDomain.company_id).where(
+            CompanyDomain.domain.like(f"%{dom}%"))
+        stmt = stmt.where(or_(Company.name_key.like(like, escape="\\"), Company.id.in_(alias_ids),
+                              Company.id.in_(domain_ids)))
+    stmt = stmt.order_by(Company.name_key, Company.id)
+    if limit:
+        stmt = stmt.limit(limit)
+    companies = list(session.scalars(stmt))
+    counts: dict[tuple[int, bool], int] = {}
+    if companies:
+        ids = [c.id for c in companies]
+        rows = session.execute(
+            select(Position.company_id, Position.is_current,
+                   func.count(func.distinct(Position.person_id)))
+            .where(Position.company_id.in_(ids))
+            .group_by(Position.company_id, Position.is_current)
+        )
+        for cid, current, n in rows:
+            counts[(cid, bool(current))] = n
+    return [
+        CompanySummary(
+            id=c.id, name=c.name, aliases=[a.alias for a in c.aliases],
+            domains=[d.domain for d in c.domains], industry=c.industry, website=c.website,
+            location=c.location, people_current=counts.get((c.id, True), 0),
+            people_former=counts.get((c.id, False), 0),
+        )
+        for c in companies
+    ]

@@ -1,0 +1,290 @@
+"""The one place that builds engines and sessions, and keeps the schema current.
+
+Opening a database checks its Alembic revision first (cheaply, without importing Alembic
+when it is already current), refuses one written by a newer crm without touching it,
+backs a SQLite file up before upgrading it, and then upgrades it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm.core.errors import CrmError, SchemaTooNew
+from crm.core.paths import database_url, sqlite_path
+
+# The newest migration this code knows; a test checks it equals Alembic's head.
+SCHEMA_HEAD = "0001"
+BUSY_TIMEOUT_MS = 15_000
+
+
+@dataclass
+class Database:
+    """An open, current database: its URL, engine and session factory."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    backup_path: Path | None = None  # the backup taken before an automatic upgrade
+    upgraded_from: str | None = field(default=None)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short read-only unit; nothing is committed."""
+        with self.sessions() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A short write unit, committed on success and rolled back on any error.
+
+        On SQLite the transaction starts with BEGIN IMMEDIATE so that two writers queue on
+        the busy timeout instead of failing with "database is locked" half-way.
+        """
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn.info["crm_begin"] = "BEGIN IMMEDIATE"
+            with conn.begin(), Session(bind=conn, expire_on_commit=False) as session:
+                yield session
+                session.flush()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with crm's settings: SQLite pragmas, or a pre-pinged PostgreSQL pool."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # We emit BEGIN ourselves (see _sqlite_begin) so transactions mean what they say.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if sqlite_path(url) is not None:
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            conn.exec_driver_sql(conn.info.pop("crm_begin", "BEGIN"))
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def open_database(url_or_path: str | None = None, *, upgrade: bool = True) -> Database:
+    """Open (creating if needed) the selected database and bring its schema to head."""
+    url = database_url(url_or_path)
+    path = sqlite_path(url)
+    if path is not None:
+        _prepare_sqlite_file(path)
+        revision = _sqlite_revision(path)
+    else:
+        revision = None
+    engine = make_engine(url)
+    try:
+        if path is None:
+            revision = _engine_revision(engine)
+        if revision == SCHEMA_HEAD:
+            return Database(url, engine, _session_factory(engine))
+        _refuse_if_newer(revision, url)
+        db = Database(url, engine, _session_factory(engine))
+        if upgrade:
+            if path is not None and (revision is not None or _has_tables(path)):
+                db.backup_path = backup_sqlite(path)
+            db.upgraded_from = revision
+            run_upgrade(engine)
+        return db
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+def _session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the file 0600 (and its directory 0700) before SQLite ever touches it."""
+    if path.is_dir():
+        raise CrmError(f"{path}: is a directory, not a database file")
+    if path.exists():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as err:
+        raise CrmError(f"{path}: cannot create database: {err.strerror}") from None
+
+
+def _sqlite_revision(path: Path) -> str | None:
+    """Read the schema revision read-only, so a refused database stays byte-identical."""
+    if path.stat().st_size == 0:
+        return None
+    try:
+        conn = _readonly_connect(path)
+    except sqlite3.Error as err:
+        raise CrmError(f"{path}: cannot open database: {err}") from None
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables:
+            if tables:
+                raise CrmError(f"{path}: not a crm database (it has other tables)")
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    except sqlite3.DatabaseError as err:
+        raise CrmError(f"{path}: not a crm database ({err})") from None
+    finally:
+        conn.close()
+
+
+def _readonly_connect(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the file or leave -wal/-shm files behind.
+
+    With no WAL file present the database is opened immutable (no locks, no side files);
+    when another process has a WAL open we must read through it to see recent commits.
+    """
+    wal = Path(str(path) + "-wal")
+    params = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    return sqlite3.connect(f"file:{path}?{params}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+def _has_tables(path: Path) -> bool:
+    if path.stat().st_size == 0:
+        return False
+    conn = _readonly_connect(path)
+    try:
+        return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    finally:
+        conn.close()
+
+
+def _engine_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            if "alembic_version" not in tables:
+                if tables - {"alembic_version"}:
+                    raise CrmError(f"{engine.url.render_as_string()}: not a crm database "
+                                   "(it has other tables)")
+                return None
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).fetchone()
+            return row[0] if row else None
+    except CrmError:
+        raise
+    except Exception as err:
+        where = engine.url.render_as_string(hide_password=True)
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise CrmError(f"cannot connect to {where}: {reason}") from None
+
+
+def _refuse_if_newer(revision: str | None, url: str) -> None:
+    if revision is None:
+        return
+    if revision not in known_revisions():
+        raise SchemaTooNew(
+            f"database schema {revision!r} is newer than this crm (it knows up to "
+            f"{SCHEMA_HEAD!r}); upgrade crm to open it - the database was not touched"
+        )
+
+
+def alembic_config(engine: Engine | None = None) -> Any:
+    from alembic.config import Config
+
+    from crm.core.paths import migrations_dir
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url",
+                            engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return cfg
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def alembic_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def run_upgrade(engine: Engine, target: str = "head") -> None:
+    from alembic import command
+
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+
+
+def run_downgrade(engine: Engine, target: str) -> None:
+    from alembic import command
+
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, target)
+
+
+def current_revision(db: Database) -> str | None:
+    path = db.path
+    if path is not None:
+        return _sqlite_revision(path)
+    return _engine_revision(db.engine)
+
+
+def backup_sqlite(path: Path, dest: Path | None = None) -> Path:
+    """Copy a SQLite database (consistently, WAL included) to a timestamped 0600 file."""
+    if dest is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        dest = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix or '.sqlite3'}")
+    fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        out = sqlite3.connect(dest)
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+    finally:
+        src.close()
+    os.chmod(dest, 0o600)
+    return dest
+

@@ -1,0 +1,404 @@
+"""The domain of crm as typed SQLAlchemy models.
+
+Partial dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) are stored as text: they sort
+correctly and keep exactly the precision the user gave.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Vocabularies (kept as text in the database so that new kinds need no migration).
+CONTACT_KINDS = ("email", "phone", "url", "social", "address", "other")
+POSITION_KINDS = ("full-time", "intern", "part-time", "contract", "volunteer", "student",
+                  "freelance", "other")
+CONNECTION_KINDS = ("co-worker", "fellow-intern", "manager", "report", "mentor", "mentee",
+                    "classmate", "professor", "recruiter", "friend", "introduced-by",
+                    "family", "acquaintance", "other")
+REFERRAL_STATUSES = ("asked", "offered", "introduced", "referred", "interviewing", "hired",
+                     "declined")
+REFERENCE_STATUSES = ("not-asked", "asked", "agreed", "declined")
+APPLICATION_STAGES = ("planned", "applied", "screening", "interviewing", "offer", "accepted",
+                      "rejected", "withdrawn")
+INTERACTION_KINDS = ("call", "coffee", "email", "message", "meeting", "event", "note", "other")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Person(Timestamped, Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(400))
+    given_name: Mapped[str | None] = mapped_column(String(200))
+    family_name: Mapped[str | None] = mapped_column(String(200))
+    additional_names: Mapped[str | None] = mapped_column(String(200))
+    name_prefix: Mapped[str | None] = mapped_column(String(100))
+    name_suffix: Mapped[str | None] = mapped_column(String(100))
+    nickname: Mapped[str | None] = mapped_column(String(200))
+    pronouns: Mapped[str | None] = mapped_column(String(50))
+    headline: Mapped[str | None] = mapped_column(String(500))
+    location: Mapped[str | None] = mapped_column(String(300))
+    birthday_year: Mapped[int | None] = mapped_column(Integer)
+    birthday_month: Mapped[int | None] = mapped_column(Integer)
+    birthday_day: Mapped[int | None] = mapped_column(Integer)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    photo_type: Mapped[str | None] = mapped_column(String(50))
+    note: Mapped[str | None] = mapped_column(Text)
+    is_me: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Someone I know only through another person (``crm add person --via``).
+    known_via_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    uid: Mapped[str | None] = mapped_column(String(300), unique=True)
+    source: Mapped[str] = mapped_column(String(300), default="manual")
+    # Folded display name, for sorting and prefix lookups.
+    sort_key: Mapped[str] = mapped_column(String(400), index=True, default="")
+    # Folded words of everything searchable (names, company, title, tags, notes, emails,
+    # phones); maintained by crm.core.people.refresh_search_text.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    contact_points: Mapped[list[ContactPoint]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="ContactPoint.id"
+    )
+    positions: Mapped[list[Position]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Position.id"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary="person_tag", order_by="Tag.name")
+    interactions: Mapped[list[Interaction]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Interaction.occurred_on"
+    )
+    reference: Mapped[Reference | None] = relationship(
+        back_populates="person", cascade="all, delete-orphan", uselist=False
+    )
+    known_via: Mapped[Person | None] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        # At most one person is "me".
+        Index(
+            "uq_person_me",
+            "is_me",
+            unique=True,
+            sqlite_where=text("is_me = 1"),
+            postgresql_where=text("is_me"),
+        ),
+    )
+
+
+class ContactPoint(Base):
+    __tablename__ = "contact_point"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str | None] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(Text)
+    # Lowercased email, E.164 phone, bare domain+path URL: used to match people on import.
+    normalized: Mapped[str] = mapped_column(String(500), default="")
+    preferred: Mapped[bool] = mapped_column(Boolean, default=False,
+                                            server_default=text("false"))
+
+    person: Mapped[Person] = relationship(back_populates="contact_points")
+
+    __table_args__ = (
+        Index("ix_contact_point_kind_normalized", "kind", "normalized"),
+        CheckConstraint("kind in ('email','phone','url','social','address','other')", name="kind"),
+    )
+
+
+class Tag(Base):
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class PersonTag(Base):
+    __tablename__ = "person_tag"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"),
+                                        primary_key=True, index=True)
+
+
+class Company(Timestamped, Base):
+    __tablename__ = "company"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # crm.core.normalize.company_key(name): "Acme Robotics, Inc." -> "acme robotics".
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    website: Mapped[str | None] = mapped_column(String(500))
+    industry: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(300), default="manual")
+
+    aliases: Mapped[list[CompanyAlias]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="CompanyAlias.id"
+    )
+    domains: Mapped[list[CompanyDomain]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="CompanyDomain.id"
+    )
+    positions: Mapped[list[Position]] = relationship(back_populates="company")
+
+
+class CompanyAlias(Base):
+    __tablename__ = "company_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
+                                            index=True)
+    alias: Mapped[str] = mapped_column(String(300))
+    alias_key: Mapped[str] = mapped_column(String(300), index=True)
+
+    company: Mapped[Company] = relationship(back_populates="aliases")
+
+    __table_args__ = (UniqueConstraint("company_id", "alias_key", name="uq_company_alias_key"),)
+
+
+class CompanyDomain(Base):
+    __tablename__ = "company_domain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
+                                            index=True)
+    domain: Mapped[str] = mapped_column(String(300), unique=True)
+
+    company: Mapped[Company] = relationship(back_populates="domains")
+
+
+class Position(Timestamped, Base):
+    __tablename__ = "position"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="RESTRICT"))
+    title: Mapped[str | None] = mapped_column(String(300))
+    department: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str | None] = mapped_column(String(30))
+    start: Mapped[str | None] = mapped_column(String(10))
+    end: Mapped[str | None] = mapped_column(String(10))
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True,
+                                             server_default=text("true"))
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(300), default="manual")
+
+    person: Mapped[Person] = relationship(back_populates="positions")
+    company: Mapped[Company] = relationship(back_populates="positions")
+
+    __table_args__ = (
+        # who_at(company): all positions at a company, current first.
+        Index("ix_position_company_current", "company_id", "is_current", "person_id"),
+    )
+
+
+class Connection(Timestamped, Base):
+    """A relationship between two people; reads "other is person's KIND"."""
+
+    __tablename__ = "connection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    strength: Mapped[int] = mapped_column(Integer, default=3, server_default=text("3"))
+    how_met: Mapped[str | None] = mapped_column(Text)
+    since: Mapped[str | None] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+    context_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="SET NULL"))
+    context_position_id: Mapped[int | None] = mapped_column(
+        ForeignKey("position.id", ondelete="SET NULL"))
+    context_event: Mapped[str | None] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(300), default="manual")
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    other: Mapped[Person] = relationship(foreign_keys=[other_id])
+    context_company: Mapped[Company | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("strength BETWEEN 1 AND 5", name="strength"),
+        CheckConstraint("person_id <> other_id", name="not_self"),
+        UniqueConstraint("person_id", "other_id", "kind", name="uq_connection_pair_kind"),
+        Index("ix_connection_person", "person_id", "other_id"),
+        Index("ix_connection_other", "other_id", "person_id"),
+    )
+
+
+class Application(Timestamped, Base):
+    __tablename__ = "application"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="RESTRICT"),
+                                            index=True)
+    role: Mapped[str] = mapped_column(String(300))
+    stage: Mapped[str] = mapped_column(String(30), default="applied")
+    applied_on: Mapped[date | None] = mapped_column(Date)
+    interview_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    company: Mapped[Company] = relationship()
+    referrals: Mapped[list[Referral]] = relationship(back_populates="application")
+    reference_uses: Mapped[list[ReferenceUse]] = relationship(back_populates="application")
+
+
+class Referral(Timestamped, Base):
+    """Who introduced or referred whom, to whom or to which company/application."""
+
+    __tablename__ = "referral"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referrer_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                             index=True)
+    # The person being referred or introduced; NULL means me.
+    referred_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    to_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    to_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="SET NULL"), index=True)
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("application.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(30), default="asked")
+    asked_on: Mapped[date | None] = mapped_column(Date)
+    status_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    referrer: Mapped[Person] = relationship(foreign_keys=[referrer_id])
+    referred: Mapped[Person | None] = relationship(foreign_keys=[referred_id])
+    to_person: Mapped[Person | None] = relationship(foreign_keys=[to_person_id])
+    to_company: Mapped[Company | None] = relationship()
+    application: Mapped[Application | None] = relationship(back_populates="referrals")
+
+
+class Reference(Timestamped, Base):
+    """A person who can vouch for me."""
+
+    __tablename__ = "reference"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="not-asked")
+    relationship_text: Mapped[str | None] = mapped_column("relationship", Text)
+    speaks_to: Mapped[str | None] = mapped_column(Text)
+    since: Mapped[str | None] = mapped_column(String(10))
+    asked_on: Mapped[date | None] = mapped_column(Date)
+    agreed_on: Mapped[date | None] = mapped_column(Date)
+    declined_on: Mapped[date | None] = mapped_column(Date)
+    preferred_contact: Mapped[str | None] = mapped_column(String(300))
+    strength: Mapped[int] = mapped_column(Integer, default=3, server_default=text("3"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    person: Mapped[Person] = relationship(back_populates="reference")
+    uses: Mapped[list[ReferenceUse]] = relationship(
+        back_populates="reference", cascade="all, delete-orphan", order_by="ReferenceUse.used_on"
+    )
+
+    __table_args__ = (
+        CheckConstraint("status in ('not-asked','asked','agreed','declined')", name="status"),
+        CheckConstraint("strength BETWEEN 1 AND 5", name="strength"),
+    )
+
+
+class ReferenceUse(Base):
+    """One time a reference was given (for an application or a company)."""
+
+    __tablename__ = "reference_use"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference_id: Mapped[int] = mapped_column(ForeignKey("reference.id", ondelete="CASCADE"),
+                                              index=True)
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("application.id", ondelete="SET NULL"), index=True)
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="SET NULL"), index=True)
+    used_on: Mapped[date] = mapped_column(Date)
+    notified: Mapped[bool] = mapped_column(Boolean, default=False,
+                                           server_default=text("false"))
+    notified_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    reference: Mapped[Reference] = relationship(back_populates="uses")
+    application: Mapped[Application | None] = relationship(back_populates="reference_uses")
+    company: Mapped[Company | None] = relationship()
+
+
+class Interaction(Timestamped, Base):
+    """A dated entry in a person's log: call, coffee, email, event, note…"""
+
+    __tablename__ = "interaction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30), default="note")
+    occurred_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    person: Mapped[Person] = relationship(back_populates="interactions")
+
+    __table_args__ = (Index("ix_interaction_person_date", "person_id", "occurred_on"),)
+
+
+class ImportRecord(Base):
+    """Provenance of one imported card: its file, line and raw text, good or rejected."""
+
+    __tablename__ = "import_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"),
+                                                  index=True)
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="SET NULL"), index=True)
+    source_file: Mapped[str] = mapped_column(Text)
+    line: Mapped[int] = mapped_column(Integer, default=1)
+    raw: Mapped[str] = mapped_column(Text)
+    raw_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # "imported" or "rejected" (kept so that it can be fixed and retried).
+    status: Mapped[str] = mapped_column(String(20), default="imported")
+    error: Mapped[str | None] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

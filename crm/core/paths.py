@@ -1,0 +1,65 @@
+"""Where crm keeps its data. Nothing is created at import time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "crm"
+ENV_DATABASE_URL = "CRM_DATABASE_URL"
+DEFAULT_DB_FILENAME = "crm.sqlite3"
+
+
+def data_dir() -> Path:
+    """The per-user data directory (not created here)."""
+    override = os.environ.get("CRM_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_path() -> Path:
+    return data_dir() / DEFAULT_DB_FILENAME
+
+
+def database_url(url_or_path: str | None = None) -> str:
+    """Turn ``--db`` / ``CRM_DATABASE_URL`` / the default into an SQLAlchemy URL.
+
+    A value containing ``://`` is taken as a URL; anything else is a SQLite file path.
+    """
+    value = url_or_path or os.environ.get(ENV_DATABASE_URL) or ""
+    if not value:
+        return sqlite_url(default_database_path())
+    if "://" in value:
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            # Plain libpq URLs mean psycopg 3 for us.
+            value = "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+    return sqlite_url(Path(value))
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.expanduser().absolute()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other backends and in-memory databases."""
+    if not url.startswith("sqlite"):
+        return None
+    rest = url.split("://", 1)[1]
+    rest = rest[1:] if rest.startswith("/") else rest
+    rest = rest.split("?", 1)[0]
+    if not rest or rest == ":memory:":
+        return None
+    return Path(rest)
+
+
+def migrations_dir() -> Path:
+    """The Alembic scripts: shipped inside the wheel, or beside the package in a checkout."""
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "_migrations"
+    if shipped.is_dir():
+        return shipped
+    return package.parent / "migrations"

@@ -1,0 +1,49 @@
+"""Employment history: positions of a person at companies over time."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from crm.core.companies import get_or_create_company
+from crm.core.errors import InvalidInput
+from crm.core.models import POSITION_KINDS, Company, Person, Position
+from crm.core.normalize import parse_partial_date
+from crm.core.people import refresh_search_text
+
+
+def add_position(
+    session: Session,
+    person: Person,
+    company: Company | str,
+    *,
+    title: str | None = None,
+    kind: str | None = None,
+    department: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    current: bool | None = None,
+    source: str = "manual",
+) -> Position:
+    """Record a position; without an end date (and unless told otherwise) it is current."""
+    if kind is not None and kind not in POSITION_KINDS:
+        raise InvalidInput(f"bad position kind {kind!r}: use one of {', '.join(POSITION_KINDS)}")
+    start_v = parse_partial_date(start) if start else None
+    end_v = parse_partial_date(end) if end else None
+    if start_v and end_v and end_v < start_v[: len(end_v)]:
+        raise InvalidInput(f"position ends ({end_v}) before it starts ({start_v})")
+    if isinstance(company, str):
+        company = get_or_create_company(session, company, source=source)
+    is_current = (end_v is None) if current is None else current
+    with session.no_autoflush:
+        position = Position(person=person, company=company, title=(title or None), kind=kind,
+                            department=department or None, start=start_v, end=end_v,
+                            is_current=is_current, source=source)
+        session.add(position)
+    session.flush()
+    refresh_search_text(person)
+    return position
+
+
+def end_position(position: Position, end: str | None) -> None:
+    position.end = parse_partial_date(end) if end else position.end
+    position.is_current = False

@@ -1,0 +1,1 @@
+"""Reference list documents (md, txt, csv, json, pdf, html)."""

@@ -1,0 +1,1 @@
+"""Terminal UI (Textual). Only crm.cli and tests import this."""

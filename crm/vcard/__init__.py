@@ -1,0 +1,1 @@
+"""The one module family that knows vobject: reading and writing vCards."""

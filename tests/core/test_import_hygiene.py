@@ -1,0 +1,35 @@
+"""crm.core never loads Textual; the CLI query path loads neither Textual nor vobject."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    return set(json.loads(out.strip().splitlines()[-1]))
+
+
+def test_core_imports_no_ui_and_no_vobject() -> None:
+    loaded = _modules_after(
+        "import crm.core, crm.core.db, crm.core.models, crm.core.people, crm.core.companies,"
+        " crm.core.network, crm.core.profile, crm.core.demo"
+    )
+    assert not {m for m in loaded if m.split(".")[0] in {"textual", "rich", "vobject"}}
+
+
+def test_cli_query_path_imports_no_textual_or_vobject(tmp_path: object) -> None:
+    code = (
+        "import os, sys\n"
+        f"os.environ['CRM_DATA_DIR'] = {str(tmp_path)!r}\n"
+        "from crm.cli import run\n"
+        "code = run(['people', '--json'])\n"
+        "assert code == 0, code\n"
+    )
+    loaded = _modules_after(code)
+    assert not {m for m in loaded if m.split(".")[0] in {"textual", "vobject"}}
