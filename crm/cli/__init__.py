@@ -1,5 +1,11 @@
-"""The ``crm`` command: a thin face over crm.core (and the TUI when run bare)."""
+"""The ``crm`` command: a thin face over crm.core (and the TUI when run bare).
+
+Feature modules attach their commands to ``cli`` when imported; keep their imports of heavy
+libraries (vobject, textual, fpdf) inside the command functions.
+"""
 
 from crm.cli.main import cli, run
+
+# Feature command modules, one per line (each registers on `cli`):
 
 __all__ = ["cli", "run"]
