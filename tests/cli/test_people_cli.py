@@ -125,7 +125,7 @@ def test_demo_loads_a_meaningful_network(crm: Any) -> None:
     assert any(c["derived"] for c in jordan["connections"])
     assert any(p.get("known_via") for p in people)
     companies = crm("companies", "--json").json()
-    stripe = [c for c in companies if c["name"] == "Stripe, Inc."][0]
+    stripe = next(c for c in companies if c["name"] == "Stripe, Inc.")
     assert "stripe.com" in stripe["domains"]
     again = crm("demo")
     assert again.exit_code != 0 and "already has people" in again.stderr

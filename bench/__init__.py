@@ -1,0 +1,1 @@
+"""Benchmarks: scale generator runs and timings (``make bench``)."""
