@@ -6,6 +6,9 @@ libraries (vobject, textual, fpdf) inside the command functions.
 
 from crm.cli.main import cli, run
 
+# isort: off
 # Feature command modules, one per line (each registers on `cli`):
+from crm.cli import network  # noqa: F401  (who, path, stale)
+# isort: on
 
 __all__ = ["cli", "run"]
