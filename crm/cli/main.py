@@ -112,15 +112,41 @@ def db_backup(output: str | None) -> None:
 
 
 @cli.command()
+@click.option("--people", "people_count", type=click.IntRange(min=2), default=None,
+              help="Generate a network of N people instead (for scale tests).")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Random seed of the generated network (same seed, same network).")
 @db_option
-def demo() -> None:
-    """Load a realistic sample network (a few dozen people) into an empty database."""
-    from crm.core.demo import load_demo
+@json_option
+def demo(people_count: int | None, seed: int, as_json: bool) -> None:
+    """Load a realistic sample network (a few dozen people) into an empty database.
 
+    With --people N, generate a network of N people with companies, positions over years,
+    connections and interactions in realistic proportions.
+    """
     database = get_db()
+    if people_count is None:
+        from crm.core.demo import load_demo
+
+        with database.write() as s:
+            n = load_demo(s)
+        if as_json:
+            emit_json({"people": n, "me": "Jordan Lee"})
+        message(f"crm: loaded the demo network: {n} people (you are Jordan Lee)")
+        return
+    import time
+
+    from crm.core.generate import generate_network
+
+    began = time.perf_counter()
     with database.write() as s:
-        n = load_demo(s)
-    message(f"crm: loaded the demo network: {n} people (you are Jordan Lee)")
+        made = generate_network(s, people_count, seed=seed)
+    if as_json:
+        emit_json(made.to_json())
+    message(f"crm: generated {made.people} people, {made.companies} companies, "
+            f"{made.positions} positions, {made.connections} connections, "
+            f"{made.interactions} interactions in {time.perf_counter() - began:.1f} s "
+            f"(you are {literal(made.me)})")
 
 
 # -- people ---------------------------------------------------------------------------------

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import BindParameter, and_, bindparam, func, select, true
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from crm.core.errors import Ambiguous, InvalidInput, NotFound
-from crm.core.models import ContactPoint, Person, Position, Tag
+from crm.core.models import Company, ContactPoint, Person, PersonTag, Position, Tag
 from crm.core.normalize import fold, is_email, normalize_email, normalize_phone, words
-from crm.core.search import matching_people
+from crm.core.search import search_person_ids
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,65 @@ def summarize(person: Person) -> PersonSummary:
         is_me=person.is_me,
         known_via=person.known_via.display_name if person.known_via else None,
     )
+
+
+# One expanding parameter instead of one bound value per id: much cheaper to build.
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+
+
+def summaries_by_id(session: Session, ids: Iterable[int]) -> dict[int, PersonSummary]:
+    """``summarize`` for many people at once with five flat queries (no ORM objects).
+
+    The same result as ``summarize(person)``, several times cheaper; lists of hundreds of
+    people (who-at answers, search pages) use it.
+    """
+    wanted = list(dict.fromkeys(ids))
+    out: dict[int, PersonSummary] = {}
+    for i in range(0, len(wanted), 5000):
+        out.update(_summaries_chunk(session, wanted[i:i + 5000]))
+    return out
+
+
+def _summaries_chunk(session: Session, ids: list[int]) -> dict[int, PersonSummary]:
+    if not ids:
+        return {}
+    # Core rows on the session's connection: no ORM bookkeeping for plain columns.
+    conn, params = session.connection(), {"ids": ids}
+    via = aliased(Person)
+    people = conn.execute(
+        select(Person.id, Person.display_name, Person.note, Person.is_me, via.display_name)
+        .outerjoin(via, via.id == Person.known_via_id).where(Person.id.in_(_IDS)),
+        params).all()
+    points: dict[int, dict[str, list[str]]] = {}
+    for pid, kind, value in conn.execute(
+        select(ContactPoint.person_id, ContactPoint.kind, ContactPoint.value)
+        .where(ContactPoint.person_id.in_(_IDS))
+        .order_by(ContactPoint.person_id, ContactPoint.preferred.desc(), ContactPoint.id),
+        params).all():
+        points.setdefault(pid, {}).setdefault(kind, []).append(value)
+    now: dict[int, tuple[tuple[str, int], str, str | None]] = {}
+    for pid, pos_id, start, company, title in conn.execute(
+        select(Position.person_id, Position.id, Position.start, Company.name, Position.title)
+        .join(Company, Company.id == Position.company_id)
+        .where(Position.person_id.in_(_IDS), Position.is_current == true()), params).all():
+        key = (start or "", pos_id)
+        if pid not in now or key > now[pid][0]:
+            now[pid] = (key, company, title)
+    tags: dict[int, list[str]] = {}
+    for pid, name in conn.execute(
+        select(PersonTag.person_id, Tag.name).join(Tag, Tag.id == PersonTag.tag_id)
+        .where(PersonTag.person_id.in_(_IDS)).order_by(Tag.name), params).all():
+        tags.setdefault(pid, []).append(name)
+    out = {}
+    for pid, name, note, is_me, via_name in people:
+        cps = points.get(pid, {})
+        pos = now.get(pid)
+        out[pid] = PersonSummary(
+            id=pid, name=name, emails=cps.get("email", []), phones=cps.get("phone", []),
+            urls=cps.get("url", []) + cps.get("social", []),
+            company=pos[1] if pos else None, title=pos[2] if pos else None,
+            tags=tags.get(pid, []), note=note, is_me=bool(is_me), known_via=via_name)
+    return out
 
 
 def summary_loader() -> list[Any]:
@@ -159,7 +218,7 @@ def set_tags(session: Session, person: Person, names: Iterable[str]) -> None:
 
 
 def get_me(session: Session) -> Person | None:
-    return session.scalar(select(Person).where(Person.is_me.is_(True)))
+    return session.scalar(select(Person).where(Person.is_me == true()))
 
 
 def set_me(session: Session, person: Person) -> None:
@@ -257,7 +316,7 @@ def resolve_person(session: Session, text: str) -> Person:
             raise Ambiguous("person", query, [f"{p.display_name} (#{p.id})" for p in cands])
     # Fuzzy: typos in a name ("jon smiht").
     first = ws[0][:2] if ws else key[:2]
-    pool = session.execute(
+    pool = session.connection().execute(
         select(Person.id, Person.sort_key).where(Person.sort_key.like(f"%{first}%")).limit(5000)
     ).all()
     close = difflib.get_close_matches(key, [k for _, k in pool], n=5, cutoff=0.8)
@@ -279,16 +338,14 @@ def search_ids(session: Session, query: str | None, *, limit: int | None = None,
     Accent- and case-insensitive; answered from the full-text index (crm.core.search), so a
     page of results costs the same at 100 or 100,000 people.
     """
-    stmt = matching_people(session, query).order_by(Person.sort_key, Person.id).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
+    return search_person_ids(session, query, limit=limit, offset=offset)
 
 
 def search_people(session: Session, query: str | None = None, *, limit: int | None = None,
                   offset: int = 0) -> list[PersonSummary]:
-    return [summarize(p) for p in _load(session, search_ids(session, query, limit=limit,
-                                                             offset=offset))]
+    ids = search_ids(session, query, limit=limit, offset=offset)
+    found = summaries_by_id(session, ids)
+    return [found[i] for i in ids if i in found]
 
 
 def count_people(session: Session) -> int:

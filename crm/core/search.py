@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column, select, text
+from sqlalchemy import Integer, Select, column, func, literal, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from crm.core.models import Person
@@ -38,6 +38,34 @@ def _tsquery(ws: list[str]) -> str:
     return " & ".join(f"'{w}':*" for w in ws)
 
 
+# A query whose FTS hits exceed this is "broad": its first page is found faster by walking the
+# people in name order and testing each (stops after a page) than by sorting every hit.
+BROAD_QUERY_HITS = 1000
+
+
+def search_person_ids(session: Session, query: str | None, *, limit: int | None = None,
+                      offset: int = 0) -> list[int]:
+    """Ids of people matching every word of ``query`` as a word prefix, in name order."""
+    ws = words(query or "")
+    order = (Person.sort_key, Person.id)
+    if ws and session.get_bind().dialect.name == "sqlite":
+        probe = session.execute(
+            text("SELECT rowid FROM person_fts WHERE person_fts MATCH :q LIMIT :n"),
+            {"q": _fts5_query(ws), "n": BROAD_QUERY_HITS}).all()
+        if len(probe) >= BROAD_QUERY_HITS:
+            # The same test as the index, word-prefix on the folded words, row by row.
+            padded = literal(" ") + Person.search_text
+            stmt = select(Person.id).where(*(padded.like(f"% {w}%") for w in ws))
+        else:
+            stmt = select(Person.id).where(Person.id.in_([r[0] for r in probe]))
+    else:
+        stmt = matching_people(session, query)
+    stmt = stmt.order_by(*order).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
 def matching_people(session: Session, query: str | None) -> Select[Any]:
     """``SELECT person.id`` of the people matching every word of ``query``, unordered."""
     ws = words(query or "")
@@ -47,7 +75,7 @@ def matching_people(session: Session, query: str | None) -> Select[Any]:
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         hits = text("SELECT rowid FROM person_fts WHERE person_fts MATCH :q").bindparams(
-            q=_fts5_query(ws)).columns()
+            q=_fts5_query(ws)).columns(column("rowid", Integer))
         return stmt.where(Person.id.in_(hits))
     if dialect == "postgresql":
         simple: Any = literal_column("'simple'::regconfig")
