@@ -159,22 +159,16 @@ def overlaps(session: Session, person_id: int, today: date | None = None) -> dic
     One entry per other person: the overlap that ended last (the most recent shared time).
     """
     today = today or date.today()
-    my_positions = session.connection().execute(
-        select(Position.company_id, Position.kind, Position.start, Position.end,
-               Position.is_current).where(Position.person_id == person_id)).all()
+    conn = session.connection()
+    my_positions = conn.execute(_MY_POSITIONS, {"person": person_id}).all()
     rows: list[tuple[Any, ...]] = []
     for company, mkind, mstart, mend, mcur in my_positions:
         lo, hi = _span(mstart, mend, mcur, today)
         if hi == date.min:
             continue
-        # A coarse filter in SQL (partial dates compare as text, "2024" <= "2024-05-31"),
-        # then the exact overlap below: a big company's whole history never leaves SQLite.
-        cond = [Position.company_id == company, Position.person_id != person_id,
-                or_(Position.start.is_(None), Position.start <= hi.isoformat()),
-                or_(Position.end.is_(None), Position.end >= f"{lo.year:04d}")]
-        found = session.connection().execute(
-            select(Position.person_id, Position.kind, Position.start, Position.end,
-                   Position.is_current).where(*cond))
+        found = conn.execute(_OVERLAP_CANDIDATES, {
+            "company": company, "person": person_id, "hi": hi.isoformat(),
+            "lo_year": f"{lo.year:04d}"}).all()
         rows += [(other, company, mkind, mstart, mend, mcur, *rest) for other, *rest in found]
     best: dict[int, Overlap] = {}
     for other, company, mkind, mstart, mend, mcur, tkind, tstart, tend, tcur in rows:
@@ -255,9 +249,31 @@ def _better(a: Tie | None, b: Tie) -> Tie:
 # One expanding parameter instead of one bound value per id: much cheaper to build.
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 
+# The hot statements of who_at, built once (building a select costs more than running it).
+_ME = select(Person.id).where(Person.is_me == true())
+_MY_CONTACTS = select(Person.id).where(Person.known_via_id.is_(None), Person.is_me == false())
+_MY_POSITIONS = select(Position.company_id, Position.kind, Position.start, Position.end,
+                       Position.is_current).where(Position.person_id == bindparam("person"))
+# A coarse filter in SQL (partial dates compare as text: "2024" <= "2024-05-31"), the exact
+# overlap in Python: a big company's whole history never leaves the database.
+_OVERLAP_CANDIDATES = select(
+    Position.person_id, Position.kind, Position.start, Position.end, Position.is_current,
+).where(Position.company_id == bindparam("company"), Position.person_id != bindparam("person"),
+        or_(Position.start.is_(None), Position.start <= bindparam("hi")),
+        or_(Position.end.is_(None), Position.end >= bindparam("lo_year")))
+_CONNECTIONS_FROM = select(Connection.person_id, Connection.other_id, Connection.kind,
+                           Connection.strength).where(Connection.person_id.in_(_IDS))
+_CONNECTIONS_TO = select(Connection.person_id, Connection.other_id, Connection.kind,
+                         Connection.strength).where(Connection.other_id.in_(_IDS))
+_LAST_CONTACTED = (select(Interaction.person_id, func.max(Interaction.occurred_on))
+                   .where(Interaction.person_id.in_(_IDS)).group_by(Interaction.person_id))
+_POSITIONS_AT = select(Position.person_id, Position.title, Position.kind, Position.start,
+                       Position.end, Position.is_current).where(
+    Position.company_id == bindparam("company"), Position.person_id.in_(_IDS))
+
 
 def me_id(session: Session) -> int | None:
-    return session.connection().execute(select(Person.id).where(Person.is_me == true())).scalar()
+    return session.connection().execute(_ME).scalar()
 
 
 def _chunks(ids: Iterable[int], size: int = 5000) -> Iterator[list[int]]:
@@ -272,15 +288,11 @@ def explicit_ties(session: Session, ids: Iterable[int]) -> dict[tuple[int, int],
     ties: dict[tuple[int, int], Tie] = {}
     for chunk in _chunks(ids):
         for a, b, kind, strength in session.connection().execute(
-            select(Connection.person_id, Connection.other_id, Connection.kind,
-                   Connection.strength).where(Connection.person_id.in_(_IDS)), {"ids": chunk}
-        ).all():
+                _CONNECTIONS_FROM, {"ids": chunk}).all():
             ties[(a, b)] = _better(ties.get((a, b)), Tie(kind, strength))
             ties[(b, a)] = _better(ties.get((b, a)), Tie(_inverse(kind), strength))
         for a, b, kind, strength in session.connection().execute(
-            select(Connection.person_id, Connection.other_id, Connection.kind,
-                   Connection.strength).where(Connection.other_id.in_(_IDS)), {"ids": chunk}
-        ).all():
+                _CONNECTIONS_TO, {"ids": chunk}).all():
             ties[(b, a)] = _better(ties.get((b, a)), Tie(_inverse(kind), strength))
             ties[(a, b)] = _better(ties.get((a, b)), Tie(kind, strength))
     return ties
@@ -297,9 +309,7 @@ def my_circle(session: Session, me: int | None, today: date | None = None) -> di
             circle[other] = _better(circle.get(other),
                                     Tie(o.kind, DERIVED_STRENGTH, True, "derived"))
     unlinked = Tie(None, UNLINKED_STRENGTH, source="contacts")
-    for pid in session.connection().execute(
-        select(Person.id).where(Person.known_via_id.is_(None), Person.is_me == false())
-    ).scalars():
+    for pid in session.connection().execute(_MY_CONTACTS).scalars().all():
         circle.setdefault(pid, unlinked)
     circle.pop(me, None)  # type: ignore[arg-type]
     return circle
@@ -308,10 +318,8 @@ def my_circle(session: Session, me: int | None, today: date | None = None) -> di
 def last_contacted(session: Session, ids: Iterable[int]) -> dict[int, date]:
     out: dict[int, date] = {}
     for chunk in _chunks(ids):
-        out.update(session.connection().execute(
-            select(Interaction.person_id, func.max(Interaction.occurred_on))
-            .where(Interaction.person_id.in_(_IDS)).group_by(Interaction.person_id),
-            {"ids": chunk}).tuples().all())
+        out.update(session.connection().execute(_LAST_CONTACTED, {"ids": chunk})
+                   .all())
     return out
 
 
@@ -429,10 +437,7 @@ def who_at(session: Session, company: Company, today: date | None = None) -> Who
     def load_positions(ids: Iterable[int]) -> None:
         for chunk in _chunks(ids):
             for pid, title, kind, start, end, is_current in session.connection().execute(
-                select(Position.person_id, Position.title, Position.kind, Position.start,
-                       Position.end, Position.is_current)
-                .where(Position.company_id == company.id, Position.person_id.in_(_IDS)),
-                {"ids": chunk}).all():
+                    _POSITIONS_AT, {"ids": chunk, "company": company.id}).all():
                 positions.setdefault(pid, []).append(PositionAt(title, kind, start, end,
                                                                 bool(is_current)))
 
@@ -656,7 +661,7 @@ def losing_touch(session: Session, days: int = 90, today: date | None = None, *,
                 ties[b] = _better(ties.get(b), tie)
     last = dict(session.connection().execute(
         select(Interaction.person_id, func.max(Interaction.occurred_on))
-        .group_by(Interaction.person_id)).tuples().all())
+        .group_by(Interaction.person_id)).all())
     unlinked = Tie(None, UNLINKED_STRENGTH, source="contacts")
     for pid in last:
         ties.setdefault(pid, unlinked)
