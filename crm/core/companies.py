@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -189,6 +188,8 @@ def _close_companies(session: Session, text: str, cutoff: float) -> list[Company
     key = company_key(text)
     if not key:
         return []
+    import difflib  # here, not at the top: it costs the fast CLI paths ~20 ms to import
+
     names = _all_keys(session)
     close = difflib.get_close_matches(key, list(names), n=5, cutoff=cutoff)
     if not close:
@@ -204,6 +205,8 @@ def suggest_company(session: Session, text: str) -> str | None:
     key = company_key(text)
     if not key:
         return None
+    import difflib
+
     names = _all_keys(session)
     close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
     return names[close[0]][1] if close else None

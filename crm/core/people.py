@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -315,8 +314,10 @@ def resolve_person(session: Session, text: str) -> Person:
         if len(cands) > 1:
             raise Ambiguous("person", query, [f"{p.display_name} (#{p.id})" for p in cands])
     # Fuzzy: typos in a name ("jon smiht").
+    import difflib  # here, not at the top: it costs the fast CLI paths ~20 ms to import
+
     first = ws[0][:2] if ws else key[:2]
-    pool = session.connection().execute(
+    pool = session.execute(
         select(Person.id, Person.sort_key).where(Person.sort_key.like(f"%{first}%")).limit(5000)
     ).all()
     close = difflib.get_close_matches(key, [k for _, k in pool], n=5, cutoff=0.8)
