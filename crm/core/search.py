@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, Select, column, func, literal, literal_column, select, text
+from sqlalchemy import (
+    Integer,
+    Select,
+    bindparam,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from crm.core.models import Person
@@ -39,32 +49,56 @@ def _tsquery(ws: list[str]) -> str:
     return " & ".join(f"'{w}':*" for w in ws)
 
 
-# A query whose FTS hits exceed this is "broad": its first page is found faster by walking the
-# people in name order and testing each (stops after a page) than by sorting every hit.
-BROAD_QUERY_HITS = 1000
+# A query with at least this many index hits is "broad": its first page is found faster by
+# walking the people in name order and testing each (stopping after a page) than by sorting
+# every hit. Tuned at 100k people (bench/network_bench.py): SQLite 2000, PostgreSQL 1000.
+BROAD_QUERY_HITS = 2000
+PG_BROAD_QUERY_HITS = 1000
 
 
 def search_person_ids(session: Session, query: str | None, *, limit: int | None = None,
                       offset: int = 0) -> list[int]:
-    """Ids of people matching every word of ``query`` as a word prefix, in name order."""
+    """Ids of people matching every word of ``query`` as a word prefix, in name order.
+
+    Two plans, chosen by counting index hits up to BROAD_QUERY_HITS: a selective query sorts
+    its few hits; a broad one walks the name index and tests each row with a cheap LIKE on
+    the same folded words, stopping after one page.
+    """
     ws = words(query or "")
-    order = (Person.sort_key, Person.id)
-    if ws and session.get_bind().dialect.name == "sqlite":
-        probe = session.execute(
-            text("SELECT rowid FROM person_fts WHERE person_fts MATCH :q LIMIT :n"),
-            {"q": _fts5_query(ws), "n": BROAD_QUERY_HITS}).all()
-        if len(probe) >= BROAD_QUERY_HITS:
-            # The same test as the index, word-prefix on the folded words, row by row.
+    dialect = session.get_bind().dialect.name
+    if not ws or dialect not in ("sqlite", "postgresql"):
+        stmt = matching_people(session, query)
+    else:
+        if dialect == "postgresql":
+            # Its planner would rather scan the table (computing every tsvector, 50 ms at
+            # 100k) than use the GIN index under a LIMIT; both plans here want the indexes.
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+            threshold = min(BROAD_QUERY_HITS, PG_BROAD_QUERY_HITS)
+            probe = session.execute(
+                matching_people(session, query).limit(threshold)).scalars().all()
+        else:
+            threshold = BROAD_QUERY_HITS
+            probe = session.execute(
+                text("SELECT rowid FROM person_fts WHERE person_fts MATCH :q LIMIT :n"),
+                {"q": _fts5_query(ws), "n": threshold}).scalars().all()
+        if len(probe) >= threshold:
             padded = literal(" ") + Person.search_text
             stmt = select(Person.id).where(*(padded.like(f"% {w}%") for w in ws))
+            if dialect == "postgresql":
+                # It cannot estimate the LIKE, so it would sort every hit instead of
+                # walking the name index and stopping after a page.
+                session.execute(text("SET LOCAL enable_sort = off"))
         else:
-            stmt = select(Person.id).where(Person.id.in_([r[0] for r in probe]))
-    else:
-        stmt = matching_people(session, query)
-    stmt = stmt.order_by(*order).offset(offset)
+            stmt = select(Person.id).where(
+                Person.id.in_(bindparam("hits", value=list(probe), expanding=True)))
+    stmt = stmt.order_by(Person.sort_key, Person.id).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
+    found = list(session.scalars(stmt))
+    if ws and dialect == "postgresql":
+        session.execute(text("SET LOCAL enable_seqscan TO DEFAULT"))
+        session.execute(text("SET LOCAL enable_sort TO DEFAULT"))
+    return found
 
 
 def matching_people(session: Session, query: str | None) -> Select[Any]:
