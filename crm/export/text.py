@@ -12,9 +12,14 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 _MD_LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+(?=[.)]))")
 
 
-def md_escape(text: str) -> str:
-    """Contact text shown literally in Markdown (``*Bob*`` stays asterisks, not emphasis)."""
+def md_escape(text: str, *, line_start: bool = True) -> str:
+    """Contact text shown literally in Markdown (``*Bob*`` stays asterisks, not emphasis).
+
+    ``line_start``: the text begins a line (or a list item), where "# x" would be a heading.
+    """
     flat = _MD_INLINE.sub(r"\\\1", " ".join(text.split()))
+    if not line_start:
+        return flat
     def guard(m: re.Match[str]) -> str:
         lead, mark = m.group(1), m.group(2)
         # "12. x" is escaped as "12\. x"; the other markers take the backslash before them.
@@ -54,7 +59,7 @@ def to_markdown(data: ReferenceList) -> str:
                 ("Email", e.email or ""), ("Preferred contact", e.preferred_contact or "")]
         for label, value in rows:
             if value:
-                out.append(f"- **{label}:** {md_escape(value)}" if label else
+                out.append(f"- **{label}:** {md_escape(value, line_start=False)}" if label else
                            f"- {md_escape(value)}")
         out.append("")
     return "\n".join(out)
