@@ -7,6 +7,7 @@ only, so "Zoë", "Ψυχή" or "Дмитрий" would not print.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -29,6 +30,17 @@ def unprintable(data: ReferenceList) -> set[str]:
 
 
 def to_pdf(data: ReferenceList) -> bytes:
+    # fpdf2 logs each missing glyph; crm reports them once itself (see ``unprintable``).
+    fpdf_log = logging.getLogger("fpdf")
+    level = fpdf_log.level
+    fpdf_log.setLevel(logging.ERROR)
+    try:
+        return _draw(data)
+    finally:
+        fpdf_log.setLevel(level)
+
+
+def _draw(data: ReferenceList) -> bytes:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 

@@ -125,3 +125,12 @@ def test_pdf_embeds_a_unicode_font_and_prints_non_latin_names(data: ReferenceLis
 def test_unknown_format_is_one_clear_error(data: ReferenceList) -> None:
     with pytest.raises(InvalidInput, match="unknown format 'docx': use one of md, txt"):
         render(data, "docx")
+
+
+def test_pdf_reports_characters_its_font_cannot_show(data: ReferenceList) -> None:
+    from crm.export.pdf import unprintable
+
+    assert unprintable(data) == set()
+    cjk = ReferenceList(name="王芳", contact_line="", target="X", company="X", role=None,
+                        prepared_on=date(2026, 6, 1), entries=[_entry("Zoë 李")])
+    assert unprintable(cjk) == {"王", "芳", "李"}

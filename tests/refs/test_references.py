@@ -152,3 +152,22 @@ def test_mark_notified_by_use_and_by_person(network: Network) -> None:
         uses = {u.id: u for u in s.query(ReferenceUse)}
     assert uses[first].notified and uses[first].notified_on == date(2026, 6, 2)
     assert sum(u.notified for u in uses.values()) == 2
+
+
+def test_overlapping_positions_count_as_having_worked_together(network: Network) -> None:
+    from crm.core.positions import add_position
+
+    with network.db.write() as s:
+        me, zoe = s.get(Person, network.me_id), s.get(Person, network.ids["zoe"])
+        assert me is not None and zoe is not None
+        add_position(s, me, "Hooli", title="Intern", kind="intern", start="2025-06",
+                     end="2025-08")
+        add_position(s, zoe, "Hooli", title="Intern", kind="intern", start="2025-07",
+                     end="2025-09")
+    with network.db.read() as s:
+        stripe = s.get(Company, network.stripe_id)
+        assert stripe is not None
+        zoe_c = next(c for c in reference_candidates(s, stripe, today=TODAY)
+                     if c.name == "Zoë Müller")
+    assert "worked with you (fellow-intern at Hooli)" in zoe_c.reasons
+    assert zoe_c.score == 50 + 12
