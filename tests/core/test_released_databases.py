@@ -26,7 +26,8 @@ def test_released_database_upgrades_with_data_intact(fixture: Path, tmp_path: Pa
     try:
         assert current_revision(db) == SCHEMA_HEAD
         if fixture.stem != SCHEMA_HEAD:
-            assert db.backup_path is not None and db.backup_path.read_bytes() == fixture.read_bytes()
+            assert db.backup_path is not None
+            assert db.backup_path.read_bytes() == fixture.read_bytes()
         with db.read() as s:
             everyone = search_people(s)
             assert len(everyone) == 31
