@@ -26,6 +26,10 @@ def make_vdir(vcf: Path, dest: Path) -> int:
     text = vcf.read_text(encoding="utf-8", errors="replace")
     n = 0
     for n, card in enumerate(CARD.findall(text), 1):
+        if not re.search(r"^UID[:;]", card, re.M | re.I):
+            # khard ignores cards without a UID; a vdir always has them.
+            card = re.sub(r"(?im)^(VERSION:[^\r\n]*\r?\n)", rf"\1UID:bench-{n}\r\n", card,
+                          count=1)
         (dest / f"{n:06d}.vcf").write_text(card, encoding="utf-8")
     return n
 
