@@ -520,8 +520,8 @@ def build_reference_list(
     today = today or date.today()
     me = get_me(session)
     if me is None:
-        raise CrmError("crm does not know who you are: mark yourself with "
-                       "crm add person 'Your Name' --me (with --email/--phone)")
+        raise CrmError("nobody is marked as you, so the list has no header: mark yourself with "
+                       "crm add person 'Your Name' --me --email ... --phone ...")
     refs = choose_references(session, include=include, include_all=include_all)
     if not include:
         # The best references for this job first; names given with --include keep their order.

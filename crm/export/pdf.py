@@ -22,11 +22,12 @@ def unprintable(data: ReferenceList) -> set[str]:
     """Characters of the document that the PDF font has no glyph for (e.g. CJK)."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(FONT_DIR / "DejaVuSans.ttf"), lazy=True)
-    cmap = font.getBestCmap()
-    text = data.to_json().__repr__()
-    return {ch for ch in set(text) if ch.isprintable() and not ch.isspace()
-            and ord(ch) not in cmap}
+    cmap = TTFont(str(FONT_DIR / "DejaVuSans.ttf"), lazy=True).getBestCmap()
+    texts = [data.name, data.contact_line, data.headline or "", data.target]
+    for e in data.entries:
+        texts += [e.name, title_line(e), relationship_line(e), e.speaks_to or "",
+                  e.phone or "", e.email or "", e.preferred_contact or ""]
+    return {ch for ch in set("".join(texts)) if not ch.isspace() and ord(ch) not in cmap}
 
 
 def to_pdf(data: ReferenceList) -> bytes:

@@ -97,10 +97,15 @@ def test_refs_export_json_include_and_errors(crm: Any, net: Network, tmp_path: P
     assert not (tmp_path / "bad.out").exists()
 
 
-def test_refs_export_without_agreed_references_fails(crm: Any, tmp_path: Path) -> None:
-    crm("add", "person", "Jordan Lee", "--me", "--email", "j@example.com")
+def test_refs_export_without_me_or_agreed_references_fails(crm: Any, tmp_path: Path) -> None:
     crm("add", "person", "Ada Lovelace")
     crm("add", "position", "Ada", "Initech")
+    crm("refs", "add", "Ada", "--status", "agreed")
+    r = crm("refs", "export", "--for", "initech", "--format", "md", "-o",
+            str(tmp_path / "r.md"))
+    assert r.exit_code != 0
+    assert r.stderr.startswith("crm: nobody is marked as you")
+    crm("add", "person", "Jordan Lee", "--me", "--email", "j@example.com")
     crm("refs", "add", "Ada", "--status", "asked")
     r = crm("refs", "export", "--for", "initech", "--format", "pdf", "-o",
             str(tmp_path / "r.pdf"))

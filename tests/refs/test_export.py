@@ -155,7 +155,7 @@ def test_unknown_format_no_agreed_references_no_me_fail_clearly(db: Database,
     out = tmp_path / "r.md"
     with pytest.raises(InvalidInput, match="unknown format 'docx'"):
         _export(network, out, "docx")
-    with pytest.raises(CrmError, match="does not know who you are"):
+    with pytest.raises(CrmError, match="nobody is marked as you"):
         _export(network, out)
     with db.write() as s:
         from crm.core.people import set_me
