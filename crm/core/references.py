@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.applications import target_label
@@ -20,14 +20,13 @@ from crm.core.models import (
     REFERENCE_STATUSES,
     Application,
     Company,
-    Connection,
     Interaction,
     Person,
     Position,
     Reference,
     ReferenceUse,
 )
-from crm.core.network import derived_connections
+from crm.core.network import derived_connections, explicit_connections
 from crm.core.normalize import fold, parse_partial_date
 from crm.core.people import current_position, get_me, summarize
 
@@ -311,24 +310,14 @@ def reference_candidates(session: Session, target: Company | Application,
         select(Reference).where(Reference.status != "declined").options(*_reference_loader())))
     if not refs:
         return []
-    ids = [r.person_id for r in refs]
+    ids = {r.person_id for r in refs}
     me = get_me(session)
     explicit: dict[int, list[str]] = {}
     derived: dict[int, str] = {}
     if me is not None:
-        rows = session.execute(
-            select(Connection.person_id, Connection.other_id, Connection.kind).where(
-                or_((Connection.person_id == me.id) & Connection.other_id.in_(ids),
-                    (Connection.other_id == me.id) & Connection.person_id.in_(ids))))
-        for pid, oid, kind in rows:
-            # Stored as "other is person's KIND"; from the reference's side we want what
-            # they are to me, so a link written from their side is read inverted.
-            if pid == me.id:
-                explicit.setdefault(oid, []).append(kind)
-            else:
-                inverse = {"manager": "report", "report": "manager", "mentor": "mentee",
-                           "mentee": "mentor", "professor": "student"}.get(kind, kind)
-                explicit.setdefault(pid, []).append(inverse)
+        for c in explicit_connections(session, me.id):
+            if c.person_id in ids:
+                explicit.setdefault(c.person_id, []).append(c.kind)
         for d in derived_connections(session, me.id, today):
             if d.person_id in ids:
                 derived[d.person_id] = f"{d.kind} at {d.company}"
