@@ -6,9 +6,8 @@ libraries (vobject, textual, fpdf) inside the command functions.
 
 from crm.cli.main import cli, run
 
-# isort: off
 # Feature command modules, one per line (each registers on `cli`):
-from crm.cli import network  # noqa: F401  (who, path, stale)
-# isort: on
+from crm.cli.network import who_cmd as _network  # noqa: F401  (who, path, stale)
+from crm.cli.refs import refs as _refs  # noqa: F401
 
 __all__ = ["cli", "run"]
