@@ -86,3 +86,22 @@ def test_broad_queries_walk_the_name_order_with_the_same_answers(
     monkeypatch.setattr(search, "BROAD_QUERY_HITS", 1)
     assert {q: found(people, q) for q in queries} == index
     assert found(people, "a", limit=1, offset=1) == ["Ann Near"]
+
+
+def test_batch_summaries_equal_one_by_one_summaries(people: Database) -> None:
+    from sqlalchemy import select
+
+    from crm.core.people import summaries_by_id, summarize, summary_loader
+
+    with people.write() as s:
+        ann = s.scalars(select(Person).where(Person.display_name == "Ann Near")).one()
+        zoe = s.scalars(select(Person).where(Person.display_name == "Zoë Müller")).one()
+        add_position(s, zoe, "Initech", title="Lead", start="2026-01")  # two current jobs
+        ann.known_via = zoe
+    with people.read() as s:
+        ids = search_ids(s, None)
+        batch = summaries_by_id(s, ids)
+        single = {p.id: summarize(p) for p in s.scalars(
+            select(Person).where(Person.id.in_(ids)).options(*summary_loader()))}
+    assert batch == single
+    assert batch[zoe.id].company == "Initech" and batch[ann.id].known_via == "Zoë Müller"

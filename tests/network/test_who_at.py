@@ -71,3 +71,22 @@ def test_a_company_where_i_know_nobody(net: Net) -> None:
         empty = get_or_create_company(s, "Nobody Corp")
         answer = who_at(s, empty, today=TODAY)
     assert (answer.current, answer.former, answer.second_degree) == ([], [], [])
+
+
+def test_without_me_my_address_book_is_who_i_know(db) -> None:  # type: ignore[no-untyped-def]
+    from crm.core.network import link
+    from crm.core.people import create_person
+    from crm.core.positions import add_position
+
+    with db.write() as s:
+        ann = create_person(s, "Ann Book")
+        via = create_person(s, "Vic Via", via=ann)
+        other = create_person(s, "Oz Other", via=ann)
+        add_position(s, ann, "Globex", start="2020")
+        add_position(s, via, "Globex", start="2021")
+        add_position(s, other, "Initech", start="2021")
+        link(s, ann, other, "friend", strength=4)
+        answer = who_at(s, via.positions[0].company, today=TODAY)
+    assert names(answer.current) == ["Ann Book"]
+    assert [(e.person.name, [v.person.name for v in e.via]) for e in answer.second_degree] == [
+        ("Vic Via", ["Ann Book"])]
