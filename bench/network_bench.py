@@ -4,7 +4,7 @@
 
 Builds each network once with crm's generator (``crm demo --people N``, seed 1) and caches
 the SQLite files under the temp dir (``$TMPDIR/crm-bench``), then prints the median (min-max)
-of several runs of:
+of several runs (and the median CPU time, which a busy shared machine does not inflate) of:
 - who-at in-process (``crm.core.network.who_at``) for the biggest company;
 - ``crm who '#ID' --json`` as a whole process;
 - a search in-process (``search_ids`` first page of 50) for a few queries;
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -55,19 +56,30 @@ def network_db(people: int) -> Path:
     return path
 
 
-def timed(fn: Callable[[], object], runs: int) -> list[float]:
+def _cpu() -> float:
+    """CPU seconds used by this process and its finished children so far."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of each run (CPU time shows the cost on a busy machine)."""
     fn()  # warm caches (file pages, statement cache) once, as a user's second query would
-    out = []
+    wall, cpu = [], []
     for _ in range(runs):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), _cpu()
         fn()
-        out.append(time.perf_counter() - began)
-    return out
+        wall.append(time.perf_counter() - began)
+        cpu.append(_cpu() - began_cpu)
+    return wall, cpu
 
 
-def fmt(seconds: list[float]) -> str:
-    ms = [s * 1000 for s in seconds]
-    return f"{statistics.median(ms):8.1f} ms ({min(ms):.1f}-{max(ms):.1f})"
+def fmt(times: tuple[list[float], list[float]]) -> str:
+    ms = [s * 1000 for s in times[0]]
+    cpu = statistics.median(times[1]) * 1000
+    return (f"{statistics.median(ms):8.1f} ms ({min(ms):.1f}-{max(ms):.1f})"
+            f"  cpu {cpu:6.1f} ms")
 
 
 def crm_process(*args: str) -> Callable[[], object]:
@@ -124,8 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args(argv)
-    print(f"crm network benchmark: median (min-max) of {args.runs}+ runs; "
-          f"{os.cpu_count()} cores; Python {sys.version.split()[0]}")
+    print(f"crm network benchmark: wall-clock median (min-max) of {args.runs}+ runs and the "
+          f"median CPU time; {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}; Python {sys.version.split()[0]}")
     for size in (int(x) for x in args.sizes.split(",")):
         print(f"\n{size:,} people")
         for label, value in bench_size(size, args.runs):

@@ -550,13 +550,10 @@ class IntroPath:
                 "people": [s.to_json() for s in self.steps]}
 
 
-def _neighbours(session: Session, ids: Iterable[int]) -> dict[int, dict[int, Tie]]:
-    """Recorded edges (explicit connections and ``--via``) of ``ids``: a -> {b: b to a}."""
+def _edge_ties(session: Session, ids: Iterable[int]) -> dict[tuple[int, int], Tie]:
+    """Recorded edges touching ``ids`` (explicit and ``--via``), both ways: (a, b) -> b to a."""
     wanted = set(ids)
-    out: dict[int, dict[int, Tie]] = {}
-    for (a, b), tie in explicit_ties(session, wanted).items():
-        if a in wanted:
-            out.setdefault(a, {})[b] = _better(out.get(a, {}).get(b), tie)
+    ties = explicit_ties(session, wanted)
     via_tie = Tie("known-via", VIA_STRENGTH, source="known-via")
     for chunk in _chunks(wanted):
         rows = session.connection().execute(
@@ -565,13 +562,48 @@ def _neighbours(session: Session, ids: Iterable[int]) -> dict[int, dict[int, Tie
                 Person.known_via_id.is_not(None))
         ).all()
         for pid, via_id in rows:
-            if via_id is None:
-                continue
-            for a, b in ((via_id, pid), (pid, via_id)):
-                if a in wanted:
-                    edges = out.setdefault(a, {})
-                    edges[b] = _better(edges.get(b), via_tie)
+            if via_id is not None:
+                for a, b in ((via_id, pid), (pid, via_id)):
+                    ties[(a, b)] = _better(ties.get((a, b)), via_tie)
+    return ties
+
+
+def _neighbours(session: Session, ids: Iterable[int]) -> dict[int, dict[int, Tie]]:
+    """Recorded edges of ``ids``: a -> {b: what b is to a}."""
+    wanted = set(ids)
+    out: dict[int, dict[int, Tie]] = {}
+    for (a, b), tie in _edge_ties(session, wanted).items():
+        if a in wanted:
+            out.setdefault(a, {})[b] = tie
     return out
+
+
+def _paths_to_person(session: Session, me: int, first: dict[int, Tie], target: int,
+                     max_hops: int) -> list[list[tuple[int, Tie]]]:
+    """Up to three hops, met in the middle: only the target's neighbourhood is read."""
+    paths: list[list[tuple[int, Tie]]] = []
+    if target in first:
+        paths.append([(target, first[target])])
+    if max_hops < 2:
+        return paths
+    edges = _edge_ties(session, [target])
+    near = {b for (a, b) in edges if a == target and b != me}
+    if max_hops >= 3 and near:
+        for key, tie in _edge_ties(session, near).items():
+            edges[key] = _better(edges.get(key), tie)
+    around: dict[int, list[int]] = {}
+    for a, b in edges:
+        if b in near:
+            around.setdefault(b, []).append(a)
+    for b in near:
+        if b in first:
+            paths.append([(b, first[b]), (target, edges[(b, target)])])
+        if max_hops < 3:
+            continue
+        for a in around.get(b, []):
+            if a in first and a not in (me, target, b):
+                paths.append([(a, first[a]), (b, edges[(a, b)]), (target, edges[(b, target)])])
+    return paths
 
 
 def intro_paths(session: Session, target: Person | Company, max_hops: int = 3, *,
@@ -600,8 +632,11 @@ def intro_paths(session: Session, target: Person | Company, max_hops: int = 3, *
     first = my_circle(session, me, today)
     paths: list[list[tuple[int, Tie]]] = []
     frontier: list[list[tuple[int, Tie]]] = []
-    for pid, tie in first.items():
-        (paths if pid in goals else frontier).append([(pid, tie)])
+    if isinstance(target, Person) and max_hops <= 3:
+        paths = _paths_to_person(session, me, first, target.id, max_hops)
+    else:
+        for pid, tie in first.items():
+            (paths if pid in goals else frontier).append([(pid, tie)])
     for _hop in range(2, max_hops + 1):
         if not frontier or len(paths) >= limit:
             break  # longer paths can no longer make the list

@@ -73,3 +73,15 @@ def test_losing_touch_orders_by_strength_then_longest_silence(net: Net) -> None:
             "Alice Archer", "Ivy Irving"]
         assert [x.person.name for x in losing_touch(s, days=400, today=TODAY)] == [
             "Ivy Irving", "Gina Gold"]
+
+
+def test_meet_in_the_middle_agrees_with_the_breadth_first_search(net: Net) -> None:
+    # Up to 3 hops a person target is searched from both ends; max_hops=4 walks from me.
+    with net.db.read() as s:
+        for name in ("Alice", "Bob", "Carol", "Dan", "Eve", "Frank", "Gina", "Hank", "Ivy"):
+            target = net.person(s, name)
+            middle = intro_paths(s, target, today=TODAY, limit=100)
+            walked = [p for p in intro_paths(s, target, max_hops=4, today=TODAY, limit=100)
+                      if p.hops <= 3]
+            assert [p.to_json() for p in middle] == [p.to_json() for p in walked], name
+            assert middle, name
