@@ -34,7 +34,7 @@ _VCARD3_PROPERTIES = {
 _PROP_NAME = re.compile(r"^(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)(.*)$", re.S)
 # Labels written as TYPE= values; any other label goes in an Apple-style item group.
 _TYPE_WORDS = {
-    "email": {"home", "work", "internet", "other"},
+    "email": {"home", "work", "internet"},
     "phone": {"home", "work", "cell", "voice", "fax", "pager", "text", "video", "msg",
               "textphone"},
     "url": {"home", "work"},
