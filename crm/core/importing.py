@@ -15,9 +15,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.cards import Card, CardContact, CardRejected, PendingCard, RejectedCard
@@ -30,8 +30,10 @@ from crm.core.models import (
     ContactPoint,
     ImportRecord,
     Person,
+    PersonTag,
     Position,
     Tag,
+    utcnow,
 )
 from crm.core.network import link
 from crm.core.normalize import company_key, email_domain, fold, is_email
@@ -321,19 +323,81 @@ def _reject(session: Session, report: ImportReport, item: RejectedCard,
                                  raw_hash=digest, status="rejected", error=item.message))
 
 
+@dataclass
+class _Target:
+    """Who a card is about: a person already in the database, or one this import creates."""
+
+    person_id: int | None = None  # an existing person
+    new_index: int | None = None  # position in the list of people to create
+
+
+@dataclass
+class _NewPosition:
+    title: str | None
+    department: str | None
+    company: Company
+
+
+@dataclass
+class _NewPerson:
+    """A person to insert in bulk; quacks like Person for refresh_search_text."""
+
+    display_name: str
+    given_name: str | None
+    family_name: str | None
+    nickname: str | None
+    note: str | None
+    headline: str | None
+    location: str | None = None
+    contact_points: list[_Point] = field(default_factory=list)
+    positions: list[_NewPosition] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    search_text: str = ""
+    sort_key: str = ""
+
+
 def _apply(session: Session, report: ImportReport, cards: list[Card], source: str) -> None:
     if not cards:
         return
     index = _Index(session, cards)
-    people_cards = [c for c in cards if not c.is_company]
-    # Existing people that cards match, loaded whole in one go for merging.
-    matched_ids: dict[int, int] = {}  # card position -> person id
-    for i, card in enumerate(people_cards):
-        pid = _match(index, card)
-        if pid is not None:
-            matched_ids[i] = pid
+    # 1. Decide, card by card and without writing, whom each card is about.
+    by_uid: dict[str, _Target] = {}
+    by_contact: dict[tuple[str, str], _Target] = {}
+    plan: list[tuple[Card, _Target, bool]] = []  # card, target, creates the target
+    new_cards: list[Card] = []
+    for card in cards:
+        if card.is_company:
+            continue
+        target = _planned_match(by_uid, by_contact, card)
+        creates = False
+        if target is None:
+            pid = _match(index, card)
+            if pid is not None:
+                target = _Target(person_id=pid)
+            else:
+                target = _Target(new_index=len(new_cards))
+                new_cards.append(card)
+                creates = True
+        if card.uid:
+            by_uid.setdefault(card.uid, target)
+        for cp in card.contacts:
+            if cp.kind in ("email", "phone"):
+                by_contact.setdefault((cp.kind, _normalized(cp)), target)
+        plan.append((card, target, creates))
+    # 2. Companies (from company cards and ORG lines), then new people in bulk.
+    company_records: list[tuple[Card, Company]] = []
+    with session.no_autoflush:
+        for card in cards:
+            if card.is_company:
+                company, created = _company_card(index, card, _source(source, card))
+                report.companies_created += created
+                company_records.append((card, company))
+        new_ids = _insert_people(session, index, new_cards, source)
+    # 3. Merges into people already there (or created by an earlier card of this file).
+    ids = sorted({t.person_id for _, t, _ in plan if t.person_id is not None}
+                 | {new_ids[t.new_index] for _, t, c in plan
+                    if t.new_index is not None and not c})
     existing: dict[int, Person] = {}
-    ids = sorted(set(matched_ids.values()))
     for chunk in _chunks(ids):
         for person in session.scalars(
                 select(Person).where(Person.id.in_(chunk)).options(
@@ -342,80 +406,139 @@ def _apply(session: Session, report: ImportReport, cards: list[Card], source: st
                     .selectinload(Company.aliases),
                     selectinload(Person.tags))):
             existing[person.id] = person
-    # People created by this import, so that two cards of one person become one.
-    new_by_uid: dict[str, Person] = {}
-    new_by_contact: dict[tuple[str, str], Person] = {}
-    touched: set[int] = set()  # id() of people created or merged by this import
-    records: list[tuple[ImportRecord, CardOutcome, Person | Company]] = []
-    card_people: list[tuple[Card, Person]] = []
-
+    merged_ids: set[int] = set()
+    records: list[tuple[Card, int | None, int | None]] = []  # card, person id, company id
+    card_people: list[tuple[Card, int]] = []
+    for card, _company in company_records:
+        report.outcomes.append(CardOutcome(card.file, card.line, card.org or "", "company"))
+        records.append((card, None, None))
     with session.no_autoflush:
-        for card in cards:
-            if not card.is_company:
-                continue
-            company, created = _company_card(index, card, _source(source, card))
-            report.companies_created += created
-            outcome = CardOutcome(card.file, card.line, card.org or "", "company")
-            report.outcomes.append(outcome)
-            rec = _record(card)
-            session.add(rec)
-            records.append((rec, outcome, company))
-        for i, card in enumerate(people_cards):
-            found = _new_match(new_by_uid, new_by_contact, card)
-            pid = matched_ids.get(i)
-            if found is None and pid is not None:
-                found = existing.get(pid)
-            if found is None:
-                person = _create(session, index, card, _source(source, card))
+        for card, target, creates in plan:
+            if creates:
+                assert target.new_index is not None
+                pid = new_ids[target.new_index]
                 report.created += 1
                 action = "created"
+                key = fold(card.display_name).strip()
+                if key in index.by_name:
+                    report.suggestions.append(Suggestion(card.file, card.line,
+                                                         card.display_name, pid,
+                                                         index.by_name[key]))
             else:
-                person = found
-                seen = id(person) in touched
+                pid = (target.person_id if target.person_id is not None
+                       else new_ids[target.new_index or 0])
+                person = existing[pid]
                 if not _merge(session, index, person, card, _source(source, card)):
                     report.unchanged += 1
-                    card_people.append((card, person))
+                    card_people.append((card, pid))
                     report.outcomes.append(CardOutcome(card.file, card.line,
-                                                       person.display_name, "unchanged",
-                                                       person.id))
+                                                       person.display_name, "unchanged", pid))
                     continue
-                if not seen and (person.id in index.imported_people
-                                 or (card.uid is not None and card.uid == person.uid)):
+                if (target.person_id is not None and pid not in merged_ids
+                        and (pid in index.imported_people
+                             or (card.uid is not None and card.uid == person.uid))):
                     report.updated += 1
                     action = "updated"
                 else:
                     report.merged += 1
                     action = "merged"
-            touched.add(id(person))
-            if card.uid:
-                new_by_uid.setdefault(card.uid, person)
-            for cp in card.contacts:
-                if cp.kind in ("email", "phone"):
-                    new_by_contact.setdefault((cp.kind, _normalized(cp)), person)
-            outcome = CardOutcome(card.file, card.line, person.display_name, action)
-            report.outcomes.append(outcome)
-            if action == "created":
-                key = fold(card.display_name).strip()
-                if key in index.by_name:
-                    report.suggestions.append(Suggestion(card.file, card.line,
-                                                         card.display_name, None,
-                                                         index.by_name[key]))
-            rec = _record(card)
-            session.add(rec)
-            records.append((rec, outcome, person))
-            card_people.append((card, person))
+                merged_ids.add(pid)
+            report.outcomes.append(CardOutcome(card.file, card.line, card.display_name, action,
+                                               pid))
+            records.append((card, pid, None))
+            card_people.append((card, pid))
     session.flush()
-    for rec, outcome, target in records:
-        if isinstance(target, Person):
-            rec.person_id = outcome.person_id = target.id
-        else:
-            rec.company_id = outcome.company_id = target.id
-    by_place = {(c.file, c.line): p for c, p in card_people}
-    for suggestion in report.suggestions:
-        new = by_place.get((suggestion.file, suggestion.line))
-        suggestion.person_id = new.id if new is not None else None
+    company_ids = iter([c.id for _, c in company_records])
+    rows = []
+    for card, pid, _ in records:
+        cid = next(company_ids) if card.is_company else None
+        rows.append({"source_file": card.file, "line": card.line, "raw": card.raw,
+                     "raw_hash": card.raw_hash, "status": "imported", "person_id": pid,
+                     "company_id": cid})
+    company_ids = iter([c.id for _, c in company_records])
+    for outcome in report.outcomes:
+        if outcome.action == "company":
+            outcome.company_id = next(company_ids)
+    if rows:
+        session.execute(insert(ImportRecord), rows)
     report.connections = _link_relations(session, card_people, source)
     session.flush()
+
+
+def _planned_match(by_uid: dict[str, _Target], by_contact: dict[tuple[str, str], _Target],
+                   card: Card) -> _Target | None:
+    if card.uid and card.uid in by_uid:
+        return by_uid[card.uid]
+    for kind in ("email", "phone"):
+        for cp in card.contacts:
+            if cp.kind == kind:
+                target = by_contact.get((kind, _normalized(cp)))
+                if target is not None:
+                    return target
+    return None
+
+
+def _insert_people(session: Session, index: _Index, cards: list[Card],
+                   source: str) -> list[int]:
+    """Create the people of ``cards`` with a handful of multi-row INSERTs; their ids."""
+    if not cards:
+        return []
+    people: list[_NewPerson] = []
+    for card in cards:
+        new = _NewPerson(display_name=card.display_name, given_name=card.given_name,
+                         family_name=card.family_name, nickname=card.nickname, note=card.note,
+                         headline=None if card.org else card.title)
+        have: set[tuple[str, str]] = set()
+        for cp in card.contacts:
+            point = _contact_point(cp)
+            if (point.kind, point.normalized) not in have:
+                have.add((point.kind, point.normalized))
+                new.contact_points.append(point)
+        seen_tags: set[str] = set()
+        for name in card.categories:
+            if name not in seen_tags:
+                seen_tags.add(name)
+                new.tags.append(index.tag(name))
+        if card.org:
+            company = index.companies.get_or_create(card.org, _card_domains(card),
+                                                    _source(source, card))
+            new.positions.append(_NewPosition(card.title, card.department, company))
+        refresh_search_text(cast(Person, new))
+        people.append(new)
+    session.flush()  # new companies and tags get their ids
+    now = utcnow()
+    rows = [{
+        "display_name": card.display_name, "given_name": card.given_name,
+        "family_name": card.family_name, "additional_names": card.additional_names,
+        "name_prefix": card.name_prefix, "name_suffix": card.name_suffix,
+        "nickname": card.nickname, "headline": new.headline, "note": card.note,
+        "birthday_year": card.birthday_year, "birthday_month": card.birthday_month,
+        "birthday_day": card.birthday_day, "photo": card.photo, "photo_type": card.photo_type,
+        "uid": card.uid, "source": _source(source, card), "sort_key": new.sort_key,
+        "search_text": new.search_text, "is_me": False, "created_at": now, "updated_at": now,
+    } for card, new in zip(cards, people, strict=True)]
+    ids = list(session.scalars(
+        insert(Person).returning(Person.id, sort_by_parameter_order=True), rows))
+    points, positions, tags = [], [], []
+    for pid, card, new in zip(ids, cards, people, strict=True):
+        for point in new.contact_points:
+            points.append({"person_id": pid, "kind": point.kind, "label": point.label,
+                           "value": point.value, "normalized": point.normalized,
+                           "preferred": point.preferred})
+        for pos in new.positions:
+            positions.append({"person_id": pid, "company_id": pos.company.id,
+                              "title": pos.title, "department": pos.department,
+                              "is_current": True, "source": _source(source, card),
+                              "created_at": now, "updated_at": now})
+        for tag in new.tags:
+            tags.append({"person_id": pid, "tag_id": tag.id})
+    if points:
+        session.execute(insert(ContactPoint), points)
+    if positions:
+        session.execute(insert(Position), positions)
+    if tags:
+        session.execute(insert(PersonTag), tags)
+    return ids
 
 
 def _source(prefix: str, card: Card) -> str:
@@ -452,7 +575,16 @@ def _new_match(by_uid: dict[str, Person], by_contact: dict[tuple[str, str], Pers
     return None
 
 
-def _contact_point(cp: CardContact) -> ContactPoint | None:
+@dataclass
+class _Point:
+    kind: str
+    label: str | None
+    value: str
+    normalized: str
+    preferred: bool
+
+
+def _contact_point(cp: CardContact) -> _Point:
     kind, label = cp.kind, cp.label
     if kind == "email" and not is_email(cp.value):
         # Kept, not dropped: an address we cannot use for matching is still the user's data.
@@ -460,46 +592,22 @@ def _contact_point(cp: CardContact) -> ContactPoint | None:
     if kind == "phone" and not any(ch.isdigit() for ch in cp.value):
         kind, label = "other", label or "phone"
     norm = contact_normalized(kind, cp.value) if kind == "other" else _normalized(cp)
-    return ContactPoint(kind=kind, value=cp.value, label=label, normalized=norm,
-                        preferred=cp.preferred)
+    return _Point(kind, label, cp.value, norm, cp.preferred)
 
 
 def _add_contacts(person: Person, card: Card) -> bool:
     have = {(c.kind, c.normalized) for c in person.contact_points}
     added = False
     for cp in card.contacts:
-        point = _contact_point(cp)
-        if point is None or (point.kind, point.normalized) in have:
+        p = _contact_point(cp)
+        if (p.kind, p.normalized) in have:
             continue
-        have.add((point.kind, point.normalized))
-        person.contact_points.append(point)
+        have.add((p.kind, p.normalized))
+        person.contact_points.append(ContactPoint(kind=p.kind, value=p.value, label=p.label,
+                                                  normalized=p.normalized,
+                                                  preferred=p.preferred))
         added = True
     return added
-
-
-def _create(session: Session, index: _Index, card: Card, source: str) -> Person:
-    person = Person(
-        display_name=card.display_name, given_name=card.given_name,
-        family_name=card.family_name, additional_names=card.additional_names,
-        name_prefix=card.name_prefix, name_suffix=card.name_suffix, nickname=card.nickname,
-        note=card.note, birthday_year=card.birthday_year, birthday_month=card.birthday_month,
-        birthday_day=card.birthday_day, photo=card.photo, photo_type=card.photo_type,
-        uid=card.uid, source=source, contact_points=[], positions=[], tags=[],
-    )
-    session.add(person)
-    _add_contacts(person, card)
-    for name in card.categories:
-        person.tags.append(index.tag(name))
-    if card.org:
-        company = index.companies.get_or_create(card.org, _card_domains(card), source)
-        # Built directly rather than through add_position, which flushes once per call.
-        person.positions.append(Position(company=company, title=card.title,
-                                         department=card.department, is_current=True,
-                                         source=source))
-    elif card.title:
-        person.headline = card.title
-    refresh_search_text(person)
-    return person
 
 
 def _merge(session: Session, index: _Index, person: Person, card: Card, source: str) -> bool:
@@ -599,21 +707,21 @@ def _company_card(index: _Index, card: Card, source: str) -> tuple[Company, bool
     return company, created
 
 
-def _link_relations(session: Session, card_people: list[tuple[Card, Person]],
+def _link_relations(session: Session, card_people: list[tuple[Card, int]],
                     source: str) -> int:
     """X-ABRELATEDNAMES / RELATED naming someone in the same import become connections."""
     if not any(card.relations for card, _ in card_people):
         return 0
-    by_name: dict[str, list[Person]] = {}
-    by_uid: dict[str, Person] = {}
-    for card, person in card_people:
+    by_name: dict[str, list[int]] = {}
+    by_uid: dict[str, int] = {}
+    for card, pid in card_people:
         bucket = by_name.setdefault(fold(card.display_name).strip(), [])
-        if all(p is not person for p in bucket):
-            bucket.append(person)
+        if pid not in bucket:
+            bucket.append(pid)
         if card.uid:
-            by_uid[card.uid.removeprefix("urn:uuid:")] = person
+            by_uid[card.uid.removeprefix("urn:uuid:")] = pid
     count = 0
-    for card, person in card_people:
+    for card, pid in card_people:
         for rel in card.relations:
             kind = RELATION_KINDS.get((rel.label or "").strip().lower())
             if kind is None:
@@ -623,13 +731,15 @@ def _link_relations(session: Session, card_people: list[tuple[Card, Person]],
             else:
                 found = by_name.get(fold(rel.name).strip(), [])
                 other = found[0] if len(found) == 1 else None
-            if other is None or other is person:
+            if other is None or other == pid:
                 continue
             exists = session.scalar(select(Connection.id).where(
-                Connection.person_id == person.id, Connection.other_id == other.id,
+                Connection.person_id == pid, Connection.other_id == other,
                 Connection.kind == kind))
             if exists is None:
-                link(session, person, other, kind, source=source)
+                person, target = session.get(Person, pid), session.get(Person, other)
+                assert person is not None and target is not None
+                link(session, person, target, kind, source=source)
                 count += 1
     return count
 
