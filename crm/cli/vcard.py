@@ -56,12 +56,12 @@ def import_cmd(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, list_
         raise CrmError("-o/--output goes with --rejected")
     if not files:
         raise CrmError("give one or more vCard files to import (or --rejected)")
-    from crm.vcard.importer import import_paths, read_paths
+    from crm.vcard.importer import import_paths
 
     database = get_db()
     with _progress() as progress:
-        # Read once up front so that a missing or non-vCard file fails before any write.
-        read_paths(files)
+        # Every file is read before anything is written: a missing or non-vCard file fails
+        # the whole command with one line and leaves the database as it was.
         report = import_paths(database, files, dry_run=dry_run, progress=progress)
     if as_json:
         emit_json(report.to_json())

@@ -517,8 +517,12 @@ def _insert_people(session: Session, index: _Index, cards: list[Card],
         "uid": card.uid, "source": _source(source, card), "sort_key": new.sort_key,
         "search_text": new.search_text, "is_me": False, "created_at": now, "updated_at": now,
     } for card, new in zip(cards, people, strict=True)]
-    ids = list(session.scalars(
-        insert(Person).returning(Person.id, sort_by_parameter_order=True), rows))
+    ids: list[int] = []
+    # Small batches: SQLAlchemy splices RETURNING rows of every internal batch into one
+    # result, which grows quadratically with the rows of a single call.
+    for i in range(0, len(rows), 200):
+        ids += session.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True),
+                               rows[i: i + 200])
     points, positions, tags = [], [], []
     for pid, card, new in zip(ids, cards, people, strict=True):
         for point in new.contact_points:
