@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
     from crm.core.importing import ImportReport
 
-# Below this many cards an import is too quick for a progress bar to help.
-PROGRESS_MIN_CARDS = 200
+# Below this many steps (two per card: read, write) a progress bar would only flicker.
+PROGRESS_MIN_STEPS = 400
 
 
 @cli.command("import")
@@ -79,7 +79,7 @@ class _Bar:
         self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
-        if total < PROGRESS_MIN_CARDS:
+        if total < PROGRESS_MIN_STEPS:
             return
         if self.bar is None:
             self.bar = click.progressbar(length=total, label="importing", file=sys.stderr)

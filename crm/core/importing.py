@@ -266,7 +266,11 @@ def _card_domains(card: Card) -> list[str]:
 
 def import_cards(session: Session, items: Iterable[PendingCard | RejectedCard], *,
                  source: str = "vcard", progress: Progress | None = None) -> ImportReport:
-    """Import cards into the database inside the caller's transaction."""
+    """Import cards into the database inside the caller's transaction.
+
+    ``progress(done, total)`` counts reading each card and then writing them as steps, so
+    ``total`` is twice the number of cards and a bar moves through the whole import.
+    """
     report = ImportReport()
     items = list(items)
     total = len(items)
@@ -284,7 +288,7 @@ def import_cards(session: Session, items: Iterable[PendingCard | RejectedCard], 
     step = max(1, total // 100)
     for done, item in enumerate(items, start=1):
         if progress is not None and done % step == 0:
-            progress(done, total)
+            progress(done, 2 * total)
         if isinstance(item, RejectedCard):
             _reject(session, report, item, rejected_before)
             continue
@@ -305,9 +309,13 @@ def import_cards(session: Session, items: Iterable[PendingCard | RejectedCard], 
                     rejected_before)
             continue
         cards.append(card)
-    _apply(session, report, cards, source)
-    if progress is not None:
-        progress(total, total)
+
+    def written(fraction: float) -> None:
+        if progress is not None:
+            progress(total + int(total * fraction), 2 * total)
+
+    _apply(session, report, cards, source, written)
+    written(1.0)
     return report
 
 
@@ -356,10 +364,12 @@ class _NewPerson:
     sort_key: str = ""
 
 
-def _apply(session: Session, report: ImportReport, cards: list[Card], source: str) -> None:
+def _apply(session: Session, report: ImportReport, cards: list[Card], source: str,
+           written: Callable[[float], None]) -> None:
     if not cards:
         return
     index = _Index(session, cards)
+    written(0.2)
     # 1. Decide, card by card and without writing, whom each card is about.
     by_uid: dict[str, _Target] = {}
     by_contact: dict[tuple[str, str], _Target] = {}
@@ -393,6 +403,7 @@ def _apply(session: Session, report: ImportReport, cards: list[Card], source: st
                 report.companies_created += created
                 company_records.append((card, company))
         new_ids = _insert_people(session, index, new_cards, source)
+    written(0.7)
     # 3. Merges into people already there (or created by an earlier card of this file).
     ids = sorted({t.person_id for _, t, _ in plan if t.person_id is not None}
                  | {new_ids[t.new_index] for _, t, c in plan
@@ -677,8 +688,7 @@ def _update_position(session: Session, index: _Index, person: Person, card: Card
             if pos.is_current and card.department and not pos.department:
                 pos.department = card.department
                 return True
-            if not pos.is_current:
-                continue
+            # Known already, current or as history: an older export does not reopen it.
             return False
     current = current_position(person)
     with session.no_autoflush:

@@ -210,10 +210,15 @@ END:VCARD
     assert [(p["company"], p["title"], p["current"]) for p in bo["positions"]] == [
         ("Globex", "Engineer", True), ("Initech", "Intern", False)]
     assert bo["phones"] == ["(415) 555-0177"]  # the same number, not added twice
-    # The older export again does not undo the change: that position is history.
-    again = import_paths(db, [first])
-    assert again.unchanged == 1
-    assert person(db, "Bo Chen")["company"] == "Globex"
+    # The older export again (here with a note added) does not undo the change.
+    older = write(tmp_path, "older.vcf", first.read_text().replace(
+        "TITLE:Intern\n", "TITLE:Intern\nNOTE:from the old phone\n"))
+    again = import_paths(db, [older])
+    assert again.updated == 1
+    bo = person(db, "Bo Chen")
+    assert bo["note"] == "from the old phone"
+    assert [(p["company"], p["title"], p["current"]) for p in bo["positions"]] == [
+        ("Globex", "Engineer", True), ("Initech", "Intern", False)]
 
 
 def test_match_by_uid_wins_over_email(db: Database, tmp_path: Path) -> None:
@@ -291,3 +296,12 @@ END:VCARD
     assert person(db, "Gia Ng")["company"] == "Alphabet"
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Position)) == 1
+
+
+def test_progress_runs_from_reading_to_writing(db: Database) -> None:
+    seen: list[tuple[int, int]] = []
+    import_paths(db, [fixture("iphone.vcf")], progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (6, 6)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert {t for _, t in seen} == {6}
+    assert any(d <= 3 for d, _ in seen) and any(3 < d < 6 for d, _ in seen)
