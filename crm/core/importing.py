@@ -399,8 +399,7 @@ def _apply(session: Session, report: ImportReport, cards: list[Card], source: st
     with session.no_autoflush:
         for card in cards:
             if card.is_company:
-                company, created = _company_card(index, card, _source(source, card))
-                report.companies_created += created
+                company, _created = _company_card(index, card, _source(source, card))
                 company_records.append((card, company))
         new_ids = _insert_people(session, index, new_cards, source)
     written(0.7)
@@ -473,6 +472,7 @@ def _apply(session: Session, report: ImportReport, cards: list[Card], source: st
     if rows:
         session.execute(insert(ImportRecord), rows)
     report.connections = _link_relations(session, card_people, source)
+    report.companies_created = len(index.companies.created)
     session.flush()
 
 

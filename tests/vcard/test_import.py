@@ -71,8 +71,9 @@ def test_iphone_file_maps_every_field(db: Database) -> None:
 
 
 def test_android_outlook_google_v4_map(db: Database) -> None:
-    import_paths(db, [fixture("android.vcf"), fixture("google.vcf"), fixture("outlook.vcf"),
-                      fixture("vcard4.vcf")])
+    report = import_paths(db, [fixture("android.vcf"), fixture("google.vcf"),
+                               fixture("outlook.vcf"), fixture("vcard4.vcf")])
+    assert (report.created, report.companies_created, report.connections) == (7, 4, 3)
     juergen = person(db, "Jürgen Müller")
     assert (juergen["company"], juergen["title"]) == ("Deutsche Bahn, Fernverkehr Köln",
                                                       "Product Owner, Ticketing")
