@@ -302,11 +302,18 @@ def import_cards(session: Session, items: Iterable[PendingCard | RejectedCard], 
             continue
         try:
             card = item.parse()
+            _check_lengths(card)
         except CardRejected as err:
             where = f" (in the card from line {item.line})" if err.line != item.line else ""
             _reject(session, report,
                     RejectedCard(item.file, err.line, err.message + where, item.raw),
                     rejected_before)
+            continue
+        except Exception as err:  # a card we fail to read is reported, never the whole file
+            _reject(session, report,
+                    RejectedCard(item.file, item.line,
+                                 f"cannot read this card ({type(err).__name__}: {err})",
+                                 item.raw), rejected_before)
             continue
         cards.append(card)
 
@@ -314,9 +321,45 @@ def import_cards(session: Session, items: Iterable[PendingCard | RejectedCard], 
         if progress is not None:
             progress(total + int(total * fraction), 2 * total)
 
-    _apply(session, report, cards, source, written)
+    _apply(session, report, cards, source, written, sorted(set(unchanged_people.values())))
     written(1.0)
     return report
+
+
+def _limit(column: Any) -> int:
+    return int(column.type.length)
+
+
+# Card fields and the columns that hold them: a longer value is refused, never cut.
+_LIMITS = [
+    ("FN", "display_name", _limit(Person.display_name)),
+    ("N (given)", "given_name", _limit(Person.given_name)),
+    ("N (family)", "family_name", _limit(Person.family_name)),
+    ("N (additional)", "additional_names", _limit(Person.additional_names)),
+    ("N (prefix)", "name_prefix", _limit(Person.name_prefix)),
+    ("N (suffix)", "name_suffix", _limit(Person.name_suffix)),
+    ("NICKNAME", "nickname", _limit(Person.nickname)),
+    ("ORG", "org", _limit(Company.name)),
+    ("ORG (department)", "department", _limit(Position.department)),
+    ("TITLE", "title", _limit(Position.title)),
+    ("UID", "uid", _limit(Person.uid)),
+    ("PHOTO type", "photo_type", _limit(Person.photo_type)),
+]
+
+
+def _check_lengths(card: Card) -> None:
+    for prop, attr, limit in _LIMITS:
+        value = getattr(card, attr)
+        if value is not None and len(value) > limit:
+            raise CardRejected(card.line, f"{prop} is longer than {limit} characters")
+    for tag in card.categories:
+        if len(tag) > _limit(Tag.name):
+            raise CardRejected(card.line, f"CATEGORIES has a tag longer than "
+                                          f"{_limit(Tag.name)} characters")
+    for cp in card.contacts:
+        if cp.label and len(cp.label) > _limit(ContactPoint.label):
+            raise CardRejected(card.line, f"label {cp.label[:20]!r}... is longer than "
+                                          f"{_limit(ContactPoint.label)} characters")
 
 
 def _reject(session: Session, report: ImportReport, item: RejectedCard,
@@ -365,7 +408,7 @@ class _NewPerson:
 
 
 def _apply(session: Session, report: ImportReport, cards: list[Card], source: str,
-           written: Callable[[float], None]) -> None:
+           written: Callable[[float], None], unchanged_ids: list[int]) -> None:
     if not cards:
         return
     index = _Index(session, cards)
@@ -471,7 +514,7 @@ def _apply(session: Session, report: ImportReport, cards: list[Card], source: st
             outcome.company_id = next(company_ids)
     if rows:
         session.execute(insert(ImportRecord), rows)
-    report.connections = _link_relations(session, card_people, source)
+    report.connections = _link_relations(session, card_people, unchanged_ids, source)
     report.companies_created = len(index.companies.created)
     session.flush()
 
@@ -607,7 +650,8 @@ def _contact_point(cp: CardContact) -> _Point:
     if kind == "phone" and not any(ch.isdigit() for ch in cp.value):
         kind, label = "other", label or "phone"
     norm = contact_normalized(kind, cp.value) if kind == "other" else _normalized(cp)
-    return _Point(kind, label, cp.value, norm, cp.preferred)
+    # Only the matching key is shortened (a very long URL); the value is kept whole.
+    return _Point(kind, label, cp.value, norm[:_limit(ContactPoint.normalized)], cp.preferred)
 
 
 def _add_contacts(person: Person, card: Card) -> bool:
@@ -722,18 +766,26 @@ def _company_card(index: _Index, card: Card, source: str) -> tuple[Company, bool
 
 
 def _link_relations(session: Session, card_people: list[tuple[Card, int]],
-                    source: str) -> int:
-    """X-ABRELATEDNAMES / RELATED naming someone in the same import become connections."""
+                    unchanged_ids: list[int], source: str) -> int:
+    """X-ABRELATEDNAMES / RELATED naming someone in the same import become connections.
+
+    People of the import whose cards were skipped as already imported count too.
+    """
     if not any(card.relations for card, _ in card_people):
         return 0
+    named: list[tuple[str, str | None, int]] = [(c.display_name, c.uid, pid)
+                                                for c, pid in card_people]
+    for chunk in _chunks(unchanged_ids):
+        named += [(n, u, i) for i, n, u in session.execute(
+            select(Person.id, Person.display_name, Person.uid).where(Person.id.in_(chunk)))]
     by_name: dict[str, list[int]] = {}
     by_uid: dict[str, int] = {}
-    for card, pid in card_people:
-        bucket = by_name.setdefault(fold(card.display_name).strip(), [])
+    for name, uid, pid in named:
+        bucket = by_name.setdefault(fold(name).strip(), [])
         if pid not in bucket:
             bucket.append(pid)
-        if card.uid:
-            by_uid[card.uid.removeprefix("urn:uuid:")] = pid
+        if uid:
+            by_uid[uid.removeprefix("urn:uuid:")] = pid
     count = 0
     for card, pid in card_people:
         for rel in card.relations:

@@ -306,3 +306,46 @@ def test_progress_runs_from_reading_to_writing(db: Database) -> None:
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert {t for _, t in seen} == {6}
     assert any(d <= 3 for d, _ in seen) and any(3 < d < 6 for d, _ in seen)
+
+
+def test_values_too_long_to_store_reject_the_card_not_the_file(db: Database,
+                                                              tmp_path: Path) -> None:
+    long_title = "Chief " + "Very " * 80 + "Officer"
+    long_url = "https://example.com/?" + "x" * 700
+    path = write(tmp_path, "long.vcf", f"""BEGIN:VCARD
+VERSION:3.0
+FN:Long Title
+ORG:Acme
+TITLE:{long_title}
+END:VCARD
+BEGIN:VCARD
+VERSION:3.0
+FN:Long Url
+URL:{long_url}
+END:VCARD
+""")
+    report = import_paths(db, [path])
+    assert [(r.line, r.message) for r in report.rejected] == [
+        (1, "TITLE is longer than 300 characters")]
+    assert person(db, "Long Url")["urls"] == [long_url]  # kept whole
+
+
+def test_relation_to_a_card_imported_before(db: Database, tmp_path: Path) -> None:
+    boss = """BEGIN:VCARD
+VERSION:3.0
+FN:Rita Boss
+EMAIL:rita@example.com
+END:VCARD
+"""
+    import_paths(db, [write(tmp_path, "1.vcf", boss)])
+    report = import_paths(db, [write(tmp_path, "2.vcf", boss + """BEGIN:VCARD
+VERSION:3.0
+FN:Nam Report
+EMAIL:nam@example.com
+item1.X-ABRELATEDNAMES:Rita Boss
+item1.X-ABLabel:_$!<Manager>!$_
+END:VCARD
+""")])
+    assert (report.created, report.unchanged, report.connections) == (1, 1, 1)
+    assert [(c["person"], c["kind"]) for c in person(db, "Nam Report")["connections"]] == [
+        ("Rita Boss", "manager")]
