@@ -198,6 +198,9 @@ def logical_lines(card: RawCard) -> Iterator[tuple[int, str]]:
         number = card.line + offset
         if not line:
             b64 = False
+            if qp and current is not None and current.endswith("="):
+                # A soft break before a blank line breaks onto nothing.
+                current, qp = current[:-1], False
             continue
         if current is not None:
             if line[0] in " \t":
@@ -206,8 +209,11 @@ def logical_lines(card: RawCard) -> Iterator[tuple[int, str]]:
                 current += line[1:]
                 continue
             if qp and current.endswith("="):
-                current = current[:-1] + line
-                continue
+                if line.strip().upper() == "END:VCARD":
+                    current = current[:-1]  # a dangling soft break on the last property
+                else:
+                    current = current[:-1] + line
+                    continue
             if b64 and _BASE64_LINE.match(line):
                 current += line
                 continue

@@ -233,3 +233,26 @@ def test_files_that_are_not_vcards(tmp_path: Path, content: bytes | None, messag
         read_path(path)
     with pytest.raises(CrmError, match="is a directory"):
         read_path(tmp_path)
+
+
+def test_dangling_quoted_printable_soft_break_does_not_eat_the_end() -> None:
+    for tail in ("=\n", "=\n\n"):
+        text = ("BEGIN:VCARD\nVERSION:2.1\nFN:Ann\nNOTE;ENCODING=QUOTED-PRINTABLE:caf=C3=A9"
+                + tail + "END:VCARD\n")
+        (raw,) = list(split_cards(text, "f.vcf"))
+        assert isinstance(raw, RawCard)
+        assert raw.parse().note == "café"
+
+
+def test_unindented_21_base64_continuation_until_blank_line() -> None:
+    import base64
+
+    data = base64.b64encode(JPEG).decode()
+    text = ("BEGIN:VCARD\nVERSION:2.1\nFN:Ann\nPHOTO;BASE64;TYPE=JPEG:" + data[:60] + "\n"
+            + "\n".join(data[i: i + 60] for i in range(60, len(data), 60))
+            + "\n\nTEL;CELL:+1 212 555 0100\nEND:VCARD\n")
+    (raw,) = list(split_cards(text, "f.vcf"))
+    assert isinstance(raw, RawCard)
+    card = raw.parse()
+    assert card.photo == JPEG
+    assert card.contacts == [CardContact("phone", "+1 212 555 0100", "cell", False)]
