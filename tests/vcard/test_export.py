@@ -177,3 +177,20 @@ def test_text_survives_a_database_round_trip(db: Database, tmp_path: Path, name:
     report = import_paths(db, [out])
     assert report.created == report.updated == report.merged == 0
     assert snapshot(db) == before
+
+
+def test_other_tools_read_our_export(db: Database) -> None:
+    """vobject (what many Python tools use) reads every card of a 3.0 export."""
+    import vobject
+
+    import_paths(db, [fixture(n) for n in FILES])
+    text = export_vcards(db, "3.0")
+    read = list(vobject.readComponents(text))
+    assert len(read) == 12
+    names = sorted(c.fn.value for c in read)
+    assert names[:3] == ["Amara Nwosu", "Dr. Chidi Emeka Okafor Jr.", "Good One"]
+    chidi = next(c for c in read if c.fn.value.startswith("Dr. Chidi"))
+    assert chidi.n.value.family == "Okafor"
+    assert chidi.photo.value[:4] == b"\xff\xd8\xff\xe0"
+    assert [e.value for e in chidi.contents["email"]] == ["chidi@stripe.com",
+                                                         "chidi.okafor@gmail.com"]
