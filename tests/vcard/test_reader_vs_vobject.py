@@ -77,12 +77,12 @@ def test_reader_agrees_with_vobject(name: str) -> None:
         if "n" in contents:
             checked.add("N")
             n = contents["n"][0].value
-            for field, mine in (("family", ours.family_name), ("given", ours.given_name),
+            for field, part in (("family", ours.family_name), ("given", ours.given_name),
                                 ("additional", ours.additional_names),
                                 ("prefix", ours.name_prefix), ("suffix", ours.name_suffix)):
                 value = whole(getattr(n, field))
                 if value is not None:
-                    assert (mine or "") == value.strip(), field
+                    assert (part or "") == value.strip(), field
         for prop, kind in (("email", "email"), ("tel", "phone")):
             lines = contents.get(prop, [])
             mine = [c.value for c in ours.contacts if c.kind == kind]
