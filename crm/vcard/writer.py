@@ -50,6 +50,7 @@ _TYPE_WORDS = {
 _PROPERTY = {"email": "EMAIL", "phone": "TEL", "url": "URL", "social": "X-SOCIALPROFILE",
              "address": "ADR"}
 _GROUP = re.compile(r"^([A-Za-z0-9_-]+)\.", re.ASCII)
+_LOGICAL_LINE_END = re.compile(r"\r\n(?! )")
 _PROP_NAME = re.compile(r"^([A-Za-z0-9_-]+\.)?([A-Za-z0-9_-]+)(.*)$", re.S)
 
 
@@ -73,24 +74,12 @@ def _refold(text: str) -> str:
     """vobject's folding, except for the lines it leaves over 75 octets: it skips folding a
     line shorter than 75 *characters* (so non-ASCII text runs to 200+ octets) and never
     folds PHOTO (a workaround for old Apple Address Book). Those are folded here."""
-    out: list[str] = []
-    logical: list[str] = []
-
-    def flush() -> None:
-        if all(len(piece.encode("utf-8")) <= 75 for piece in logical):
-            out.extend(piece + "\r\n" for piece in logical)
+    out = []
+    for logical in _LOGICAL_LINE_END.split(text)[:-1]:
+        if any(len(piece.encode("utf-8")) > 75 for piece in logical.split("\r\n")):
+            out.append(fold(logical.replace("\r\n ", "")))
         else:
-            out.append(fold(logical[0] + "".join(piece[1:] for piece in logical[1:])))
-
-    for piece in text.split("\r\n")[:-1]:
-        if piece.startswith(" ") and logical:
-            logical.append(piece)
-            continue
-        if logical:
-            flush()
-        logical = [piece]
-    if logical:
-        flush()
+            out.append(logical + "\r\n")
     return "".join(out)
 
 
