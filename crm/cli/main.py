@@ -12,8 +12,37 @@ from crm import __version__
 from crm.cli.context import db_option, get_db, json_option
 from crm.cli.output import emit_json, literal, message, table
 
+# Commands defined in feature modules, imported only when the command is used (or listed in
+# --help): `crm who` need not pay for the references or vCard code. Each module registers its
+# commands on `cli` when imported.
+LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
+    "who": ("crm.cli.network",),
+    "path": ("crm.cli.network",),
+    "stale": ("crm.cli.network",),
+    "refs": ("crm.cli.refs",),
+    "referrals": ("crm.cli.refs",),
+    "apps": ("crm.cli.refs",),
+    "import": ("crm.cli.vcard",),
+    "export": ("crm.cli.vcard",),
+}
 
-@click.group(invoke_without_command=True,
+
+class CrmGroup(click.Group):
+    """The top-level group: eager core commands plus lazily imported feature commands."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            for module in LAZY_COMMANDS[cmd_name]:
+                importlib.import_module(module)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(LAZY_COMMANDS))
+
+
+@click.group(cls=CrmGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
 @click.version_option(__version__, prog_name="crm")
