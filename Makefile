@@ -28,8 +28,19 @@ test: lint
 test-slow: $(STAMP)
 	$(BIN)/pytest -n auto -m slow
 
-bench: $(STAMP)
-	$(BIN)/python -m bench
+# khard, the terminal address book the benchmark compares against, in its own virtualenv.
+KHARD_VENV ?= .venv-khard
+KHARD_EXE := $(KHARD_VENV)/bin/khard
+BENCH_ARGS ?=
+
+$(KHARD_EXE):
+	$(PYTHON) -m venv $(KHARD_VENV)
+	$(KHARD_VENV)/bin/python -m pip install -q --upgrade pip
+	$(KHARD_VENV)/bin/python -m pip install -q khard
+
+# Figures to stdout and bench/results/latest.md; BENCH_ARGS="--sizes 1000 --runs 3" etc.
+bench: $(STAMP) $(KHARD_EXE)
+	KHARD=$(abspath $(KHARD_EXE)) $(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(KHARD_VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,10 @@
-"""Small timing helpers shared by the benchmarks: medians with min-max of repeated runs."""
+"""The one way the benchmarks time things: the median (min–max) of repeated runs, with the
+median CPU time, which a busy shared machine inflates far less than wall-clock time."""
 
 from __future__ import annotations
 
+import os
+import resource
 import statistics
 import subprocess
 import time
@@ -15,32 +18,72 @@ class Timing:
     low: float
     high: float
     runs: int
+    cpu: float | None = None  # median CPU seconds per run, when measured
 
     def __str__(self) -> str:
-        return f"{fmt_seconds(self.median)} ({fmt_seconds(self.low)}–{fmt_seconds(self.high)})"
+        return f"{fmt_seconds(self.median)} ({fmt_range(self.low, self.high)})"
+
+    @property
+    def cpu_text(self) -> str:
+        return "" if self.cpu is None else fmt_seconds(self.cpu)
 
 
 def fmt_seconds(s: float) -> str:
     return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
 
 
-def measure(fn: Callable[[], object], runs: int = 5, warmup: int = 0) -> Timing:
+def fmt_range(low: float, high: float) -> str:
+    if high < 1:
+        return f"{low * 1000:.1f}–{high * 1000:.1f}"
+    return f"{low:.2f}–{high:.2f}"
+
+
+def from_samples(samples: Sequence[float], cpu: Sequence[float] = ()) -> Timing:
+    if not samples:
+        raise ValueError("no samples")
+    return Timing(statistics.median(samples), min(samples), max(samples), len(samples),
+                  statistics.median(cpu) if cpu else None)
+
+
+def cpu_seconds(children: bool = False) -> float:
+    """CPU seconds used so far by this process, or by its children that have been waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(fn: Callable[[], object], runs: int = 5, warmup: int = 0,
+            setup: Callable[[], object] | None = None, children: bool = False) -> Timing:
+    """Time ``fn`` ``runs`` times (``setup`` before each run, untimed)."""
     for _ in range(warmup):
+        if setup is not None:
+            setup()
         fn()
-    samples = []
+    wall, cpu = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        if setup is not None:
+            setup()
+        began, began_cpu = time.perf_counter(), cpu_seconds(children)
         fn()
-        samples.append(time.perf_counter() - t0)
-    return Timing(statistics.median(samples), min(samples), max(samples), runs)
+        wall.append(time.perf_counter() - began)
+        cpu.append(cpu_seconds(children) - began_cpu)
+    return from_samples(wall, cpu)
 
 
 def measure_process(argv: Sequence[str], runs: int = 5, env: dict[str, str] | None = None,
-                    stdin: str | None = None) -> Timing:
-    """Whole-process wall time of a command (its output discarded; failure raises)."""
+                    stdin: str | None = None, warmup: int = 1) -> Timing:
+    """Whole-process wall and CPU time of a command (its output discarded; failure raises).
+
+    One untimed warm-up run first, so every timed run finds the files in the page cache."""
 
     def once() -> None:
-        subprocess.run(argv, check=True, env=env, input=stdin, text=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        done = subprocess.run(argv, env=env, input=stdin, text=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} failed ({done.returncode}): "
+                               f"{done.stderr.strip()[-500:]}")
 
-    return measure(once, runs=runs)
+    return measure(once, runs=runs, warmup=warmup, children=True)
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]

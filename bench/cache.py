@@ -1,0 +1,57 @@
+"""Generated inputs, built once and kept outside the repository.
+
+The cache lives in ``$CRM_BENCH_CACHE`` (default: ``crm-bench`` under the temp dir). A file
+is built under a temporary name and renamed when complete, so an interrupted run never
+leaves a half-built input behind to be measured later.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GENERATOR_VERSION = 1  # bump when crm.core.generate changes shape, to rebuild the cache
+CARDS_VERSION = 1  # bump when bench.import_bench.phone_card changes
+
+
+def cache_dir() -> Path:
+    path = Path(os.environ.get("CRM_BENCH_CACHE") or Path(tempfile.gettempdir()) / "crm-bench")
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def network_db(people: int) -> Path:
+    """The generated network of ``people`` people (``crm demo --people N``, seed 1)."""
+    path = cache_dir() / f"network-{people}-seed1-v{GENERATOR_VERSION}.sqlite3"
+    if path.exists():
+        return path
+    from crm.core.db import open_database
+    from crm.core.generate import generate_network
+
+    partial = path.with_suffix(".building")
+    for leftover in cache_dir().glob(partial.name + "*"):
+        leftover.unlink()
+    began = time.perf_counter()
+    db = open_database(str(partial))
+    with db.write() as s:
+        generate_network(s, people, seed=1)
+    db.dispose()
+    partial.rename(path)
+    print(f"  generated {people:,} people in {time.perf_counter() - began:.1f} s -> {path}",
+          file=sys.stderr)
+    return path
+
+
+def phone_export(cards: int) -> Path:
+    """A phone-style export of ``cards`` vCards (see ``bench.import_bench.phone_card``)."""
+    from bench.import_bench import write_phone_export
+
+    path = cache_dir() / f"phone-{cards}-v{CARDS_VERSION}.vcf"
+    if not path.exists():
+        partial = path.with_suffix(".building")
+        write_phone_export(partial, cards)
+        partial.rename(path)
+    return path

@@ -1,0 +1,51 @@
+"""`python -m bench` runs end to end on tiny inputs (the figures themselves are not judged)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import main
+from bench.timing import from_samples
+
+
+def test_help_names_the_options() -> None:
+    done = subprocess.run([sys.executable, "-m", "bench", "--help"], capture_output=True,
+                          text=True, check=True)
+    for option in ("--sizes", "--cards", "--runs", "--only", "--out", "--cache-dir"):
+        assert option in done.stdout
+
+
+def test_bad_section_is_one_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--only", "network,speed"])
+    assert exit_.value.code == 2
+    assert "unknown section(s) speed" in capsys.readouterr().err
+
+
+def test_tiny_run_writes_the_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "latest.md"
+    code = main(["--sizes", "200", "--cards", "40", "--runs", "1", "--only", "network,import",
+                 "--out", str(out), "--cache-dir", str(tmp_path / "cache")])
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    assert capsys.readouterr().out.strip() == text.strip()
+    assert "Load average (1 min) during the run" in text
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    whats = [row.split(" | ")[0].lstrip("| ") for row in rows[1:]]
+    assert any(w.startswith("`crm who '#ID' --json`") for w in whats)
+    assert "import / vobject parse" in whats
+    assert all(" | 200 people | " in row or " | 40 cards | " in row for row in rows[1:])
+    assert "failed" not in text
+    # The generated inputs are cached where asked, outside the repository.
+    cached = {p.name for p in (tmp_path / "cache").iterdir()}
+    assert "network-200-seed1-v1.sqlite3" in cached and "phone-40-v1.vcf" in cached
+
+
+def test_median_and_range() -> None:
+    t = from_samples([0.3, 0.1, 0.2], cpu=[0.05, 0.07, 0.06])
+    assert (t.median, t.low, t.high, t.runs, t.cpu) == (0.2, 0.1, 0.3, 3, 0.06)
+    assert str(t) == "200.0 ms (100.0–300.0)"
