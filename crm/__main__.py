@@ -6,6 +6,9 @@ import sys
 
 
 def main() -> None:
+    from crm.startup import pause_collector
+
+    pause_collector()
     from crm.cli import run
 
     sys.exit(run())

@@ -35,6 +35,7 @@ def get_db(ctx: click.Context | None = None) -> Database:
     """The database selected by --db / CRM_DATABASE_URL, opened (and upgraded) once."""
     from crm.cli.output import message
     from crm.core.db import open_database
+    from crm.startup import resume_collector
 
     ctx = ctx or click.get_current_context()
     root = ctx.find_root()
@@ -46,6 +47,7 @@ def get_db(ctx: click.Context | None = None) -> Database:
             message(f"crm: upgraded database schema; backup of the old file: {db.backup_path}")
         obj["database"] = db
         root.call_on_close(db.dispose)
+        resume_collector()  # startup is over (see crm.startup)
     assert isinstance(db, Database)
     return db
 
