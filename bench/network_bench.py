@@ -58,8 +58,8 @@ def biggest_company(path: Path) -> tuple[int, str]:
         db.dispose()
 
 
-def floor(runs: int) -> Timing:
-    return measure_process([sys.executable, "-c", "import sqlalchemy.orm"], runs=runs)
+def floor(runs: int, code: str = "import sqlalchemy.orm") -> Timing:
+    return measure_process([sys.executable, "-c", code], runs=runs)
 
 
 def bench_network(people: int, runs: int, searches: bool = True) -> list[Result]:
@@ -95,6 +95,9 @@ def bench_network(people: int, runs: int, searches: bool = True) -> list[Result]
         results.append(Result("`crm who '#ID' --json`, whole process", size, who))
     base = floor(runs)
     results.append(Result("`python -c 'import sqlalchemy.orm'` (floor), same run", size, base))
+    # crm pauses the garbage collector while it starts (crm.startup); so can the floor.
+    results.append(Result("the same with the garbage collector off", size,
+                          floor(runs, "import gc; gc.disable(); import sqlalchemy.orm")))
     results.append(Result("`crm who` / floor", size,
                           f"{who.median / base.median:.2f}× (CPU "
                           f"{(who.cpu or 0) / (base.cpu or 1):.2f}×)"))
