@@ -301,15 +301,18 @@ def bench_rss(db_path: Path, people: int) -> list[Result]:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m bench.tui_bench")
-    parser.add_argument("db", type=Path)
+    parser = argparse.ArgumentParser(prog="python -m bench.tui_bench",
+                                     description="The TUI figures on existing databases.")
+    parser.add_argument("db", type=Path, nargs="+")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    print("first screen (whole process):", first_screen_process(args.db, args.runs))
-    first, keys = pilot_figures(args.db, args.runs)
-    print("first screen (Pilot, in-process):", first)
-    print("keystroke (Pilot):", keys)
-    print(f"peak RSS: {peak_rss_process(args.db) / 2**20:.0f} MiB")
+    for db in args.db:
+        print(f"{db}:")
+        print("  first screen (whole process):", first_screen_process(db, args.runs))
+        first, keys = pilot_figures(db, args.runs)
+        print("  first screen (Pilot, in-process):", first)
+        print("  keystroke to repainted list (Pilot):", keys)
+        print(f"  peak RSS: {peak_rss_process(db) / 10**6:.0f} MB")
     return 0
 
 
