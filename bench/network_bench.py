@@ -77,7 +77,7 @@ def bench_network(people: int, runs: int, searches: bool = True) -> list[Result]
         with db.read() as s:
             company = s.get(Company, company_id)
             assert company is not None
-            results.append(Result(f"who-at in-process, biggest company ({answer})", size,
+            results.append(Result("who-at in-process, biggest company", f"{size} ({answer})",
                                   measure(lambda: who_at(s, company), runs * 3, warmup=1)))
             for q in SEARCHES if searches else []:
                 results.append(Result(f"search {q!r}, first 50, in-process", size,

@@ -40,9 +40,18 @@ def seconds_goal(limit: float) -> str:
     return f"≤ {fmt_seconds(limit)}"
 
 
+def grouped(results: Sequence[Result]) -> list[Result]:
+    """The rows of one measure together (in the order measures first appear), sizes in the
+    order they were run."""
+    first: dict[str, int] = {}
+    for i, r in enumerate(results):
+        first.setdefault(r.what, i)
+    return sorted(results, key=lambda r: first[r.what])
+
+
 def markdown(results: Sequence[Result]) -> str:
     header = ["What", "Size", "Median (min–max)", "CPU", "Goal"]
-    rows = [[r.what, r.size, r.figure, r.cpu, r.verdict] for r in results]
+    rows = [[r.what, r.size, r.figure, r.cpu, r.verdict] for r in grouped(results)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
               for row in rows]
