@@ -274,7 +274,12 @@ def backup_sqlite(path: Path, dest: Path | None = None) -> Path:
     if dest is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         dest = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix or '.sqlite3'}")
-    fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    if dest.is_dir():
+        raise CrmError(f"{dest}: is a directory")
+    try:
+        fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    except OSError as err:
+        raise CrmError(f"{dest}: cannot write backup: {err.strerror}") from None
     os.close(fd)
     src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
