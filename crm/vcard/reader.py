@@ -76,7 +76,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             except (UnicodeError, LookupError, ValueError):
                 continue  # a charset this data is not in, or a codec that is not a text one
             # A declaration the file cannot be in as a whole (UTF-16, EBCDIC…) is ignored.
-            if looks_like_vcard(text):
+            if re.search(r"BEGIN[ \t]*:[ \t]*VCARD", text, re.I):
                 return text, codecs.lookup(name).name
     try:
         return data.decode("cp1252"), "cp1252"
