@@ -30,6 +30,12 @@ from crm.core.cards import (
 from crm.core.errors import CrmError
 
 
+# Guards against absurd input, far above what phones write (a 10k-card export with photos is
+# tens of MB; a contact photo well under 1 MB). Reading takes about 8x a file's size in memory.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_CARD_BYTES = 16 * 1024 * 1024
+
+
 @dataclass
 class RawCard:
     """One card's physical lines (BEGIN..END) and where it starts, not yet interpreted."""
@@ -142,11 +148,19 @@ def _kept(lines: list[str]) -> str:
 
 
 def _card(file: str, line: int, lines: list[str]) -> RawCard | RejectedCard:
+    size = sum(len(text) + 2 for text in lines)
+    if size > MAX_CARD_BYTES:
+        return RejectedCard(file, line, f"card is {_mb(size)}; crm takes cards up to "
+                            f"{_mb(MAX_CARD_BYTES)} (is its photo that large?)", _kept(lines))
     for offset, text in enumerate(lines):
         if "\x00" in text:
             return RejectedCard(file, line + offset, "NUL character in the card (kept as "
                                 "U+FFFD in the rejected text)", _kept(lines))
     return RawCard(file, line, lines, _kept(lines))
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} bytes"
 
 
 def _unended(file: str, line: int, lines: list[str]) -> RejectedCard:
@@ -167,17 +181,24 @@ def read_path(path: Path) -> list[RawCard | RejectedCard]:
     if path.is_dir():
         raise CrmError(f"{path}: is a directory, not a vCard file")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CrmError(f"{path}: file is {_mb(size)}; crm imports vCard files up to "
+                           f"{_mb(MAX_FILE_BYTES)} (split it into smaller files)")
         data = path.read_bytes()
     except OSError as err:
         raise CrmError(f"{path}: cannot read: {err.strerror}") from None
     if not data.strip():
         raise CrmError(f"{path}: file is empty")
-    text = normalize_newlines(decode_bytes(data)[0])
+    binary = b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE,
+                                                             codecs.BOM_UTF16_BE))
+    text = decode_bytes(data)[0]
+    del data  # a large file is held once, not twice, while it is split
+    text = normalize_newlines(text)
     if not looks_like_vcard(text):
         # NULs in a vCard file only spoil the cards they are in; without one card, they
         # mean an image, an archive or some other binary file.
-        if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE,
-                                                           codecs.BOM_UTF16_BE)):
+        if binary:
             raise CrmError(f"{path}: binary file, not a vCard file")
         raise CrmError(f"{path}: not a vCard file (no BEGIN:VCARD line)")
     return list(split_cards(text, str(path)))
