@@ -4,10 +4,9 @@ Feature modules attach their commands to ``cli`` when imported; keep their impor
 libraries (vobject, textual, fpdf) inside the command functions.
 """
 
-from crm.cli.main import cli, run
-
 # Feature command modules, one per line (each registers on `cli`):
 from crm.cli.backup import export_json as _backup  # noqa: F401
+from crm.cli.main import cli, run
 from crm.cli.refs import refs as _refs  # noqa: F401
 from crm.cli.vcard import import_cmd as _vcard  # noqa: F401
 

@@ -29,7 +29,6 @@ from crm.core.cards import (
 )
 from crm.core.errors import CrmError
 
-
 # Guards against absurd input, far above what phones write (a 10k-card export with photos is
 # tens of MB; a contact photo well under 1 MB). Reading takes about 8x a file's size in memory.
 MAX_FILE_BYTES = 256 * 1024 * 1024
