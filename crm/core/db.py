@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.core.errors import CrmError, SchemaTooNew
@@ -25,6 +26,8 @@ from crm.core.paths import database_url, sqlite_path
 # The newest migration this code knows; a test checks it equals Alembic's head.
 SCHEMA_HEAD = "0001"
 BUSY_TIMEOUT_MS = 15_000
+# A write waits up to this many busy timeouts for another writer to finish.
+WRITE_ATTEMPTS = 8
 
 
 @dataclass
@@ -59,11 +62,31 @@ class Database:
         the busy timeout instead of failing with "database is locked" half-way.
         """
         with self.engine.connect() as conn:
-            if self.is_sqlite:
-                conn.info["crm_begin"] = "BEGIN IMMEDIATE"
-            with conn.begin(), Session(bind=conn, expire_on_commit=False) as session:
+            transaction = self._begin_immediate(conn) if self.is_sqlite else conn.begin()
+            with transaction, Session(bind=conn, expire_on_commit=False) as session:
                 yield session
                 session.flush()
+
+    def _begin_immediate(self, conn: Connection) -> RootTransaction:
+        """Start a write on SQLite, waiting for another writer (a long import) to finish.
+
+        Each attempt waits the busy timeout; only starting is retried, as nothing has been
+        done yet. A writer that holds on for longer gets one clear line, not "locked".
+        """
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            conn.info["crm_begin"] = "BEGIN IMMEDIATE"
+            try:
+                return conn.begin()
+            except OperationalError as err:
+                if "locked" not in str(err.orig) and "busy" not in str(err.orig):
+                    raise
+                if attempt == WRITE_ATTEMPTS:
+                    wait = WRITE_ATTEMPTS * BUSY_TIMEOUT_MS // 1000
+                    raise CrmError(f"{self.path}: another crm process has been writing to "
+                                   f"this database for over {wait} s; try again when it "
+                                   "is done") from None
+                conn.rollback()
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def dispose(self) -> None:
         self.engine.dispose()
