@@ -215,6 +215,12 @@ def check_import(path: Path, url: str, good_ids: list[int]) -> dict[str, Any]:
     text_ = normalize_newlines(decode_bytes(path.read_bytes())[0]).replace("\x00", "\ufffd")
     missing = [line for line in text_.split("\n") if line.strip() and line not in kept_lines]
     assert not missing, f"lines lost: {[m[:60] for m in missing[:3]]}"
+    # Counted: each BEGIN:VCARD line starts a card that was imported (a record), rejected
+    # (listed) or found unchanged; stray text adds rejections, never takes cards away.
+    begins = sum(1 for line in text_.split("\n")
+                 if line.strip().upper().replace(" ", "") == "BEGIN:VCARD")
+    imported = sum(1 for status, *_ in records if status == "imported")
+    assert imported + len(report["rejected"]) + report["unchanged"] >= begins
     # A message never dumps a whole card (nor a 2 MB line) on the terminal.
     assert all(len(r["message"]) < 300 for r in report["rejected"])
     return dict(report)
