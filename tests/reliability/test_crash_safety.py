@@ -7,6 +7,7 @@ writes a whole network in one transaction; ``crm add person`` a person and their
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -39,6 +40,15 @@ def state(path: Path) -> dict[str, int]:
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    finally:
+        conn.close()
+
+
+def _uses(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return int(conn.execute("SELECT count(*) FROM reference_use").fetchone()[0])
     finally:
         conn.close()
 
@@ -157,6 +167,25 @@ def kill_cli_writes(tmp_path: Path, kills: int, seed: int) -> dict[str, int]:
         figures["kills"] += kill_after(["demo", "--db", str(db)],
                                        rng.uniform(0.05, demo_time * 1.1))
         assert state(db) in (empty, full)
+    # A reference list export is renamed into place: killed, the file is absent or whole,
+    # and every use recorded belongs to a finished export (3 references each).
+    if state(db) == empty:
+        run_ok("demo", "--db", str(db))
+    out = tmp_path / "refs.json"
+    uses_before = _uses(db)
+    exporter = ("import sys\nfrom crm.cli import run\nfor i in range(1000):\n"
+                "    run(['refs', 'export', '--for', 'Stripe', '--format', 'json', '-o', "
+                "sys.argv[2], '--db', sys.argv[1]])\n")
+    for _ in range(kills):
+        proc = subprocess.Popen([sys.executable, "-c", exporter, str(db), str(out)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.5, 2.0))
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        figures["kills"] += 1
+        if out.exists():
+            assert len(json.loads(out.read_text(encoding="utf-8"))["references"]) == 3
+        assert (_uses(db) - uses_before) % 3 == 0
     # Many small writes: each `crm add person` lands whole (person and email) or not at all.
     script = ("import sys\nfrom crm.cli import run\nfor i in range(10000):\n"
               "    run(['add', 'person', f'Loop {i}', '--email', f'loop{i}@example.com', "
