@@ -54,6 +54,9 @@ def test_json_backup_round_trips_everything_including_provenance(crm: Any,
     assert restored.exit_code == 0, restored.stderr
     counts = restored.json()["restored"]  # type: ignore[index]
     assert counts["person"] == len(original["tables"]["person"]) > 30
+    # The search index follows the restored people.
+    found = crm("people", "Sam Okafor", "--json", db=target).json()
+    assert [p["name"] for p in found] == ["Sam Okafor"]  # type: ignore[index]
     again = json.loads(crm("export", "json", db=target).stdout)
     assert _normalized(again) == _normalized(original)
     # Provenance works after a restore: the rejected cards are listed, and re-importing the
