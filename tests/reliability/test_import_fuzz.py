@@ -23,7 +23,7 @@ PHASES = [Phase.explicit, Phase.reuse, Phase.generate]
 FAST = settings(max_examples=25, derandomize=True, deadline=None, database=None, phases=PHASES,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(max_examples=600, deadline=None, phases=PHASES,
+SLOW = settings(max_examples=1200, deadline=None, phases=PHASES,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 
