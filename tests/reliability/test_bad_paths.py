@@ -82,20 +82,30 @@ def test_bad_database_paths(crm: Any, tmp_path: Path) -> None:
     assert text.read_text() == "not a database at all\n" * 100  # left untouched
 
 
-@pytest.mark.parametrize("where", ["missing", "read-only"])
+@pytest.mark.parametrize("where", ["missing", "read-only", "directory"])
 def test_output_targets_that_cannot_be_written(crm: Any, tmp_path: Path, where: str) -> None:
     crm("add", "person", "Me Myself", "--me", "--email", "me@example.com")
     crm("add", "person", "Ref Erence", "--email", "ref@example.com")
     crm("add", "position", "Ref Erence", "Acme", "--start", "2023")
     crm("refs", "add", "Ref Erence", "--status", "agreed")
     crm("import", str(fixture("messy.vcf")))
-    base = tmp_path / "no" / "such" / "dir" if where == "missing" else READ_ONLY_DIR
+    base = {"missing": tmp_path / "no" / "such" / "dir", "read-only": READ_ONLY_DIR,
+            "directory": tmp_path}[where]
     commands = [("export", "json"), ("export", "vcard"), ("import", "--rejected"),
                 ("refs", "export", "--for", "Acme", "--format", "md")]
     if crm("db", "current", "--json").json()["url"].startswith("sqlite"):
         commands.append(("db", "backup"))
     for args in commands:
         target = base / "out.file"
+        if where == "directory":
+            target.mkdir()
+            result = crm(*args, "-o", str(target))
+            # click's own check answers for some commands, with its usage lines.
+            assert result.exit_code != 0 and str(target) in result.stderr
+            assert "Traceback" not in result.stderr and result.stdout == ""
+            assert list(target.iterdir()) == []
+            target.rmdir()
+            continue
         one_line(crm(*args, "-o", str(target)), str(target))
         assert not target.exists()
     # Nothing was recorded by the refs export that could not be written.
