@@ -28,6 +28,8 @@ SCHEMA_HEAD = "0002_network_search"
 BUSY_TIMEOUT_MS = 15_000
 # A write waits up to this many busy timeouts for another writer to finish.
 WRITE_ATTEMPTS = 8
+# PostgreSQL advisory lock that serializes crm's write transactions (any constant will do).
+WRITE_LOCK_KEY = 0x63726D  # "crm"
 
 
 @dataclass
@@ -64,6 +66,12 @@ class Database:
         with self.engine.connect() as conn:
             transaction = self._begin_immediate(conn) if self.is_sqlite else conn.begin()
             with transaction, Session(bind=conn, expire_on_commit=False) as session:
+                if not self.is_sqlite:
+                    # One writer at a time, as on SQLite: two imports of one file would
+                    # otherwise both see it new and create everyone twice (or collide on
+                    # a UID). Readers are not blocked; the lock ends with the transaction.
+                    session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                    {"key": WRITE_LOCK_KEY})
                 yield session
                 session.flush()
 

@@ -151,3 +151,33 @@ def test_a_writer_that_holds_on_gets_one_clear_line(tmp_path: Path,
             assert count_people(s) == 1
     finally:
         db.dispose()
+
+
+def test_two_imports_at_once_on_postgresql(tmp_path: Path, pg_session_url: str | None) -> None:
+    """PostgreSQL shares one database between machines: imports there queue as well."""
+    import json
+
+    from tests.conftest import _truncate_all
+
+    if pg_session_url is None:
+        pytest.skip("CRM_TEST_POSTGRES_URL is not set")
+    _truncate_all(pg_session_url)
+    cards = 2500
+    a = _export(tmp_path / "a.vcf", "alpha", cards)
+    results = []
+    for files in ([a, a], [a, _export(tmp_path / "b.vcf", "beta", cards)]):
+        procs = [subprocess.Popen([sys.executable, "-m", "crm", "import", str(f), "--json",
+                                   "--db", pg_session_url], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for f in files]
+        for p in procs:
+            out, err = p.communicate(timeout=300)
+            assert p.returncode == 0, err
+            results.append(json.loads(out))
+    # The same file twice: created once, then found unchanged; never two of anyone.
+    assert sorted(r["created"] for r in results[:2]) == [0, cards]
+    database = open_database(pg_session_url)
+    try:
+        with database.read() as s:
+            assert count_people(s) == 2 * cards
+    finally:
+        database.dispose()
