@@ -67,13 +67,28 @@ class Database:
             transaction = self._begin_immediate(conn) if self.is_sqlite else conn.begin()
             with transaction, Session(bind=conn, expire_on_commit=False) as session:
                 if not self.is_sqlite:
-                    # One writer at a time, as on SQLite: two imports of one file would
-                    # otherwise both see it new and create everyone twice (or collide on
-                    # a UID). Readers are not blocked; the lock ends with the transaction.
-                    session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                    {"key": WRITE_LOCK_KEY})
+                    self._lock_writes(session)
                 yield session
                 session.flush()
+
+    def _lock_writes(self, session: Session) -> None:
+        """One writer at a time on PostgreSQL, as on SQLite.
+
+        Two imports of one file would otherwise both see it new and create everyone twice
+        (or collide on a UID). Readers are not blocked; the lock ends with the transaction,
+        and a writer waits as long as on SQLite before getting one clear line.
+        """
+        wait_ms = WRITE_ATTEMPTS * BUSY_TIMEOUT_MS
+        session.execute(text("SELECT set_config('lock_timeout', :ms, true)"),
+                        {"ms": f"{wait_ms}ms"})
+        try:
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+        except OperationalError as err:
+            if "lock timeout" not in str(err.orig):
+                raise
+            where = self.engine.url.render_as_string(hide_password=True)
+            raise CrmError(f"{where}: another crm process has been writing to this database "
+                           f"for over {wait_ms // 1000} s; try again when it is done") from None
 
     def _begin_immediate(self, conn: Connection) -> RootTransaction:
         """Start a write on SQLite, waiting for another writer (a long import) to finish.

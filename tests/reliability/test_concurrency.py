@@ -181,3 +181,26 @@ def test_two_imports_at_once_on_postgresql(tmp_path: Path, pg_session_url: str |
             assert count_people(s) == 2 * cards
     finally:
         database.dispose()
+
+
+def test_a_postgresql_writer_that_holds_on_gets_one_clear_line(
+        pg_session_url: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import crm.core.db as storage
+
+    if pg_session_url is None:
+        pytest.skip("CRM_TEST_POSTGRES_URL is not set")
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(storage, "WRITE_ATTEMPTS", 2)
+    holder, waiter = open_database(pg_session_url), open_database(pg_session_url)
+    try:
+        with holder.write():
+            with pytest.raises(CrmError, match="another crm process has been writing to this "
+                                               "database for over 0 s"), waiter.write():
+                pass
+            with waiter.read() as s:  # readers are never blocked
+                count_people(s)
+        with waiter.write() as s:
+            create_person(s, "After Wait")
+    finally:
+        holder.dispose()
+        waiter.dispose()
