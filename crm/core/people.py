@@ -269,13 +269,19 @@ def resolve_person(session: Session, text: str) -> Person:
     raise NotFound(f"no person matches {query!r}")
 
 
+def search_conditions(query: str | None) -> list[Any]:
+    """WHERE clauses matching people whose searchable text has every word of ``query``."""
+    conds: list[Any] = []
+    for w in words(query or ""):
+        like = "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conds.append(Person.search_text.like(like, escape="\\"))
+    return conds
+
+
 def search_ids(session: Session, query: str | None, *, limit: int | None = None,
                offset: int = 0) -> list[int]:
     """Ids of people matching every word of ``query`` (accent-insensitive), by name."""
-    stmt = select(Person.id)
-    for w in words(query or ""):
-        like = "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(Person.search_text.like(like, escape="\\"))
+    stmt = select(Person.id).where(*search_conditions(query))
     stmt = stmt.order_by(Person.sort_key, Person.id).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)

@@ -1,0 +1,106 @@
+"""The crm terminal UI: one factory, ``make_app``, used by ``crm`` and by the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from crm.core.db import Database, open_database
+from crm.tui.commands import CrmCommands
+from crm.tui.messages import Failed, Saved
+from crm.tui.screens.base import describe_error
+from crm.tui.screens.companies import CompaniesScreen
+from crm.tui.screens.company import CompanyScreen
+from crm.tui.screens.help import HelpScreen
+from crm.tui.screens.people import PeopleScreen
+from crm.tui.screens.person import PersonScreen
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+class CrmApp(App[None]):
+    """People, companies, references and applications, keyboard first."""
+
+    TITLE = "crm"
+    CSS_PATH = "crm.tcss"
+    COMMANDS = App.COMMANDS | {CrmCommands}
+    MODES: ClassVar[dict[str, Callable[[], PeopleScreen | CompaniesScreen]]] = {  # type: ignore[assignment]
+        "people": PeopleScreen,
+        "companies": CompaniesScreen,
+    }
+    DEFAULT_MODE = "people"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", show=False, id="app.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("f2", "switch_mode('people')", "People", id="app.people"),
+        Binding("f3", "switch_mode('companies')", "Companies", id="app.companies"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
+    ]
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.theme = DARK_THEME
+
+    # -- navigation -------------------------------------------------------------------------
+
+    def open_person(self, person_id: int) -> None:
+        self.push_screen(PersonScreen(person_id))
+
+    def open_company(self, company_id: int) -> None:
+        self.push_screen(CompanyScreen(company_id))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.theme != LIGHT_THEME else DARK_THEME
+
+    def action_open_import(self) -> None:
+        self.notify("Import from the terminal UI is not available yet; use `crm import FILE`.",
+                    markup=False)
+
+    # -- actions that change data ---------------------------------------------------------
+
+    def load_demo(self) -> None:
+        self._load_demo()
+
+    @work(thread=True, exclusive=True, group="demo")
+    def _load_demo(self) -> None:
+        from crm.core.demo import load_demo
+
+        try:
+            with self.db.write() as session:
+                n = load_demo(session)
+        except Exception as err:
+            self.post_message(Failed("demo", describe_error(err)))
+            return
+        self.post_message(Saved("demo", f"Loaded the demo network: {n} people "
+                                        "(you are Jordan Lee)."))
+
+    def on_saved(self, message: Saved) -> None:
+        if message.what == "demo":
+            self.notify(message.summary, markup=False)
+            if isinstance(self.screen, PeopleScreen):
+                self.screen.refresh_list()
+
+    def on_failed(self, message: Failed) -> None:
+        self.notify(message.error, severity="error", markup=False)
+
+    def on_unmount(self) -> None:
+        self.db.dispose()
+
+
+def make_app(database_url_or_path: str | Database | None) -> CrmApp:
+    """The app on the selected database (opened, and upgraded if older, right here)."""
+    db = (database_url_or_path if isinstance(database_url_or_path, Database)
+          else open_database(database_url_or_path))
+    return CrmApp(db)
