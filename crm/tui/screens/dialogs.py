@@ -76,6 +76,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         background: $surface;
     }
     FormDialog .form-title { text-style: bold; margin-bottom: 1; }
+    FormDialog .form-error { color: $error; text-style: bold; }
     FormDialog Label { margin-top: 1; }
     FormDialog Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
     FormDialog Button { margin-left: 2; }
@@ -86,15 +87,20 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         Binding("ctrl+s", "save", "Save", id="form.save"),
     ]
 
-    def __init__(self, title: str | Text, fields: list[FormField], save: str = "Save") -> None:
+    def __init__(self, title: str | Text, fields: list[FormField], save: str = "Save",
+                 error: str | None = None) -> None:
         super().__init__()
         self.form_title = title if isinstance(title, Text) else Text(title)
         self.fields = fields
         self.save_label = save
+        self.error = error
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.form_title, classes="form-title")
+            if self.error:
+                # Why the last attempt was refused, above the values to correct.
+                yield Static(Text(self.error), classes="form-error")
             for f in self.fields:
                 yield Label(f.label)
                 if f.options:

@@ -55,13 +55,13 @@ def _span(p: dict[str, Any]) -> str:
 class PersonScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="person.back"),
-        Binding("a", "add_contact", "Add contact", id="person.add-contact"),
-        Binding("n", "add_interaction", "Add note", id="person.add-note"),
-        Binding("p", "add_position", "Add position", id="person.add-position"),
+        Binding("a", "add_contact", "Contact+", id="person.add-contact"),
+        Binding("n", "add_interaction", "Note+", id="person.add-note"),
+        Binding("p", "add_position", "Position+", id="person.add-position"),
         Binding("l", "link", "Link", id="person.link"),
         Binding("x", "remove_contact", "Remove contact", show=False,
                 id="person.remove-contact"),
-        Binding("D", "delete", "Delete person", id="person.delete"),
+        Binding("D", "delete", "Delete", id="person.delete"),
     ]
 
     def __init__(self, person_id: int) -> None:
@@ -242,10 +242,12 @@ class PersonScreen(CrmScreen):
             # Reopen the form with what the user typed, so that nothing is lost.
             filled = [FormField(f.name, f.label, message.data.get(f.name, f.value),
                                 f.placeholder, f.options, f.allow_blank) for f in fields]
-            self._ask(message.what, title, filled, job)
+            self._ask(message.what, title, filled, job, message.error)
+            return
         self.notify(message.error, severity="error", markup=False)
 
-    def _ask(self, what: str, title: Text, fields: list[FormField], job: Any) -> None:
+    def _ask(self, what: str, title: Text, fields: list[FormField], job: Any,
+             error: str | None = None) -> None:
         self._forms[what] = (title, fields, job)
 
         def done(values: dict[str, str] | None) -> None:
@@ -253,7 +255,7 @@ class PersonScreen(CrmScreen):
                 self.write(what, lambda s: job(s, values), summary=lambda r: str(r),
                            data=values)
 
-        self.app.push_screen(FormDialog(title, fields), done)
+        self.app.push_screen(FormDialog(title, fields, error=error), done)
 
     def _person_name(self) -> str:
         return self.detail["name"] if self.detail else "this person"

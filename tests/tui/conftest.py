@@ -1,0 +1,64 @@
+"""Fixtures for the TUI tests: SQLite copies of an empty and a demo database, and a settle
+helper that waits for workers and the screen to catch up."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+
+from crm.core.db import open_database
+from crm.core.demo import load_demo
+
+SIZE = (120, 36)
+
+
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    db = open_database(str(path))
+    with db.write() as s:
+        load_demo(s)
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "crm.sqlite3"
+    shutil.copyfile(demo_template, path)
+    return str(path)
+
+
+@pytest.fixture
+def empty_path(sqlite_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "crm.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    return str(path)
+
+
+async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
+    """Let debounce timers fire, workers finish and their messages be handled."""
+    app: App[None] = pilot.app
+    for _ in range(rounds):
+        await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(app: App[None]) -> str:
+    """The characters on the terminal right now (what the user reads), without styles."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text()
