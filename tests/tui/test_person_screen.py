@@ -46,7 +46,7 @@ async def test_shows_contact_positions_connections_reference_interactions(
         assert "Data Science Manager at Northwind Analytics" in text
         assert "priya@northwind.io" in text
         assert "● 2019-03 → now" in text  # the timeline, current first
-        assert "Jordan Lee" in text and "derived:" in text  # derived connections marked
+        assert "Jordan Lee" in text and "derived from" in text  # derived connections marked
         assert "agreed" in text  # reference status
         assert "2026-09-12" in text  # an interaction
 

@@ -152,7 +152,7 @@ class PersonScreen(CrmScreen):
             t.append(f"  {c['kind']}", style="dim")
             if c.get("derived"):
                 ov = c.get("overlap") or {}
-                t.append(f"  derived: {c['kind']} at ", style="italic dim")
+                t.append("  derived from ", style="italic dim")
                 t.append(c.get("company") or "", style="italic dim")
                 t.append(f", {ov.get('from')} → {ov.get('to')}", style="italic dim")
             else:
