@@ -7,5 +7,6 @@ libraries (vobject, textual, fpdf) inside the command functions.
 from crm.cli.main import cli, run
 
 # Feature command modules, one per line (each registers on `cli`):
+from crm.cli.refs import refs as _refs  # noqa: F401
 
 __all__ = ["cli", "run"]
