@@ -12,14 +12,18 @@ from textual.binding import Binding, BindingType
 from crm.core.db import Database, open_database
 from crm.tui.commands import CrmCommands
 from crm.tui.messages import Failed, Saved
-from crm.tui.screens.base import describe_error
+from crm.tui.screens.applications import ApplicationsScreen
+from crm.tui.screens.base import CrmScreen, describe_error
 from crm.tui.screens.companies import CompaniesScreen
 from crm.tui.screens.company import CompanyScreen
 from crm.tui.screens.help import HelpScreen
 from crm.tui.screens.people import PeopleScreen
 from crm.tui.screens.person import PersonScreen
+from crm.tui.screens.references import ReferencesScreen
 
 DARK_THEME = "textual-dark"
+# The footer shows the screen keys together, as "f2 f3 f4 f5 Screens".
+SCREENS = Binding.Group("Screens")
 LIGHT_THEME = "textual-light"
 
 
@@ -29,17 +33,21 @@ class CrmApp(App[None]):
     TITLE = "crm"
     CSS_PATH = "crm.tcss"
     COMMANDS = App.COMMANDS | {CrmCommands}
-    MODES: ClassVar[dict[str, Callable[[], PeopleScreen | CompaniesScreen]]] = {  # type: ignore[assignment]
+    MODES: ClassVar[dict[str, Callable[[], CrmScreen]]] = {  # type: ignore[assignment]
         "people": PeopleScreen,
         "companies": CompaniesScreen,
+        "references": ReferencesScreen,
+        "applications": ApplicationsScreen,
     }
     DEFAULT_MODE = "people"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", show=False, id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("f2", "switch_mode('people')", "People", id="app.people"),
-        Binding("f3", "switch_mode('companies')", "Companies", id="app.companies"),
+        Binding("f2", "switch_mode('people')", "People", id="app.people", group=SCREENS),
+        Binding("f3", "switch_mode('companies')", "Companies", id="app.companies", group=SCREENS),
+        Binding("f4", "switch_mode('references')", "References", id="app.references", group=SCREENS),
+        Binding("f5", "switch_mode('applications')", "Applications", id="app.applications", group=SCREENS),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
     ]
 

@@ -32,6 +32,12 @@ class CrmCommands(Provider):
             ("People", "Show the people list", partial(app.run_action, "switch_mode('people')")),
             ("Companies", "Show the companies list",
              partial(app.run_action, "switch_mode('companies')")),
+            ("References", "The references board: status, candidates, export",
+             partial(app.run_action, "switch_mode('references')")),
+            ("Export the reference list", "Write the list for an application or company",
+             partial(self._on_references, "export")),
+            ("Applications", "Job applications: stage, referrals, references",
+             partial(app.run_action, "switch_mode('applications')")),
             ("Toggle light/dark theme", "Switch between the dark and the light theme",
              app.action_toggle_theme),
             ("Import vCards", "Import a .vcf file from your phone", app.action_open_import),
@@ -40,6 +46,10 @@ class CrmCommands(Provider):
             ("Help: keys", "List the keys of this screen", app.action_help),
             ("Quit", "Leave crm", app.exit),
         ]
+
+    async def _on_references(self, action: str) -> None:
+        await self.crm.run_action("switch_mode('references')")
+        self.crm.call_after_refresh(self.crm.screen.run_action, action)
 
     async def discover(self) -> Hits:
         for name, help_text, run in self.actions():

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.text import Text
 from sqlalchemy.orm import Session
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
 from crm.core.errors import CrmError
 from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.screens.dialogs import FormDialog, FormField
 
 if TYPE_CHECKING:
     from crm.core.db import Database
@@ -69,3 +72,51 @@ class CrmScreen(Screen[None]):
             self.post_message(Saved(what, text, result))
 
         return self.run_worker(run, thread=True, group=f"write:{what}", name=f"write {what}")
+
+    # -- forms ------------------------------------------------------------------------------
+
+    def ask(self, what: str, title: Text, fields: list[FormField],
+            job: Callable[[Session, dict[str, str]], Any], *,
+            summary: Callable[[Any], str] = str, error: str | None = None) -> None:
+        """Show a form; its values go to ``job`` in one write unit (Saved or Failed follow).
+
+        A refused form comes back (see ``retry_form``) with what the user typed and the
+        reason, so nothing typed is lost.
+        """
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None:
+                retry = FormRetry(title, fields, job, summary, values)
+                self.write(what, lambda s: job(s, values), summary=summary, data=retry)
+
+        self.app.push_screen(FormDialog(title, fields, error=error), done)
+
+    def retry_form(self, message: Failed) -> bool:
+        """Reopen the form a Failed write came from, filled in; False if it had none."""
+        retry = message.data
+        if not isinstance(retry, FormRetry):
+            return False
+        filled = [replace(f, value=retry.values.get(f.name, f.value)) for f in retry.fields]
+        self.ask(message.what, retry.title, filled, retry.job, summary=retry.summary,
+                 error=message.error)
+        return True
+
+    def ask_reference(self, person_id: int, name: str, status: str | None = None,
+                      relationship: str | None = None, speaks_to: str | None = None) -> None:
+        """Make someone a reference or change their status, relationship, what they speak to."""
+        from crm.tui.screens.references import reference_fields, save_reference
+
+        self.ask("reference", Text("Reference: ").append(name, style="bold"),
+                 reference_fields(status or "not-asked", relationship, speaks_to),
+                 lambda s, v: save_reference(s, person_id, v))
+
+
+@dataclass
+class FormRetry:
+    """What is needed to show a refused form again."""
+
+    title: Text
+    fields: list[FormField]
+    job: Callable[[Session, dict[str, str]], Any]
+    summary: Callable[[Any], str]
+    values: dict[str, str]

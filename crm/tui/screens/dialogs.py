@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -56,14 +57,22 @@ class ConfirmDialog(ModalScreen[bool]):
 
 @dataclass
 class FormField:
-    """One input of a FormDialog: free text, or a choice among ``options``."""
+    """One input of a FormDialog: free text, or a choice among ``options``.
+
+    An option is a value shown as itself, or a (label, value) pair; labels are shown
+    literally (they may be contact text such as a company name).
+    """
 
     name: str
     label: str
     value: str = ""
     placeholder: str = ""
-    options: list[str] = field(default_factory=list)
+    options: Sequence[str | tuple[str, str]] = field(default_factory=list)
     allow_blank: bool = False
+
+    def choices(self) -> list[tuple[Text, str]]:
+        return [(Text(o), o) if isinstance(o, str) else (Text(o[0]), o[1])
+                for o in self.options]
 
 
 class FormDialog(ModalScreen[dict[str, str] | None]):
@@ -104,7 +113,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
             for f in self.fields:
                 yield Label(f.label)
                 if f.options:
-                    yield Select([(o, o) for o in f.options], value=f.value or Select.NULL,
+                    yield Select(f.choices(), value=f.value or Select.NULL,
                                  allow_blank=f.allow_blank, id=f"form-{f.name}")
                 else:
                     yield Input(f.value, placeholder=f.placeholder, id=f"form-{f.name}")

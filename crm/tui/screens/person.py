@@ -30,7 +30,7 @@ from crm.core.positions import add_position
 from crm.core.profile import person_detail
 from crm.tui.messages import Failed, Loaded, Saved
 from crm.tui.screens.base import CrmScreen
-from crm.tui.screens.dialogs import ConfirmDialog, FormDialog, FormField
+from crm.tui.screens.dialogs import ConfirmDialog, FormField
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import ItemRow, section_title
 
@@ -61,6 +61,7 @@ class PersonScreen(CrmScreen):
         Binding("l", "link", "Link", id="person.link"),
         Binding("x", "remove_contact", "Remove contact", show=False,
                 id="person.remove-contact"),
+        Binding("r", "reference", "Reference", id="person.reference"),
         Binding("D", "delete", "Delete", id="person.delete"),
     ]
 
@@ -69,9 +70,6 @@ class PersonScreen(CrmScreen):
         self.person_id = person_id
         self.detail: dict[str, Any] | None = None
         self._refocus: str | None = None
-        # Open forms by name: (title, fields, job(session, values) -> summary), so that a
-        # refused form can be shown again with what the user typed.
-        self._forms: dict[str, tuple[Text, list[FormField], Any]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -237,25 +235,9 @@ class PersonScreen(CrmScreen):
             found = self.query(f"#{message.data}")
             if found and isinstance(found.first(), EditableField):
                 found.first(EditableField).show_error(message.error)
-        elif message.what in self._forms:
-            title, fields, job = self._forms[message.what]
-            # Reopen the form with what the user typed, so that nothing is lost.
-            filled = [FormField(f.name, f.label, message.data.get(f.name, f.value),
-                                f.placeholder, f.options, f.allow_blank) for f in fields]
-            self._ask(message.what, title, filled, job, message.error)
+        elif self.retry_form(message):
             return
         self.notify(message.error, severity="error", markup=False)
-
-    def _ask(self, what: str, title: Text, fields: list[FormField], job: Any,
-             error: str | None = None) -> None:
-        self._forms[what] = (title, fields, job)
-
-        def done(values: dict[str, str] | None) -> None:
-            if values is not None:
-                self.write(what, lambda s: job(s, values), summary=lambda r: str(r),
-                           data=values)
-
-        self.app.push_screen(FormDialog(title, fields, error=error), done)
 
     def _person_name(self) -> str:
         return self.detail["name"] if self.detail else "this person"
@@ -268,7 +250,7 @@ class PersonScreen(CrmScreen):
             add_contact(s, self.person_id, v["kind"], v["value"], v.get("label"))
             return f"Added {v['kind']} {v['value'].strip()}"
 
-        self._ask("contact", self._title("Add a contact point"), [
+        self.ask("contact", self._title("Add a contact point"), [
             FormField("kind", "Kind", "email", options=list(CONTACT_KINDS)),
             FormField("value", "Value", placeholder="ada@example.com, +1 415 555 0100, …"),
             FormField("label", "Label (optional)", placeholder="work, home, cell…"),
@@ -279,7 +261,7 @@ class PersonScreen(CrmScreen):
             add_interaction(s, self.person_id, v["kind"], v["date"], v["summary"])
             return f"Logged a {v['kind']} on {v['date'].strip()}"
 
-        self._ask("interaction", self._title("Add a note or interaction"), [
+        self.ask("interaction", self._title("Add a note or interaction"), [
             FormField("kind", "Kind", "note", options=list(INTERACTION_KINDS)),
             FormField("date", "Date", date.today().isoformat(), placeholder="YYYY-MM-DD"),
             FormField("summary", "What happened", placeholder="Coffee; talked about …"),
@@ -293,7 +275,7 @@ class PersonScreen(CrmScreen):
                                end=v["end"] or None)
             return f"Added {pos.title or 'a position'} at {pos.company.name}"
 
-        self._ask("position", self._title("Add a position"), [
+        self.ask("position", self._title("Add a position"), [
             FormField("company", "Company", placeholder="Acme Robotics"),
             FormField("title", "Title", placeholder="Software Engineering Intern"),
             FormField("kind", "Kind", options=list(POSITION_KINDS), allow_blank=True),
@@ -309,13 +291,18 @@ class PersonScreen(CrmScreen):
                  note=v["note"] or None)
             return f"Linked {other.display_name} ({v['kind']})"
 
-        self._ask("link", self._title("Link a person"), [
+        self.ask("link", self._title("Link a person"), [
             FormField("other", "Who (name or #id)", placeholder="Priya"),
             FormField("kind", "They are this person's…", "co-worker",
                       options=list(CONNECTION_KINDS)),
             FormField("strength", "Strength", "3", options=["1", "2", "3", "4", "5"]),
             FormField("note", "How you know each other (optional)"),
         ], job)
+
+    def action_reference(self) -> None:
+        ref = (self.detail or {}).get("reference") or {}
+        self.ask_reference(self.person_id, self._person_name(), ref.get("status"),
+                           ref.get("relationship"), ref.get("speaks_to"))
 
     def action_remove_contact(self) -> None:
         focused = self.focused
