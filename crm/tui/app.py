@@ -46,8 +46,10 @@ class CrmApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("f2", "switch_mode('people')", "People", id="app.people", group=SCREENS),
         Binding("f3", "switch_mode('companies')", "Companies", id="app.companies", group=SCREENS),
-        Binding("f4", "switch_mode('references')", "References", id="app.references", group=SCREENS),
-        Binding("f5", "switch_mode('applications')", "Applications", id="app.applications", group=SCREENS),
+        Binding("f4", "switch_mode('references')", "References", id="app.references",
+                group=SCREENS),
+        Binding("f5", "switch_mode('applications')", "Applications", id="app.applications",
+                group=SCREENS),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
     ]
 

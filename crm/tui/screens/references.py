@@ -92,7 +92,9 @@ class ExportDone(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         r = self.result
         t = Text("Wrote ", style="bold")
-        t.append(str(r.path), style="bold underline")
+        t.append(r.path.name, style="bold underline")
+        t.append("\nin ")
+        t.append(str(r.path.parent))
         n = len(r.references)
         t.append(f"\n{r.format}, {n} reference{'s' if n != 1 else ''} for ")
         t.append(r.target)
