@@ -14,7 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.core.errors import InvalidInput, NotFound
-from crm.core.models import CONTACT_KINDS, INTERACTION_KINDS, ContactPoint, Interaction, Person
+from crm.core.models import (
+    CONTACT_KINDS,
+    INTERACTION_KINDS,
+    Company,
+    ContactPoint,
+    Interaction,
+    Person,
+)
+from crm.core.normalize import company_key
 from crm.core.people import add_contact_point, refresh_search_text, set_tags, summary_loader
 
 # Text fields a user edits directly; None or "" clears them (except the name).
@@ -145,3 +153,34 @@ def delete_person(session: Session, person_id: int) -> str:
     session.delete(person)
     session.flush()
     return name
+
+
+COMPANY_FIELDS = ("name", "industry", "website", "location", "note")
+
+
+def update_company(session: Session, company_id: int,
+                   changes: Mapping[str, str | None]) -> Company:
+    """Apply ``changes`` (field -> new text) to a company, all or nothing."""
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFound(f"no company with id {company_id}")
+    unknown = set(changes) - set(COMPANY_FIELDS)
+    if unknown:
+        raise InvalidInput(f"cannot edit {', '.join(sorted(unknown))}")
+    clean = {k: (v or "").strip() or None for k, v in changes.items()}
+    if "name" in clean:
+        if not clean["name"]:
+            raise InvalidInput("a company needs a name")
+        key = company_key(clean["name"])
+        if not key:
+            raise InvalidInput(f"bad company name {clean['name']!r}")
+    if clean.get("website") and not _URL.match(str(clean["website"])):
+        raise InvalidInput(f"bad URL {clean['website']!r}")
+    for name, value in clean.items():
+        if name == "note" and value:
+            value = changes[name]  # a note keeps its own line breaks and spacing
+        setattr(company, name, value)
+    if "name" in clean:
+        company.name_key = company_key(str(clean["name"]))
+    session.flush()
+    return company

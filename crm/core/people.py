@@ -281,8 +281,13 @@ def search_conditions(query: str | None) -> list[Any]:
 def search_ids(session: Session, query: str | None, *, limit: int | None = None,
                offset: int = 0) -> list[int]:
     """Ids of people matching every word of ``query`` (accent-insensitive), by name."""
-    stmt = select(Person.id).where(*search_conditions(query))
-    stmt = stmt.order_by(Person.sort_key, Person.id).offset(offset)
+    conds = search_conditions(query)
+    stmt = select(Person.id).where(*conds)
+    # With words to match, reading the table once and sorting the matches is bounded
+    # (~12 ms at 100k people); walking the sort_key index and looking each row up can take
+    # 100 ms when few rows match. ``|| ''`` keeps the planner off the index.
+    order = (Person.sort_key + "") if conds else Person.sort_key
+    stmt = stmt.order_by(order, Person.id).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))

@@ -8,23 +8,44 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.screen import Screen
 
 from crm.core.db import Database, open_database
-from crm.tui.commands import CrmCommands
 from crm.tui.messages import Failed, Saved
-from crm.tui.screens.applications import ApplicationsScreen
-from crm.tui.screens.base import CrmScreen, describe_error
-from crm.tui.screens.companies import CompaniesScreen
-from crm.tui.screens.company import CompanyScreen
-from crm.tui.screens.help import HelpScreen
+from crm.tui.screens.base import describe_error
 from crm.tui.screens.people import PeopleScreen
-from crm.tui.screens.person import PersonScreen
-from crm.tui.screens.references import ReferencesScreen
 
 DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
 # The footer shows the screen keys together, as "f2 f3 f4 f5 Screens".
 SCREENS = Binding.Group("Screens")
-LIGHT_THEME = "textual-light"
+
+# Only the people list is imported up front: the first screen must not wait for the others.
+
+
+def _companies() -> Screen[None]:
+    from crm.tui.screens.companies import CompaniesScreen
+
+    return CompaniesScreen()
+
+
+def _references() -> Screen[None]:
+    from crm.tui.screens.references import ReferencesScreen
+
+    return ReferencesScreen()
+
+
+def _applications() -> Screen[None]:
+    from crm.tui.screens.applications import ApplicationsScreen
+
+    return ApplicationsScreen()
+
+
+def _commands() -> type[Provider]:
+    from crm.tui.commands import CrmCommands
+
+    return CrmCommands
 
 
 class CrmApp(App[None]):
@@ -32,12 +53,12 @@ class CrmApp(App[None]):
 
     TITLE = "crm"
     CSS_PATH = "crm.tcss"
-    COMMANDS = App.COMMANDS | {CrmCommands}
-    MODES: ClassVar[dict[str, Callable[[], CrmScreen]]] = {  # type: ignore[assignment]
+    COMMANDS = App.COMMANDS | {_commands}
+    MODES: ClassVar[dict[str, Callable[[], Screen[None]]]] = {  # type: ignore[assignment]
         "people": PeopleScreen,
-        "companies": CompaniesScreen,
-        "references": ReferencesScreen,
-        "applications": ApplicationsScreen,
+        "companies": _companies,
+        "references": _references,
+        "applications": _applications,
     }
     DEFAULT_MODE = "people"
 
@@ -61,12 +82,18 @@ class CrmApp(App[None]):
     # -- navigation -------------------------------------------------------------------------
 
     def open_person(self, person_id: int) -> None:
+        from crm.tui.screens.person import PersonScreen
+
         self.push_screen(PersonScreen(person_id))
 
     def open_company(self, company_id: int) -> None:
+        from crm.tui.screens.company import CompanyScreen
+
         self.push_screen(CompanyScreen(company_id))
 
     def action_help(self) -> None:
+        from crm.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen))

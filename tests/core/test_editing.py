@@ -114,3 +114,24 @@ def test_delete_person_removes_what_is_theirs_only(db: Database) -> None:
         assert [p.person_id for p in s.query(Position)] == [other_id]
     with pytest.raises(NotFound), db.write() as s:
         delete_person(s, pid)
+
+
+def test_update_company_validates_then_saves(db: Database) -> None:
+    from crm.core.companies import company_summary, get_or_create_company, resolve_company
+    from crm.core.editing import update_company
+
+    with db.write() as s:
+        cid = get_or_create_company(s, "Acme").id
+    with pytest.raises(InvalidInput, match="bad URL"), db.write() as s:
+        update_company(s, cid, {"industry": "Robots", "website": "not a url"})
+    with pytest.raises(InvalidInput, match="needs a name"), db.write() as s:
+        update_company(s, cid, {"name": " "})
+    with db.read() as s:
+        assert company_summary(s, cid).industry is None
+    with db.write() as s:
+        update_company(s, cid, {"name": "Acme Robotics, Inc.", "website": "acme.example",
+                                "note": "two\n lines"})
+    with db.read() as s:
+        assert resolve_company(s, "acme robotics").id == cid
+        c = company_summary(s, cid)
+        assert (c.name, c.website) == ("Acme Robotics, Inc.", "acme.example")

@@ -41,13 +41,17 @@ def empty_path(sqlite_template: Path, tmp_path: Path) -> str:
     return str(path)
 
 
-async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
+async def settle(pilot: Pilot[None]) -> None:
     """Let debounce timers fire, workers finish and their messages be handled."""
     app: App[None] = pilot.app
-    for _ in range(rounds):
-        await pilot.pause(0.05)
+    await pilot.pause(0.04)  # longer than the search debounce
+    for _ in range(20):
         await app.workers.wait_for_complete()
         await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
 
 
 def screen_text(app: App[None]) -> str:

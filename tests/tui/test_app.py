@@ -134,3 +134,43 @@ async def test_companies_search_and_open(demo_path: str) -> None:
         await settle(pilot)
         assert "31 people" in screen_text(app)
 
+
+
+async def test_company_details_aliases_and_domains_are_editable(demo_path: str) -> None:
+    from crm.core.companies import company_summary, resolve_company
+    from crm.tui.screens.dialogs import FormDialog
+    from crm.tui.widgets.editable import EditableField
+
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        with app.db.read() as s:
+            cid = resolve_company(s, "Pied Piper").id
+        app.open_company(cid)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompanyScreen)
+        screen.query_one("#field-website", EditableField).focus()
+        await pilot.press("enter", "ctrl+u", *"not a url", "enter")
+        await settle(pilot)
+        assert "bad URL" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        app.screen.query_one("#form-alias").value = "PiedPiper Inc"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        app.screen.query_one("#form-domain").value = "pp.example"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "PiedPiper Inc" in text and "pp.example" in text
+    db = open_database(demo_path)
+    with db.read() as s:
+        c = company_summary(s, cid)
+        assert resolve_company(s, "someone@pp.example").id == cid
+    db.dispose()
+    assert c.website == "https://piedpiper.com" and "PiedPiper Inc" in c.aliases

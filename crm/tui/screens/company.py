@@ -1,36 +1,70 @@
-"""One company: what crm knows about it, and (with the network services) who I know there."""
+"""One company: who I know here, its applications, and its details (edited in place)."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
 from rich.text import Text
+from sqlalchemy.orm import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
-from crm.core.companies import company_summary
-from crm.tui.messages import Failed, Loaded
+from crm.core.applications import list_applications
+from crm.core.companies import add_alias, add_domain, company_summary
+from crm.core.editing import update_company
+from crm.core.errors import InvalidInput, NotFound
+from crm.core.models import Company
+from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.screens.applications import application_line
 from crm.tui.screens.base import CrmScreen
-from crm.tui.widgets.rows import section_title
+from crm.tui.screens.dialogs import FormField
+from crm.tui.widgets.editable import EditableField
+from crm.tui.widgets.rows import ItemRow, section_title
+
+COMPANY_FIELDS = [("name", "Name", False), ("industry", "Industry", False),
+                  ("website", "Website", False), ("location", "Location", False),
+                  ("note", "Note", True)]
+
+
+def _company(session: Session, company_id: int) -> Company:
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFound(f"no company with id {company_id}")
+    return company
+
+
+def company_page(session: Session, company_id: int) -> dict[str, Any]:
+    """Everything the company screen shows, read in one unit."""
+    company = _company(session, company_id)
+    summary = company_summary(session, company_id)
+    company_note = company.note
+    return {
+        "summary": summary,
+        "note": company_note,
+        "applications": list_applications(session, company=company),
+    }
 
 
 class CompanyScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="company.back"),
+        Binding("a", "add_alias", "Alias+", id="company.add-alias"),
+        Binding("d", "add_domain", "Domain+", id="company.add-domain"),
     ]
 
     def __init__(self, company_id: int) -> None:
         super().__init__()
         self.company_id = company_id
-        self.detail: Any = None
+        self.page: dict[str, Any] | None = None
+        self._refocus: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="company-body"):
-            yield Static(Text("Loading…", style="dim"), id="company-name", classes="headline")
-            yield Static("", id="company-facts")
+        yield VerticalScroll(Static(Text("Loading…", style="dim")), id="company-body")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -38,31 +72,97 @@ class CompanyScreen(CrmScreen):
         self.load()
 
     def load(self) -> None:
-        self.read("company", lambda s: company_summary(s, self.company_id))
+        self.read("company", lambda s: company_page(s, self.company_id))
 
-    def on_loaded(self, message: Loaded) -> None:
+    async def on_loaded(self, message: Loaded) -> None:
         if message.what != "company":
             return
-        c = message.data
-        self.detail = c
-        self.sub_title = c.name
-        self.query_one("#company-name", Static).update(Text(c.name, style="bold"))
-        facts = Text()
-        for label, value in (("industry", c.industry), ("website", c.website),
-                             ("location", c.location),
-                             ("also known as", ", ".join(c.aliases)),
-                             ("email domains", ", ".join(c.domains))):
-            if value:
-                facts.append(f"{label:<15}", style="dim")
-                facts.append(str(value) + "\n")
-        facts.append(f"{'people':<15}", style="dim")
-        facts.append(f"{c.people_current} now, {c.people_former} before\n")
-        self.query_one("#company-facts", Static).update(facts)
-        body = self.query_one("#company-body")
-        if not body.query(".section-title"):
-            body.mount(section_title("Who I know here", "(needs the network services)"))
+        self.page = message.data
+        self.sub_title = message.data["summary"].name
+        body = self.query_one("#company-body", VerticalScroll)
+        focused = self.focused.id if self.focused is not None else None
+        await body.remove_children()
+        await body.mount_all(self._widgets(message.data))
+        target = self._refocus or focused
+        self._refocus = None
+        found = body.query(f"#{target}") if target else None
+        if found:
+            found.first().focus()
+
+    def _widgets(self, page: dict[str, Any]) -> list[Widget]:
+        c = page["summary"]
+        head = Text(c.name, style="bold")
+        head.append(f"\n{c.people_current} I know here now, {c.people_former} before",
+                    style="dim")
+        out: list[Widget] = [Static(head, classes="headline")]
+        out += self.who_widgets(page)
+        apps = page["applications"]
+        out.append(section_title("Applications"))
+        if not apps:
+            out.append(Static(Text("none", style="dim"), classes="item"))
+        for a in apps:
+            out.append(Static(application_line(a), classes="item", markup=False))
+        out.append(section_title("Details", "enter edits a field"))
+        values = {"name": c.name, "industry": c.industry, "website": c.website,
+                  "location": c.location, "note": page["note"]}
+        for name, label, multiline in COMPANY_FIELDS:
+            out.append(EditableField(name, label, values[name], multiline=multiline,
+                                     id=f"field-{name}"))
+        out.append(section_title("Also known as", "a add an alias"))
+        out += [Static(Text(alias), classes="item", markup=False) for alias in c.aliases]
+        out.append(section_title("Email domains", "d add a domain"))
+        out += [Static(Text(domain), classes="item", markup=False) for domain in c.domains]
+        return out
+
+    def who_widgets(self, page: dict[str, Any]) -> list[Widget]:
+        """The "who I know here" groups (filled in by the network service when present)."""
+        return []
+
+    # -- editing ----------------------------------------------------------------------------
+
+    @on(EditableField.Changed)
+    def _field_changed(self, event: EditableField.Changed) -> None:
+        event.stop()
+        self._refocus = event.field.id
+        changes = {event.name: event.value}
+        self.write("field", lambda s: update_company(s, self.company_id, changes) and None,
+                   data=event.field.id)
+
+    def action_add_alias(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            if not v["alias"].strip():
+                raise InvalidInput("the alias is empty")
+            add_alias(s, _company(s, self.company_id), v["alias"])
+            return f"Added the alias {v['alias'].strip()}"
+
+        self.ask("alias", Text("Add an alias (another name people use)"),
+                 [FormField("alias", "Alias", placeholder="Alphabet, Google LLC, …")], job)
+
+    def action_add_domain(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            add_domain(s, _company(s, self.company_id), v["domain"])
+            return f"Added the domain {v['domain'].strip()}"
+
+        self.ask("domain", Text("Add an email domain (people@domain work here)"),
+                 [FormField("domain", "Domain", placeholder="stripe.com")], job)
+
+    @on(ItemRow.Chosen)
+    def _chosen(self, event: ItemRow.Chosen) -> None:
+        if event.kind == "person":
+            self.crm.open_person(event.key)
+
+    def on_saved(self, message: Saved) -> None:
+        if message.what != "field":
+            self.notify(message.summary, markup=False)
+        self.load()
 
     def on_failed(self, message: Failed) -> None:
+        if message.what == "field" and message.data:
+            found = self.query(f"#{message.data}")
+            if found and isinstance(found.first(), EditableField):
+                found.first(EditableField).show_error(message.error)
+        elif self.retry_form(message):
+            return
         self.notify(message.error, severity="error", markup=False)
 
     def action_back(self) -> None:

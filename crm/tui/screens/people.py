@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import ClassVar
 
 from rich.text import Text
@@ -64,6 +65,7 @@ class PeopleScreen(CrmScreen):
         self.query_text = ""
         self.sort = "name"
         self._debounce: Timer | None = None
+        self._last_keystroke = 0.0
         self.total: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -96,10 +98,19 @@ class PeopleScreen(CrmScreen):
 
     @on(Input.Changed, "#people-search")
     def _query_changed(self, event: Input.Changed) -> None:
+        # A keystroke after a pause searches at once; a burst of keystrokes (typing fast,
+        # pasting) coalesces into one search when it stops.
+        now = monotonic()
+        burst = now - self._last_keystroke < self.DEBOUNCE_SECONDS
+        self._last_keystroke = now
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(self.DEBOUNCE_SECONDS,
-                                        lambda: self._run_query(event.value))
+            self._debounce = None
+        if burst:
+            self._debounce = self.set_timer(self.DEBOUNCE_SECONDS,
+                                            lambda: self._run_query(event.value))
+        else:
+            self._run_query(event.value)
 
     def _run_query(self, value: str) -> None:
         self.query_text = value
