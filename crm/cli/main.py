@@ -355,7 +355,8 @@ def run(argv: list[str] | None = None) -> int:
     from crm.core.errors import CrmError
 
     try:
-        cli.main(args=argv, prog_name="crm", standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code given to ctx.exit(n).
+        code = cli.main(args=argv, prog_name="crm", standalone_mode=False)
     except CrmError as err:
         message(f"crm: {literal(err)}")
         return err.exit_code
@@ -379,7 +380,7 @@ def run(argv: list[str] | None = None) -> int:
         message(f"crm: unexpected error: {type(err).__name__}: {literal(reason)} "
                 "(set CRM_DEBUG=1 for details)")
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,181 @@
+"""``crm import`` and ``crm export vcard``: vCard files in and out.
+
+vobject and the reader are imported inside the commands so that ``crm people`` and
+``crm who`` never pay for them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from crm.cli.context import db_option, get_db, json_option
+from crm.cli.main import cli
+from crm.cli.output import emit_json, literal, message, one_line
+from crm.core.errors import CrmError
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+    from crm.core.importing import ImportReport
+
+# Below this many steps (two per card: read, write) a progress bar would only flicker.
+PROGRESS_MIN_STEPS = 400
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
+@click.option("--rejected", "list_rejected", is_flag=True,
+              help="List the cards earlier imports rejected (kept so they can be fixed).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --rejected: write their raw text to FILE, to fix and import again.")
+@click.option("--forget-rejected", is_flag=True,
+              help="Drop the kept rejected cards (once fixed and imported).")
+@db_option
+@json_option
+@click.pass_context
+def import_cmd(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, list_rejected: bool,
+               output: Path | None, forget_rejected: bool, as_json: bool) -> None:
+    """Import vCard files (iPhone, Android, Google, Outlook, CardDAV exports).
+
+    Exit status: 0 when every card was imported, 1 when some were rejected (the rest are
+    imported; see `crm import --rejected`).
+    """
+    if list_rejected or forget_rejected:
+        if files:
+            raise CrmError("--rejected and --forget-rejected take no FILE")
+        _rejected(list_rejected, output, forget_rejected, as_json)
+        return
+    if output is not None:
+        raise CrmError("-o/--output goes with --rejected")
+    if not files:
+        raise CrmError("give one or more vCard files to import (or --rejected)")
+    from crm.vcard.importer import import_paths
+
+    database = get_db()
+    with _progress() as progress:
+        # Every file is read before anything is written: a missing or non-vCard file fails
+        # the whole command with one line and leaves the database as it was.
+        report = import_paths(database, files, dry_run=dry_run, progress=progress)
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        _print_report(report)
+    if report.rejected:
+        ctx.exit(1)
+
+
+class _Bar:
+    """A progress bar on stderr, started only once the import turns out to be large."""
+
+    def __init__(self) -> None:
+        self.bar: ProgressBar[int] | None = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < PROGRESS_MIN_STEPS:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="importing", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None] | None]:
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = _Bar()
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+def _print_report(report: ImportReport) -> None:
+    head = "crm: dry run, nothing written; would import" if report.dry_run else "crm: imported"
+    parts = [f"{report.created} created", f"{report.updated} updated",
+             f"{report.merged} merged", f"{report.unchanged} unchanged",
+             f"{report.companies_created} companies created", f"{len(report.rejected)} rejected"]
+    message(f"{head}: " + ", ".join(parts))
+    if report.dry_run:
+        for action in ("created", "updated", "merged"):
+            for name in report.names(action):
+                message(f"  {action:<8} {one_line(name)}")
+    for s in report.suggestions:
+        others = ", ".join(f"{one_line(n)} (#{i})" for i, n in s.candidates)
+        message(f"crm: {literal(s.file)}:{s.line}: {one_line(s.name)} has the same name as "
+                f"{others}; not merged (review them)")
+    for r in report.rejected:
+        message(f"crm: {literal(r.file)}:{r.line}: {one_line(r.message)}")
+    if report.rejected and not report.dry_run:
+        message("crm: rejected cards are kept: `crm import --rejected -o FILE` writes them out "
+                "to fix and import again")
+
+
+def _rejected(show: bool, output: Path | None, forget: bool, as_json: bool) -> None:
+    from crm.core.importing import forget_rejected, list_rejected
+
+    database = get_db()
+    if forget:
+        with database.write() as s:
+            n = forget_rejected(s)
+        message(f"crm: forgot {n} rejected cards")
+        return
+    with database.read() as s:
+        rows = list_rejected(s)
+    if output is not None:
+        from crm.vcard.writer import write_private
+
+        write_private(output, "".join(r.raw if r.raw.endswith("\n") else r.raw + "\r\n"
+                                      for r in rows))
+        message(f"crm: wrote {len(rows)} rejected cards to {literal(output)}")
+    if as_json:
+        emit_json([r.to_json() for r in rows])
+    elif output is None:
+        if not rows:
+            message("crm: no rejected cards")
+        for r in rows:
+            click.echo(f"#{r.id}  {literal(r.file)}:{r.line}: {one_line(r.message)}")
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Export data to files."""
+
+
+@export_group.command("vcard")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (mode 0600); default: standard output.")
+@click.option("--version", "version", type=click.Choice(["3.0", "4.0"]), default="3.0",
+              show_default=True, help="vCard version.")
+@db_option
+def export_vcard(output: Path | None, version: str) -> None:
+    """All people as vCards (UID, N and FN always; unknown imported properties kept)."""
+    from crm.vcard.writer import export_vcards, write_private
+
+    database = get_db()
+    text = export_vcards(database, version)
+    count = text.count("BEGIN:VCARD\r\n")
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if output.is_dir():
+        raise CrmError(f"{output}: is a directory")
+    try:
+        write_private(output, text)
+    except OSError as err:
+        raise CrmError(f"{output}: cannot write: {err.strerror}") from None
+    message(f"crm: exported {count} people to {literal(output)}")

@@ -1,0 +1,106 @@
+"""A contact card as the importer sees it, independent of any vCard library.
+
+``crm.vcard`` reads files into these; ``crm.core.importing`` matches and merges them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class CardRejected(Exception):
+    """A card that cannot be read: the line of the problem and what is wrong."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class PendingCard(Protocol):
+    """A card split out of a file but not read yet (reading is skipped when its raw text
+    was imported before)."""
+
+    file: str
+    line: int
+    raw: str
+
+    @property
+    def raw_hash(self) -> str: ...
+
+    def parse(self) -> Card: ...
+
+
+@dataclass
+class CardContact:
+    """One email, phone, URL, social profile or address of a card."""
+
+    kind: str  # a ContactPoint kind: email, phone, url, social, address, other
+    value: str
+    label: str | None = None
+    preferred: bool = False
+
+
+@dataclass
+class CardRelation:
+    """``X-ABRELATEDNAMES`` / ``RELATED``: a name (or uid) and the label the phone gave it."""
+
+    name: str
+    label: str | None = None
+    uid: str | None = None
+
+
+@dataclass
+class Card:
+    """Everything crm takes from one vCard, with whole (unescaped) text values."""
+
+    file: str
+    line: int
+    raw: str
+    uid: str | None = None
+    display_name: str = ""
+    given_name: str | None = None
+    family_name: str | None = None
+    additional_names: str | None = None
+    name_prefix: str | None = None
+    name_suffix: str | None = None
+    nickname: str | None = None
+    org: str | None = None
+    department: str | None = None
+    title: str | None = None
+    note: str | None = None
+    birthday_year: int | None = None
+    birthday_month: int | None = None
+    birthday_day: int | None = None
+    photo: bytes | None = None
+    photo_type: str | None = None
+    is_company: bool = False
+    contacts: list[CardContact] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    relations: list[CardRelation] = field(default_factory=list)
+    # Raw unfolded lines of properties crm does not map (kept for export).
+    extra_lines: list[str] = field(default_factory=list)
+
+    @property
+    def raw_hash(self) -> str:
+        return raw_hash(self.raw)
+
+
+@dataclass
+class RejectedCard:
+    """A card (or stray text) that could not be read: where, why, and its raw text."""
+
+    file: str
+    line: int
+    message: str
+    raw: str
+
+    @property
+    def raw_hash(self) -> str:
+        return raw_hash(self.raw)
+
+
+def raw_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
