@@ -102,8 +102,10 @@ class CrmApp(App[None]):
         self.theme = LIGHT_THEME if self.theme != LIGHT_THEME else DARK_THEME
 
     def action_open_import(self) -> None:
-        self.notify("Import from the terminal UI is not available yet; use `crm import FILE`.",
-                    markup=False)
+        from crm.tui.screens.importing import ImportScreen
+
+        if not isinstance(self.screen, ImportScreen):
+            self.push_screen(ImportScreen())
 
     # -- actions that change data ---------------------------------------------------------
 
