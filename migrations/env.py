@@ -10,6 +10,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from crm.core.models import Base
+from crm.core.search import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,6 +22,7 @@ def _configure_and_run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode rebuilds tables
         compare_type=True,
+        include_name=include_name,  # hand-made search index objects (migration 0002)
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,13 +1,11 @@
 """The ``crm`` command: a thin face over crm.core (and the TUI when run bare).
 
-Feature modules attach their commands to ``cli`` when imported; keep their imports of heavy
-libraries (vobject, textual, fpdf) inside the command functions.
+Feature modules (crm.cli.network, refs, vcard, ...) register their commands on ``cli`` when
+imported; ``crm.cli.main.LAZY_COMMANDS`` says which module defines which command, so that a
+command imports only what it uses. Keep heavy imports (vobject, textual, fpdf) inside command
+functions.
 """
 
 from crm.cli.main import cli, run
-
-# Feature command modules, one per line (each registers on `cli`):
-from crm.cli.refs import refs as _refs  # noqa: F401
-from crm.cli.vcard import import_cmd as _vcard  # noqa: F401
 
 __all__ = ["cli", "run"]

@@ -12,8 +12,37 @@ from crm import __version__
 from crm.cli.context import db_option, get_db, json_option
 from crm.cli.output import emit_json, literal, message, table
 
+# Commands defined in feature modules, imported only when the command is used (or listed in
+# --help): `crm who` need not pay for the references or vCard code. Each module registers its
+# commands on `cli` when imported.
+LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
+    "who": ("crm.cli.network",),
+    "path": ("crm.cli.network",),
+    "stale": ("crm.cli.network",),
+    "refs": ("crm.cli.refs",),
+    "referrals": ("crm.cli.refs",),
+    "apps": ("crm.cli.refs",),
+    "import": ("crm.cli.vcard",),
+    "export": ("crm.cli.vcard",),
+}
 
-@click.group(invoke_without_command=True,
+
+class CrmGroup(click.Group):
+    """The top-level group: eager core commands plus lazily imported feature commands."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            for module in LAZY_COMMANDS[cmd_name]:
+                importlib.import_module(module)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(LAZY_COMMANDS))
+
+
+@click.group(cls=CrmGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
 @click.version_option(__version__, prog_name="crm")
@@ -112,15 +141,41 @@ def db_backup(output: str | None) -> None:
 
 
 @cli.command()
+@click.option("--people", "people_count", type=click.IntRange(min=2), default=None,
+              help="Generate a network of N people instead (for scale tests).")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Random seed of the generated network (same seed, same network).")
 @db_option
-def demo() -> None:
-    """Load a realistic sample network (a few dozen people) into an empty database."""
-    from crm.core.demo import load_demo
+@json_option
+def demo(people_count: int | None, seed: int, as_json: bool) -> None:
+    """Load a realistic sample network (a few dozen people) into an empty database.
 
+    With --people N, generate a network of N people with companies, positions over years,
+    connections and interactions in realistic proportions.
+    """
     database = get_db()
+    if people_count is None:
+        from crm.core.demo import load_demo
+
+        with database.write() as s:
+            n = load_demo(s)
+        if as_json:
+            emit_json({"people": n, "me": "Jordan Lee"})
+        message(f"crm: loaded the demo network: {n} people (you are Jordan Lee)")
+        return
+    import time
+
+    from crm.core.generate import generate_network
+
+    began = time.perf_counter()
     with database.write() as s:
-        n = load_demo(s)
-    message(f"crm: loaded the demo network: {n} people (you are Jordan Lee)")
+        made = generate_network(s, people_count, seed=seed)
+    if as_json:
+        emit_json(made.to_json())
+    message(f"crm: generated {made.people} people, {made.companies} companies, "
+            f"{made.positions} positions, {made.connections} connections, "
+            f"{made.interactions} interactions in {time.perf_counter() - began:.1f} s "
+            f"(you are {literal(made.me)})")
 
 
 # -- people ---------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,50 +71,146 @@ def find_companies(session: Session, text: str) -> list[Company]:
     return sorted(found.values(), key=lambda c: c.id)
 
 
-def resolve_company(session: Session, text: str) -> Company:
-    """The one company the user means, or a one-line error listing candidates/suggestions."""
-    if not text.strip():
+@dataclass(frozen=True)
+class CompanyMatch:
+    """The company a user's text resolved to, and how (for "resolved X to Y" messages)."""
+
+    company: Company
+    how: str  # "id", "name", "alias 'X'", "domain x.com", "prefix", "words", "close match"
+
+    def describe(self) -> str:
+        return f"{self.company.name} (#{self.company.id}, by {self.how})"
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _one_or_ambiguous(text: str, found: list[Company], how: str) -> CompanyMatch | None:
+    unique = list({c.id: c for c in found}.values())
+    if len(unique) == 1:
+        return CompanyMatch(unique[0], how)
+    if len(unique) > 1:
+        unique.sort(key=lambda c: (c.name_key, c.id))
+        raise Ambiguous("company", text, [f"{c.name} (#{c.id})" for c in unique])
+    return None
+
+
+def match_company(session: Session, text: str) -> CompanyMatch:
+    """Resolve user text to one company, saying how; ambiguity and misses are one-line errors.
+
+    In order: ``#id``; exact name, alias or email/web domain (case-, accent-, punctuation-
+    and legal-suffix-insensitive: "stripe" = "Stripe, Inc." = "stripe.com" =
+    "jo@eng.stripe.com"); a unique prefix of a name or alias; every word a prefix of a word
+    of one name; a close spelling. Unknown names fail with the nearest name as a suggestion.
+    """
+    query = text.strip()
+    if not query:
         raise InvalidInput("company name is empty")
-    if text.strip().startswith("#") and text.strip()[1:].isdigit():
-        company = session.get(Company, int(text.strip()[1:]))
+    if query.startswith("#") and query[1:].isdigit():
+        company = session.get(Company, int(query[1:]))
         if company is None:
-            raise NotFound(f"no company with id {text.strip()[1:]}")
-        return company
-    exact = find_companies(session, text)
-    if len(exact) == 1:
-        return exact[0]
-    if len(exact) > 1:
-        raise Ambiguous("company", text, [f"{c.name} (#{c.id})" for c in exact])
-    key = company_key(text)
-    # Prefix: "acme" finds "Acme Robotics" when it is the only one.
+            raise NotFound(f"no company with id {query[1:]}")
+        return CompanyMatch(company, "id")
+    key = company_key(query)
     if key:
-        like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        prefix = list(session.scalars(
+        hit = _one_or_ambiguous(query, list(session.scalars(
+            select(Company).where(Company.name_key == key))), "name")
+        if hit:
+            return hit
+        aliased_rows = session.execute(
+            select(Company, CompanyAlias.alias).join(CompanyAlias)
+            .where(CompanyAlias.alias_key == key)).all()
+        hit = _one_or_ambiguous(query, [c for c, _ in aliased_rows],
+                                f"alias {aliased_rows[0][1]!r}" if aliased_rows else "alias")
+        if hit:
+            return hit
+    domains: list[str] = []
+    if "@" in query:
+        dom = email_domain(query)
+        if dom:
+            domains.append(dom)
+    elif _looks_like_domain(query):
+        domains.append(normalize_domain(query))
+    for dom in domains:
+        parts = dom.split(".")
+        suffixes = [".".join(parts[i:]) for i in range(len(parts) - 1)]
+        rows = session.execute(select(Company, CompanyDomain.domain).join(CompanyDomain)
+                               .where(CompanyDomain.domain.in_(suffixes))).all()
+        hit = _one_or_ambiguous(query, [c for c, _ in rows],
+                                f"domain {rows[0][1]}" if rows else "domain")
+        if hit:
+            return hit
+    if key:
+        like = _escape_like(key) + "%"
+        hit = _one_or_ambiguous(query, list(session.scalars(
             select(Company).outerjoin(CompanyAlias).where(
                 or_(Company.name_key.like(like, escape="\\"),
                     CompanyAlias.alias_key.like(like, escape="\\"))
-            ).distinct().limit(20)
-        ))
-        if len(prefix) == 1:
-            return prefix[0]
-        if len(prefix) > 1:
-            raise Ambiguous("company", text, [f"{c.name} (#{c.id})" for c in prefix])
-    suggestion = suggest_company(session, text)
+            ).limit(50))), "prefix")
+        if hit:
+            return hit
+        # "robotics acme" or "piper": every word starts a word of the name.
+        conds = [or_(Company.name_key.like(_escape_like(w) + "%", escape="\\"),
+                     Company.name_key.like("% " + _escape_like(w) + "%", escape="\\"))
+                 for w in key.split()]
+        hit = _one_or_ambiguous(query, list(session.scalars(
+            select(Company).where(*conds).limit(50))), "words")
+        if hit:
+            return hit
+    close = _close_companies(session, query, cutoff=0.85)
+    if close:
+        hit = _one_or_ambiguous(query, close, "close match")
+        if hit:
+            return hit
+    suggestion = suggest_company(session, query)
     hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-    raise NotFound(f"no company matches {text!r}{hint}")
+    raise NotFound(f"no company matches {query!r}{hint}")
+
+
+def resolve_company(session: Session, text: str) -> Company:
+    """The one company the user means, or a one-line error listing candidates/suggestions."""
+    return match_company(session, text).company
+
+
+def _all_keys(session: Session) -> dict[str, tuple[int, str]]:
+    """Every name and alias key -> (company id, the name as written)."""
+    names: dict[str, tuple[int, str]] = {}
+    for cid, name, name_key in session.execute(select(Company.id, Company.name,
+                                                      Company.name_key)):
+        names.setdefault(name_key, (cid, name))
+    for cid, alias, alias_key in session.execute(
+            select(CompanyAlias.company_id, CompanyAlias.alias, CompanyAlias.alias_key)):
+        names.setdefault(alias_key, (cid, alias))
+    return names
+
+
+def _close_companies(session: Session, text: str, cutoff: float) -> list[Company]:
+    key = company_key(text)
+    if not key:
+        return []
+    import difflib  # here, not at the top: it costs the fast CLI paths ~20 ms to import
+
+    names = _all_keys(session)
+    close = difflib.get_close_matches(key, list(names), n=5, cutoff=cutoff)
+    if not close:
+        return []
+    # Only the best-scoring spellings compete (a clear winner is not "ambiguous").
+    best = difflib.SequenceMatcher(None, key, close[0]).ratio()
+    ids = {names[k][0] for k in close
+           if difflib.SequenceMatcher(None, key, k).ratio() >= best - 0.02}
+    return list(session.scalars(select(Company).where(Company.id.in_(ids))))
 
 
 def suggest_company(session: Session, text: str) -> str | None:
     key = company_key(text)
     if not key:
         return None
-    names: dict[str, str] = {}
-    for name, name_key in session.execute(select(Company.name, Company.name_key)):
-        names.setdefault(name_key, name)
-    for alias, alias_key in session.execute(select(CompanyAlias.alias, CompanyAlias.alias_key)):
-        names.setdefault(alias_key, alias)
-    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
-    return names[close[0]] if close else None
+    import difflib
+
+    names = _all_keys(session)
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
+    return names[close[0]][1] if close else None
 
 
 def get_or_create_company(session: Session, name: str, *, source: str = "manual") -> Company:

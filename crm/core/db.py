@@ -23,7 +23,7 @@ from crm.core.errors import CrmError, SchemaTooNew
 from crm.core.paths import database_url, sqlite_path
 
 # The newest migration this code knows; a test checks it equals Alembic's head.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002_network_search"
 BUSY_TIMEOUT_MS = 15_000
 
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from crm.core.errors import InvalidInput
 from crm.core.models import Company, Interaction, Person, Position
-from crm.core.people import search_conditions, search_ids
+from crm.core.people import search_ids
+from crm.core.search import matching_people
 
 PEOPLE_SORTS = ("name", "company", "last-contacted")
 
@@ -32,7 +33,8 @@ class PersonRow:
 
 
 def count_matching_people(session: Session, query: str | None) -> int:
-    stmt = select(func.count(Person.id)).where(*search_conditions(query))
+    """How many people the search ``query`` finds (everyone for an empty query)."""
+    stmt = select(func.count()).select_from(matching_people(session, query).subquery())
     return session.scalar(stmt) or 0
 
 
@@ -65,8 +67,7 @@ def page_ids(session: Session, query: str | None, offset: int, limit: int,
         order = [last.is_(None), last.desc(), Person.sort_key, Person.id]
     else:
         raise InvalidInput(f"bad sort {sort!r}: use one of {', '.join(PEOPLE_SORTS)}")
-    stmt = (select(Person.id).where(*search_conditions(query)).order_by(*order)
-            .offset(offset).limit(limit))
+    stmt = matching_people(session, query).order_by(*order).offset(offset).limit(limit)
     return list(session.scalars(stmt))
 
 

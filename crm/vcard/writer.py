@@ -1,9 +1,12 @@
 """Writing people as vCard 3.0 or 4.0.
 
-Every card has UID, N and FN; properties crm does not model (X-ANDROID-CUSTOM, X-ABDATE,
-RELATED…) are copied from the person's last imported card, so a round trip loses nothing.
-Re-importing the output changes nothing: people without a UID get one on export, and each
-value is written so that ``crm.vcard.reader`` reads back exactly what is stored.
+Each card is built as a vobject component and vobject serializes it (escaping, structured
+N/ADR/ORG values, parameters, groups, folding); ``_refold`` repairs the lines vobject 0.9.9
+leaves longer than 75 octets. Every card has UID, N and FN; properties crm does not model
+(X-ANDROID-CUSTOM, X-ABDATE, RELATED…) are copied from the person's last imported card, so a
+round trip loses nothing. Re-importing the output changes nothing: people without a UID get
+one on export, and each value is written so that ``crm.vcard.reader`` reads back exactly
+what is stored.
 """
 
 from __future__ import annotations
@@ -13,10 +16,14 @@ import contextlib
 import os
 import re
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
+import vobject
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, undefer
+from vobject.base import Component, ContentLine, ParseError, textLineToContentLine
+from vobject.vcard import Address, Name
 
 from crm.core.db import Database
 from crm.core.models import Company, ContactPoint, ImportRecord, Person, Position
@@ -31,8 +38,8 @@ _VCARD3_PROPERTIES = {
     "MAILER", "N", "NAME", "NICKNAME", "NOTE", "ORG", "PHOTO", "PRODID", "PROFILE", "REV",
     "ROLE", "SORT-STRING", "SOUND", "SOURCE", "TEL", "TITLE", "TZ", "UID", "URL", "VERSION",
 }
-_PROP_NAME = re.compile(r"^(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)(.*)$", re.S)
-# Labels written as TYPE= values; any other label goes in an Apple-style item group.
+# Labels written as TYPE= values (lowercase: strict validators refuse `TYPE=WORK` on ADR);
+# any other label goes in an Apple-style item group.
 _TYPE_WORDS = {
     "email": {"home", "work", "internet"},
     "phone": {"home", "work", "cell", "voice", "fax", "pager", "text", "video", "msg",
@@ -40,19 +47,15 @@ _TYPE_WORDS = {
     "url": {"home", "work"},
     "address": {"home", "work", "dom", "intl", "postal", "parcel"},
 }
+_PROPERTY = {"email": "EMAIL", "phone": "TEL", "url": "URL", "social": "X-SOCIALPROFILE",
+             "address": "ADR"}
 _GROUP = re.compile(r"^([A-Za-z0-9_-]+)\.", re.ASCII)
-
-
-def escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace("\r\n", "\n").replace("\r", "\n")
-            .replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;"))
+_LOGICAL_LINE_END = re.compile(r"\r\n(?! )")
+_PROP_NAME = re.compile(r"^([A-Za-z0-9_-]+\.)?([A-Za-z0-9_-]+)(.*)$", re.S)
 
 
 def fold(line: str) -> str:
     """Fold at 75 octets without splitting a UTF-8 character."""
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line + "\r\n"
     out: list[str] = []
     chunk: list[str] = []
     size, limit = 0, 75
@@ -65,6 +68,19 @@ def fold(line: str) -> str:
         size += n
     out.append("".join(chunk))
     return "\r\n ".join(out) + "\r\n"
+
+
+def _refold(text: str) -> str:
+    """vobject's folding, except for the lines it leaves over 75 octets: it skips folding a
+    line shorter than 75 *characters* (so non-ASCII text runs to 200+ octets) and never
+    folds PHOTO (a workaround for old Apple Address Book). Those are folded here."""
+    out = []
+    for logical in _LOGICAL_LINE_END.split(text)[:-1]:
+        if any(len(piece.encode("utf-8")) > 75 for piece in logical.split("\r\n")):
+            out.append(fold(logical.replace("\r\n ", "")))
+        else:
+            out.append(logical + "\r\n")
+    return "".join(out)
 
 
 def _extras(session: Session, ids: list[int]) -> dict[int, list[str]]:
@@ -89,6 +105,18 @@ def _extras(session: Session, ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
+def _add(card: Component, name: str, value: object, group: str | None = None,
+         verbatim: bool = False, **params: str | list[str]) -> ContentLine:
+    line: ContentLine = card.add(name, group)
+    line.value = value
+    for key, val in params.items():
+        line.params[key.upper()] = [val] if isinstance(val, str) else list(val)
+    if verbatim:
+        # Already in its written form (a URI, a kept line): vobject must not text-escape it.
+        line.encoded = True
+    return line
+
+
 def card_text(person: Person, version: str = "3.0", extra_lines: list[str] | None = None) -> str:
     """One person as a vCard (CRLF line ends, folded)."""
     v4 = version == "4.0"
@@ -104,61 +132,82 @@ def card_text(person: Person, version: str = "3.0", extra_lines: list[str] | Non
             if name not in used_groups:
                 return name
 
-    lines = ["BEGIN:VCARD", f"VERSION:{version}", "PRODID:-//crm//crm vCard export//EN"]
-    lines.append(f"UID:{person.uid}")
-    n_parts = [person.family_name, person.given_name, person.additional_names,
-               person.name_prefix, person.name_suffix]
-    lines.append("N:" + ";".join(escape(p or "") for p in n_parts))
-    lines.append("FN:" + escape(person.display_name))
+    card = vobject.vCard()
+    _add(card, "VERSION", version)
+    _add(card, "PRODID", "-//crm//crm vCard export//EN")
+    _add(card, "UID", person.uid or "")
+    _add(card, "N", Name(family=person.family_name or "", given=person.given_name or "",
+                         additional=person.additional_names or "",
+                         prefix=person.name_prefix or "", suffix=person.name_suffix or ""))
+    _add(card, "FN", person.display_name)
     if person.nickname:
-        lines.append("NICKNAME:" + escape(person.nickname))
+        _add(card, "NICKNAME", person.nickname)
     pos = current_position(person)
     if pos is not None:
-        org = escape(pos.company.name)
-        if pos.department:
-            org += ";" + escape(pos.department)
-        lines.append("ORG:" + org)
+        _add(card, "ORG", [pos.company.name] + ([pos.department] if pos.department else []))
         if pos.title:
-            lines.append("TITLE:" + escape(pos.title))
+            _add(card, "TITLE", pos.title)
     elif person.headline:
-        lines.append("TITLE:" + escape(person.headline))
+        _add(card, "TITLE", person.headline)
     for cp in person.contact_points:
-        lines.extend(_contact_lines(cp, v4, group))
+        _add_contact(card, cp, v4, group)
     bday = _birthday(person, v4)
     if bday:
-        lines.append(bday)
+        _add(card, "BDAY", bday)
     if person.note:
-        lines.append("NOTE:" + escape(person.note))
+        _add(card, "NOTE", person.note)
     tags = [t.name for t in person.tags]
     if tags:
-        lines.append("CATEGORIES:" + ",".join(escape(t) for t in tags))
+        _add(card, "CATEGORIES", tags)
     if person.photo is not None and person.photo_type:
-        data = base64.b64encode(person.photo).decode("ascii")
         if v4:
-            lines.append(f"PHOTO:data:{person.photo_type};base64,{data}")
+            data = base64.b64encode(person.photo).decode("ascii")
+            _add(card, "PHOTO", f"data:{person.photo_type};base64,{data}", verbatim=True)
         else:
-            subtype = person.photo_type.split("/")[-1].upper()
-            lines.append(f"PHOTO;ENCODING=b;TYPE={subtype}:{data}")
-    lines.extend(_kept_for_version(x, v4) for x in extras)
-    lines.append("END:VCARD")
-    return "".join(fold(line) for line in lines)
+            # Bytes with ENCODING=b: vobject base64-encodes them. (With the 2.1-style
+            # ENCODING=BASE64, or a str value, vobject 0.9.9 raises TypeError.)
+            _add(card, "PHOTO", person.photo, ENCODING="b",
+                 TYPE=person.photo_type.split("/")[-1].upper())
+    own_lines = [line for x in extras if (line := _add_kept(card, x, v4)) is not None]
+    text = _refold(card.serialize())
+    if own_lines:
+        end = text.rindex("END:VCARD")
+        text = text[:end] + "".join(fold(line) for line in own_lines) + text[end:]
+    return text
 
 
-def _kept_for_version(line: str, v4: bool) -> str:
+def _add_kept(card: Component, line: str, v4: bool) -> str | None:
+    """Add a property kept from the imported card; returns the line itself when vobject
+    cannot write it back unchanged (then it is written as it came)."""
+    try:
+        parsed = textLineToContentLine(line)
+    except ParseError:
+        parsed = None
+    if parsed is not None:
+        name = _name_for_version(parsed.name, v4)
+        params = dict(parsed.params)
+        # vobject drops bare (2.1-style) parameters and refuses a double quote in one.
+        if not parsed.singletonparams and not any('"' in v for vs in params.values()
+                                                  for v in vs):
+            _add(card, name, parsed.value, parsed.group, verbatim=True, **params)
+            return None
     m = _PROP_NAME.match(line)
     if m is None:
         return line
-    group, name, rest = m.group(1), m.group(2), m.group(3)
+    return (m.group(1) or "") + _name_for_version(m.group(2), v4) + m.group(3)
+
+
+def _name_for_version(name: str, v4: bool) -> str:
     upper = name.upper()
-    prefix = f"{group}." if group else ""
     if v4 and upper.startswith("X-CRM-"):
-        return prefix + name[6:] + rest
+        return name[6:]
     if not v4 and not upper.startswith("X-") and upper not in _VCARD3_PROPERTIES:
-        return f"{prefix}X-CRM-{name}{rest}"
-    return line
+        return f"X-CRM-{name}"
+    return name
 
 
-def _contact_lines(cp: ContactPoint, v4: bool, group: object) -> list[str]:
+def _add_contact(card: Component, cp: ContactPoint, v4: bool,
+                 group: Callable[[], str]) -> None:
     kind = cp.kind
     if kind == "other":
         if cp.label == "email" or "@" in cp.value:
@@ -166,52 +215,47 @@ def _contact_lines(cp: ContactPoint, v4: bool, group: object) -> list[str]:
         elif cp.label == "phone":
             kind = "phone"
         else:
-            return []
-    name = {"email": "EMAIL", "phone": "TEL", "url": "URL", "social": "X-SOCIALPROFILE",
-            "address": "ADR"}[kind]
-    value = escape(cp.value) if kind != "address" else ";;" + escape(cp.value) + ";;;;"
-    if kind == "url":
-        value = cp.value  # a URI value: written as is, not text-escaped
-    params: list[str] = []
-    label_line: str | None = None
+            return
+    params: dict[str, str | list[str]] = {}
+    types: list[str] = []
+    prefix: str | None = None
     label = (cp.label or "").strip()
     words = label.lower().split()
     if kind == "social":
         if label:
-            params.append("TYPE=" + _param(label))
+            # vobject refuses a double quote in a parameter and quotes ',;:' itself.
+            types.append(label.replace('"', "'").replace("\n", " "))
     elif label and all(w in _TYPE_WORDS.get(kind, set()) for w in words):
-        params.append("TYPE=" + ",".join(words))
+        types.extend(words)
     elif label:
-        assert callable(group)
         prefix = group()
-        name = f"{prefix}.{name}"
-        label_line = f"{prefix}.X-ABLabel:" + escape(label)
     if cp.preferred:
-        params.append("PREF=1" if v4 else "TYPE=pref")
-    line = name + "".join(";" + p for p in params) + ":" + value
-    return [line] + ([label_line] if label_line else [])
-
-
-def _param(text: str) -> str:
-    cleaned = text.replace('"', "'").replace("\n", " ")
-    if any(ch in cleaned for ch in ";:,") or cleaned != cleaned.strip():
-        return f'"{cleaned}"'
-    return cleaned
+        if v4:
+            params["PREF"] = "1"
+        else:
+            types.append("pref")
+    if types:
+        params["TYPE"] = types
+    value: object = Address(street=cp.value) if kind == "address" else cp.value
+    # A URL is a URI value, written as it is, not text-escaped.
+    _add(card, _PROPERTY[kind], value, prefix, verbatim=kind == "url", **params)
+    if prefix is not None:
+        _add(card, "X-ABLabel", label, prefix)
 
 
 def _birthday(person: Person, v4: bool) -> str | None:
     y, m, d = person.birthday_year, person.birthday_month, person.birthday_day
     if m is not None and d is not None:
         if y is not None:
-            return f"BDAY:{y:04d}{m:02d}{d:02d}" if v4 else f"BDAY:{y:04d}-{m:02d}-{d:02d}"
+            return f"{y:04d}{m:02d}{d:02d}" if v4 else f"{y:04d}-{m:02d}-{d:02d}"
         if v4:
-            return f"BDAY:--{m:02d}{d:02d}"
+            return f"--{m:02d}{d:02d}"
         # 3.0 has no syntax for "no year": Apple's placeholder year, without its
         # X-APPLE-OMIT-YEAR parameter (strict validators refuse parameters on BDAY); the
         # reader takes year 1604 as "no year" either way.
-        return f"BDAY:{NO_YEAR}-{m:02d}-{d:02d}"
+        return f"{NO_YEAR}-{m:02d}-{d:02d}"
     if y is not None and v4:
-        return f"BDAY:{y:04d}"
+        return f"{y:04d}"
     return None
 
 

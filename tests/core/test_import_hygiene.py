@@ -33,3 +33,26 @@ def test_cli_query_path_imports_no_textual_or_vobject(tmp_path: object) -> None:
     )
     loaded = _modules_after(code)
     assert not {m for m in loaded if m.split(".")[0] in {"textual", "vobject"}}
+
+
+def test_every_lazy_command_is_defined_by_its_module() -> None:
+    import importlib
+
+    from crm.cli.main import LAZY_COMMANDS, cli
+
+    for name, modules in LAZY_COMMANDS.items():
+        for module in modules:
+            importlib.import_module(module)
+        assert name in cli.commands, name
+
+
+def test_who_does_not_import_other_feature_commands(tmp_path: object) -> None:
+    code = (
+        "import os\n"
+        f"os.environ['CRM_DATA_DIR'] = {str(tmp_path)!r}\n"
+        "from crm.cli import run\n"
+        "run(['who', 'nowhere', '--json'])\n"
+    )
+    loaded = _modules_after(code)
+    assert "crm.cli.network" in loaded
+    assert not {"crm.cli.refs", "crm.cli.vcard"} & loaded

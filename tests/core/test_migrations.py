@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 
 from crm.core.db import SCHEMA_HEAD, alembic_config, open_database, run_downgrade, run_upgrade
 from crm.core.models import Base
+from crm.core.search import include_name
 
 
 def test_there_is_exactly_one_head_and_the_code_knows_it() -> None:
@@ -20,7 +21,8 @@ def test_models_match_the_migrated_schema(empty_db_url: str) -> None:
     db = open_database(empty_db_url)
     try:
         with db.engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                    "include_name": include_name})
             diff = compare_metadata(ctx, Base.metadata)
         assert diff == []
     finally:

@@ -18,7 +18,7 @@ from crm.core.people import create_person
 from crm.vcard.importer import import_paths
 from crm.vcard.reader import RawCard, split_cards
 from crm.vcard.writer import card_text, export_vcards
-from tests.vcard.conftest import fixture, snapshot
+from tests.vcard.conftest import JPEG, fixture, snapshot
 
 FILES = ["iphone.vcf", "android.vcf", "google.vcf", "outlook.vcf", "vcard4.vcf", "messy.vcf"]
 GROUPED = re.compile(r"^[A-Za-z0-9-]+\.", re.M)
@@ -67,19 +67,19 @@ def test_grouped_properties_are_well_formed_and_survive(db: Database) -> None:
     text = export_vcards(db, "3.0")
     chidi = next(c for c in split(text) if "FN:Dr. Chidi" in c)
     grouped = [line for line in chidi.split("\r\n") if GROUPED.match(line)]
-    assert grouped == [
-        "item1.EMAIL;TYPE=pref:chidi@stripe.com", "item1.X-ABLabel:other",
-        "item2.TEL:+44 20 7946 0958", "item2.X-ABLabel:London desk",
-        "item3.URL;TYPE=pref:https://chidi.dev/blog", "item3.X-ABLabel:homepage",
-        "item4.X-ABRELATEDNAMES;type=pref:Amara Nwosu", "item4.X-ABLabel:_$!<Manager>!$_",
-        "item5.X-ABDATE;type=pref:2015-06-01", "item5.X-ABLabel:_$!<Anniversary>!$_",
-    ]
-    # Each group pairs one property with its label (what the validator cannot check).
+    # vobject writes property and parameter names upper-case (they are case-insensitive)
+    # and orders properties by name, so a group's two lines need not be adjacent.
     groups: dict[str, list[str]] = {}
     for line in grouped:
         name, rest = line.split(".", 1)
-        groups.setdefault(name, []).append(re.split("[;:]", rest, maxsplit=1)[0])
-    assert all(len(props) == 2 and "X-ABLabel" in props for props in groups.values())
+        groups.setdefault(name, []).append(rest)
+    assert groups == {
+        "item1": ["EMAIL;TYPE=pref:chidi@stripe.com", "X-ABLABEL:other"],
+        "item2": ["TEL:+44 20 7946 0958", "X-ABLABEL:London desk"],
+        "item3": ["URL;TYPE=pref:https://chidi.dev/blog", "X-ABLABEL:homepage"],
+        "item4": ["X-ABLABEL:_$!<Manager>!$_", "X-ABRELATEDNAMES;TYPE=pref:Amara Nwosu"],
+        "item5": ["X-ABDATE;TYPE=pref:2015-06-01", "X-ABLABEL:_$!<Anniversary>!$_"],
+    }
 
 
 @pytest.mark.parametrize("version", ["3.0", "4.0"])
@@ -109,10 +109,10 @@ def test_export_keeps_unknown_properties_and_always_uid_n_fn(db: Database) -> No
             assert any(x.startswith("N:") for x in lines)
             assert any(x.startswith("FN:") for x in lines)
     unfolded = v3.replace("\r\n ", "")
-    for kept in ("item5.X-ABDATE;type=pref:2015-06-01",
+    for kept in ("item5.X-ABDATE;TYPE=pref:2015-06-01",
                  "X-ANDROID-CUSTOM:vnd.android.cursor.item/relation;Lena Schmidt;7;;;;;;;;;;;;;",
                  "X-MS-OL-DEFAULT-POSTAL-ADDRESS:2", "X-CRM-KIND:individual",
-                 "X-CRM-RELATED;VALUE=text;TYPE=mentor:Sam Ortiz"):
+                 "X-CRM-RELATED;TYPE=mentor;VALUE=text:Sam Ortiz"):
         assert kept in unfolded
     # 4.0-only properties are themselves again in a 4.0 export.
     assert "\r\nKIND:individual\r\n" in v4
@@ -156,7 +156,9 @@ def test_text_survives_export_and_import(name: str, note: str, org: str, title: 
                     contact_points=[], tags=[], positions=[])
     person.positions.append(Position(company=Company(name=org), title=title, department=dept,
                                      is_current=True))
-    (card,) = parse_all(card_text(person, version))
+    text = card_text(person, version)
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    (card,) = parse_all(text)
     assert (card.display_name, card.given_name, card.family_name) == (name, name, note)
     assert (card.note, card.org, card.title, card.department) == (note, org, title, dept)
 
@@ -177,6 +179,70 @@ def test_text_survives_a_database_round_trip(db: Database, tmp_path: Path, name:
     report = import_paths(db, [out])
     assert report.created == report.updated == report.merged == 0
     assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+def test_photo_and_long_non_latin_lines_are_folded_at_75_octets(version: str) -> None:
+    # vobject folds only lines of 75+ characters (60 CJK characters are 180 octets) and
+    # never folds PHOTO; the writer refolds those lines.
+    name = "漢字" * 30
+    person = Person(display_name=name, family_name=name, uid="u-1", note="é" * 70,
+                    photo=JPEG, photo_type="image/jpeg", contact_points=[], tags=[],
+                    positions=[])
+    text = card_text(person, version)
+    assert max(len(line.encode()) for line in text.split("\r\n")) <= 75
+    (card,) = parse_all(text)
+    assert (card.display_name, card.family_name, card.note) == (name, name, "é" * 70)
+    assert (card.photo, card.photo_type) == (JPEG, "image/jpeg")
+    photo = next(x for x in text.replace("\r\n ", "").split("\r\n") if x.startswith("PHOTO"))
+    if version == "3.0":
+        assert photo.startswith("PHOTO;ENCODING=b;TYPE=JPEG:/9j/")
+    else:
+        assert photo.startswith("PHOTO:data:image/jpeg;base64,/9j/")
+
+
+def test_vobject_photo_trap_that_the_writer_avoids() -> None:
+    """vobject 0.9.9 cannot serialize a photo marked ENCODING=BASE64 (what 2.1 and Apple
+    write); the writer gives it bytes with ENCODING=b, which it encodes itself."""
+    import vobject
+
+    card = vobject.vCard()
+    card.add("fn").value = "A"
+    photo = card.add("photo")
+    photo.value, photo.encoding_param = JPEG, "BASE64"
+    with pytest.raises(TypeError):
+        card.serialize()
+    photo.encoding_param = "b"
+    assert "PHOTO;ENCODING=b:/9j/" in card.serialize().replace("\r\n ", "")
+
+
+def test_kept_lines_vobject_cannot_write_come_out_as_they_came() -> None:
+    vobject_writes = [
+        # vobject would cut these values at the comma and escape the semicolons if it
+        # decoded them: kept lines are handed to it already in their written form.
+        "X-ANDROID-CUSTOM:vnd.android.cursor.item/relation;Ann, Bo;7;;",
+        'X-PET;X-KIND="dog, cat":Rex, Tom',
+    ]
+    as_they_came = [
+        "X-FLAG;BARE:on",  # vobject drops bare (2.1) parameters
+        'X-QUOTE;X-SAID="say ""hi""":v',  # vobject refuses a quote in a parameter
+        "item9.GENDER;BARE:F",  # 4.0-only: X-CRM-GENDER in 3.0
+    ]
+    person = Person(display_name="Ann", uid="u-1", contact_points=[], tags=[], positions=[])
+    for version in ("3.0", "4.0"):
+        text = card_text(person, version, vobject_writes + as_they_came)
+        lines = text.replace("\r\n ", "").split("\r\n")
+        gender = "item9.GENDER;BARE:F" if version == "4.0" else "item9.X-CRM-GENDER;BARE:F"
+        for line in vobject_writes + as_they_came[:2] + [gender]:
+            assert line in lines
+        (card,) = parse_all(text)
+        assert sorted(card.extra_lines) == sorted(vobject_writes
+                                                  + kept_as_read(version, as_they_came))
+
+
+def kept_as_read(version: str, lines: list[str]) -> list[str]:
+    # The reader turns X-CRM-GENDER back into GENDER but keeps the line it read.
+    return [x.replace("GENDER", "X-CRM-GENDER") if version == "3.0" else x for x in lines]
 
 
 def test_other_tools_read_our_export(db: Database) -> None:

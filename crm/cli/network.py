@@ -1,0 +1,121 @@
+"""``crm who``, ``crm path`` and ``crm stale``: the network queries (crm.core.network)."""
+
+from __future__ import annotations
+
+import click
+
+from crm.cli.context import db_option, get_db, json_option
+from crm.cli.main import cli
+from crm.cli.output import emit_json, literal, message, table
+
+
+def _span(p: dict[str, object]) -> str:
+    end = p["end"] or ("now" if p["current"] else "?")
+    return f"{p['start'] or '?'} - {end}"
+
+
+@cli.command("who")
+@click.argument("company")
+@db_option
+@json_option
+def who_cmd(company: str, as_json: bool) -> None:
+    """Who I know at COMPANY: there now, there before, and whom I could reach there."""
+    from crm.core.companies import match_company
+    from crm.core.network import who_at
+
+    database = get_db()
+    with database.read() as s:
+        match = match_company(s, company)
+        message(f"crm: {literal(match.describe())}")
+        answer = who_at(s, match.company).to_json()
+    if as_json:
+        emit_json(answer)
+        return
+    if not (answer["current"] or answer["former"] or answer["second_degree"]):
+        message(f"crm: you know nobody at {literal(answer['company'])} yet, not even "
+                "through someone")
+        return
+    if answer["current"]:
+        click.echo(f"Now at {literal(answer['company'])}")
+        table(["id", "name", "title", "connection", "strength"],
+              [[p["id"], p["name"], p["title"] or "", p["connection"]["kind"] or "contact",
+                p["strength"]] for p in answer["current"]])
+    if answer["former"]:
+        click.echo(f"\nFormerly at {literal(answer['company'])}")
+        table(["id", "name", "was", "when", "now at"],
+              [[p["id"], p["name"], p["positions_here"][0]["title"] or "",
+                _span(p["positions_here"][0]), p["company"] or ""] for p in answer["former"]])
+    if answer["second_degree"]:
+        click.echo("\nThrough someone you know")
+        table(["id", "name", "title", "via (best first)", "strength"],
+              [[e["person"]["id"], e["person"]["name"], e["person"]["title"] or "",
+                ", ".join(f"{v['name']} ({v['strength']})" for v in e["via"]), e["strength"]]
+               for e in answer["second_degree"]])
+
+
+@cli.command("path")
+@click.argument("target")
+@click.option("--max-hops", type=click.IntRange(1, 4), default=3, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@db_option
+@json_option
+def path_cmd(target: str, max_hops: int, limit: int, as_json: bool) -> None:
+    """Intro paths from me to TARGET (a person, or a company: anyone there now), best first.
+
+    A person is tried first; if no person matches, TARGET is read as a company.
+    """
+    from crm.core.companies import match_company
+    from crm.core.errors import NotFound
+    from crm.core.models import Company, Person
+    from crm.core.network import intro_paths
+    from crm.core.people import resolve_person
+
+    database = get_db()
+    with database.read() as s:
+        goal: Person | Company
+        try:
+            goal = resolve_person(s, target)
+            name = goal.display_name
+            message(f"crm: paths to {literal(name)} (#{goal.id})")
+        except NotFound:
+            match = match_company(s, target)
+            goal, name = match.company, match.company.name
+            message(f"crm: paths to anyone now at {literal(match.describe())}")
+        paths = intro_paths(s, goal, max_hops, limit=limit)
+    data = {"target": name, "paths": [p.to_json() for p in paths]}
+    if as_json:
+        emit_json(data)
+        return
+    if not paths:
+        message(f"crm: no path to {literal(name)} within {max_hops} hops")
+        return
+    for p in paths:
+        chain = " -> ".join(f"{literal(s['name'])} [{s['kind'] or 'contact'} {s['strength']}]"
+                            for s in p.to_json()["people"])  # type: ignore[attr-defined]
+        click.echo(f"{p.hops} hop{'s' if p.hops > 1 else ''}, strength {p.strength}: "
+                   f"me -> {chain}")
+
+
+@cli.command("stale")
+@click.option("--days", type=click.IntRange(min=0), default=90, show_default=True,
+              help="Silent for at least this many days.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N people.")
+@db_option
+@json_option
+def stale_cmd(days: int, limit: int | None, as_json: bool) -> None:
+    """People I have not talked to for N days (from the interactions log), best first."""
+    from crm.core.network import losing_touch
+
+    database = get_db()
+    with database.read() as s:
+        found = losing_touch(s, days, limit=limit)
+    if as_json:
+        emit_json([f.to_json() for f in found])
+        return
+    if not found:
+        message(f"crm: you have talked to everyone in the last {days} days")
+        return
+    table(["id", "name", "connection", "strength", "last contacted"],
+          [[f.person.id, f.person.name, f.tie.kind or "contact", f.tie.strength,
+            f"{f.last_contacted} ({f.days_since} days)" if f.last_contacted else "never"]
+           for f in found])

@@ -1,0 +1,122 @@
+"""Full-text search over people: the index the migration 0002 built, and queries on it.
+
+Both backends answer the same question, "every word of the query is a prefix of some word
+of the person's folded search text", from an index: FTS5 on SQLite, a GIN tsvector index on
+PostgreSQL. The query is reduced to folded words first, so quotes, ``*``, ``AND`` or
+``NEAR(`` typed by a user are plain words and can never be a syntax error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    Integer,
+    Select,
+    bindparam,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session
+
+from crm.core.models import Person
+from crm.core.normalize import words
+
+# Objects created by hand in migrations that the ORM models do not describe; schema
+# comparisons (alembic autogenerate, the migration test) must not report them as extra.
+UNMODELLED_NAMES = frozenset({
+    "person_fts", "person_fts_data", "person_fts_idx", "person_fts_content",
+    "person_fts_docsize", "person_fts_config", "ix_person_search_tsv",
+    "uq_person_me",  # see the comment on Person in crm.core.models
+})
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic ``include_name`` hook: skip the hand-made search objects."""
+    return name not in UNMODELLED_NAMES
+
+
+def _fts5_query(ws: list[str]) -> str:
+    # Every word quoted (so "and", "near" are literals) and used as a prefix.
+    return " ".join(f'"{w}"*' for w in ws)
+
+
+def _tsquery(ws: list[str]) -> str:
+    return " & ".join(f"'{w}':*" for w in ws)
+
+
+# A query with at least this many index hits is "broad": its first page is found faster by
+# walking the people in name order and testing each (stopping after a page) than by sorting
+# every hit. Tuned at 100k people (bench/network_bench.py): SQLite 2000, PostgreSQL 1000.
+BROAD_QUERY_HITS = 2000
+PG_BROAD_QUERY_HITS = 1000
+
+
+def search_person_ids(session: Session, query: str | None, *, limit: int | None = None,
+                      offset: int = 0) -> list[int]:
+    """Ids of people matching every word of ``query`` as a word prefix, in name order.
+
+    Two plans, chosen by counting index hits up to BROAD_QUERY_HITS: a selective query sorts
+    its few hits; a broad one walks the name index and tests each row with a cheap LIKE on
+    the same folded words, stopping after one page.
+    """
+    ws = words(query or "")
+    dialect = session.get_bind().dialect.name
+    if not ws or dialect not in ("sqlite", "postgresql"):
+        stmt = matching_people(session, query)
+    else:
+        if dialect == "postgresql":
+            # Its planner would rather scan the table (computing every tsvector, 50 ms at
+            # 100k) than use the GIN index under a LIMIT; both plans here want the indexes.
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+            threshold = min(BROAD_QUERY_HITS, PG_BROAD_QUERY_HITS)
+            probe = session.execute(
+                matching_people(session, query).limit(threshold)).scalars().all()
+        else:
+            threshold = BROAD_QUERY_HITS
+            probe = session.execute(
+                text("SELECT rowid FROM person_fts WHERE person_fts MATCH :q LIMIT :n"),
+                {"q": _fts5_query(ws), "n": threshold}).scalars().all()
+        if len(probe) >= threshold:
+            padded = literal(" ") + Person.search_text
+            stmt = select(Person.id).where(*(padded.like(f"% {w}%") for w in ws))
+            if dialect == "postgresql":
+                # It cannot estimate the LIKE, so it would sort every hit instead of
+                # walking the name index and stopping after a page.
+                session.execute(text("SET LOCAL enable_sort = off"))
+        else:
+            stmt = select(Person.id).where(
+                Person.id.in_(bindparam("hits", value=list(probe), expanding=True)))
+    stmt = stmt.order_by(Person.sort_key, Person.id).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    found = list(session.scalars(stmt))
+    if ws and dialect == "postgresql":
+        session.execute(text("SET LOCAL enable_seqscan TO DEFAULT"))
+        session.execute(text("SET LOCAL enable_sort TO DEFAULT"))
+    return found
+
+
+def matching_people(session: Session, query: str | None) -> Select[Any]:
+    """``SELECT person.id`` of the people matching every word of ``query``, unordered."""
+    ws = words(query or "")
+    stmt = select(Person.id)
+    if not ws:
+        return stmt
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        hits = text("SELECT rowid FROM person_fts WHERE person_fts MATCH :q").bindparams(
+            q=_fts5_query(ws)).columns(column("rowid", Integer))
+        return stmt.where(Person.id.in_(hits))
+    if dialect == "postgresql":
+        simple: Any = literal_column("'simple'::regconfig")
+        return stmt.where(func.to_tsvector(simple, Person.search_text).op("@@")(
+            func.to_tsquery(simple, _tsquery(ws))))
+    # Any other database: a (slow) scan with the same meaning, minus the word boundary.
+    for w in ws:
+        stmt = stmt.where(Person.search_text.like(f"%{w}%"))
+    return stmt
