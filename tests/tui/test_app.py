@@ -174,3 +174,35 @@ async def test_company_details_aliases_and_domains_are_editable(demo_path: str) 
         assert resolve_company(s, "someone@pp.example").id == cid
     db.dispose()
     assert c.website == "https://piedpiper.com" and "PiedPiper Inc" in c.aliases
+
+
+async def test_company_shows_who_i_know_now_before_and_through_whom(demo_path: str) -> None:
+    from crm.core.companies import resolve_company
+    from crm.tui.widgets.rows import ItemRow
+
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        with app.db.read() as s:
+            cid = resolve_company(s, "stripe").id
+        app.open_company(cid)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Now (4)" in text and "Before (0)" in text and "Through whom (2)" in text
+        now = text[text.index("Now (4)"):text.index("Before (0)")]
+        assert now.index("Marcus Webb") < now.index("Hannah Brooks")  # strongest first
+        assert "via Marcus Webb (fellow-intern, strength 4) → manager" in text
+        app.screen.query_one("#via-0", ItemRow).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        assert "Felix Wagner" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        with app.db.read() as s:
+            cid = resolve_company(s, "Northwind").id
+        app.open_company(cid)
+        await settle(pilot)
+        text = screen_text(app)
+        before = text[text.index("Before ("):text.index("Through whom")]
+        assert "Marcus Webb" in before and "Elena Petrova" in before

@@ -18,6 +18,7 @@ from crm.core.companies import add_alias, add_domain, company_summary
 from crm.core.editing import update_company
 from crm.core.errors import InvalidInput, NotFound
 from crm.core.models import Company
+from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt, who_at
 from crm.tui.messages import Failed, Loaded, Saved
 from crm.tui.screens.applications import application_line
 from crm.tui.screens.base import CrmScreen
@@ -45,8 +46,45 @@ def company_page(session: Session, company_id: int) -> dict[str, Any]:
     return {
         "summary": summary,
         "note": company_note,
+        "who": who_at(session, company),
         "applications": list_applications(session, company=company),
     }
+
+
+def _tie(tie: Tie) -> str:
+    kind = tie.kind or "in my contacts"
+    return f"{kind}{' (derived)' if tie.derived else ''}, strength {tie.strength}"
+
+
+def _positions(positions: list[PositionAt]) -> str:
+    return "; ".join(
+        " ".join(x for x in (p.title or "(no title)",
+                             f"{p.start or '?'} → {p.end or ('now' if p.current else '?')}")
+                 if x) for p in positions[:2])
+
+
+def staff_line(s: Staff) -> Text:
+    t = Text(s.person.name, style="bold")
+    t.append("  ")
+    t.append(_positions(s.positions))
+    t.append(f"\n    {_tie(s.tie)}", style="dim")
+    if s.last_contacted:
+        t.append(f" · last contacted {s.last_contacted.isoformat()}", style="dim")
+    return t
+
+
+def second_degree_line(d: SecondDegree) -> Text:
+    t = Text(d.person.name, style="bold")
+    t.append("  ")
+    t.append(_positions(d.positions))
+    for v in d.via[:3]:
+        t.append("\n    via ", style="dim")
+        t.append(v.person.name)
+        t.append(f" ({_tie(v.my_tie)}) → {v.their_tie.kind or 'knows them'}, "
+                 f"path strength {v.strength}", style="dim")
+    if len(d.via) > 3:
+        t.append(f"\n    … and {len(d.via) - 3} more ways in", style="dim")
+    return t
 
 
 class CompanyScreen(CrmScreen):
@@ -92,8 +130,9 @@ class CompanyScreen(CrmScreen):
     def _widgets(self, page: dict[str, Any]) -> list[Widget]:
         c = page["summary"]
         head = Text(c.name, style="bold")
-        head.append(f"\n{c.people_current} I know here now, {c.people_former} before",
-                    style="dim")
+        facts = [x for x in (c.industry, c.location, c.website) if x]
+        if facts:
+            head.append("\n" + " · ".join(facts), style="dim")
         out: list[Widget] = [Static(head, classes="headline")]
         out += self.who_widgets(page)
         apps = page["applications"]
@@ -115,8 +154,22 @@ class CompanyScreen(CrmScreen):
         return out
 
     def who_widgets(self, page: dict[str, Any]) -> list[Widget]:
-        """The "who I know here" groups (filled in by the network service when present)."""
-        return []
+        """Who I know here: now, before, and through whom (with the path), best first."""
+        who: WhoAt = page["who"]
+        out: list[Widget] = []
+        groups: list[tuple[str, str, list[Any], Any]] = [
+            ("Now", "now", who.current, staff_line),
+            ("Before", "before", who.former, staff_line),
+            ("Through whom", "via", who.second_degree, second_degree_line),
+        ]
+        for title, key, items, line in groups:
+            out.append(section_title(f"{title} ({len(items)})",
+                                     "enter opens the person" if items else ""))
+            if not items:
+                out.append(Static(Text("nobody", style="dim"), classes="item"))
+            for i, item in enumerate(items):
+                out.append(ItemRow(line(item), "person", item.person.id, id=f"{key}-{i}"))
+        return out
 
     # -- editing ----------------------------------------------------------------------------
 
