@@ -51,13 +51,26 @@ class CrmCommands(Provider):
         await self.crm.run_action("switch_mode('references')")
         self.crm.call_after_refresh(self.crm.screen.run_action, action)
 
+    def screen_actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """What the keys of the screen the palette was opened on do, runnable by name."""
+        out: list[tuple[str, str, Callable[[], object]]] = []
+        seen = {name for name, _h, _r in self.actions()}
+        for key, active in self.screen.active_bindings.items():
+            b = active.binding
+            name = b.tooltip or b.description
+            if b.id and name and name not in seen and active.enabled:
+                seen.add(name)
+                out.append((name, f"Same as the {key} key here",
+                            partial(self.crm.run_action, b.action, active.node)))
+        return out
+
     async def discover(self) -> Hits:
-        for name, help_text, run in self.actions():
+        for name, help_text, run in self.screen_actions() + self.actions():
             yield DiscoveryHit(name, run, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, run in self.actions():
+        for name, help_text, run in self.screen_actions() + self.actions():
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), run, help=help_text)
@@ -71,7 +84,7 @@ class CrmCommands(Provider):
                                             (f"  {where}" if where else "", "dim")),
                       partial(self.crm.open_person, pid), text=name, help="Open this person")
         for cid, name in companies:
-            yield Hit(0.85, Content.assemble(("company ", "dim"), name),
+            yield Hit(0.95, Content.assemble(("company ", "dim"), name),
                       partial(self.crm.open_company, cid), text=name, help="Open this company")
 
     def _lookup(self, query: str) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:

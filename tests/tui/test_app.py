@@ -206,3 +206,21 @@ async def test_company_shows_who_i_know_now_before_and_through_whom(demo_path: s
         text = screen_text(app)
         before = text[text.index("Before ("):text.index("Through whom")]
         assert "Marcus Webb" in before and "Elena Petrova" in before
+
+
+async def test_palette_runs_the_actions_of_the_current_screen(demo_path: str) -> None:
+    from crm.core.people import resolve_person
+    from crm.tui.screens.dialogs import FormDialog
+
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with app.db.read() as s:
+            app.open_person(resolve_person(s, "Marcus Webb").id)
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"add a note")
+        await pilot.pause(0.4)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        assert "Add a note or interaction for Marcus Webb" in screen_text(app)

@@ -90,8 +90,9 @@ def second_degree_line(d: SecondDegree) -> Text:
 class CompanyScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="company.back"),
-        Binding("a", "add_alias", "Alias+", id="company.add-alias"),
-        Binding("d", "add_domain", "Domain+", id="company.add-domain"),
+        Binding("a", "add_alias", "Alias+", tooltip="Add an alias", id="company.add-alias"),
+        Binding("d", "add_domain", "Domain+",
+                tooltip="Add an email domain", id="company.add-domain"),
     ]
 
     def __init__(self, company_id: int) -> None:

@@ -31,12 +31,15 @@ class HelpScreen(ModalScreen[None]):
         self.source = screen
 
     def bindings_listed(self) -> dict[str, str]:
-        """Description -> key, for every binding with a description on the source screen."""
+        """Description -> key for crm's own bindings active on the source screen (those with
+        an id), the focused widget's first, the app's last."""
         rows: dict[str, str] = {}
         for active in self.source.active_bindings.values():
             b = active.binding
-            if b.description:
-                rows.setdefault(b.description, b.key_display or self.app.get_key_display(b))
+            if b.description and b.id:
+                key = b.key_display or self.app.get_key_display(b)
+                rows[b.description] = f"{rows[b.description]}, {key}" if (
+                    b.description in rows and key not in rows[b.description]) else key
         return rows
 
     def compose(self) -> ComposeResult:
@@ -44,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table(box=None, show_header=False, padding=(0, 2))
         table.add_column(style="bold")
         table.add_column()
-        for description, key in sorted(self.rows.items(), key=lambda kv: kv[1]):
+        for description, key in self.rows.items():
             table.add_row(Text(key), Text(description))
         with VerticalScroll():
             yield Static(Text("Keys on this screen", style="bold"))

@@ -52,8 +52,8 @@ class PeopleScreen(CrmScreen):
         Binding("ctrl+s", "cycle_sort", "Sort", id="people.sort"),
         Binding("down", "focus_list", "List", show=False, id="people.list"),
         Binding("escape", "clear_search", "Clear", show=False, id="people.clear"),
-        Binding("d", "load_demo", "Demo data", show=False, id="people.demo"),
-        Binding("i", "app.open_import", "Import", show=False, id="people.import"),
+        Binding("d", "load_demo", "Demo data", id="people.demo"),
+        Binding("i", "import", "Import", id="people.import"),
     ]
 
     # Typing faster than this does not start a search per keystroke.
@@ -171,6 +171,9 @@ class PeopleScreen(CrmScreen):
         self.total = total
         empty_db = total == 0 and not self.query_text.strip()
         self.query_one("#welcome").display = empty_db
+        self.refresh_bindings()
+        if empty_db:
+            self.query_one("#welcome-import", Button).focus()
         self.table.display = not empty_db
         self.query_one("#people-search").display = not empty_db
         status = self.query_one("#people-status", Static)
@@ -221,9 +224,21 @@ class PeopleScreen(CrmScreen):
             search.value = ""
         search.focus()
 
+    @property
+    def welcoming(self) -> bool:
+        return self.total == 0 and not self.query_text.strip()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The welcome keys are letters: once there are people, letters belong to the list.
+        if action in ("load_demo", "import"):
+            return self.welcoming
+        return True
+
     def action_load_demo(self) -> None:
-        if self.total == 0 and not self.query_text:
-            self.crm.load_demo()
+        self.crm.load_demo()
+
+    def action_import(self) -> None:
+        self.crm.action_open_import()
 
     @on(Button.Pressed, "#welcome-demo")
     def _demo_pressed(self) -> None:

@@ -55,14 +55,18 @@ def _span(p: dict[str, Any]) -> str:
 class PersonScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="person.back"),
-        Binding("a", "add_contact", "Contact+", id="person.add-contact"),
-        Binding("n", "add_interaction", "Note+", id="person.add-note"),
-        Binding("p", "add_position", "Position+", id="person.add-position"),
-        Binding("l", "link", "Link", id="person.link"),
+        Binding("a", "add_contact", "Contact+",
+                tooltip="Add a contact point", id="person.add-contact"),
+        Binding("n", "add_interaction", "Note+",
+                tooltip="Add a note or interaction", id="person.add-note"),
+        Binding("p", "add_position", "Position+",
+                tooltip="Add a position", id="person.add-position"),
+        Binding("l", "link", "Link", tooltip="Link to another person", id="person.link"),
         Binding("x", "remove_contact", "Remove contact", show=False,
                 id="person.remove-contact"),
-        Binding("r", "reference", "Reference", id="person.reference"),
-        Binding("D", "delete", "Delete", id="person.delete"),
+        Binding("r", "reference", "Reference",
+                tooltip="Mark as a reference", id="person.reference"),
+        Binding("D", "delete", "Delete", tooltip="Delete this person", id="person.delete"),
     ]
 
     def __init__(self, person_id: int) -> None:

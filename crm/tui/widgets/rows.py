@@ -24,6 +24,8 @@ class ItemRow(Static, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "choose", "Open", id="row.open"),
+        Binding("down", "app.focus_next", "Next", show=False, id="row.next"),
+        Binding("up", "app.focus_previous", "Previous", show=False, id="row.previous"),
     ]
 
     @dataclass
