@@ -34,7 +34,8 @@ def application_line(a: ApplicationView) -> Text:
     t = Text(a.role, style="bold")
     t.append(" at ")
     t.append(a.company, style="bold")
-    t.append(f"   {a.stage}", style="reverse" if a.stage in ("interviewing", "offer") else "dim")
+    t.append("   ")
+    t.append(a.stage, style="reverse" if a.stage in ("interviewing", "offer") else "dim")
     dates = [f"{label} {d.isoformat()}" for label, d in (
         ("applied", a.applied_on), ("interview", a.interview_on), ("closed", a.closed_on)) if d]
     if dates:
