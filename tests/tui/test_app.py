@@ -37,6 +37,7 @@ async def test_empty_database_welcomes_and_loads_the_demo(empty_path: str) -> No
 async def test_contact_text_is_never_markup_nor_an_action(empty_path: str) -> None:
     db = open_database(empty_path)
     with db.write() as s:
+        create_person(s, "Eve\x1b[2JMallet")  # a terminal escape must not reach the terminal
         for name in NASTY:
             p = create_person(s, name, note="[i]not italic[/i]")
             add_position(s, p, "[blink]Acme[/blink]", title="[@click=app.quit]boss")
@@ -49,6 +50,7 @@ async def test_contact_text_is_never_markup_nor_an_action(empty_path: str) -> No
         for name in NASTY:
             assert name in text
         assert "[blink]Acme[/blink]" in text and "[@click=app.quit]boss" in text
+        assert "Eve\ufffd[2JMallet" in text
         await pilot.press(*"click", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PersonScreen)

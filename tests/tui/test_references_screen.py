@@ -13,6 +13,7 @@ from crm.core.references import list_references
 from crm.tui.app import make_app
 from crm.tui.screens.applications import ApplicationsScreen
 from crm.tui.screens.dialogs import FormDialog
+from crm.tui.screens.people import PeopleScreen
 from crm.tui.screens.person import PersonScreen
 from crm.tui.screens.references import CandidatesView, ExportDone, ReferencesScreen
 from crm.tui.widgets.rows import ItemRow
@@ -171,6 +172,9 @@ async def test_applications_show_stage_referrals_and_move_stage(demo_path: str) 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Compression Engineer at Pied Piper" in screen_text(app)
+        await pilot.press("escape")  # back to the people list
+        await settle(pilot)
+        assert isinstance(app.screen, PeopleScreen)
     db = open_database(demo_path)
     with db.read() as s:
         stages = {a.role: a.stage for a in list_applications(s)}

@@ -58,6 +58,7 @@ def application_line(a: ApplicationView) -> Text:
 
 class ApplicationsScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.switch_mode('people')", "Back", show=False, id="apps.back"),
         Binding("a", "add", "Add application", id="apps.add"),
         Binding("s", "stage", "Stage", id="apps.stage"),
     ]

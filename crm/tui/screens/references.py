@@ -160,6 +160,7 @@ class CandidatesView(ModalScreen[None]):
 
 class ReferencesScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.switch_mode('people')", "Back", show=False, id="refs.back"),
         Binding("s", "set_status", "Status", id="refs.status"),
         Binding("e", "export", "Export list", id="refs.export"),
         Binding("c", "candidates", "Candidates", id="refs.candidates"),
