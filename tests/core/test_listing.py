@@ -71,3 +71,15 @@ def test_count_and_search_are_accent_insensitive(db: Database) -> None:
         assert count_matching_people(s, "muller") == len(people_page(s, "muller", 0, 50)) >= 1
         assert count_matching_people(s, "no such words here") == 0
         assert people_page(s, "no such words here", 0, 50) == []
+
+
+def test_whole_order_once_equals_the_pages(db: Database) -> None:
+    from crm.core.listing import page_ids
+
+    with db.write() as s:
+        load_demo(s)
+    with db.read() as s:
+        for sort in ("company", "last-contacted"):
+            whole = page_ids(s, None, 0, None, sort)
+            pages = [i for off in range(0, 31, 10) for i in page_ids(s, None, off, 10, sort)]
+            assert whole == pages and len(whole) == 31

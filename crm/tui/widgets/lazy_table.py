@@ -292,7 +292,8 @@ class LazyTable(ScrollView, can_focus=True):
             return
         if offset.y == 0:
             x = 0
-            for column, width in zip(self.columns, self._widths(self.size.width), strict=False):
+            widths = self._widths(self.scrollable_content_region.width)
+            for column, width in zip(self.columns, widths, strict=False):
                 if x <= offset.x < x + width + 1:
                     self.post_message(self.SortRequested(self, column.key))
                     return
