@@ -127,3 +127,19 @@ async def test_clicking_a_row_selects_and_a_second_click_opens(demo_path: str) -
         await settle(pilot)
         assert isinstance(app.screen, PersonScreen)
         assert "Arjun Mehta" in screen_text(app)
+
+
+async def test_typing_in_the_list_goes_to_the_search_box(demo_path: str) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")
+        table = app.screen.query_one(LazyTable)
+        assert table.has_focus
+        await pilot.press(*"hoo")
+        await settle(pilot)
+        assert app.screen.query_one("#people-search").value == "hoo"
+        assert "6 people match" in screen_text(app)
+        await pilot.press("down", "q")  # bound keys keep their meaning
+        await pilot.pause()
+        assert not app.is_running

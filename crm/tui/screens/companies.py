@@ -35,7 +35,7 @@ class CompaniesScreen(SearchListScreen):
         yield Header()
         with Vertical(id="companies-body"):
             yield Input(placeholder="Search companies: name, alias or email domain  (/)",
-                        id="companies-search")
+                        id="companies-search", select_on_focus=False)
             yield Static("", id="companies-status", classes="status")
             yield LazyTable(COMPANY_COLUMNS, company_cells, page_size=self.PAGE_SIZE,
                             sort_key="name", id="companies-table")

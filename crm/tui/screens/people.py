@@ -68,7 +68,7 @@ class PeopleScreen(SearchListScreen):
         yield Header()
         with Vertical(id="people-body"):
             yield Input(placeholder="Search people: name, company, title, tag, note, email, "
-                        "phone  (/)", id="people-search")
+                        "phone  (/)", id="people-search", select_on_focus=False)
             yield Static("", id="people-status", classes="status")
             yield LazyTable(PEOPLE_COLUMNS, person_cells, page_size=self.PAGE_SIZE,
                             sort_key=self.sort, id="people-table")

@@ -12,7 +12,7 @@ from time import monotonic
 from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
-from textual import on, work
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import Input
@@ -147,6 +147,15 @@ class SearchListScreen(CrmScreen):
 
     def on_failed(self, message: Failed) -> None:
         self.notify(message.error, severity="error", markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        # Typing in the list searches: an unbound printable key goes to the search box.
+        if (self.focused is self.table and event.is_printable and event.character
+                and event.key not in self.active_bindings):
+            event.stop()
+            box = self.search_box
+            box.focus()
+            box.insert_text_at_cursor(event.character)
 
     # -- actions ----------------------------------------------------------------------------
 
