@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Static
 
 from crm.core.applications import get_application, list_applications, resolve_target
 from crm.core.editing import get_person
+from crm.core.errors import InvalidInput
 from crm.core.models import Application, Company
 from crm.core.references import (
     Candidate,
@@ -68,7 +69,9 @@ def resolve_pick(session: Session, values: dict[str, str]) -> Company | Applicat
     """The application picked from the list, else the application or company typed."""
     if values.get("application"):
         return get_application(session, int(values["application"]))
-    return resolve_target(session, values.get("company", ""))
+    if not values.get("company", "").strip():
+        raise InvalidInput("choose an application, or type a company")
+    return resolve_target(session, values["company"])
 
 
 class ExportDone(ModalScreen[None]):
