@@ -45,7 +45,7 @@ async def test_typing_filters_and_enter_opens_the_person(demo_path: str) -> None
         await pilot.press(*" zz")  # "stripe zz": nobody
         await settle(pilot)
         assert "0 people match" in screen_text(app)
-        await pilot.press(*("backspace" for _ in range(9)), *"muller")  # accent-insensitive
+        await pilot.press("ctrl+u", *"muller")  # accent-insensitive
         await settle(pilot)
         table = app.screen.query_one(LazyTable)
         assert table.row_count == 1
