@@ -179,7 +179,8 @@ class CompanyScreen(CrmScreen):
         event.stop()
         self._refocus = event.field.id
         changes = {event.name: event.value}
-        self.write("field", lambda s: update_company(s, self.company_id, changes) and None,
+        # Only the outcome crosses back to the UI thread, never the ORM object.
+        self.write("field", lambda s: update_company(s, self.company_id, changes).id,
                    data=event.field.id)
 
     def action_add_alias(self) -> None:

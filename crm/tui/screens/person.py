@@ -215,7 +215,8 @@ class PersonScreen(CrmScreen):
         event.stop()
         self._refocus = event.field.id
         changes = {event.name: event.value}
-        self.write("field", lambda s: update_person(s, self.person_id, changes) and None,
+        # Only the outcome crosses back to the UI thread, never the ORM object.
+        self.write("field", lambda s: update_person(s, self.person_id, changes).id,
                    summary=lambda _r: "saved", data=event.field.id)
 
     @on(ItemRow.Chosen)
