@@ -150,8 +150,9 @@ class SearchListScreen(CrmScreen):
 
     def on_key(self, event: events.Key) -> None:
         # Typing in the list searches: an unbound printable key goes to the search box.
+        bound = self.active_bindings.get(event.key)
         if (self.focused is self.table and event.is_printable and event.character
-                and event.key not in self.active_bindings):
+                and (bound is None or not bound.enabled)):
             event.stop()
             box = self.search_box
             box.focus()
