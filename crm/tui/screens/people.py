@@ -72,12 +72,10 @@ class PeopleScreen(SearchListScreen):
             yield Static("", id="people-status", classes="status")
             yield LazyTable(PEOPLE_COLUMNS, person_cells, page_size=self.PAGE_SIZE,
                             sort_key=self.sort, id="people-table")
-            yield Welcome(id="welcome")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "People"
-        self.query_one("#welcome").display = False
         self.search_box.focus()
         self.refresh_list()
 
@@ -116,10 +114,16 @@ class PeopleScreen(SearchListScreen):
 
     def show_total(self, total: int) -> None:
         empty_db = self.welcoming
-        self.query_one("#welcome").display = empty_db
+        welcome = self.query("#welcome")
+        if empty_db and not welcome:
+            # Mounted only when needed: the first screen of a full database skips its cost.
+            self.query_one("#people-body").mount(Welcome(id="welcome"))
+            self.call_after_refresh(lambda: self.query_one("#welcome-import", Button).focus())
+        elif welcome:
+            welcome.first().display = empty_db
+            if empty_db:
+                self.query_one("#welcome-import", Button).focus()
         self.refresh_bindings()
-        if empty_db:
-            self.query_one("#welcome-import", Button).focus()
         self.table.display = not empty_db
         self.search_box.display = not empty_db
         status = self.query_one("#people-status", Static)
