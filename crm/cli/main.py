@@ -23,7 +23,7 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "referrals": ("crm.cli.refs",),
     "apps": ("crm.cli.refs",),
     "import": ("crm.cli.vcard",),
-    "export": ("crm.cli.vcard",),
+    "export": ("crm.cli.vcard", "crm.cli.backup"),
 }
 
 

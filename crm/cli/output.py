@@ -24,8 +24,14 @@ def one_line(text: object) -> str:
     return literal(str(text or "").replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
 
 
+# JSON escapes C0 controls itself; these it leaves raw, and a terminal would act on them.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    # Such characters only occur inside JSON strings, where \uXXXX means the same.
+    click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def message(text: str) -> None:

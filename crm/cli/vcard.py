@@ -46,7 +46,18 @@ def import_cmd(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, list_
 
     Exit status: 0 when every card was imported, 1 when some were rejected (the rest are
     imported; see `crm import --rejected`).
+
+    `crm import json FILE` (or a crm JSON backup given directly) restores a backup written
+    by `crm export json` into an empty database.
     """
+    from crm.cli.backup import backup_in_arguments, restore_backup
+
+    backup = backup_in_arguments(files)
+    if backup is not None:
+        if dry_run or list_rejected or forget_rejected or output is not None:
+            raise CrmError("a JSON backup restore takes no other option than --db and --json")
+        restore_backup(backup, as_json)
+        return
     if list_rejected or forget_rejected:
         if files:
             raise CrmError("--rejected and --forget-rejected take no FILE")
@@ -139,8 +150,13 @@ def _rejected(show: bool, output: Path | None, forget: bool, as_json: bool) -> N
     if output is not None:
         from crm.vcard.writer import write_private
 
-        write_private(output, "".join(r.raw if r.raw.endswith("\n") else r.raw + "\r\n"
-                                      for r in rows))
+        if output.is_dir():
+            raise CrmError(f"{output}: is a directory")
+        try:
+            write_private(output, "".join(r.raw if r.raw.endswith("\n") else r.raw + "\r\n"
+                                          for r in rows))
+        except OSError as err:
+            raise CrmError(f"{output}: cannot write: {err.strerror}") from None
         message(f"crm: wrote {len(rows)} rejected cards to {literal(output)}")
     if as_json:
         emit_json([r.to_json() for r in rows])

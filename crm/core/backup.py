@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, LargeBinary, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from crm.core.errors import CrmError
 from crm.core.models import Base
+
+if TYPE_CHECKING:
+    from crm.core.db import Database
 
 FORMAT = "crm-backup"
 FORMAT_VERSION = 1
@@ -44,6 +47,18 @@ def dump_database(session: Session) -> dict[str, Any]:
         "exported_at": datetime.now(UTC).isoformat(),
         "tables": tables,
     }
+
+
+def export_backup(db: Database) -> dict[str, Any]:
+    """``dump_database`` from one consistent snapshot, even while others write.
+
+    A SQLite read transaction already is a snapshot; PostgreSQL needs REPEATABLE READ, or
+    each table would be read at a different moment.
+    """
+    with db.read() as session:
+        if not db.is_sqlite:
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        return dump_database(session)
 
 
 def is_backup(data: object) -> bool:

@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.core.errors import CrmError, SchemaTooNew
@@ -25,6 +26,10 @@ from crm.core.paths import database_url, sqlite_path
 # The newest migration this code knows; a test checks it equals Alembic's head.
 SCHEMA_HEAD = "0002_network_search"
 BUSY_TIMEOUT_MS = 15_000
+# A write waits up to this many busy timeouts for another writer to finish.
+WRITE_ATTEMPTS = 8
+# PostgreSQL advisory lock that serializes crm's write transactions (any constant will do).
+WRITE_LOCK_KEY = 0x63726D  # "crm"
 
 
 @dataclass
@@ -59,11 +64,52 @@ class Database:
         the busy timeout instead of failing with "database is locked" half-way.
         """
         with self.engine.connect() as conn:
-            if self.is_sqlite:
-                conn.info["crm_begin"] = "BEGIN IMMEDIATE"
-            with conn.begin(), Session(bind=conn, expire_on_commit=False) as session:
+            transaction = self._begin_immediate(conn) if self.is_sqlite else conn.begin()
+            with transaction, Session(bind=conn, expire_on_commit=False) as session:
+                if not self.is_sqlite:
+                    self._lock_writes(session)
                 yield session
                 session.flush()
+
+    def _lock_writes(self, session: Session) -> None:
+        """One writer at a time on PostgreSQL, as on SQLite.
+
+        Two imports of one file would otherwise both see it new and create everyone twice
+        (or collide on a UID). Readers are not blocked; the lock ends with the transaction,
+        and a writer waits as long as on SQLite before getting one clear line.
+        """
+        wait_ms = WRITE_ATTEMPTS * BUSY_TIMEOUT_MS
+        session.execute(text("SELECT set_config('lock_timeout', :ms, true)"),
+                        {"ms": f"{wait_ms}ms"})
+        try:
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+        except OperationalError as err:
+            if "lock timeout" not in str(err.orig):
+                raise
+            where = self.engine.url.render_as_string(hide_password=True)
+            raise CrmError(f"{where}: another crm process has been writing to this database "
+                           f"for over {wait_ms // 1000} s; try again when it is done") from None
+
+    def _begin_immediate(self, conn: Connection) -> RootTransaction:
+        """Start a write on SQLite, waiting for another writer (a long import) to finish.
+
+        Each attempt waits the busy timeout; only starting is retried, as nothing has been
+        done yet. A writer that holds on for longer gets one clear line, not "locked".
+        """
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            conn.info["crm_begin"] = "BEGIN IMMEDIATE"
+            try:
+                return conn.begin()
+            except OperationalError as err:
+                if "locked" not in str(err.orig) and "busy" not in str(err.orig):
+                    raise
+                if attempt == WRITE_ATTEMPTS:
+                    wait = WRITE_ATTEMPTS * BUSY_TIMEOUT_MS // 1000
+                    raise CrmError(f"{self.path}: another crm process has been writing to "
+                                   f"this database for over {wait} s; try again when it "
+                                   "is done") from None
+                conn.rollback()
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -274,7 +320,12 @@ def backup_sqlite(path: Path, dest: Path | None = None) -> Path:
     if dest is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         dest = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix or '.sqlite3'}")
-    fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    if dest.is_dir():
+        raise CrmError(f"{dest}: is a directory")
+    try:
+        fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    except OSError as err:
+        raise CrmError(f"{dest}: cannot write backup: {err.strerror}") from None
     os.close(fd)
     src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:

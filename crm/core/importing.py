@@ -312,7 +312,9 @@ def import_cards(session: Session, items: Iterable[PendingCard | RejectedCard], 
         except Exception as err:  # a card we fail to read is reported, never the whole file
             _reject(session, report,
                     RejectedCard(item.file, item.line,
-                                 f"cannot read this card ({type(err).__name__}: {err})",
+                                 # (bounded: an exception may quote the card's text)
+                                 f"cannot read this card ({type(err).__name__}: "
+                                 f"{str(err)[:100]})",
                                  item.raw), rejected_before)
             continue
         cards.append(card)

@@ -29,6 +29,11 @@ from crm.core.cards import (
 )
 from crm.core.errors import CrmError
 
+# Guards against absurd input, far above what phones write (a 10k-card export with photos is
+# tens of MB; a contact photo well under 1 MB). Reading takes about 8x a file's size in memory.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_CARD_BYTES = 16 * 1024 * 1024
+
 
 @dataclass
 class RawCard:
@@ -62,7 +67,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        # A broken code unit becomes U+FFFD rather than failing the whole file.
+        return data.decode("utf-16", errors="replace"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -71,9 +77,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     for name in dict.fromkeys(declared):
         if _is_codec(name) and codecs.lookup(name).name not in ("utf-8", "ascii"):
             try:
-                return data.decode(name), codecs.lookup(name).name
-            except UnicodeDecodeError:
-                continue
+                text = data.decode(name)
+            except (UnicodeError, LookupError, ValueError):
+                continue  # a charset this data is not in, or a codec that is not a text one
+            # A declaration the file cannot be in as a whole (UTF-16, EBCDIC…) is ignored.
+            if re.search(r"BEGIN[ \t]*:[ \t]*VCARD", text, re.I):
+                return text, codecs.lookup(name).name
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -120,7 +129,7 @@ def split_cards(text: str, file: str) -> Iterator[RawCard | RejectedCard]:
         elif current is not None:
             current.append(line)
             if marker == "END:VCARD":
-                yield RawCard(file, start, current, "\r\n".join(current) + "\r\n")
+                yield _card(file, start, current)
                 current = None
         elif line.strip():
             if not stray:
@@ -132,16 +141,36 @@ def split_cards(text: str, file: str) -> Iterator[RawCard | RejectedCard]:
         yield _stray(file, stray_start, stray)
 
 
+def _kept(lines: list[str]) -> str:
+    """Raw text to keep; a NUL (which no database text column takes) is kept as U+FFFD."""
+    return ("\r\n".join(lines) + "\r\n").replace("\x00", "\ufffd")
+
+
+def _card(file: str, line: int, lines: list[str]) -> RawCard | RejectedCard:
+    size = sum(len(text) + 2 for text in lines)
+    if size > MAX_CARD_BYTES:
+        return RejectedCard(file, line, f"card is {_mb(size)}; crm takes cards up to "
+                            f"{_mb(MAX_CARD_BYTES)} (is its photo that large?)", _kept(lines))
+    for offset, text in enumerate(lines):
+        if "\x00" in text:
+            return RejectedCard(file, line + offset, "NUL character in the card (kept as "
+                                "U+FFFD in the rejected text)", _kept(lines))
+    return RawCard(file, line, lines, _kept(lines))
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
 def _unended(file: str, line: int, lines: list[str]) -> RejectedCard:
     while lines and not lines[-1].strip():
         lines = lines[:-1]
-    return RejectedCard(file, line, "card has no END:VCARD", "\r\n".join(lines) + "\r\n")
+    return RejectedCard(file, line, "card has no END:VCARD", _kept(lines))
 
 
 def _stray(file: str, line: int, lines: list[str]) -> RejectedCard:
-    shown = lines[0].strip()[:40]
-    return RejectedCard(file, line, f"text outside any card: {shown!r}",
-                        "\r\n".join(lines) + "\r\n")
+    shown = lines[0].strip()[:40].replace("\x00", "\ufffd")
+    return RejectedCard(file, line, f"text outside any card: {shown!r}", _kept(lines))
 
 
 def read_path(path: Path) -> list[RawCard | RejectedCard]:
@@ -151,16 +180,25 @@ def read_path(path: Path) -> list[RawCard | RejectedCard]:
     if path.is_dir():
         raise CrmError(f"{path}: is a directory, not a vCard file")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CrmError(f"{path}: file is {_mb(size)}; crm imports vCard files up to "
+                           f"{_mb(MAX_FILE_BYTES)} (split it into smaller files)")
         data = path.read_bytes()
     except OSError as err:
         raise CrmError(f"{path}: cannot read: {err.strerror}") from None
     if not data.strip():
         raise CrmError(f"{path}: file is empty")
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE,
-                                                       codecs.BOM_UTF16_BE)):
-        raise CrmError(f"{path}: binary file, not a vCard file")
-    text = normalize_newlines(decode_bytes(data)[0])
+    binary = b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE,
+                                                             codecs.BOM_UTF16_BE))
+    text = decode_bytes(data)[0]
+    del data  # a large file is held once, not twice, while it is split
+    text = normalize_newlines(text)
     if not looks_like_vcard(text):
+        # NULs in a vCard file only spoil the cards they are in; without one card, they
+        # mean an image, an archive or some other binary file.
+        if binary:
+            raise CrmError(f"{path}: binary file, not a vCard file")
         raise CrmError(f"{path}: not a vCard file (no BEGIN:VCARD line)")
     return list(split_cards(text, str(path)))
 
