@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import click
 
-from crm.cli.output import message
-
 
 def launch_tui(ctx: click.Context) -> None:
-    """Placeholder until the TUI lands: say what the CLI can do instead."""
+    """Open the TUI on the database selected by ``--db`` / ``CRM_DATABASE_URL``."""
     from crm.cli.context import get_db
+    from crm.tui.app import make_app
 
-    get_db(ctx)
-    message("crm: the terminal UI is not built yet; see `crm --help` for the commands.")
+    make_app(get_db(ctx)).run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -245,23 +246,49 @@ def add_domain(session: Session, company: Company, domain: str) -> None:
     company.domains.append(CompanyDomain(domain=dom))
 
 
+def company_search_conditions(query: str | None) -> list[Any]:
+    """WHERE clauses matching companies by name, alias or email domain (substring)."""
+    if not query:
+        return []
+    key = company_key(query)
+    like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    alias_ids = select(CompanyAlias.company_id).where(CompanyAlias.alias_key.like(like,
+                                                                                 escape="\\"))
+    dom = normalize_domain(query).replace("\\", "").replace("%", "").replace("_", "")
+    domain_ids = select(CompanyDomain.company_id).where(
+        CompanyDomain.domain.like(f"%{dom}%"))
+    return [or_(Company.name_key.like(like, escape="\\"), Company.id.in_(alias_ids),
+                Company.id.in_(domain_ids))]
+
+
+def count_companies(session: Session, query: str | None = None) -> int:
+    stmt = select(func.count(Company.id)).where(*company_search_conditions(query))
+    return session.scalar(stmt) or 0
+
+
 def list_companies(session: Session, query: str | None = None,
-                   limit: int | None = None) -> list[CompanySummary]:
+                   limit: int | None = None, offset: int = 0) -> list[CompanySummary]:
     stmt = select(Company).options(selectinload(Company.aliases), selectinload(Company.domains))
-    if query:
-        key = company_key(query)
-        like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        alias_ids = select(CompanyAlias.company_id).where(CompanyAlias.alias_key.like(like,
-                                                                                     escape="\\"))
-        dom = normalize_domain(query).replace("\\", "").replace("%", "").replace("_", "")
-        domain_ids = select(CompanyDomain.company_id).where(
-            CompanyDomain.domain.like(f"%{dom}%"))
-        stmt = stmt.where(or_(Company.name_key.like(like, escape="\\"), Company.id.in_(alias_ids),
-                              Company.id.in_(domain_ids)))
+    stmt = stmt.where(*company_search_conditions(query))
     stmt = stmt.order_by(Company.name_key, Company.id)
+    if offset:
+        stmt = stmt.offset(offset)
     if limit:
         stmt = stmt.limit(limit)
-    companies = list(session.scalars(stmt))
+    return _summaries(session, list(session.scalars(stmt)))
+
+
+def company_summary(session: Session, company_id: int) -> CompanySummary:
+    """One company as lists show it, by id."""
+    company = session.scalars(
+        select(Company).where(Company.id == company_id)
+        .options(selectinload(Company.aliases), selectinload(Company.domains))).one_or_none()
+    if company is None:
+        raise NotFound(f"no company with id {company_id}")
+    return _summaries(session, [company])[0]
+
+
+def _summaries(session: Session, companies: list[Company]) -> list[CompanySummary]:
     counts: dict[tuple[int, bool], int] = {}
     if companies:
         ids = [c.id for c in companies]
@@ -282,3 +309,4 @@ def list_companies(session: Session, query: str | None = None,
         )
         for c in companies
     ]
+

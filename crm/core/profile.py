@@ -41,7 +41,8 @@ def person_detail(session: Session, person_id: int) -> dict[str, Any]:
         "created_at": person.created_at.isoformat() if person.created_at else None,
         "updated_at": person.updated_at.isoformat() if person.updated_at else None,
         "contact_points": [
-            {"kind": cp.kind, "label": cp.label, "value": cp.value, "preferred": cp.preferred}
+            {"id": cp.id, "kind": cp.kind, "label": cp.label, "value": cp.value,
+             "preferred": cp.preferred}
             for cp in person.contact_points
         ],
     })

@@ -1,1 +1,1 @@
-"""Terminal UI (Textual). Only crm.cli and tests import this."""
+"""The terminal UI (Textual). ``crm.tui.app.make_app`` builds it."""

@@ -1,0 +1,145 @@
+"""The crm terminal UI: one factory, ``make_app``, used by ``crm`` and by the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.screen import Screen
+
+from crm.core.db import Database, open_database
+from crm.tui.messages import Failed, Saved
+from crm.tui.screens.base import describe_error
+from crm.tui.screens.people import PeopleScreen
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+# The footer shows the screen keys together, as "f2 f3 f4 f5 Screens".
+SCREENS = Binding.Group("Screens")
+
+# Only the people list is imported up front: the first screen must not wait for the others.
+
+
+def _companies() -> Screen[None]:
+    from crm.tui.screens.companies import CompaniesScreen
+
+    return CompaniesScreen()
+
+
+def _references() -> Screen[None]:
+    from crm.tui.screens.references import ReferencesScreen
+
+    return ReferencesScreen()
+
+
+def _applications() -> Screen[None]:
+    from crm.tui.screens.applications import ApplicationsScreen
+
+    return ApplicationsScreen()
+
+
+def _commands() -> type[Provider]:
+    from crm.tui.commands import CrmCommands
+
+    return CrmCommands
+
+
+class CrmApp(App[None]):
+    """People, companies, references and applications, keyboard first."""
+
+    TITLE = "crm"
+    CSS_PATH = "crm.tcss"
+    COMMANDS = App.COMMANDS | {_commands}
+    MODES: ClassVar[dict[str, Callable[[], Screen[None]]]] = {  # type: ignore[assignment]
+        "people": PeopleScreen,
+        "companies": _companies,
+        "references": _references,
+        "applications": _applications,
+    }
+    DEFAULT_MODE = "people"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", show=False, id="app.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("f2", "switch_mode('people')", "People", id="app.people", group=SCREENS),
+        Binding("f3", "switch_mode('companies')", "Companies", id="app.companies", group=SCREENS),
+        Binding("f4", "switch_mode('references')", "References", id="app.references",
+                group=SCREENS),
+        Binding("f5", "switch_mode('applications')", "Applications", id="app.applications",
+                group=SCREENS),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
+    ]
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.theme = DARK_THEME
+
+    # -- navigation -------------------------------------------------------------------------
+
+    def open_person(self, person_id: int) -> None:
+        from crm.tui.screens.person import PersonScreen
+
+        self.push_screen(PersonScreen(person_id))
+
+    def open_company(self, company_id: int) -> None:
+        from crm.tui.screens.company import CompanyScreen
+
+        self.push_screen(CompanyScreen(company_id))
+
+    def action_help(self) -> None:
+        from crm.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.theme != LIGHT_THEME else DARK_THEME
+
+    def action_open_import(self) -> None:
+        from crm.tui.screens.importing import ImportScreen
+
+        if not isinstance(self.screen, ImportScreen):
+            self.push_screen(ImportScreen())
+
+    # -- actions that change data ---------------------------------------------------------
+
+    def load_demo(self) -> None:
+        self._load_demo()
+
+    @work(thread=True, exclusive=True, group="demo")
+    def _load_demo(self) -> None:
+        from crm.core.demo import load_demo
+
+        try:
+            with self.db.write() as session:
+                n = load_demo(session)
+        except Exception as err:
+            self.post_message(Failed("demo", describe_error(err)))
+            return
+        self.post_message(Saved("demo", f"Loaded the demo network: {n} people "
+                                        "(you are Jordan Lee)."))
+
+    def on_saved(self, message: Saved) -> None:
+        if message.what == "demo":
+            self.notify(message.summary, markup=False)
+            if isinstance(self.screen, PeopleScreen):
+                self.screen.refresh_list()
+
+    def on_failed(self, message: Failed) -> None:
+        self.notify(message.error, severity="error", markup=False)
+
+    def on_unmount(self) -> None:
+        self.db.dispose()
+
+
+def make_app(database_url_or_path: str | Database | None) -> CrmApp:
+    """The app on the selected database (opened, and upgraded if older, right here)."""
+    db = (database_url_or_path if isinstance(database_url_or_path, Database)
+          else open_database(database_url_or_path))
+    return CrmApp(db)

@@ -1,0 +1,96 @@
+"""The command palette (ctrl+p): jump to any person or company by name, or run any action."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from crm.core.companies import list_companies
+from crm.core.listing import people_page
+
+if TYPE_CHECKING:
+    from crm.tui.app import CrmApp
+
+LOOKUP_LIMIT = 8
+
+
+class CrmCommands(Provider):
+    """Actions by name, and people and companies found in the database as you type."""
+
+    @property
+    def crm(self) -> CrmApp:
+        return cast("CrmApp", self.app)
+
+    def actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = self.crm
+        return [
+            ("People", "Show the people list", partial(app.run_action, "switch_mode('people')")),
+            ("Companies", "Show the companies list",
+             partial(app.run_action, "switch_mode('companies')")),
+            ("References", "The references board: status, candidates, export",
+             partial(app.run_action, "switch_mode('references')")),
+            ("Export the reference list", "Write the list for an application or company",
+             partial(self._on_references, "export")),
+            ("Applications", "Job applications: stage, referrals, references",
+             partial(app.run_action, "switch_mode('applications')")),
+            ("Toggle light/dark theme", "Switch between the dark and the light theme",
+             app.action_toggle_theme),
+            ("Import vCards", "Import a .vcf file from your phone", app.action_open_import),
+            ("Load the demo network", "Fill an empty database with sample people",
+             app.load_demo),
+            ("Help: keys", "List the keys of this screen", app.action_help),
+            ("Quit", "Leave crm", app.exit),
+        ]
+
+    async def _on_references(self, action: str) -> None:
+        await self.crm.run_action("switch_mode('references')")
+        self.crm.call_after_refresh(self.crm.screen.run_action, action)
+
+    def screen_actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """What the keys of the screen the palette was opened on do, runnable by name."""
+        out: list[tuple[str, str, Callable[[], object]]] = []
+        seen = {name for name, _h, _r in self.actions()}
+        for key, active in self.screen.active_bindings.items():
+            b = active.binding
+            name = b.tooltip or b.description
+            if b.id and name and name not in seen and active.enabled:
+                seen.add(name)
+                out.append((name, f"Same as the {key} key here",
+                            partial(self.crm.run_action, b.action, active.node)))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, help_text, run in self.screen_actions() + self.actions():
+            yield DiscoveryHit(name, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, run in self.screen_actions() + self.actions():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), run, help=help_text)
+        if len(query.strip()) < 2:
+            return
+        people, companies = await asyncio.to_thread(self._lookup, query)
+        # Names are contact text: shown as plain Content, never through markup (the stock
+        # Matcher.highlight parses its argument as markup).
+        for pid, name, where in people:
+            yield Hit(0.9, Content.assemble(("person  ", "dim"), name,
+                                            (f"  {where}" if where else "", "dim")),
+                      partial(self.crm.open_person, pid), text=name, help="Open this person")
+        for cid, name in companies:
+            yield Hit(0.95, Content.assemble(("company ", "dim"), name),
+                      partial(self.crm.open_company, cid), text=name, help="Open this company")
+
+    def _lookup(self, query: str) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
+        with self.crm.db.read() as session:
+            rows = people_page(session, query, 0, LOOKUP_LIMIT)
+            companies = list_companies(session, query, limit=LOOKUP_LIMIT)
+        people = [(r.id, r.name, " at ".join(x for x in (r.title, r.company) if x))
+                  for r in rows]
+        return people, [(c.id, c.name) for c in companies]

@@ -1,0 +1,162 @@
+"""Applications: stage, dates, and the referrals and references attached to each."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static
+
+from crm.core.applications import (
+    ApplicationView,
+    add_application,
+    get_application,
+    list_applications,
+    parse_day,
+    update_application,
+)
+from crm.core.models import APPLICATION_STAGES
+from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.screens.base import CrmScreen
+from crm.tui.screens.dialogs import FormField
+from crm.tui.widgets.rows import ItemRow, section_title
+
+OPEN_STAGES = ("planned", "applied", "screening", "interviewing", "offer")
+
+
+def application_line(a: ApplicationView) -> Text:
+    t = Text(a.role, style="bold")
+    t.append(" at ")
+    t.append(a.company, style="bold")
+    t.append("   ")
+    t.append(a.stage, style="reverse" if a.stage in ("interviewing", "offer") else "dim")
+    dates = [f"{label} {d.isoformat()}" for label, d in (
+        ("applied", a.applied_on), ("interview", a.interview_on), ("closed", a.closed_on)) if d]
+    if dates:
+        t.append("\n    " + " · ".join(dates), style="dim")
+    for r in a.referrals:
+        t.append("\n    referral: ", style="dim")
+        t.append(r["referrer"])
+        t.append(f" → {r['referred']}" if r["referred"] != "me" else "")
+        t.append(f" [{r['status']}]", style="dim")
+    for ref in a.references:
+        t.append("\n    reference given: ", style="dim")
+        t.append(ref["name"])
+        t.append(f" on {ref['used_on']}" + ("" if ref["notified"] else " (not notified)"),
+                 style="dim")
+    if a.note:
+        t.append("\n    ")
+        t.append(a.note, style="italic dim")
+    return t
+
+
+class ApplicationsScreen(CrmScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.switch_mode('people')", "Back", show=False, id="apps.back"),
+        Binding("a", "add", "Add application", id="apps.add"),
+        Binding("s", "stage", "Stage", id="apps.stage"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.applications: list[ApplicationView] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(Static(Text("Loading…", style="dim")), id="apps-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Applications"
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.load()
+
+    def load(self) -> None:
+        self.read("applications", list_applications)
+
+    async def on_loaded(self, message: Loaded) -> None:
+        if message.what != "applications":
+            return
+        self.applications = message.data
+        body = self.query_one("#apps-body", VerticalScroll)
+        focused = self.focused.id if self.focused is not None else None
+        await body.remove_children()
+        await body.mount_all(self._widgets())
+        found = body.query(f"#{focused}") if focused else None
+        if found:
+            found.first().focus()
+        elif body.query(ItemRow):
+            body.query(ItemRow).first().focus()
+
+    def _widgets(self) -> list[Widget]:
+        out: list[Widget] = [Static(Text(
+            "Enter opens the company; s moves an application to another stage; a adds one.",
+            style="dim"), classes="intro")]
+        if not self.applications:
+            out.append(Static(Text("No applications yet: press a to add one.")))
+        groups = (("Open", [a for a in self.applications if a.stage in OPEN_STAGES]),
+                  ("Closed", [a for a in self.applications if a.stage not in OPEN_STAGES]))
+        for title, group in groups:
+            if group:
+                out.append(section_title(f"{title} ({len(group)})"))
+                out += [ItemRow(application_line(a), "company", a.company_id, id=f"app-{a.id}")
+                        for a in group]
+        return out
+
+    @on(ItemRow.Chosen)
+    def _chosen(self, event: ItemRow.Chosen) -> None:
+        self.crm.open_company(event.key)
+
+    def action_add(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            app = add_application(s, v["company"], v["role"], stage=v["stage"] or "applied",
+                                  applied_on=parse_day(v["applied_on"], "applied date"),
+                                  interview_on=parse_day(v["interview_on"], "interview date"),
+                                  note=v["note"] or None)
+            return f"Added {app.role} at {app.company.name}"
+
+        self.ask("add", Text("Add an application"), [
+            FormField("company", "Company", placeholder="Stripe"),
+            FormField("role", "Role", placeholder="Software Engineer, New Grad"),
+            FormField("stage", "Stage", "applied", options=list(APPLICATION_STAGES)),
+            FormField("applied_on", "Applied on (YYYY-MM-DD)"),
+            FormField("interview_on", "Interview on (YYYY-MM-DD)"),
+            FormField("note", "Note"),
+        ], job)
+
+    def action_stage(self) -> None:
+        focused = self.focused
+        if not isinstance(focused, ItemRow) or not (focused.id or "").startswith("app-"):
+            self.notify("Select an application first.")
+            return
+        app_id = int((focused.id or "")[4:])
+        current = next(a for a in self.applications if a.id == app_id)
+
+        def job(s: Session, v: dict[str, str]) -> str:
+            app = update_application(s, get_application(s, app_id), stage=v["stage"],
+                                     interview_on=parse_day(v["interview_on"],
+                                                            "interview date"))
+            return f"{app.role} at {app.company.name}: {app.stage}"
+
+        self.ask("stage", Text("Stage of ").append(f"{current.role} at {current.company}"), [
+            FormField("stage", "Stage", current.stage, options=list(APPLICATION_STAGES)),
+            FormField("interview_on", "Interview on (YYYY-MM-DD)",
+                      current.interview_on.isoformat() if current.interview_on else ""),
+        ], job)
+
+    def on_saved(self, message: Saved) -> None:
+        self.notify(message.summary, markup=False)
+        self.load()
+
+    def on_failed(self, message: Failed) -> None:
+        if not self.retry_form(message):
+            self.notify(message.error, severity="error", markup=False)

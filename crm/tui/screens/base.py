@@ -1,0 +1,122 @@
+"""What every crm screen shares: the database handle and the read/write worker plumbing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+from textual.screen import Screen
+from textual.worker import Worker, get_current_worker
+
+from crm.core.errors import CrmError
+from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.screens.dialogs import FormDialog, FormField
+
+if TYPE_CHECKING:
+    from crm.core.db import Database
+    from crm.tui.app import CrmApp
+
+
+def describe_error(err: BaseException) -> str:
+    """One line for the user: our own errors as they are, anything else labelled."""
+    if isinstance(err, CrmError):
+        return str(err)
+    first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return f"unexpected error: {type(err).__name__}: {first}"
+
+
+class CrmScreen(Screen[None]):
+    """A screen whose database work runs in thread workers that post messages back."""
+
+    @property
+    def crm(self) -> CrmApp:
+        return cast("CrmApp", self.app)
+
+    @property
+    def db(self) -> Database:
+        return self.crm.db
+
+    def read(self, what: str, job: Callable[[Session], Any], generation: int = 0) -> Worker[None]:
+        """Run ``job`` in a read unit off the UI thread; post Loaded or Failed."""
+
+        def run() -> None:
+            try:
+                with self.db.read() as session:
+                    data = job(session)
+            except Exception as err:
+                if not get_current_worker().is_cancelled:
+                    self.post_message(Failed(what, describe_error(err)))
+                return
+            if not get_current_worker().is_cancelled:
+                self.post_message(Loaded(what, data, generation))
+
+        return self.run_worker(run, thread=True, exclusive=True, group=f"read:{what}",
+                               name=f"read {what}")
+
+    def write(self, what: str, job: Callable[[Session], Any], *,
+              summary: Callable[[Any], str] = lambda _data: "saved",
+              data: Any = None) -> Worker[None]:
+        """Run ``job`` in one write unit: committed whole or not at all; post Saved/Failed."""
+
+        def run() -> None:
+            try:
+                with self.db.write() as session:
+                    result = job(session)
+                    text = summary(result)
+            except Exception as err:
+                self.post_message(Failed(what, describe_error(err), data))
+                return
+            self.post_message(Saved(what, text, result))
+
+        return self.run_worker(run, thread=True, group=f"write:{what}", name=f"write {what}")
+
+    # -- forms ------------------------------------------------------------------------------
+
+    def ask(self, what: str, title: Text, fields: list[FormField],
+            job: Callable[[Session, dict[str, str]], Any], *,
+            summary: Callable[[Any], str] = str, error: str | None = None) -> None:
+        """Show a form; its values go to ``job`` in one write unit (Saved or Failed follow).
+
+        A refused form comes back (see ``retry_form``) with what the user typed and the
+        reason, so nothing typed is lost.
+        """
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None:
+                retry = FormRetry(title, fields, job, summary, values)
+                self.write(what, lambda s: job(s, values), summary=summary, data=retry)
+
+        self.app.push_screen(FormDialog(title, fields, error=error), done)
+
+    def retry_form(self, message: Failed) -> bool:
+        """Reopen the form a Failed write came from, filled in; False if it had none."""
+        retry = message.data
+        if not isinstance(retry, FormRetry):
+            return False
+        filled = [replace(f, value=retry.values.get(f.name, f.value)) for f in retry.fields]
+        self.ask(message.what, retry.title, filled, retry.job, summary=retry.summary,
+                 error=message.error)
+        return True
+
+    def ask_reference(self, person_id: int, name: str, status: str | None = None,
+                      relationship: str | None = None, speaks_to: str | None = None) -> None:
+        """Make someone a reference or change their status, relationship, what they speak to."""
+        from crm.tui.screens.references import reference_fields, save_reference
+
+        self.ask("reference", Text("Reference: ").append(name, style="bold"),
+                 reference_fields(status or "not-asked", relationship, speaks_to),
+                 lambda s, v: save_reference(s, person_id, v))
+
+
+@dataclass
+class FormRetry:
+    """What is needed to show a refused form again."""
+
+    title: Text
+    fields: list[FormField]
+    job: Callable[[Session, dict[str, str]], Any]
+    summary: Callable[[Any], str]
+    values: dict[str, str]

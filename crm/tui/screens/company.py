@@ -1,0 +1,224 @@
+"""One company: who I know here, its applications, and its details (edited in place)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static
+
+from crm.core.applications import list_applications
+from crm.core.companies import add_alias, add_domain, company_summary
+from crm.core.editing import update_company
+from crm.core.errors import InvalidInput, NotFound
+from crm.core.models import Company
+from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt, who_at
+from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.screens.applications import application_line
+from crm.tui.screens.base import CrmScreen
+from crm.tui.screens.dialogs import FormField
+from crm.tui.widgets.editable import EditableField
+from crm.tui.widgets.rows import ItemRow, section_title
+
+COMPANY_FIELDS = [("name", "Name", False), ("industry", "Industry", False),
+                  ("website", "Website", False), ("location", "Location", False),
+                  ("note", "Note", True)]
+
+
+def _company(session: Session, company_id: int) -> Company:
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFound(f"no company with id {company_id}")
+    return company
+
+
+def company_page(session: Session, company_id: int) -> dict[str, Any]:
+    """Everything the company screen shows, read in one unit."""
+    company = _company(session, company_id)
+    summary = company_summary(session, company_id)
+    company_note = company.note
+    return {
+        "summary": summary,
+        "note": company_note,
+        "who": who_at(session, company),
+        "applications": list_applications(session, company=company),
+    }
+
+
+def _tie(tie: Tie) -> str:
+    kind = tie.kind or "in my contacts"
+    return f"{kind}{' (derived)' if tie.derived else ''}, strength {tie.strength}"
+
+
+def _positions(positions: list[PositionAt]) -> str:
+    return "; ".join(
+        " ".join(x for x in (p.title or "(no title)",
+                             f"{p.start or '?'} → {p.end or ('now' if p.current else '?')}")
+                 if x) for p in positions[:2])
+
+
+def staff_line(s: Staff) -> Text:
+    t = Text(s.person.name, style="bold")
+    t.append("  ")
+    t.append(_positions(s.positions))
+    t.append(f"\n    {_tie(s.tie)}", style="dim")
+    if s.last_contacted:
+        t.append(f" · last contacted {s.last_contacted.isoformat()}", style="dim")
+    return t
+
+
+def second_degree_line(d: SecondDegree) -> Text:
+    t = Text(d.person.name, style="bold")
+    t.append("  ")
+    t.append(_positions(d.positions))
+    for v in d.via[:3]:
+        t.append("\n    via ", style="dim")
+        t.append(v.person.name)
+        t.append(f" ({_tie(v.my_tie)}) → {v.their_tie.kind or 'knows them'}, "
+                 f"path strength {v.strength}", style="dim")
+    if len(d.via) > 3:
+        t.append(f"\n    … and {len(d.via) - 3} more ways in", style="dim")
+    return t
+
+
+class CompanyScreen(CrmScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="company.back"),
+        Binding("a", "add_alias", "Alias+", tooltip="Add an alias", id="company.add-alias"),
+        Binding("d", "add_domain", "Domain+",
+                tooltip="Add an email domain", id="company.add-domain"),
+    ]
+
+    def __init__(self, company_id: int) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.page: dict[str, Any] | None = None
+        self._refocus: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(Static(Text("Loading…", style="dim")), id="company-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Company"
+        self.load()
+
+    def load(self) -> None:
+        self.read("company", lambda s: company_page(s, self.company_id))
+
+    async def on_loaded(self, message: Loaded) -> None:
+        if message.what != "company":
+            return
+        self.page = message.data
+        self.sub_title = message.data["summary"].name
+        body = self.query_one("#company-body", VerticalScroll)
+        focused = self.focused.id if self.focused is not None else None
+        await body.remove_children()
+        await body.mount_all(self._widgets(message.data))
+        target = self._refocus or focused
+        self._refocus = None
+        found = body.query(f"#{target}") if target else None
+        if found:
+            found.first().focus()
+
+    def _widgets(self, page: dict[str, Any]) -> list[Widget]:
+        c = page["summary"]
+        head = Text(c.name, style="bold")
+        facts = [x for x in (c.industry, c.location, c.website) if x]
+        if facts:
+            head.append("\n" + " · ".join(facts), style="dim")
+        out: list[Widget] = [Static(head, classes="headline")]
+        out += self.who_widgets(page)
+        apps = page["applications"]
+        out.append(section_title("Applications"))
+        if not apps:
+            out.append(Static(Text("none", style="dim"), classes="item"))
+        for a in apps:
+            out.append(Static(application_line(a), classes="item", markup=False))
+        out.append(section_title("Details", "enter edits a field"))
+        values = {"name": c.name, "industry": c.industry, "website": c.website,
+                  "location": c.location, "note": page["note"]}
+        for name, label, multiline in COMPANY_FIELDS:
+            out.append(EditableField(name, label, values[name], multiline=multiline,
+                                     id=f"field-{name}"))
+        out.append(section_title("Also known as", "a add an alias"))
+        out += [Static(Text(alias), classes="item", markup=False) for alias in c.aliases]
+        out.append(section_title("Email domains", "d add a domain"))
+        out += [Static(Text(domain), classes="item", markup=False) for domain in c.domains]
+        return out
+
+    def who_widgets(self, page: dict[str, Any]) -> list[Widget]:
+        """Who I know here: now, before, and through whom (with the path), best first."""
+        who: WhoAt = page["who"]
+        out: list[Widget] = []
+        groups: list[tuple[str, str, list[Any], Any]] = [
+            ("Now", "now", who.current, staff_line),
+            ("Before", "before", who.former, staff_line),
+            ("Through whom", "via", who.second_degree, second_degree_line),
+        ]
+        for title, key, items, line in groups:
+            out.append(section_title(f"{title} ({len(items)})",
+                                     "enter opens the person" if items else ""))
+            if not items:
+                out.append(Static(Text("nobody", style="dim"), classes="item"))
+            for i, item in enumerate(items):
+                out.append(ItemRow(line(item), "person", item.person.id, id=f"{key}-{i}"))
+        return out
+
+    # -- editing ----------------------------------------------------------------------------
+
+    @on(EditableField.Changed)
+    def _field_changed(self, event: EditableField.Changed) -> None:
+        event.stop()
+        self._refocus = event.field.id
+        changes = {event.name: event.value}
+        # Only the outcome crosses back to the UI thread, never the ORM object.
+        self.write("field", lambda s: update_company(s, self.company_id, changes).id,
+                   data=event.field.id)
+
+    def action_add_alias(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            if not v["alias"].strip():
+                raise InvalidInput("the alias is empty")
+            add_alias(s, _company(s, self.company_id), v["alias"])
+            return f"Added the alias {v['alias'].strip()}"
+
+        self.ask("alias", Text("Add an alias (another name people use)"),
+                 [FormField("alias", "Alias", placeholder="Alphabet, Google LLC, …")], job)
+
+    def action_add_domain(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            add_domain(s, _company(s, self.company_id), v["domain"])
+            return f"Added the domain {v['domain'].strip()}"
+
+        self.ask("domain", Text("Add an email domain (people@domain work here)"),
+                 [FormField("domain", "Domain", placeholder="stripe.com")], job)
+
+    @on(ItemRow.Chosen)
+    def _chosen(self, event: ItemRow.Chosen) -> None:
+        if event.kind == "person":
+            self.crm.open_person(event.key)
+
+    def on_saved(self, message: Saved) -> None:
+        if message.what != "field":
+            self.notify(message.summary, markup=False)
+        self.load()
+
+    def on_failed(self, message: Failed) -> None:
+        if message.what == "field" and message.data:
+            found = self.query(f"#{message.data}")
+            if found and isinstance(found.first(), EditableField):
+                found.first(EditableField).show_error(message.error)
+        elif self.retry_form(message):
+            return
+        self.notify(message.error, severity="error", markup=False)
+
+    def action_back(self) -> None:
+        self.dismiss()

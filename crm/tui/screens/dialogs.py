@@ -1,0 +1,151 @@
+"""Modal dialogs: a yes/no confirmation and a small form; each dismisses with its answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask a yes/no question; ``y``/``n``, Enter/Escape or the buttons answer it."""
+
+    DEFAULT_CSS = """
+    ConfirmDialog { align: center middle; }
+    ConfirmDialog > Vertical {
+        width: 60; height: auto; padding: 1 2; border: thick $error; background: $surface;
+    }
+    ConfirmDialog Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
+    ConfirmDialog Button { margin-left: 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: Text | str, yes: str = "Delete") -> None:
+        super().__init__()
+        self.question = question if isinstance(question, Text) else Text(question)
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, id="confirm-question")
+            with Horizontal():
+                yield Button("Cancel (n)", id="confirm-no")
+                yield Button(f"{self.yes} (y)", id="confirm-yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
+
+
+@dataclass
+class FormField:
+    """One input of a FormDialog: free text, or a choice among ``options``.
+
+    An option is a value shown as itself, or a (label, value) pair; labels are shown
+    literally (they may be contact text such as a company name).
+    """
+
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    options: Sequence[str | tuple[str, str]] = field(default_factory=list)
+    allow_blank: bool = False
+
+    def choices(self) -> list[tuple[Text, str]]:
+        return [(Text(o), o) if isinstance(o, str) else (Text(o[0]), o[1])
+                for o in self.options]
+
+
+class FormDialog(ModalScreen[dict[str, str] | None]):
+    """A few labelled inputs; Enter/Save dismisses with their values, Escape with None."""
+
+    DEFAULT_CSS = """
+    FormDialog { align: center middle; }
+    FormDialog > Vertical {
+        width: 72; height: auto; max-height: 90%; padding: 1 2; border: thick $primary;
+        background: $surface;
+    }
+    FormDialog .form-title { text-style: bold; margin-bottom: 1; }
+    FormDialog .form-error { color: $error; text-style: bold; }
+    FormDialog Label { margin-top: 1; }
+    FormDialog Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
+    FormDialog Button { margin-left: 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+    ]
+
+    def __init__(self, title: str | Text, fields: list[FormField], save: str = "Save",
+                 error: str | None = None) -> None:
+        super().__init__()
+        self.form_title = title if isinstance(title, Text) else Text(title)
+        self.fields = fields
+        self.save_label = save
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.form_title, classes="form-title")
+            if self.error:
+                # Why the last attempt was refused, above the values to correct.
+                yield Static(Text(self.error), classes="form-error")
+            for f in self.fields:
+                yield Label(f.label)
+                if f.options:
+                    yield Select(f.choices(), value=f.value or Select.NULL,
+                                 allow_blank=f.allow_blank, id=f"form-{f.name}")
+                else:
+                    yield Input(f.value, placeholder=f.placeholder, id=f"form-{f.name}")
+            with Horizontal():
+                yield Button("Cancel", id="form-cancel")
+                yield Button(self.save_label, id="form-save", variant="primary")
+
+    def values(self) -> dict[str, str]:
+        result = {}
+        for f in self.fields:
+            widget = self.query_one(f"#form-{f.name}")
+            if isinstance(widget, Select):
+                value = widget.value
+                result[f.name] = "" if value is Select.NULL else str(value)
+            else:
+                assert isinstance(widget, Input)
+                result[f.name] = widget.value
+        return result
+
+    def action_save(self) -> None:
+        self.dismiss(self.values())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "form-save":
+            self.action_save()
+        else:
+            self.action_cancel()

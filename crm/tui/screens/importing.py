@@ -1,0 +1,240 @@
+"""Import vCards: pick a file, preview what would change (a dry run), then apply it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from time import monotonic
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.suggester import Suggester
+from textual.widgets import (
+    Button,
+    DirectoryTree,
+    Footer,
+    Header,
+    Input,
+    ProgressBar,
+    Static,
+)
+
+from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.screens.base import CrmScreen, describe_error
+
+SHOWN_NAMES = 40  # per group in the preview; the counts are always whole
+
+
+class PathSuggester(Suggester):
+    """Completes the file or folder name being typed (→ or End accepts it)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        typed = Path(value).expanduser()
+        folder, stem = (typed, "") if value.endswith(os.sep) else (typed.parent, typed.name)
+        try:
+            names = sorted(e.name for e in os.scandir(folder)
+                           if e.name.startswith(stem) and not e.name.startswith("."))
+        except OSError:
+            return None
+        for name in names:
+            if name != stem:
+                suffix = os.sep if (folder / name).is_dir() else ""
+                return value + name[len(stem):] + suffix
+        return None
+
+
+class VCardTree(DirectoryTree):
+    """Folders and vCard files only."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [p for p in paths if not p.name.startswith(".")
+                and (p.is_dir() or p.suffix.lower() in (".vcf", ".vcard"))]
+
+
+def report_text(report: Any, applied: bool) -> Text:
+    """The preview (or result) of an import, in the user's words; names shown literally."""
+    t = Text()
+    verb = "Imported" if applied else "Would import (nothing is saved yet)"
+    t.append(f"{verb}:\n", style="bold")
+    for label, n in (("created", report.created), ("updated", report.updated),
+                     ("merged into someone already here", report.merged),
+                     ("unchanged", report.unchanged),
+                     ("companies created", report.companies_created)):
+        t.append(f"  {n:>6}  {label}\n")
+    t.append(f"  {len(report.rejected):>6}  rejected\n",
+             style="bold red" if report.rejected else "")
+    for action, title in (("created", "New people"), ("updated", "Updated"),
+                          ("merged", "Merged")):
+        names = report.names(action)
+        if names:
+            t.append(f"\n{title}:\n", style="bold")
+            for name in names[:SHOWN_NAMES]:
+                t.append("  ")
+                t.append(name)
+                t.append("\n")
+            if len(names) > SHOWN_NAMES:
+                t.append(f"  … and {len(names) - SHOWN_NAMES} more\n", style="dim")
+    if report.suggestions:
+        t.append("\nSame name as someone already here (kept apart; check them):\n",
+                 style="bold")
+        for s in report.suggestions[:SHOWN_NAMES]:
+            t.append("  ")
+            t.append(s.name)
+            t.append("  ~  ", style="dim")
+            t.append(", ".join(f"{n} (#{i})" for i, n in s.candidates))
+            t.append("\n")
+    if report.rejected:
+        t.append("\nRejected (kept with their raw text; fix the file and import it again):\n",
+                 style="bold red")
+        for r in report.rejected:
+            t.append(f"  {Path(r.file).name}:{r.line}  ", style="bold")
+            t.append(r.message)
+            t.append("\n")
+    return t
+
+
+class ImportScreen(CrmScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="import.back"),
+        Binding("ctrl+r", "preview", "Preview", id="import.preview"),
+        Binding("ctrl+s", "apply", "Import", id="import.apply"),
+    ]
+
+    def __init__(self, start: Path | None = None) -> None:
+        super().__init__()
+        self.start = start or Path.cwd()
+        self.previewed: Path | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="import-body"):
+            yield Static(Text("Import contacts from a vCard file (.vcf), e.g. your phone's "
+                              "export. Type a path (→ completes it) or pick one below; "
+                              "Preview shows what would change, Import applies it."),
+                         classes="intro")
+            with Horizontal(id="import-row"):
+                yield Input(placeholder="~/Downloads/contacts.vcf", id="import-path",
+                            suggester=PathSuggester())
+                yield Button("Preview", id="import-preview", variant="primary")
+                yield Button("Import", id="import-apply", variant="success", disabled=True)
+            yield VCardTree(self.start, id="import-tree")
+            yield ProgressBar(id="import-progress", show_eta=False)
+            with VerticalScroll(id="import-report-box"):
+                yield Static("", id="import-report", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Import"
+        self.query_one("#import-progress").display = False
+        self.query_one("#import-path", Input).focus()
+
+    @property
+    def path(self) -> Path | None:
+        value = self.query_one("#import-path", Input).value.strip()
+        return Path(value).expanduser() if value else None
+
+    def show(self, text: Text) -> None:
+        self.query_one("#import-report", Static).update(text)
+
+    @on(DirectoryTree.FileSelected)
+    def _picked(self, event: DirectoryTree.FileSelected) -> None:
+        self.query_one("#import-path", Input).value = str(event.path)
+        self.action_preview()
+
+    @on(Input.Changed, "#import-path")
+    def _path_changed(self) -> None:
+        self.previewed = None
+        self.query_one("#import-apply", Button).disabled = True
+
+    @on(Input.Submitted, "#import-path")
+    @on(Button.Pressed, "#import-preview")
+    def action_preview(self) -> None:
+        path = self.path
+        if path is None:
+            self.show(Text("Type or pick a .vcf file first.", style="bold"))
+            return
+        if self.busy:
+            return
+        self.busy = True
+        self.show(Text("Reading ", style="dim").append(str(path)).append("…"))
+        self.run_import(path, dry_run=True)
+
+    @on(Button.Pressed, "#import-apply")
+    def action_apply(self) -> None:
+        path = self.path
+        if self.busy or path is None or path != self.previewed:
+            if path is not None and path != self.previewed:
+                self.notify("Preview the file first (ctrl+r).")
+            return
+        self.busy = True
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self.run_import(path, dry_run=False)
+
+    @work(thread=True, exclusive=True, group="import")
+    def run_import(self, path: Path, dry_run: bool) -> None:
+        from crm.vcard.importer import import_paths
+
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = monotonic()
+            if now - last > 0.05 or done >= total:  # a few updates a second is enough
+                last = now
+                self.app.call_from_thread(self._progress, done, total)
+
+        what = "preview" if dry_run else "import"
+        try:
+            report = import_paths(self.db, [path], dry_run=dry_run,
+                                  progress=None if dry_run else progress)
+        except Exception as err:
+            self.post_message(Failed(what, describe_error(err)))
+            return
+        if dry_run:
+            self.post_message(Loaded("preview", (path, report)))
+        else:
+            self.post_message(Saved("import", "imported", (path, report)))
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+
+    def on_loaded(self, message: Loaded) -> None:
+        self.busy = False
+        path, report = message.data
+        self.previewed = path
+        self.show(report_text(report, applied=False))
+        apply = self.query_one("#import-apply", Button)
+        apply.disabled = not (report.created or report.updated or report.merged
+                              or report.companies_created)
+
+    def on_saved(self, message: Saved) -> None:
+        self.busy = False
+        path, report = message.data
+        self.previewed = None
+        self.query_one("#import-apply", Button).disabled = True
+        self.query_one("#import-progress").display = False
+        self.show(report_text(report, applied=True))
+        done = report.created + report.updated + report.merged
+        self.notify(f"Imported {Path(path).name}: {done} people, "
+                    f"{len(report.rejected)} rejected.", markup=False)
+
+    def on_failed(self, message: Failed) -> None:
+        self.busy = False
+        self.query_one("#import-progress").display = False
+        self.show(Text(message.error, style="bold red"))
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,177 @@
+"""The people list: search as you type over a windowed, paged list; the welcome state."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Button, Footer, Header, Input, Static
+
+from crm.core.listing import (
+    PEOPLE_SORTS,
+    PersonRow,
+    count_matching_people,
+    page_ids,
+    people_page,
+    people_rows,
+)
+from crm.tui.screens.search_list import SearchListScreen
+from crm.tui.widgets.lazy_table import Column, LazyTable
+
+PEOPLE_COLUMNS = [
+    Column("name", "Name", 0.3),
+    Column("company", "Company", 0.25),
+    Column("title", "Title", 0.45),
+    Column("last-contacted", "Last contacted", 14),
+]
+
+
+def person_cells(row: PersonRow) -> list[object]:
+    return [row.name + ("  (me)" if row.is_me else ""), row.company or "", row.title or "",
+            row.last_contacted or ""]
+
+
+class Welcome(Vertical):
+    """Shown instead of the list while the database has nobody in it."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Welcome to crm", style="bold"), classes="welcome-title")
+        yield Static(
+            "Your database is empty. Bring in the contacts from your phone (a .vcf export), "
+            "or explore crm with a sample network first.", classes="welcome-text")
+        yield Button("Import a vCard file (i)", id="welcome-import", variant="primary")
+        yield Button("Load the demo network (d)", id="welcome-demo")
+
+
+class PeopleScreen(SearchListScreen):
+    """Everyone, filtered as you type; Enter opens a person."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "cycle_sort", "Sort", id="people.sort"),
+        Binding("d", "load_demo", "Demo data", id="people.demo"),
+        Binding("i", "import", "Import", id="people.import"),
+    ]
+    WHAT = "people"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = "name"
+        # (query, sort) -> every matching id in that order, for the orders the index lacks.
+        self._sorted: tuple[tuple[str, str], list[int]] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="people-body"):
+            yield Input(placeholder="Search people: name, company, title, tag, note, email, "
+                        "phone  (/)", id="people-search", select_on_focus=False)
+            yield Static("", id="people-status", classes="status")
+            yield LazyTable(PEOPLE_COLUMNS, person_cells, page_size=self.PAGE_SIZE,
+                            sort_key=self.sort, id="people-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "People"
+        self.search_box.focus()
+        self.refresh_list()
+
+    def on_screen_resume(self) -> None:
+        # Someone may have been edited, added, imported or deleted on another screen.
+        if self.is_mounted and self.total is not None:
+            self.refresh_list(keep_cursor=True)
+
+    def refresh_list(self, keep_cursor: bool = False) -> None:
+        self._sorted = None
+        super().refresh_list(keep_cursor)
+
+    def fetch_page(self, session: Session, query: str, offset: int, limit: int,
+                   sort: str | None) -> list[Any]:
+        if not sort or sort == "name":
+            return people_page(session, query, offset, limit)
+        # Other orders sort every match: do it once per search, then page through the ids.
+        ids = self._sorted_ids(session, query, sort)
+        return people_rows(session, ids[offset:offset + limit])
+
+    def fetch_count(self, session: Session, query: str) -> int:
+        if self.sort and self.sort != "name":
+            return len(self._sorted_ids(session, query, self.sort))
+        return count_matching_people(session, query)
+
+    def _sorted_ids(self, session: Session, query: str, sort: str) -> list[int]:
+        cached = self._sorted
+        if cached is not None and cached[0] == (query, sort):
+            return cached[1]
+        ids = page_ids(session, query, 0, None, sort)
+        self._sorted = ((query, sort), ids)
+        return ids
+
+    def open_row(self, row: PersonRow) -> None:
+        self.crm.open_person(row.id)
+
+    def show_total(self, total: int) -> None:
+        empty_db = self.welcoming
+        welcome = self.query("#welcome")
+        if empty_db and not welcome:
+            # Mounted only when needed: the first screen of a full database skips its cost.
+            self.query_one("#people-body").mount(Welcome(id="welcome"))
+            self.call_after_refresh(lambda: self.query_one("#welcome-import", Button).focus())
+        elif welcome:
+            welcome.first().display = empty_db
+            if empty_db:
+                self.query_one("#welcome-import", Button).focus()
+        self.refresh_bindings()
+        self.table.display = not empty_db
+        self.search_box.display = not empty_db
+        status = self.query_one("#people-status", Static)
+        status.display = not empty_db
+        noun = "person" if total == 1 else "people"
+        what = f"{total:,} {noun}"
+        if self.query_text.strip():
+            what += " match"
+        status.update(Text(f"{what} · sorted by {(self.sort or 'name').replace('-', ' ')}"))
+
+    # -- sorting ----------------------------------------------------------------------------
+
+    @on(LazyTable.SortRequested)
+    def _sort_by(self, event: LazyTable.SortRequested) -> None:
+        if event.column in PEOPLE_SORTS:
+            self.set_sort(event.column)
+
+    def set_sort(self, sort: str) -> None:
+        self.sort = sort
+        self.table.sort_key = sort
+        self.refresh_list()
+
+    def action_cycle_sort(self) -> None:
+        current = PEOPLE_SORTS.index(self.sort or "name")
+        self.set_sort(PEOPLE_SORTS[(current + 1) % len(PEOPLE_SORTS)])
+
+    # -- the welcome state ------------------------------------------------------------------
+
+    @property
+    def welcoming(self) -> bool:
+        return self.total == 0 and not self.query_text.strip()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The welcome keys are letters: once there are people, letters belong to the list.
+        if action in ("load_demo", "import"):
+            return self.welcoming
+        return True
+
+    def action_load_demo(self) -> None:
+        self.crm.load_demo()
+
+    def action_import(self) -> None:
+        self.crm.action_open_import()
+
+    @on(Button.Pressed, "#welcome-demo")
+    def _demo_pressed(self) -> None:
+        self.crm.load_demo()
+
+    @on(Button.Pressed, "#welcome-import")
+    def _import_pressed(self) -> None:
+        self.crm.action_open_import()

@@ -1,0 +1,342 @@
+"""One person whole: details (edited in place), contact points, positions, connections,
+referrals, reference status, interactions; add, link and delete."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static
+
+from crm.core.editing import (
+    add_contact,
+    add_interaction,
+    delete_person,
+    get_person,
+    remove_contact,
+    update_person,
+)
+from crm.core.models import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
+from crm.core.network import link
+from crm.core.people import resolve_person
+from crm.core.positions import add_position
+from crm.core.profile import person_detail
+from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.screens.base import CrmScreen
+from crm.tui.screens.dialogs import ConfirmDialog, FormField
+from crm.tui.widgets.editable import EditableField
+from crm.tui.widgets.rows import ItemRow, section_title
+
+# (field, label, multiline) in the order the Details section shows them.
+DETAIL_FIELDS = [
+    ("display_name", "Name", False),
+    ("headline", "Headline", False),
+    ("location", "Location", False),
+    ("pronouns", "Pronouns", False),
+    ("nickname", "Nickname", False),
+    ("birthday", "Birthday", False),
+    ("tags", "Tags", False),
+    ("note", "Note", True),
+]
+
+
+def _span(p: dict[str, Any]) -> str:
+    end = p["end"] or ("now" if p["current"] else "?")
+    return f"{p['start'] or '?'} → {end}"
+
+
+class PersonScreen(CrmScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="person.back"),
+        Binding("a", "add_contact", "Contact+",
+                tooltip="Add a contact point", id="person.add-contact"),
+        Binding("n", "add_interaction", "Note+",
+                tooltip="Add a note or interaction", id="person.add-note"),
+        Binding("p", "add_position", "Position+",
+                tooltip="Add a position", id="person.add-position"),
+        Binding("l", "link", "Link", tooltip="Link to another person", id="person.link"),
+        Binding("x", "remove_contact", "Remove contact", show=False,
+                id="person.remove-contact"),
+        Binding("r", "reference", "Reference",
+                tooltip="Mark as a reference", id="person.reference"),
+        Binding("D", "delete", "Delete", tooltip="Delete this person", id="person.delete"),
+    ]
+
+    def __init__(self, person_id: int) -> None:
+        super().__init__()
+        self.person_id = person_id
+        self.detail: dict[str, Any] | None = None
+        self._refocus: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(Static(Text("Loading…", style="dim")), id="person-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Person"
+        self.load()
+
+    def load(self) -> None:
+        self.read("person", lambda s: person_detail(s, self.person_id))
+
+    # -- showing ----------------------------------------------------------------------------
+
+    async def on_loaded(self, message: Loaded) -> None:
+        if message.what != "person":
+            return
+        self.detail = d = message.data
+        self.sub_title = d["name"]
+        body = self.query_one("#person-body", VerticalScroll)
+        focused = self.focused.id if self.focused is not None else None
+        await body.remove_children()
+        await body.mount_all(self._widgets(d))
+        target = self._refocus or focused
+        self._refocus = None
+        found = body.query(f"#{target}") if target else None
+        if found:
+            found.first().focus()
+        else:
+            first = body.query(EditableField)
+            if first:
+                first.first().focus()
+
+    def _widgets(self, d: dict[str, Any]) -> list[Widget]:
+        out: list[Widget] = []
+        head = Text(d["name"], style="bold")
+        if d.get("me"):
+            head.append("  (me)", style="dim")
+        if d.get("title") or d.get("company"):
+            head.append("\n")
+            head.append(" at ".join(x for x in (d.get("title"), d.get("company")) if x))
+        if d.get("known_via"):
+            head.append("\nknown through ", style="dim")
+            head.append(d["known_via"])
+        out.append(Static(head, classes="headline"))
+
+        out.append(section_title("Details", "enter edits a field"))
+        values = dict(d)
+        values["display_name"] = d["name"]
+        values["tags"] = ", ".join(d.get("tags") or [])
+        for name, label, multiline in DETAIL_FIELDS:
+            out.append(EditableField(name, label, values.get(name), multiline=multiline,
+                                     id=f"field-{name}"))
+
+        out.append(section_title("Contact", "a add · x remove the selected one"))
+        for cp in d.get("contact_points") or []:
+            t = Text(f"{cp['kind']:<10}", style="dim")
+            t.append(cp["value"])
+            if cp.get("label"):
+                t.append(f"  {cp['label']}", style="dim")
+            out.append(ItemRow(t, "contact", cp["id"], id=f"contact-{cp['id']}"))
+
+        out.append(section_title("Positions", "p add · enter opens the company"))
+        for p in d.get("positions") or []:
+            t = Text("● " if p["current"] else "○ ", style="bold green" if p["current"] else "dim")
+            t.append(f"{_span(p):<22}", style="dim")
+            t.append(p["title"] or "(no title)")
+            t.append(" · ")
+            t.append(p["company"], style="bold")
+            if p.get("kind"):
+                t.append(f"  {p['kind']}", style="dim")
+            out.append(ItemRow(t, "company", p["company_id"], id=f"position-{p['id']}"))
+
+        out.append(section_title("Connections", "l link · enter opens the person"))
+        for i, c in enumerate(d.get("connections") or []):
+            t = Text(c["person"])
+            t.append(f"  {c['kind']}", style="dim")
+            if c.get("derived"):
+                ov = c.get("overlap") or {}
+                t.append("  derived from ", style="italic dim")
+                t.append(c.get("company") or "", style="italic dim")
+                t.append(f", {ov.get('from')} → {ov.get('to')}", style="italic dim")
+            else:
+                t.append(f"  strength {c['strength']}", style="dim")
+                if c.get("note"):
+                    t.append("  ")
+                    t.append(c["note"], style="dim")
+            out.append(ItemRow(t, "person", c["person_id"], id=f"connection-{i}"))
+
+        referrals = d.get("referrals") or []
+        if referrals:
+            out.append(section_title("Referrals"))
+            for r in referrals:
+                t = Text(r["referrer"])
+                t.append(" → ")
+                t.append(r["referred"])
+                target = r.get("to_company") or r.get("to_person")
+                if target:
+                    t.append(" to ")
+                    t.append(target)
+                t.append(f"  [{r['status']}]", style="dim")
+                if r.get("note"):
+                    t.append("  ")
+                    t.append(r["note"], style="dim")
+                out.append(Static(t, classes="item", markup=False))
+
+        out.append(section_title("Reference"))
+        ref = d.get("reference")
+        if ref is None:
+            out.append(Static(Text("not a reference", style="dim"), classes="item"))
+        else:
+            t = Text(ref["status"], style="bold")
+            if ref.get("relationship"):
+                t.append("  ")
+                t.append(ref["relationship"])
+            if ref.get("speaks_to"):
+                t.append("\ncan speak to: ", style="dim")
+                t.append(ref["speaks_to"])
+            uses = ref.get("uses") or []
+            t.append(f"\nused {len(uses)} time{'s' if len(uses) != 1 else ''}", style="dim")
+            for u in uses:
+                t.append(f"\n  {u['used_on']}" + ("  notified" if u["notified"] else
+                                                  "  not notified yet"), style="dim")
+            out.append(Static(t, classes="item", markup=False))
+
+        out.append(section_title("Interactions", "n add"))
+        for i, entry in enumerate(d.get("interactions") or []):
+            t = Text(f"{entry['date']}  ", style="dim")
+            t.append(f"{entry['kind']:<8} ", style="dim")
+            t.append(entry["summary"])
+            out.append(Static(t, classes="item", id=f"interaction-{i}", markup=False))
+        return out
+
+    # -- editing ----------------------------------------------------------------------------
+
+    @on(EditableField.Changed)
+    def _field_changed(self, event: EditableField.Changed) -> None:
+        event.stop()
+        self._refocus = event.field.id
+        changes = {event.name: event.value}
+        # Only the outcome crosses back to the UI thread, never the ORM object.
+        self.write("field", lambda s: update_person(s, self.person_id, changes).id,
+                   summary=lambda _r: "saved", data=event.field.id)
+
+    @on(ItemRow.Chosen)
+    def _item_chosen(self, event: ItemRow.Chosen) -> None:
+        if event.kind == "person":
+            self.crm.open_person(event.key)
+        elif event.kind == "company":
+            self.crm.open_company(event.key)
+
+    def on_saved(self, message: Saved) -> None:
+        if message.what == "delete":
+            self.notify(message.summary, markup=False)
+            self.dismiss()
+            return
+        if message.what != "field":
+            self.notify(message.summary, markup=False)
+        self.load()
+
+    def on_failed(self, message: Failed) -> None:
+        if message.what == "field" and message.data:
+            found = self.query(f"#{message.data}")
+            if found and isinstance(found.first(), EditableField):
+                found.first(EditableField).show_error(message.error)
+        elif self.retry_form(message):
+            return
+        self.notify(message.error, severity="error", markup=False)
+
+    def _person_name(self) -> str:
+        return self.detail["name"] if self.detail else "this person"
+
+    def _title(self, what: str) -> Text:
+        return Text(f"{what} for ").append(self._person_name(), style="bold")
+
+    def action_add_contact(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            add_contact(s, self.person_id, v["kind"], v["value"], v.get("label"))
+            return f"Added {v['kind']} {v['value'].strip()}"
+
+        self.ask("contact", self._title("Add a contact point"), [
+            FormField("kind", "Kind", "email", options=list(CONTACT_KINDS)),
+            FormField("value", "Value", placeholder="ada@example.com, +1 415 555 0100, …"),
+            FormField("label", "Label (optional)", placeholder="work, home, cell…"),
+        ], job)
+
+    def action_add_interaction(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            add_interaction(s, self.person_id, v["kind"], v["date"], v["summary"])
+            return f"Logged a {v['kind']} on {v['date'].strip()}"
+
+        self.ask("interaction", self._title("Add a note or interaction"), [
+            FormField("kind", "Kind", "note", options=list(INTERACTION_KINDS)),
+            FormField("date", "Date", date.today().isoformat(), placeholder="YYYY-MM-DD"),
+            FormField("summary", "What happened", placeholder="Coffee; talked about …"),
+        ], job)
+
+    def action_add_position(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            person = get_person(s, self.person_id)
+            pos = add_position(s, person, v["company"], title=v["title"] or None,
+                               kind=v["kind"] or None, start=v["start"] or None,
+                               end=v["end"] or None)
+            return f"Added {pos.title or 'a position'} at {pos.company.name}"
+
+        self.ask("position", self._title("Add a position"), [
+            FormField("company", "Company", placeholder="Acme Robotics"),
+            FormField("title", "Title", placeholder="Software Engineering Intern"),
+            FormField("kind", "Kind", options=list(POSITION_KINDS), allow_blank=True),
+            FormField("start", "Start", placeholder="YYYY, YYYY-MM or YYYY-MM-DD"),
+            FormField("end", "End (empty: current)", placeholder="YYYY, YYYY-MM or YYYY-MM-DD"),
+        ], job)
+
+    def action_link(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            person = get_person(s, self.person_id)
+            other = resolve_person(s, v["other"])
+            link(s, person, other, v["kind"], strength=int(v["strength"] or 3),
+                 note=v["note"] or None)
+            return f"Linked {other.display_name} ({v['kind']})"
+
+        self.ask("link", self._title("Link a person"), [
+            FormField("other", "Who (name or #id)", placeholder="Priya"),
+            FormField("kind", "They are this person's…", "co-worker",
+                      options=list(CONNECTION_KINDS)),
+            FormField("strength", "Strength", "3", options=["1", "2", "3", "4", "5"]),
+            FormField("note", "How you know each other (optional)"),
+        ], job)
+
+    def action_reference(self) -> None:
+        ref = (self.detail or {}).get("reference") or {}
+        self.ask_reference(self.person_id, self._person_name(), ref.get("status"),
+                           ref.get("relationship"), ref.get("speaks_to"))
+
+    def action_remove_contact(self) -> None:
+        focused = self.focused
+        if not (isinstance(focused, ItemRow) and focused.kind == "contact"):
+            self.notify("Select a contact point first (tab to it), then press x.")
+            return
+        contact_id = focused.key
+        text = Text("Remove ").append_text(focused.text)
+        text.append("?")
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.write("remove-contact",
+                           lambda s: remove_contact(s, self.person_id, contact_id),
+                           summary=lambda _r: "Removed the contact point")
+
+        self.app.push_screen(ConfirmDialog(text, yes="Remove"), done)
+
+    def action_delete(self) -> None:
+        question = Text("Delete ").append(self._person_name(), style="bold")
+        question.append(" and their contact points, positions, connections and notes? "
+                        "This cannot be undone.")
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.write("delete", lambda s: delete_person(s, self.person_id),
+                           summary=lambda name: f"Deleted {name}")
+
+        self.app.push_screen(ConfirmDialog(question), done)
+
+    def action_back(self) -> None:
+        self.dismiss()

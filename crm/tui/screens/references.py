@@ -1,0 +1,330 @@
+"""The references board: who vouches for me, by status; change status; export the list."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static
+
+from crm.core.applications import get_application, list_applications, resolve_target
+from crm.core.editing import get_person
+from crm.core.errors import InvalidInput
+from crm.core.models import Application, Company
+from crm.core.references import (
+    Candidate,
+    ReferenceView,
+    list_references,
+    mark_notified,
+    reference_candidates,
+    set_reference,
+)
+from crm.export import FORMATS
+from crm.export.service import ExportResult, export_references
+from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.screens.base import CrmScreen
+from crm.tui.screens.dialogs import FormDialog, FormField
+from crm.tui.widgets.rows import ItemRow, section_title
+
+BOARD_ORDER = ("agreed", "asked", "not-asked", "declined")
+
+
+def reference_line(v: ReferenceView) -> Text:
+    t = Text(v.name, style="bold")
+    where = " at ".join(x for x in (v.title, v.company) if x)
+    if where:
+        t.append("  ")
+        t.append(where)
+    if v.relationship:
+        t.append("\n    ")
+        t.append(v.relationship, style="dim")
+    if v.speaks_to:
+        t.append("\n    can speak to: ", style="dim")
+        t.append(v.speaks_to, style="dim")
+    if v.uses:
+        pending = sum(1 for u in v.uses if not u.notified)
+        last = v.uses[-1]
+        t.append(f"\n    used {len(v.uses)}×, last {last.used_on.isoformat()} ", style="dim")
+        t.append(last.application or last.company or "", style="dim")
+        if pending:
+            t.append(f"  ({pending} not notified)", style="bold")
+    return t
+
+
+def default_export_path(label: str, fmt: str) -> Path:
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60] or "references"
+    return Path.cwd() / f"references-{slug}.{fmt}"
+
+
+def resolve_pick(session: Session, values: dict[str, str]) -> Company | Application:
+    """The application picked from the list, else the application or company typed."""
+    if values.get("application"):
+        return get_application(session, int(values["application"]))
+    if not values.get("company", "").strip():
+        raise InvalidInput("choose an application, or type a company")
+    return resolve_target(session, values["company"])
+
+
+class ExportDone(ModalScreen[None]):
+    """Where the document went, and whom to tell that their name was given."""
+
+    DEFAULT_CSS = """
+    ExportDone { align: center middle; }
+    ExportDone > VerticalScroll {
+        width: 84; height: auto; max-height: 90%; padding: 1 2; border: thick $success;
+        background: $surface;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "close", "Close", id="export-done.close"),
+    ]
+
+    def __init__(self, result: ExportResult) -> None:
+        super().__init__()
+        self.result = result
+
+    def compose(self) -> ComposeResult:
+        r = self.result
+        t = Text("Wrote ", style="bold")
+        t.append(r.path.name, style="bold underline")
+        t.append("\nin ")
+        t.append(str(r.path.parent))
+        n = len(r.references)
+        t.append(f"\n{r.format}, {n} reference{'s' if n != 1 else ''} for ")
+        t.append(r.target)
+        for w in r.warnings:
+            t.append("\nwarning: ", style="bold")
+            t.append(w)
+        t.append("\n\nLet them know you gave their name:\n", style="bold")
+        for item in r.notify:
+            t.append("  [ ] ")
+            t.append(item.name)
+            if item.contact:
+                t.append("  ")
+                t.append(item.contact, style="dim")
+            t.append("\n")
+        t.append("\nPress m on a reference in the board once you have told them.", style="dim")
+        with VerticalScroll():
+            yield Static(t, markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
+class CandidatesView(ModalScreen[None]):
+    """The references worth giving for one application or company, with the reasons."""
+
+    DEFAULT_CSS = """
+    CandidatesView { align: center middle; }
+    CandidatesView > VerticalScroll {
+        width: 90; height: auto; max-height: 90%; padding: 1 2; border: thick $primary;
+        background: $surface;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "close", "Close", id="candidates.close"),
+    ]
+
+    def __init__(self, target: str, candidates: list[Candidate]) -> None:
+        super().__init__()
+        self.target = target
+        self.candidates = candidates
+
+    def compose(self) -> ComposeResult:
+        t = Text("Reference candidates for ", style="bold").append(self.target, style="bold")
+        if not self.candidates:
+            t.append("\n\nNobody yet: mark people as references from their page (r).")
+        for i, c in enumerate(self.candidates, 1):
+            t.append(f"\n\n{i}. ")
+            t.append(c.name, style="bold")
+            t.append(f"  {c.status}, strength {c.strength}", style="dim")
+            where = " at ".join(x for x in (c.title, c.company) if x)
+            if where:
+                t.append("\n   ")
+                t.append(where)
+            if c.reasons:
+                t.append("\n   ")
+                t.append("; ".join(c.reasons), style="dim")
+        with VerticalScroll():
+            yield Static(t, markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
+class ReferencesScreen(CrmScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.switch_mode('people')", "Back", show=False, id="refs.back"),
+        Binding("s", "set_status", "Status", id="refs.status"),
+        Binding("e", "export", "Export list", id="refs.export"),
+        Binding("c", "candidates", "Candidates", id="refs.candidates"),
+        Binding("m", "notified", "Mark notified", id="refs.notified"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.references: list[ReferenceView] = []
+        self.applications: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(Static(Text("Loading…", style="dim")), id="refs-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "References"
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.load()
+
+    def load(self) -> None:
+        self.read("references", lambda s: (list_references(s), list_applications(s)))
+
+    async def on_loaded(self, message: Loaded) -> None:
+        if message.what == "candidates":
+            label, candidates = message.data
+            self.app.push_screen(CandidatesView(label, candidates))
+            return
+        if message.what != "references":
+            return
+        self.references, self.applications = message.data
+        body = self.query_one("#refs-body", VerticalScroll)
+        focused = self.focused.id if self.focused is not None else None
+        await body.remove_children()
+        await body.mount_all(self._widgets())
+        found = body.query(f"#{focused}") if focused else None
+        if found:
+            found.first().focus()
+        elif body.query(ItemRow):
+            body.query(ItemRow).first().focus()
+
+    def _widgets(self) -> list[Widget]:
+        out: list[Widget] = [Static(Text(
+            "Who vouches for you, agreed first. Enter opens a person; s changes the status; "
+            "e exports the list for an application or company; c ranks the candidates; "
+            "m marks that you told them.", style="dim"), classes="intro")]
+        if not self.references:
+            out.append(Static(Text("No references yet: open a person and press r to mark them "
+                                   "as a reference.")))
+        for status in BOARD_ORDER:
+            group = [v for v in self.references if v.status == status]
+            if not group:
+                continue
+            out.append(section_title(f"{status} ({len(group)})"))
+            for v in group:
+                out.append(ItemRow(reference_line(v), "person", v.person_id,
+                                   id=f"ref-{v.person_id}"))
+        return out
+
+    @on(ItemRow.Chosen)
+    def _chosen(self, event: ItemRow.Chosen) -> None:
+        self.crm.open_person(event.key)
+
+    def _selected(self) -> ReferenceView | None:
+        focused = self.focused
+        if isinstance(focused, ItemRow):
+            return next((v for v in self.references if v.person_id == focused.key), None)
+        return None
+
+    def action_set_status(self) -> None:
+        v = self._selected()
+        if v is None:
+            self.notify("Select a reference first.")
+            return
+        self.ask_reference(v.person_id, v.name, v.status, v.relationship, v.speaks_to)
+
+    def action_notified(self) -> None:
+        v = self._selected()
+        if v is None:
+            self.notify("Select a reference first.")
+            return
+        person_id = v.person_id
+        self.write("notified", lambda s: len(mark_notified(s, get_person(s, person_id))),
+                   summary=lambda n: f"Marked {n} use{'s' if n != 1 else ''} as notified"
+                   if n else "Already marked as notified")
+
+    def _target_fields(self) -> list[FormField]:
+        apps = [(f"{a.role} at {a.company} ({a.stage})", str(a.id)) for a in self.applications]
+        return [
+            FormField("application", "Application", apps[0][1] if apps else "", options=apps,
+                      allow_blank=True),
+            FormField("company", "…or a company (when no application is chosen)",
+                      placeholder="Stripe"),
+        ]
+
+    def action_export(self) -> None:
+        fields = [*self._target_fields(),
+                  FormField("format", "Format", "md", options=list(FORMATS)),
+                  FormField("path", "Write to (empty: ./references-<for>.<format>)",
+                            placeholder=str(Path.cwd() / "references.md"))]
+
+        def job(s: Session, v: dict[str, str]) -> ExportResult:
+            target = resolve_pick(s, v)
+            label = (f"{target.company.name} {target.role}" if isinstance(target, Application)
+                     else target.name)
+            path = (Path(v["path"].strip()).expanduser() if v["path"].strip()
+                    else default_export_path(label, v["format"]))
+            return export_references(s, target, v["format"], path)
+
+        self.ask("export", Text("Export the reference list"), fields, job,
+                 summary=lambda r: f"Wrote {r.path}")
+
+    def action_candidates(self) -> None:
+        def done(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def job(s: Session) -> tuple[str, list[Candidate]]:
+                target = resolve_pick(s, values)
+                label = (f"{target.role} at {target.company.name}"
+                         if isinstance(target, Application) else target.name)
+                return label, reference_candidates(s, target)
+
+            self.read("candidates", job)
+
+        self.app.push_screen(FormDialog(Text("Rank reference candidates for…"),
+                                        self._target_fields(), save="Rank"), done)
+
+    def on_saved(self, message: Saved) -> None:
+        if message.what == "export" and isinstance(message.data, ExportResult):
+            self.app.push_screen(ExportDone(message.data))
+        else:
+            self.notify(message.summary, markup=False)
+        self.load()
+
+    def on_failed(self, message: Failed) -> None:
+        if self.retry_form(message):
+            return
+        self.notify(message.error, severity="error", markup=False)
+
+
+def reference_fields(status: str, relationship: str | None,
+                     speaks_to: str | None) -> list[FormField]:
+    from crm.core.models import REFERENCE_STATUSES
+
+    return [
+        FormField("status", "Status", status or "not-asked", options=list(REFERENCE_STATUSES)),
+        FormField("relationship", "Relationship to you", relationship or "",
+                  placeholder="Supervisor at Northwind (2023 internship)"),
+        FormField("speaks_to", "Can speak to", speaks_to or "",
+                  placeholder="SQL, ownership, communication"),
+    ]
+
+
+def save_reference(session: Session, person_id: int, values: dict[str, str]) -> str:
+    person = get_person(session, person_id)
+    set_reference(session, person, status=values["status"],
+                  relationship=values.get("relationship", ""),
+                  speaks_to=values.get("speaks_to", ""))
+    return f"{person.display_name}: reference {values['status']}"

@@ -1,0 +1,1 @@
+"""Widgets of the terminal UI; none of them opens a database session."""

@@ -1,0 +1,52 @@
+"""Small focusable lines of contact text, always rendered literally."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Static
+
+
+def section_title(title: str, hint: str = "") -> Static:
+    text = Text(title, style="bold")
+    if hint:
+        text.append(f"   {hint}", style="dim")
+    return Static(text, classes="section-title")
+
+
+class ItemRow(Static, can_focus=True):
+    """One item (a contact point, a connection, a position…); Enter or a click chooses it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "choose", "Open", id="row.open"),
+        Binding("down", "app.focus_next", "Next", show=False, id="row.next"),
+        Binding("up", "app.focus_previous", "Previous", show=False, id="row.previous"),
+    ]
+
+    @dataclass
+    class Chosen(Message):
+        row: ItemRow
+        kind: str
+        key: Any
+
+    def __init__(self, text: Text, kind: str, key: Any = None, *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        # A Text is never parsed as markup: contact text shows exactly as stored.
+        super().__init__(text, id=id, classes=classes, markup=False)
+        self.text = text
+        self.kind = kind
+        self.key = key
+
+    def action_choose(self) -> None:
+        self.post_message(self.Chosen(self, self.kind, self.key))
+
+    def on_click(self, event: events.Click) -> None:
+        if self.has_focus or event.chain >= 2:
+            self.action_choose()
+        else:
+            self.focus()

@@ -1,0 +1,228 @@
+"""The app as a whole: welcome state, literal contact text, palette, help, theme, launch."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm.core.db import open_database
+from crm.core.editing import add_interaction
+from crm.core.people import create_person
+from crm.core.positions import add_position
+from crm.tui.app import DARK_THEME, LIGHT_THEME, make_app
+from crm.tui.screens.companies import CompaniesScreen
+from crm.tui.screens.company import CompanyScreen
+from crm.tui.screens.help import HelpScreen
+from crm.tui.screens.person import PersonScreen
+from tests.tui.conftest import SIZE, screen_text, settle
+
+pytestmark = pytest.mark.asyncio
+
+NASTY = ["[b]x[/b]", "[@click=app.quit]Click me[/]", "[red]Eve[/red] Mallory"]
+
+
+async def test_empty_database_welcomes_and_loads_the_demo(empty_path: str) -> None:
+    app = make_app(empty_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Welcome to crm" in text
+        assert "Import a vCard file" in text and "Load the demo network" in text
+        await pilot.click("#welcome-demo")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Welcome to crm" not in text
+        assert "31 people" in text and "Priya Natarajan" in text
+
+
+async def test_contact_text_is_never_markup_nor_an_action(empty_path: str) -> None:
+    db = open_database(empty_path)
+    with db.write() as s:
+        create_person(s, "Eve\x1b[2JMallet")  # a terminal escape must not reach the terminal
+        for name in NASTY:
+            p = create_person(s, name, note="[i]not italic[/i]")
+            add_position(s, p, "[blink]Acme[/blink]", title="[@click=app.quit]boss")
+            add_interaction(s, p.id, "note", "2025-01-02", "[link=x]hi[/link]")
+    db.dispose()
+    app = make_app(empty_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        for name in NASTY:
+            assert name in text
+        assert "[blink]Acme[/blink]" in text and "[@click=app.quit]boss" in text
+        assert "Eve\ufffd[2JMallet" in text
+        await pilot.press(*"click", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        text = screen_text(app)
+        assert "[@click=app.quit]Click me[/]" in text
+        assert "[i]not italic[/i]" in text
+        # Clicking the name must not run the embedded action.
+        await pilot.click(".headline", offset=(3, 0))
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, PersonScreen)
+        # The command palette shows found names literally too.
+        await pilot.press("ctrl+p")
+        await pilot.press(*"click")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert "[@click=app.quit]Click me[/]" in screen_text(app)
+
+
+async def test_palette_jumps_to_a_person_and_runs_actions(demo_path: str) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"priya")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        assert "Priya Natarajan" in screen_text(app)
+        await pilot.press("ctrl+p", *"companies")
+        await pilot.pause(0.4)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CompaniesScreen)
+
+
+async def test_help_lists_the_keys_of_the_screen(demo_path: str) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for description in ("Search", "Sort", "Companies", "Light/dark", "Quit", "Open"):
+            assert description in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_theme_toggles_and_q_quits(demo_path: str) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == DARK_THEME
+        await pilot.press("ctrl+t")
+        assert app.theme == LIGHT_THEME
+        await pilot.press("ctrl+t")
+        assert app.theme == DARK_THEME
+        await pilot.press("down", "q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_companies_search_and_open(demo_path: str) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, CompaniesScreen)
+        assert "10 companies" in screen_text(app)
+        await pilot.press(*"stripe.com")  # by email domain
+        await settle(pilot)
+        text = screen_text(app)
+        assert "1 company match" in text and "Stripe, Inc." in text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CompanyScreen)
+        text = screen_text(app)
+        assert "Payments" in text and "stripe.com" in text
+        await pilot.press("escape", "f2")
+        await settle(pilot)
+        assert "31 people" in screen_text(app)
+
+
+
+async def test_company_details_aliases_and_domains_are_editable(demo_path: str) -> None:
+    from crm.core.companies import company_summary, resolve_company
+    from crm.tui.screens.dialogs import FormDialog
+    from crm.tui.widgets.editable import EditableField
+
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        with app.db.read() as s:
+            cid = resolve_company(s, "Pied Piper").id
+        app.open_company(cid)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompanyScreen)
+        screen.query_one("#field-website", EditableField).focus()
+        await pilot.press("enter", "ctrl+u", *"not a url", "enter")
+        await settle(pilot)
+        assert "bad URL" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        app.screen.query_one("#form-alias").value = "PiedPiper Inc"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        app.screen.query_one("#form-domain").value = "pp.example"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "PiedPiper Inc" in text and "pp.example" in text
+    db = open_database(demo_path)
+    with db.read() as s:
+        c = company_summary(s, cid)
+        assert resolve_company(s, "someone@pp.example").id == cid
+    db.dispose()
+    assert c.website == "https://piedpiper.com" and "PiedPiper Inc" in c.aliases
+
+
+async def test_company_shows_who_i_know_now_before_and_through_whom(demo_path: str) -> None:
+    from crm.core.companies import resolve_company
+    from crm.tui.widgets.rows import ItemRow
+
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        with app.db.read() as s:
+            cid = resolve_company(s, "stripe").id
+        app.open_company(cid)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Now (4)" in text and "Before (0)" in text and "Through whom (2)" in text
+        now = text[text.index("Now (4)"):text.index("Before (0)")]
+        assert now.index("Marcus Webb") < now.index("Hannah Brooks")  # strongest first
+        assert "via Marcus Webb (fellow-intern, strength 4) → manager" in text
+        app.screen.query_one("#via-0", ItemRow).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        assert "Felix Wagner" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        with app.db.read() as s:
+            cid = resolve_company(s, "Northwind").id
+        app.open_company(cid)
+        await settle(pilot)
+        text = screen_text(app)
+        before = text[text.index("Before ("):text.index("Through whom")]
+        assert "Marcus Webb" in before and "Elena Petrova" in before
+
+
+async def test_palette_runs_the_actions_of_the_current_screen(demo_path: str) -> None:
+    from crm.core.people import resolve_person
+    from crm.tui.screens.dialogs import FormDialog
+
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with app.db.read() as s:
+            app.open_person(resolve_person(s, "Marcus Webb").id)
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"add a note")
+        await pilot.pause(0.4)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        assert "Add a note or interaction for Marcus Webb" in screen_text(app)

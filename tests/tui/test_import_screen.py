@@ -1,0 +1,83 @@
+"""The import screen: pick a file, preview (nothing saved), apply with a progress bar."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from crm.core.db import open_database
+from crm.core.listing import count_matching_people
+from crm.tui.app import make_app
+from crm.tui.screens.importing import ImportScreen, PathSuggester
+from crm.tui.screens.people import PeopleScreen
+from tests.tui.conftest import screen_text, settle
+
+pytestmark = pytest.mark.asyncio
+FIXTURES = Path(__file__).parent.parent / "vcard" / "fixtures"
+TALL = (120, 60)
+
+
+def _people(path: str) -> int:
+    db = open_database(path)
+    try:
+        with db.read() as s:
+            return count_matching_people(s, None)
+    finally:
+        db.dispose()
+
+
+async def test_welcome_import_preview_then_apply(empty_path: str, tmp_path: Path) -> None:
+    vcf = tmp_path / "phone.vcf"
+    shutil.copyfile(FIXTURES / "messy.vcf", vcf)
+    app = make_app(empty_path)
+    async with app.run_test(size=TALL) as pilot:
+        await settle(pilot)
+        await pilot.click("#welcome-import")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+        app.screen.query_one("#import-path").value = str(vcf)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Would import (nothing is saved yet)" in text
+        assert "Good One" in text and "Good Two" in text
+        assert "phone.vcf:12  PHOTO is not valid base64" in text
+        assert _people(empty_path) == 0  # a preview writes nothing
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Imported:" in text and "rejected" in text
+        assert _people(empty_path) == 3
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PeopleScreen)
+        assert "Good One" in screen_text(app) and "3 people" in screen_text(app)
+
+
+async def test_import_needs_a_preview_and_reports_a_missing_file(demo_path: str,
+                                                                 tmp_path: Path) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=TALL) as pilot:
+        await settle(pilot)
+        app.action_open_import()
+        await settle(pilot)
+        app.screen.query_one("#import-path").value = str(tmp_path / "nope.vcf")
+        await pilot.press("ctrl+s")  # not previewed: nothing happens
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "nope.vcf" in screen_text(app)
+        assert app.screen.query_one("#import-apply").disabled
+    assert _people(demo_path) == 31
+
+
+async def test_path_completion(tmp_path: Path) -> None:
+    (tmp_path / "contacts-2024.vcf").write_text("")
+    (tmp_path / "exports").mkdir()
+    suggester = PathSuggester()
+    assert await suggester.get_suggestion(str(tmp_path / "con")) == str(
+        tmp_path / "contacts-2024.vcf")
+    assert await suggester.get_suggestion(str(tmp_path / "ex")) == str(tmp_path / "exports") + "/"
+    assert await suggester.get_suggestion(str(tmp_path / "zz")) is None

@@ -1,0 +1,68 @@
+"""A few screen snapshots on fixed data at a fixed size (update: pytest --snapshot-update)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from crm.core.db import open_database
+from crm.core.editing import add_contact, add_interaction, update_person
+from crm.core.network import link
+from crm.core.people import create_person
+from crm.core.positions import add_position
+from crm.tui.app import make_app
+from tests.tui.conftest import settle
+
+SIZE = (110, 34)
+
+
+@pytest.fixture
+def fixed_path(empty_path: str) -> str:
+    """A small network whose every date is fixed (no position is current, so nothing on
+    screen depends on today's date)."""
+    db = open_database(empty_path)
+    with db.write() as s:
+        ada = create_person(s, "Ada Lovelace", emails=["ada@example.org"], tags=["math"],
+                            note="Wrote the first program.")
+        charles = create_person(s, "Charles Babbage", phones=["+44 20 7946 0000"])
+        mary = create_person(s, "Mary Somerville")
+        add_position(s, ada, "Analytical Engines Ltd", title="Programmer", kind="contract",
+                     start="1842-01", end="1843-09")
+        add_position(s, charles, "Analytical Engines Ltd", title="Inventor",
+                     kind="full-time", start="1834", end="1871")
+        add_position(s, mary, "Royal Society", title="Fellow", start="1835", end="1872")
+        link(s, ada, mary, "mentor", strength=5, note="Introduced her to Babbage")
+        update_person(s, ada.id, {"headline": "Mathematician", "location": "London"})
+        add_contact(s, ada.id, "url", "https://example.org/ada")
+        add_interaction(s, ada.id, "meeting", "1833-06-05", "Met Charles at a party")
+        add_interaction(s, charles.id, "email", "1843-08-01", "Sent the notes")
+    db.dispose()
+    return empty_path
+
+
+def test_people_list(snap_compare, fixed_path: str) -> None:  # type: ignore[no-untyped-def]
+    async def ready(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+
+    assert snap_compare(make_app(fixed_path), terminal_size=SIZE, run_before=ready)
+
+
+def test_person(snap_compare, fixed_path: str) -> None:  # type: ignore[no-untyped-def]
+    async def ready(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("enter")  # Ada, first by name
+        await settle(pilot)
+
+    assert snap_compare(make_app(fixed_path), terminal_size=(110, 44), run_before=ready)
+
+
+def test_companies_and_company(snap_compare, demo_path: str) -> None:  # type: ignore[no-untyped-def]
+    async def ready(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*"hooli", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=ready)
+
