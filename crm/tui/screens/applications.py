@@ -7,11 +7,10 @@ from typing import ClassVar
 from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from crm.core.applications import (
     ApplicationView,
@@ -23,7 +22,7 @@ from crm.core.applications import (
 )
 from crm.core.models import APPLICATION_STAGES
 from crm.tui.messages import Failed, Loaded, Saved
-from crm.tui.screens.base import CrmScreen
+from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormField
 from crm.tui.widgets.rows import ItemRow, section_title
 
@@ -56,7 +55,11 @@ def application_line(a: ApplicationView) -> Text:
     return t
 
 
-class ApplicationsScreen(CrmScreen):
+class ApplicationsScreen(PageScreen):
+    PAGE_TITLE = "Applications"
+    BODY_ID = "apps-body"
+    RELOAD_ON_RESUME = True
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.switch_mode('people')", "Back", show=False, id="apps.back"),
         Binding("a", "add", "Add application", id="apps.add"),
@@ -67,18 +70,6 @@ class ApplicationsScreen(CrmScreen):
         super().__init__()
         self.applications: list[ApplicationView] = []
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield VerticalScroll(Static(Text("Loading…", style="dim")), id="apps-body")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.title = "Applications"
-        self.load()
-
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self.load()
 
     def load(self) -> None:
         self.read("applications", list_applications)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from sqlalchemy.orm import Session
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, get_current_worker
 
 from crm.core.errors import CrmError
@@ -109,6 +112,31 @@ class CrmScreen(Screen[None]):
         self.ask("reference", Text("Reference: ").append(name, style="bold"),
                  reference_fields(status or "not-asked", relationship, speaks_to),
                  lambda s, v: save_reference(s, person_id, v))
+
+
+class PageScreen(CrmScreen):
+    """A screen that is one scrolling page, filled by ``load()`` when shown."""
+
+    PAGE_TITLE: ClassVar[str] = ""
+    BODY_ID: ClassVar[str] = "page-body"
+    RELOAD_ON_RESUME: ClassVar[bool] = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(Static(Text("Loading…", style="dim")), id=self.BODY_ID)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.PAGE_TITLE
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.RELOAD_ON_RESUME and self.is_mounted:
+            self.load()
+
+    def load(self) -> None:
+        """Start the read that fills the page."""
+        raise NotImplementedError
 
 
 @dataclass

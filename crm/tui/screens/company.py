@@ -7,11 +7,10 @@ from typing import Any, ClassVar
 from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from crm.core.applications import list_applications
 from crm.core.companies import add_alias, add_domain, company_summary
@@ -21,7 +20,7 @@ from crm.core.models import Company
 from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt, who_at
 from crm.tui.messages import Failed, Loaded, Saved
 from crm.tui.screens.applications import application_line
-from crm.tui.screens.base import CrmScreen
+from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormField
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import ItemRow, section_title
@@ -87,7 +86,10 @@ def second_degree_line(d: SecondDegree) -> Text:
     return t
 
 
-class CompanyScreen(CrmScreen):
+class CompanyScreen(PageScreen):
+    PAGE_TITLE = "Company"
+    BODY_ID = "company-body"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="company.back"),
         Binding("a", "add_alias", "Alias+", tooltip="Add an alias", id="company.add-alias"),
@@ -101,14 +103,6 @@ class CompanyScreen(CrmScreen):
         self.page: dict[str, Any] | None = None
         self._refocus: str | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield VerticalScroll(Static(Text("Loading…", style="dim")), id="company-body")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.title = "Company"
-        self.load()
 
     def load(self) -> None:
         self.read("company", lambda s: company_page(s, self.company_id))

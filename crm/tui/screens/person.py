@@ -9,11 +9,10 @@ from typing import Any, ClassVar
 from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from crm.core.editing import (
     add_contact,
@@ -29,7 +28,7 @@ from crm.core.people import resolve_person
 from crm.core.positions import add_position
 from crm.core.profile import person_detail
 from crm.tui.messages import Failed, Loaded, Saved
-from crm.tui.screens.base import CrmScreen
+from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormField
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import ItemRow, section_title
@@ -52,7 +51,10 @@ def _span(p: dict[str, Any]) -> str:
     return f"{p['start'] or '?'} → {end}"
 
 
-class PersonScreen(CrmScreen):
+class PersonScreen(PageScreen):
+    PAGE_TITLE = "Person"
+    BODY_ID = "person-body"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="person.back"),
         Binding("a", "add_contact", "Contact+",
@@ -75,14 +77,6 @@ class PersonScreen(CrmScreen):
         self.detail: dict[str, Any] | None = None
         self._refocus: str | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield VerticalScroll(Static(Text("Loading…", style="dim")), id="person-body")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.title = "Person"
-        self.load()
 
     def load(self) -> None:
         self.read("person", lambda s: person_detail(s, self.person_id))

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from crm.core.applications import get_application, list_applications, resolve_target
 from crm.core.editing import get_person
@@ -31,7 +31,7 @@ from crm.core.references import (
 from crm.export import FORMATS
 from crm.export.service import ExportResult, export_references
 from crm.tui.messages import Failed, Loaded, Saved
-from crm.tui.screens.base import CrmScreen
+from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormDialog, FormField
 from crm.tui.widgets.rows import ItemRow, section_title
 
@@ -161,7 +161,11 @@ class CandidatesView(ModalScreen[None]):
         self.dismiss()
 
 
-class ReferencesScreen(CrmScreen):
+class ReferencesScreen(PageScreen):
+    PAGE_TITLE = "References"
+    BODY_ID = "refs-body"
+    RELOAD_ON_RESUME = True
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.switch_mode('people')", "Back", show=False, id="refs.back"),
         Binding("s", "set_status", "Status", id="refs.status"),
@@ -175,18 +179,6 @@ class ReferencesScreen(CrmScreen):
         self.references: list[ReferenceView] = []
         self.applications: list[Any] = []
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield VerticalScroll(Static(Text("Loading…", style="dim")), id="refs-body")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.title = "References"
-        self.load()
-
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self.load()
 
     def load(self) -> None:
         self.read("references", lambda s: (list_references(s), list_applications(s)))
