@@ -17,6 +17,7 @@ from textual.worker import Worker, get_current_worker
 from crm.core.errors import CrmError
 from crm.tui.messages import Failed, Loaded, Saved
 from crm.tui.screens.dialogs import FormDialog, FormField
+from crm.tui.widgets.editable import EditableField
 
 if TYPE_CHECKING:
     from crm.core.db import Database
@@ -137,6 +138,16 @@ class PageScreen(CrmScreen):
     def load(self) -> None:
         """Start the read that fills the page."""
         raise NotImplementedError
+
+    def show_failure(self, message: Failed) -> None:
+        """A refused field edit shows under the field; a refused form reopens; else a toast."""
+        if message.what == "field" and message.data:
+            found = self.query(f"#{message.data}")
+            if found and isinstance(found.first(), EditableField):
+                found.first(EditableField).show_error(message.error)
+        elif self.retry_form(message):
+            return
+        self.notify(message.error, severity="error", markup=False)
 
 
 @dataclass

@@ -206,13 +206,7 @@ class CompanyScreen(PageScreen):
         self.load()
 
     def on_failed(self, message: Failed) -> None:
-        if message.what == "field" and message.data:
-            found = self.query(f"#{message.data}")
-            if found and isinstance(found.first(), EditableField):
-                found.first(EditableField).show_error(message.error)
-        elif self.retry_form(message):
-            return
-        self.notify(message.error, severity="error", markup=False)
+        self.show_failure(message)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -230,13 +230,7 @@ class PersonScreen(PageScreen):
         self.load()
 
     def on_failed(self, message: Failed) -> None:
-        if message.what == "field" and message.data:
-            found = self.query(f"#{message.data}")
-            if found and isinstance(found.first(), EditableField):
-                found.first(EditableField).show_error(message.error)
-        elif self.retry_form(message):
-            return
-        self.notify(message.error, severity="error", markup=False)
+        self.show_failure(message)
 
     def _person_name(self) -> str:
         return self.detail["name"] if self.detail else "this person"
