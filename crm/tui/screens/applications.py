@@ -8,7 +8,6 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -78,15 +77,7 @@ class ApplicationsScreen(PageScreen):
         if message.what != "applications":
             return
         self.applications = message.data
-        body = self.query_one("#apps-body", VerticalScroll)
-        focused = self.focused.id if self.focused is not None else None
-        await body.remove_children()
-        await body.mount_all(self._widgets())
-        found = body.query(f"#{focused}") if focused else None
-        if found:
-            found.first().focus()
-        elif body.query(ItemRow):
-            body.query(ItemRow).first().focus()
+        await self.refill(self._widgets())
 
     def _widgets(self) -> list[Widget]:
         out: list[Widget] = [Static(Text(

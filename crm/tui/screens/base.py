@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, get_current_worker
 
@@ -18,6 +19,7 @@ from crm.core.errors import CrmError
 from crm.tui.messages import Failed, Loaded, Saved
 from crm.tui.screens.dialogs import FormDialog, FormField
 from crm.tui.widgets.editable import EditableField
+from crm.tui.widgets.rows import ItemRow
 
 if TYPE_CHECKING:
     from crm.core.db import Database
@@ -138,6 +140,18 @@ class PageScreen(CrmScreen):
     def load(self) -> None:
         """Start the read that fills the page."""
         raise NotImplementedError
+
+    async def refill(self, widgets: list[Widget]) -> None:
+        """Replace the page's content, keeping focus on the same row when it is still there."""
+        body = self.query_one(f"#{self.BODY_ID}", VerticalScroll)
+        focused = self.focused.id if self.focused is not None else None
+        await body.remove_children()
+        await body.mount_all(widgets)
+        found = body.query(f"#{focused}") if focused else None
+        if found:
+            found.first().focus()
+        elif body.query(ItemRow):
+            body.query(ItemRow).first().focus()
 
     def show_failure(self, message: Failed) -> None:
         """A refused field edit shows under the field; a refused form reopens; else a toast."""

@@ -103,7 +103,6 @@ class CompanyScreen(PageScreen):
         self.page: dict[str, Any] | None = None
         self._refocus: str | None = None
 
-
     def load(self) -> None:
         self.read("company", lambda s: company_page(s, self.company_id))
 

@@ -77,7 +77,6 @@ class PersonScreen(PageScreen):
         self.detail: dict[str, Any] | None = None
         self._refocus: str | None = None
 
-
     def load(self) -> None:
         self.read("person", lambda s: person_detail(s, self.person_id))
 

@@ -191,15 +191,7 @@ class ReferencesScreen(PageScreen):
         if message.what != "references":
             return
         self.references, self.applications = message.data
-        body = self.query_one("#refs-body", VerticalScroll)
-        focused = self.focused.id if self.focused is not None else None
-        await body.remove_children()
-        await body.mount_all(self._widgets())
-        found = body.query(f"#{focused}") if focused else None
-        if found:
-            found.first().focus()
-        elif body.query(ItemRow):
-            body.query(ItemRow).first().focus()
+        await self.refill(self._widgets())
 
     def _widgets(self) -> list[Widget]:
         out: list[Widget] = [Static(Text(
