@@ -6,21 +6,37 @@ gaps and adds contact points; it never deletes or overwrites what is already the
 whose exact raw text was imported before is skipped without being read, so re-importing an
 export changes nothing and costs little.
 
-The caller wraps ``import_cards`` in one ``Database.write()`` unit (the whole import is one
-transaction); the work is batched so that a 10k-card file takes few queries and one flush.
+The caller wraps ``import_cards`` in one ``Database.write()`` unit: the whole import is one
+transaction, so that an interrupted import leaves the database as it was (SPEC.md). Inside
+that transaction the cards are taken a chunk at a time (``CARDS_PER_CHUNK``): a chunk is read,
+matched against the database, written in a few batched statements and flushed, and then its
+cards and ORM objects are let go, so that memory is bounded by a chunk rather than by the
+file (a million-line export is 111k cards). Flushing before the next chunk's lookups is what
+makes a card match a person created by an earlier chunk; the little that must span the whole
+file (people this import touched, names that relations refer to) is kept as ids, and
+relations are linked in a last pass, once everyone they may name exists. A first pass
+(``survey_cards``) counts the cards for progress and collects the names relations refer to.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from crm.core.cards import Card, CardContact, CardRejected, PendingCard, RejectedCard
+from crm.core.cards import (
+    Card,
+    CardContact,
+    CardRejected,
+    CardRelation,
+    PendingCard,
+    RejectedCard,
+)
 from crm.core.companies import add_alias
 from crm.core.models import (
     Base,
@@ -42,7 +58,9 @@ from crm.core.people import contact_normalized, current_position, refresh_search
 from crm.core.positions import add_position, end_position
 
 Progress = Callable[[int, int], None]
-CHUNK = 500
+CHUNK = 500  # values in one IN (...) clause
+# Cards read, written and let go at a time: bounds memory; thousands keep statements few.
+CARDS_PER_CHUNK = 2000
 # Mail domains that say nothing about someone's employer.
 FREE_MAIL = {
     "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "hotmail.com", "outlook.com",
@@ -66,7 +84,7 @@ RELATION_KINDS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class CardOutcome:
     """What one card did (or would do, in a dry run)."""
 
@@ -138,9 +156,10 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 
 class _Index:
-    """Everything matching needs, looked up in a few batched queries before any change."""
+    """Everything matching a chunk needs, looked up in a few batched queries before any
+    change; it sees the people and companies earlier chunks created (they are flushed)."""
 
-    def __init__(self, session: Session, cards: list[Card]) -> None:
+    def __init__(self, session: Session, cards: list[Card], run: _Run) -> None:
         self.session = session
         uids = sorted({c.uid for c in cards if c.uid})
         emails: set[str] = set()
@@ -158,8 +177,10 @@ class _Index:
                     select(Person.id, Person.uid).where(Person.uid.in_(chunk))):
                 if uid is not None:
                     self.by_uid[uid] = pid
-        self.by_email: dict[str, int] = {}
-        self.by_phone: dict[str, int] = {}
+        # Everyone with the value, oldest first: the first is the match, unless someone this
+        # import already touched has it too (see _match).
+        self.by_email: dict[str, list[int]] = {}
+        self.by_phone: dict[str, list[int]] = {}
         for kind, values, target in (("email", emails, self.by_email),
                                      ("phone", phones, self.by_phone)):
             for chunk in _chunks(sorted(values)):
@@ -168,13 +189,18 @@ class _Index:
                     .where(ContactPoint.kind == kind, ContactPoint.normalized.in_(chunk))
                     .order_by(ContactPoint.id))
                 for norm, pid in rows:
-                    target.setdefault(norm, pid)
+                    pids = target.setdefault(norm, [])
+                    if pid not in pids:
+                        pids.append(pid)
         keys = sorted({fold(c.display_name).strip() for c in cards if c.display_name})
+        # Same-name suggestions name people who were there before the import, as when the
+        # file was read whole.
         self.by_name: dict[str, list[tuple[int, str]]] = {}
         for chunk in _chunks(keys):
             for pid, key, name in session.execute(
                     select(Person.id, Person.sort_key, Person.display_name)
-                    .where(Person.sort_key.in_(chunk)).order_by(Person.id)):
+                    .where(Person.sort_key.in_(chunk), Person.id <= run.people_before)
+                    .order_by(Person.id)):
                 self.by_name.setdefault(key, []).append((pid, name))
         self.companies = _CompanyIndex(session, cards)
         names = sorted({t for c in cards for t in c.categories})
@@ -182,13 +208,15 @@ class _Index:
         for chunk in _chunks(names):
             for tag in session.scalars(select(Tag).where(Tag.name.in_(chunk))):
                 self.tags[tag.name] = tag
-        self.imported_people: set[int] = set()
-        ids = sorted(set(self.by_uid.values()) | set(self.by_email.values())
-                     | set(self.by_phone.values()))
+        self.imported_people: set[int] = set()  # imported before this import
+        ids = sorted(set(self.by_uid.values())
+                     | {p for pids in self.by_email.values() for p in pids}
+                     | {p for pids in self.by_phone.values() for p in pids})
         for chunk in _chunks(ids):
             self.imported_people.update(session.scalars(
                 select(ImportRecord.person_id).where(ImportRecord.person_id.in_(chunk),
-                                                     ImportRecord.status == "imported")))
+                                                     ImportRecord.status == "imported",
+                                                     ImportRecord.id <= run.records_before)))
 
     def tag(self, name: str) -> Tag:
         tag = self.tags.get(name)
@@ -265,40 +293,166 @@ def _card_domains(card: Card) -> list[str]:
     return out
 
 
+@dataclass
+class Survey:
+    """A first pass over the cards: how many there are (for progress), and the names and
+    uids their relations refer to (so that only those are remembered across chunks)."""
+
+    total: int = 0
+    names: set[str] = field(default_factory=set)
+    uids: set[str] = field(default_factory=set)
+
+
+# Properties a relation can come from: X-ABRELATEDNAMES, RELATED, Android's .../relation.
+_MAY_RELATE = re.compile("related|relation", re.IGNORECASE)
+
+
+def survey_cards(items: Iterable[PendingCard | RejectedCard]) -> Survey:
+    survey = Survey()
+    for item in items:
+        survey.total += 1
+        if isinstance(item, RejectedCard) or not _MAY_RELATE.search(item.raw):
+            continue
+        try:
+            card = item.parse()
+        except Exception:  # reported when the card is imported
+            continue
+        for rel in card.relations:
+            if RELATION_KINDS.get((rel.label or "").strip().lower()) is None:
+                continue
+            if rel.uid:
+                survey.uids.add(rel.uid.removeprefix("urn:uuid:"))
+            else:
+                survey.names.add(fold(rel.name).strip())
+    return survey
+
+
+class _Run:
+    """What one import carries from chunk to chunk: ids and names, never cards."""
+
+    def __init__(self, session: Session, survey: Survey) -> None:
+        self.survey = survey
+        # Ids above these were created by this import.
+        self.people_before: int = session.scalar(select(func.max(Person.id))) or 0
+        self.records_before: int = session.scalar(select(func.max(ImportRecord.id))) or 0
+        self.touched: set[int] = set()  # people cards of this import are about
+        self.merged: set[int] = set()  # people a card was merged into
+        # For relations, linked at the end: who names whom, and the named (by folded name
+        # and by uid) among the cards of this import and the people of unchanged cards.
+        self.relating: list[tuple[int, list[CardRelation]]] = []
+        self.named: dict[str, list[int]] = {}
+        self.uids: dict[str, int] = {}
+        self.unchanged_uids: dict[str, int] = {}
+
+    def name(self, name: str, uid: str | None, pid: int, unchanged: bool = False) -> None:
+        key = fold(name).strip()
+        if key in self.survey.names:
+            bucket = self.named.setdefault(key, [])
+            if pid not in bucket:
+                bucket.append(pid)
+        if uid:
+            uid = uid.removeprefix("urn:uuid:")
+            if uid in self.survey.uids:
+                (self.unchanged_uids if unchanged else self.uids)[uid] = pid
+
+
+class _Bar:
+    """Progress in steps: reading a card and writing it are one step each."""
+
+    def __init__(self, progress: Progress | None, cards: int) -> None:
+        self.progress, self.total = progress, 2 * cards
+        self.step = max(1, self.total // 100)
+        self.shown = -1
+
+    def at(self, done: int, always: bool = False) -> None:
+        done = min(done, self.total)
+        if self.progress is not None and (always or done - self.shown >= self.step):
+            self.shown = done
+            self.progress(done, self.total)
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def import_cards(session: Session, items: Iterable[PendingCard | RejectedCard], *,
-                 source: str = "vcard", progress: Progress | None = None) -> ImportReport:
+                 source: str = "vcard", progress: Progress | None = None,
+                 survey: Survey | None = None) -> ImportReport:
     """Import cards into the database inside the caller's transaction.
 
-    ``progress(done, total)`` counts reading each card and then writing them as steps, so
+    ``items`` is consumed once, a chunk at a time, when ``survey`` (``survey_cards`` over
+    the same cards) is given; without it, ``items`` is read into a list and surveyed here.
+    ``progress(done, total)`` counts reading each card and then writing it as steps, so
     ``total`` is twice the number of cards and a bar moves through the whole import.
     """
+    if survey is None:
+        items = list(items)
+        survey = survey_cards(items)
     report = ImportReport()
-    items = list(items)
-    total = len(items)
+    run = _Run(session, survey)
+    bar = _Bar(progress, survey.total)
+    before = 0  # cards of the chunks before this one
+    for chunk in _batches(items, CARDS_PER_CHUNK):
+        start, size = 2 * before, len(chunk)
+
+        def read(done: int, start: int = start) -> None:
+            bar.at(start + done)
+
+        def written(fraction: float, start: int = start, size: int = size) -> None:
+            bar.at(start + size + int(size * fraction), always=True)
+
+        cards = _read(session, report, run, chunk, read)
+        del chunk
+        _apply(session, report, run, cards, source, written)
+        del cards
+        session.flush()
+        session.expunge_all()  # nothing of this chunk stays in the identity map
+        _norm_cache.clear()
+        before += size
+        written(1.0)
+    report.connections = _link_relations(session, run, source)
+    if bar.shown != bar.total:
+        bar.at(bar.total, always=True)
+    return report
+
+
+def _read(session: Session, report: ImportReport, run: _Run,
+          items: list[PendingCard | RejectedCard],
+          read: Callable[[int], None]) -> list[Card]:
+    """The chunk's cards to import; cards imported before unchanged are skipped without
+    being read, rejected ones stored."""
+    digests = [item.raw_hash for item in items]
     known: dict[str, tuple[int | None, int | None]] = {}
-    rejected_before: set[str] = set()
-    for status, digest, pid, cid in session.execute(
-            select(ImportRecord.status, ImportRecord.raw_hash, ImportRecord.person_id,
-                   ImportRecord.company_id)):
-        if status == "imported" and (pid is not None or cid is not None):
-            known[digest] = (pid, cid)
-        elif status == "rejected":
-            rejected_before.add(digest)
+    rejected_before: set[str] = set()  # stored before, or by an earlier chunk
+    for chunk in _chunks(sorted(set(digests))):
+        for rid, status, digest, pid, cid in session.execute(
+                select(ImportRecord.id, ImportRecord.status, ImportRecord.raw_hash,
+                       ImportRecord.person_id, ImportRecord.company_id)
+                .where(ImportRecord.raw_hash.in_(chunk)).order_by(ImportRecord.id)):
+            if status == "imported" and (pid is not None or cid is not None):
+                if rid <= run.records_before:
+                    known[digest] = (pid, cid)
+            elif status == "rejected":
+                rejected_before.add(digest)
     cards: list[Card] = []
-    unchanged_people: dict[str, int] = {}  # hash -> person id, for relations by name
-    step = max(1, total // 100)
-    for done, item in enumerate(items, start=1):
-        if progress is not None and done % step == 0:
-            progress(done, 2 * total)
+    unchanged: set[int] = set()
+    for done, (item, digest) in enumerate(zip(items, digests, strict=True), start=1):
+        read(done)
         if isinstance(item, RejectedCard):
             _reject(session, report, item, rejected_before)
             continue
-        digest = item.raw_hash
         if digest in known:
             report.unchanged += 1
             pid, cid = known[digest]
             if pid is not None:
-                unchanged_people[digest] = pid
+                unchanged.add(pid)
             report.outcomes.append(CardOutcome(item.file, item.line, "", "unchanged", pid, cid))
             continue
         try:
@@ -319,14 +473,13 @@ def import_cards(session: Session, items: Iterable[PendingCard | RejectedCard], 
                                  item.raw), rejected_before)
             continue
         cards.append(card)
-
-    def written(fraction: float) -> None:
-        if progress is not None:
-            progress(total + int(total * fraction), 2 * total)
-
-    _apply(session, report, cards, source, written, sorted(set(unchanged_people.values())))
-    written(1.0)
-    return report
+    if unchanged and (run.survey.names or run.survey.uids):
+        for chunk in _chunks(sorted(unchanged)):
+            for pid, name, uid in session.execute(
+                    select(Person.id, Person.display_name, Person.uid)
+                    .where(Person.id.in_(chunk))):
+                run.name(name, uid, pid, unchanged=True)
+    return cards
 
 
 def _limit(column: Any) -> int:
@@ -414,11 +567,12 @@ class _NewPerson:
     sort_key: str = ""
 
 
-def _apply(session: Session, report: ImportReport, cards: list[Card], source: str,
-           written: Callable[[float], None], unchanged_ids: list[int]) -> None:
+def _apply(session: Session, report: ImportReport, run: _Run, cards: list[Card], source: str,
+           written: Callable[[float], None]) -> None:
+    """Write one chunk's cards: match, create, merge, record; flushed at the end."""
     if not cards:
         return
-    index = _Index(session, cards)
+    index = _Index(session, cards, run)
     written(0.2)
     # 1. Decide, card by card and without writing, whom each card is about.
     by_uid: dict[str, _Target] = {}
@@ -431,7 +585,7 @@ def _apply(session: Session, report: ImportReport, cards: list[Card], source: st
         target = _planned_match(by_uid, by_contact, card)
         creates = False
         if target is None:
-            pid = _match(index, card)
+            pid = _match(index, card, run.touched)
             if pid is not None:
                 target = _Target(person_id=pid)
             else:
@@ -466,12 +620,13 @@ def _apply(session: Session, report: ImportReport, cards: list[Card], source: st
                     .selectinload(Company.aliases),
                     selectinload(Person.tags))):
             existing[person.id] = person
-    merged_ids: set[int] = set()
     records: list[tuple[Card, int | None, int | None]] = []  # card, person id, company id
     card_people: list[tuple[Card, int]] = []
+    company_outcomes: list[CardOutcome] = []
     for card, _company in company_records:
-        report.outcomes.append(CardOutcome(card.file, card.line, card.org or "", "company"))
+        company_outcomes.append(CardOutcome(card.file, card.line, card.org or "", "company"))
         records.append((card, None, None))
+    report.outcomes += company_outcomes
     with session.no_autoflush:
         for card, target, creates in plan:
             if creates:
@@ -494,7 +649,9 @@ def _apply(session: Session, report: ImportReport, cards: list[Card], source: st
                     report.outcomes.append(CardOutcome(card.file, card.line,
                                                        person.display_name, "unchanged", pid))
                     continue
-                if (target.person_id is not None and pid not in merged_ids
+                # A person an earlier chunk created counts as created by this file.
+                if (target.person_id is not None and pid <= run.people_before
+                        and pid not in run.merged
                         and (pid in index.imported_people
                              or (card.uid is not None and card.uid == person.uid))):
                     report.updated += 1
@@ -502,7 +659,7 @@ def _apply(session: Session, report: ImportReport, cards: list[Card], source: st
                 else:
                     report.merged += 1
                     action = "merged"
-                merged_ids.add(pid)
+                run.merged.add(pid)
             report.outcomes.append(CardOutcome(card.file, card.line, card.display_name, action,
                                                pid))
             records.append((card, pid, None))
@@ -515,14 +672,16 @@ def _apply(session: Session, report: ImportReport, cards: list[Card], source: st
         rows.append({"source_file": card.file, "line": card.line, "raw": card.raw,
                      "raw_hash": card.raw_hash, "status": "imported", "person_id": pid,
                      "company_id": cid})
-    company_ids = iter([c.id for _, c in company_records])
-    for outcome in report.outcomes:
-        if outcome.action == "company":
-            outcome.company_id = next(company_ids)
+    for outcome, (_, company) in zip(company_outcomes, company_records, strict=True):
+        outcome.company_id = company.id
     if rows:
         _insert_rows(session, ImportRecord, rows)
-    report.connections = _link_relations(session, card_people, unchanged_ids, source)
-    report.companies_created = len(index.companies.created)
+    for card, pid in card_people:
+        run.touched.add(pid)
+        if card.relations:
+            run.relating.append((pid, card.relations))
+        run.name(card.display_name, card.uid, pid)
+    report.companies_created += len(index.companies.created)
     session.flush()
 
 
@@ -626,15 +785,27 @@ def _record(card: Card) -> ImportRecord:
                         raw_hash=card.raw_hash, status="imported")
 
 
-def _match(index: _Index, card: Card) -> int | None:
-    if card.uid and card.uid in index.by_uid:
-        return index.by_uid[card.uid]
+def _match(index: _Index, card: Card, touched: set[int]) -> int | None:
+    """The person already there a card is about. People that earlier chunks' cards were
+    about come first, as earlier cards of the same chunk do (_planned_match)."""
+    if touched:
+        pid = _match_among(index, card, touched)
+        if pid is not None:
+            return pid
+    return _match_among(index, card, None)
+
+
+def _match_among(index: _Index, card: Card, among: set[int] | None) -> int | None:
+    if card.uid:
+        pid = index.by_uid.get(card.uid)
+        if pid is not None and (among is None or pid in among):
+            return pid
     for kind, table in (("email", index.by_email), ("phone", index.by_phone)):
         for cp in card.contacts:
             if cp.kind == kind:
-                pid = table.get(_normalized(cp))
-                if pid is not None:
-                    return pid
+                for pid in table.get(_normalized(cp), ()):
+                    if among is None or pid in among:
+                        return pid
     return None
 
 
@@ -783,37 +954,25 @@ def _company_card(index: _Index, card: Card, source: str) -> tuple[Company, bool
     return company, created
 
 
-def _link_relations(session: Session, card_people: list[tuple[Card, int]],
-                    unchanged_ids: list[int], source: str) -> int:
+def _link_relations(session: Session, run: _Run, source: str) -> int:
     """X-ABRELATEDNAMES / RELATED naming someone in the same import become connections.
 
-    People of the import whose cards were skipped as already imported count too.
+    People of the import whose cards were skipped as already imported count too. Linked
+    once every chunk is written, so that a card can name someone from a later chunk.
     """
-    if not any(card.relations for card, _ in card_people):
+    if not run.relating:
         return 0
-    named: list[tuple[str, str | None, int]] = [(c.display_name, c.uid, pid)
-                                                for c, pid in card_people]
-    for chunk in _chunks(unchanged_ids):
-        named += [(n, u, i) for i, n, u in session.execute(
-            select(Person.id, Person.display_name, Person.uid).where(Person.id.in_(chunk)))]
-    by_name: dict[str, list[int]] = {}
-    by_uid: dict[str, int] = {}
-    for name, uid, pid in named:
-        bucket = by_name.setdefault(fold(name).strip(), [])
-        if pid not in bucket:
-            bucket.append(pid)
-        if uid:
-            by_uid[uid.removeprefix("urn:uuid:")] = pid
+    by_uid = {**run.uids, **run.unchanged_uids}
     count = 0
-    for card, pid in card_people:
-        for rel in card.relations:
+    for pid, relations in run.relating:
+        for rel in relations:
             kind = RELATION_KINDS.get((rel.label or "").strip().lower())
             if kind is None:
                 continue
             if rel.uid:
                 other = by_uid.get(rel.uid.removeprefix("urn:uuid:"))
             else:
-                found = by_name.get(fold(rel.name).strip(), [])
+                found = run.named.get(fold(rel.name).strip(), [])
                 other = found[0] if len(found) == 1 else None
             if other is None or other == pid:
                 continue

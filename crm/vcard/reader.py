@@ -112,12 +112,11 @@ def looks_like_vcard(text: str) -> bool:
 def split_cards(text: str, file: str) -> Iterator[RawCard | RejectedCard]:
     """Cards of a file, each with its first line number; stray text and unended cards are
     yielded as rejected so that nothing is silently skipped."""
-    lines = normalize_newlines(text).split("\n")
     current: list[str] | None = None
     start = 0
     stray: list[str] = []
     stray_start = 0
-    for index, line in enumerate(lines, start=1):
+    for index, line in enumerate(_lines(normalize_newlines(text)), start=1):
         marker = line.strip().upper().replace(" ", "")
         if marker == "BEGIN:VCARD":
             if current is not None:
@@ -139,6 +138,22 @@ def split_cards(text: str, file: str) -> Iterator[RawCard | RejectedCard]:
         yield _unended(file, start, current)
     if stray:
         yield _stray(file, stray_start, stray)
+
+
+def _lines(text: str) -> Iterator[str]:
+    """``text.split("\\n")``, a block at a time: a million-line file is not held as a million
+    strings at once."""
+    start = 0
+    while True:
+        end = text.find("\n", start + _LINES_BLOCK)
+        if end < 0:
+            yield from text[start:].split("\n")
+            return
+        yield from text[start:end].split("\n")
+        start = end + 1
+
+
+_LINES_BLOCK = 256 * 1024
 
 
 def _kept(lines: list[str]) -> str:
@@ -175,6 +190,18 @@ def _stray(file: str, line: int, lines: list[str]) -> RejectedCard:
 
 def read_path(path: Path) -> list[RawCard | RejectedCard]:
     """Split one file into cards; a file that is no vCard at all is one clear CrmError."""
+    return list(iter_path(path))
+
+
+def iter_path(path: Path) -> Iterator[RawCard | RejectedCard]:
+    """The cards of one file, one at a time: the file's text is held while they are read,
+    never all of its cards at once. A file that is no vCard at all is one clear CrmError,
+    raised before the first card."""
+    text = _read_text(path)
+    yield from split_cards(text, str(path))
+
+
+def _read_text(path: Path) -> str:
     if not path.exists():
         raise CrmError(f"{path}: no such file")
     if path.is_dir():
@@ -200,7 +227,7 @@ def read_path(path: Path) -> list[RawCard | RejectedCard]:
         if binary:
             raise CrmError(f"{path}: binary file, not a vCard file")
         raise CrmError(f"{path}: not a vCard file (no BEGIN:VCARD line)")
-    return list(split_cards(text, str(path)))
+    return text
 
 
 # -- logical lines and properties -----------------------------------------------------------
