@@ -302,16 +302,26 @@ class Survey:
     names: set[str] = field(default_factory=set)
     uids: set[str] = field(default_factory=set)
 
+    def add(self, other: Survey) -> None:
+        self.total += other.total
+        self.names |= other.names
+        self.uids |= other.uids
+
 
 # Properties a relation can come from: X-ABRELATEDNAMES, RELATED, Android's .../relation.
-_MAY_RELATE = re.compile("related|relation", re.IGNORECASE)
+_MAY_RELATE = re.compile("relat", re.IGNORECASE)
+
+
+def may_relate(text: str) -> bool:
+    """False when no card in ``text`` can hold a relation."""
+    return _MAY_RELATE.search(text) is not None
 
 
 def survey_cards(items: Iterable[PendingCard | RejectedCard]) -> Survey:
     survey = Survey()
     for item in items:
         survey.total += 1
-        if isinstance(item, RejectedCard) or not _MAY_RELATE.search(item.raw):
+        if isinstance(item, RejectedCard) or not may_relate(item.raw):
             continue
         try:
             card = item.parse()

@@ -117,7 +117,11 @@ def split_cards(text: str, file: str) -> Iterator[RawCard | RejectedCard]:
     stray: list[str] = []
     stray_start = 0
     for index, line in enumerate(_lines(normalize_newlines(text)), start=1):
-        marker = line.strip().upper().replace(" ", "")
+        # Only a line ending in D (or blank) can be BEGIN:VCARD or END:VCARD: the others,
+        # nearly all, are not folded to find out.
+        tail = line[-1:]
+        marker = (line.strip().upper().replace(" ", "")
+                  if tail in "Dd" or tail.isspace() else "")
         if marker == "BEGIN:VCARD":
             if current is not None:
                 yield _unended(file, start, current)
@@ -162,15 +166,16 @@ def _kept(lines: list[str]) -> str:
 
 
 def _card(file: str, line: int, lines: list[str]) -> RawCard | RejectedCard:
-    size = sum(len(text) + 2 for text in lines)
+    raw = "\r\n".join(lines) + "\r\n"
+    size = len(raw)
     if size > MAX_CARD_BYTES:
         return RejectedCard(file, line, f"card is {_mb(size)}; crm takes cards up to "
                             f"{_mb(MAX_CARD_BYTES)} (is its photo that large?)", _kept(lines))
-    for offset, text in enumerate(lines):
-        if "\x00" in text:
-            return RejectedCard(file, line + offset, "NUL character in the card (kept as "
-                                "U+FFFD in the rejected text)", _kept(lines))
-    return RawCard(file, line, lines, _kept(lines))
+    if "\x00" in raw:
+        offset = next(i for i, text in enumerate(lines) if "\x00" in text)
+        return RejectedCard(file, line + offset, "NUL character in the card (kept as "
+                            "U+FFFD in the rejected text)", _kept(lines))
+    return RawCard(file, line, lines, raw)
 
 
 def _mb(size: int) -> str:
@@ -197,11 +202,13 @@ def iter_path(path: Path) -> Iterator[RawCard | RejectedCard]:
     """The cards of one file, one at a time: the file's text is held while they are read,
     never all of its cards at once. A file that is no vCard at all is one clear CrmError,
     raised before the first card."""
-    text = _read_text(path)
+    text = read_text(path)
     yield from split_cards(text, str(path))
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """The text of a vCard file, decoded, with newlines normalized; a file that is no vCard
+    at all is one clear CrmError."""
     if not path.exists():
         raise CrmError(f"{path}: no such file")
     if path.is_dir():
