@@ -16,7 +16,7 @@ from pathlib import Path
 from crm.core.cards import RejectedCard
 from crm.core.db import Database
 from crm.core.importing import ImportReport, Survey, import_cards, survey_cards
-from crm.vcard.reader import RawCard, read_text, split_cards
+from crm.vcard.reader import RawCard, blocks, read_text, split_cards
 
 
 class _DryRun(Exception):
@@ -26,13 +26,16 @@ class _DryRun(Exception):
 
 
 def survey_text(text: str, file: str) -> Survey:
-    # As bytes, ASCII case-folding a file takes milliseconds; str.lower() takes tens.
-    folded = text.encode("utf-8", "surrogatepass").lower()
-    if b"relat" in folded:  # X-ABRELATEDNAMES, RELATED, Android's .../relation
-        return survey_cards(split_cards(text, file))
-    # The count of cards is for progress only: a rare "BEGIN:VCARD" that split_cards reads
-    # otherwise (inside a line, or spaced out) makes the bar end a step early or late.
-    return Survey(total=folded.count(b"begin:vcard"))
+    total = 0
+    for block in blocks(text):  # (bounded copies, whatever the size of the file)
+        # As bytes, ASCII case-folding takes milliseconds; str.lower() takes tens.
+        folded = block.encode("utf-8", "surrogatepass").lower()
+        if b"relat" in folded:  # X-ABRELATEDNAMES, RELATED, Android's .../relation
+            return survey_cards(split_cards(text, file))
+        # The count is for progress only: a rare "BEGIN:VCARD" that split_cards reads
+        # otherwise (inside a line, or spaced out) makes the bar end a step early or late.
+        total += folded.count(b"begin:vcard")
+    return Survey(total=total)
 
 
 def _cards(paths: list[Path], first: list[str]) -> Iterator[RawCard | RejectedCard]:

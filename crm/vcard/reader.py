@@ -147,17 +147,21 @@ def split_cards(text: str, file: str) -> Iterator[RawCard | RejectedCard]:
 def _lines(text: str) -> Iterator[str]:
     """``text.split("\\n")``, a block at a time: a million-line file is not held as a million
     strings at once."""
+    for block in blocks(text):
+        yield from block.split("\n")
+
+
+def blocks(text: str, size: int = 256 * 1024) -> Iterator[str]:
+    """``text`` in pieces of about ``size`` characters, cut at newlines (which they drop):
+    ``"\\n".join(blocks(text)) == text``."""
     start = 0
     while True:
-        end = text.find("\n", start + _LINES_BLOCK)
+        end = text.find("\n", start + size)
         if end < 0:
-            yield from text[start:].split("\n")
+            yield text[start:]
             return
-        yield from text[start:end].split("\n")
+        yield text[start:end]
         start = end + 1
-
-
-_LINES_BLOCK = 256 * 1024
 
 
 def _kept(lines: list[str]) -> str:
@@ -170,11 +174,12 @@ def _card(file: str, line: int, lines: list[str]) -> RawCard | RejectedCard:
     size = len(raw)
     if size > MAX_CARD_BYTES:
         return RejectedCard(file, line, f"card is {_mb(size)}; crm takes cards up to "
-                            f"{_mb(MAX_CARD_BYTES)} (is its photo that large?)", _kept(lines))
+                            f"{_mb(MAX_CARD_BYTES)} (is its photo that large?)",
+                            raw.replace("\x00", "\ufffd"))
     if "\x00" in raw:
         offset = next(i for i, text in enumerate(lines) if "\x00" in text)
         return RejectedCard(file, line + offset, "NUL character in the card (kept as "
-                            "U+FFFD in the rejected text)", _kept(lines))
+                            "U+FFFD in the rejected text)", raw.replace("\x00", "\ufffd"))
     return RawCard(file, line, lines, raw)
 
 
