@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from crm.core.companies import get_or_create_company
+from crm.core.companies import company_for_record
 from crm.core.errors import InvalidInput
 from crm.core.models import POSITION_KINDS, Company, Person, Position
 from crm.core.normalize import parse_partial_date
@@ -23,8 +23,13 @@ def add_position(
     end: str | None = None,
     current: bool | None = None,
     source: str = "manual",
+    new_company: bool = False,
 ) -> Position:
-    """Record a position; without an end date (and unless told otherwise) it is current."""
+    """Record a position; without an end date (and unless told otherwise) it is current.
+
+    A company given by name is found as ``company_for_record`` finds it: a name close to
+    an existing company's is refused (NotSureWhichCompany) unless ``new_company``.
+    """
     if kind is not None and kind not in POSITION_KINDS:
         raise InvalidInput(f"bad position kind {kind!r}: use one of {', '.join(POSITION_KINDS)}")
     start_v = parse_partial_date(start) if start else None
@@ -32,7 +37,8 @@ def add_position(
     if start_v and end_v and end_v < start_v[: len(end_v)]:
         raise InvalidInput(f"position ends ({end_v}) before it starts ({start_v})")
     if isinstance(company, str):
-        company = get_or_create_company(session, company, source=source)
+        company = company_for_record(session, company, new_company=new_company,
+                                     source=source).company
     is_current = (end_v is None) if current is None else current
     with session.no_autoflush:
         position = Position(person=person, company=company, title=(title or None), kind=kind,
