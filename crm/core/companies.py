@@ -9,8 +9,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.errors import Ambiguous, InvalidInput, NotFound, NotSureWhichCompany
-from crm.core.models import Company, CompanyAlias, CompanyDomain, Position
+from crm.core.models import Company, CompanyAlias, CompanyDomain, Person, Position
 from crm.core.normalize import company_key, email_domain, normalize_domain
+from crm.core.people import refresh_search_text
 
 
 @dataclass(frozen=True)
@@ -311,6 +312,51 @@ def add_domain(session: Session, company: Company, domain: str) -> None:
             raise InvalidInput(f"domain {dom} already belongs to company #{owner.company_id}")
         return
     company.domains.append(CompanyDomain(domain=dom))
+
+
+def remove_alias(session: Session, company: Company, alias: str) -> str:
+    """Forget one of the company's other names; returns it as it was written.
+
+    The company's own name is not an alias: it can be changed but not removed.
+    """
+    key = company_key(alias)
+    if not key:
+        raise InvalidInput("the alias is empty")
+    if key == company.name_key:
+        raise InvalidInput(f"{alias.strip()!r} is the company's own name, not an alias; "
+                           "rename the company instead")
+    found = [a for a in company.aliases if a.alias_key == key]
+    if not found:
+        raise NotFound(f"{company.name} has no alias {alias.strip()!r}")
+    company.aliases.remove(found[0])
+    session.flush()
+    refresh_people_at(session, company)
+    return found[0].alias
+
+
+def remove_domain(session: Session, company: Company, domain: str) -> str:
+    """Stop taking people@domain as working at the company; returns the domain removed."""
+    dom = normalize_domain(domain)
+    if not dom:
+        raise InvalidInput("the domain is empty")
+    found = [d for d in company.domains if d.domain == dom]
+    if not found:
+        raise NotFound(f"{company.name} has no email domain {dom!r}")
+    company.domains.remove(found[0])
+    session.flush()
+    return dom
+
+
+def refresh_people_at(session: Session, company: Company) -> None:
+    """Recompute the search text of everyone who was ever at the company (it holds aliases)."""
+    ids = select(Position.person_id).where(Position.company_id == company.id)
+    people = session.scalars(select(Person).where(Person.id.in_(ids)).options(
+        selectinload(Person.contact_points), selectinload(Person.tags),
+        selectinload(Person.positions).selectinload(Position.company)
+        .selectinload(Company.aliases)))
+    for person in people:
+        refresh_search_text(person)
+    session.flush()
 
 
 def company_search_conditions(query: str | None) -> list[Any]:

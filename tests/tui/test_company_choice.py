@@ -89,7 +89,7 @@ async def test_a_typo_offers_the_close_company_new_or_back(demo_path: str) -> No
 
 
 async def test_an_exact_or_unknown_name_does_not_ask(demo_path: str) -> None:
-    positions, companies = _state(demo_path)
+    _, companies = _state(demo_path)
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
