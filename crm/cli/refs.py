@@ -313,13 +313,15 @@ def apps_add(company: str, role: str, stage: str, applied: str | None, interview
     with the close ones listed, unless --new-company.
     """
     from crm.core.applications import add_application, application_detail, parse_day
+    from crm.core.companies import company_for_record
 
     database = get_db()
     with database.write() as s, hint_new_company():
-        app = add_application(s, company, role, stage=stage,
+        at = company_for_record(s, company, new_company=new_company)
+        app = add_application(s, at.company, role, stage=stage,
                               applied_on=parse_day(applied, "--applied date"),
                               interview_on=parse_day(interview, "--interview date"), url=url,
-                              note=note, new_company=new_company)
+                              note=note)
         v = application_detail(s, app)
     if as_json:
         emit_json(v.to_json())

@@ -97,19 +97,17 @@ def add_application(
     interview_on: date | None = None,
     url: str | None = None,
     note: str | None = None,
-    new_company: bool = False,
 ) -> Application:
     """Record an application; a company given by a name nobody knows yet is created.
 
-    A name close to an existing company's is refused (NotSureWhichCompany, naming them)
-    unless ``new_company``, as for positions.
+    As for positions, text a user typed goes through ``company_for_record`` first.
     """
     role = role.strip()
     if not role:
         raise InvalidInput("an application needs a role")
     _check_stage(stage)
     if isinstance(company, str):
-        company = company_for_record(session, company, new_company=new_company).company
+        company = company_for_record(session, company, new_company=True).company
     app = Application(company=company, role=role, stage=stage, applied_on=applied_on,
                       interview_on=interview_on, url=url or None, note=note or None)
     session.add(app)

@@ -264,9 +264,7 @@ def company_for_record(session: Session, text: str, *, new_company: bool = False
     if hit:
         return hit
     key = company_key(query)
-    if not key:
-        raise InvalidInput(f"bad company name {query!r}")
-    if not new_company:
+    if key and not new_company:
         near = _near_companies(session, key)
         if near:
             raise NotSureWhichCompany(query, [(c.id, c.name) for c in near])

@@ -23,12 +23,12 @@ def add_position(
     end: str | None = None,
     current: bool | None = None,
     source: str = "manual",
-    new_company: bool = False,
 ) -> Position:
     """Record a position; without an end date (and unless told otherwise) it is current.
 
-    A company given by name is found as ``company_for_record`` finds it: a name close to
-    an existing company's is refused (NotSureWhichCompany) unless ``new_company``.
+    A company given by name is the one with that name, alias, domain or ``#id``, else a new
+    one. Text a user typed goes through ``company_for_record`` first, which refuses a name
+    close to a known company's rather than guess.
     """
     if kind is not None and kind not in POSITION_KINDS:
         raise InvalidInput(f"bad position kind {kind!r}: use one of {', '.join(POSITION_KINDS)}")
@@ -37,7 +37,7 @@ def add_position(
     if start_v and end_v and end_v < start_v[: len(end_v)]:
         raise InvalidInput(f"position ends ({end_v}) before it starts ({start_v})")
     if isinstance(company, str):
-        company = company_for_record(session, company, new_company=new_company,
+        company = company_for_record(session, company, new_company=True,
                                      source=source).company
     is_current = (end_v is None) if current is None else current
     with session.no_autoflush:
