@@ -326,7 +326,8 @@ def apps_add(company: str, role: str, stage: str, applied: str | None, interview
     if as_json:
         emit_json(v.to_json())
     else:
-        message(f"crm: application #{v.id}: {literal(v.role)} at {literal(v.company)} "
+        new = " (new company)" if at.created else ""
+        message(f"crm: application #{v.id}: {literal(v.role)} at {literal(v.company)}{new} "
                 f"({v.stage})")
 
 

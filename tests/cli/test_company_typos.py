@@ -89,3 +89,12 @@ def test_apps_add_refuses_a_typo_too(known: Any) -> None:
     new = crm("apps", "add", "Strpe", "Founder", "--new-company", "--json")
     assert new.exit_code == 0 and new.json()["company"] == "Strpe"
     assert companies(crm) == ["Acme Robotics", "Stripe, Inc.", "Strpe"]
+
+
+def test_apps_add_says_when_it_made_a_new_company(known: Any) -> None:
+    r = known("apps", "add", "Wayne Enterprises", "Analyst")
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr.strip() == ("crm: application #1: Analyst at Wayne Enterprises "
+                                "(new company) (applied)")
+    again = known("apps", "add", "wayne enterprises", "Quant")
+    assert again.stderr.strip() == "crm: application #2: Quant at Wayne Enterprises (applied)"
