@@ -301,3 +301,24 @@ def test_every_kind_of_birthday_survives_export_and_reimport(
             assert birthday(s) != (None, None, None)
     finally:
         other.dispose()
+
+
+@pytest.mark.parametrize("bday", ["BDAY:--0415", "BDAY:--04-15",
+                                  "BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15"])
+def test_a_phone_birthday_without_a_year_round_trips_through_3_0(
+        db: Database, tmp_path: Path, bday: str) -> None:
+    phone = tmp_path / "phone.vcf"
+    phone.write_text(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No Year\r\nN:Year;No;;;\r\n"
+                     f"EMAIL:noyear@example.com\r\n{bday}\r\nEND:VCARD\r\n", newline="")
+    import_paths(db, [phone])
+    with db.read() as s:
+        p = s.scalars(select(Person)).one()
+        assert (p.birthday_year, p.birthday_month, p.birthday_day) == (None, 4, 15)
+    text = export_vcards(db, "3.0")
+    assert "BDAY:1604-04-15\r\n" in text
+    out = tmp_path / "out.vcf"
+    out.write_text(text, encoding="utf-8", newline="")
+    before = snapshot(db)
+    report = import_paths(db, [out])
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
+    assert snapshot(db) == before
