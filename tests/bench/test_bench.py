@@ -67,6 +67,7 @@ def test_postgres_rows_when_a_server_is_given(tmp_path: Path,
         whats = {row.split(" | ")[0].lstrip("| ") for row in rows}
         assert "`crm who '#ID' --json`, whole process" in whats
         assert "search 'mul', first 50, in-process" in whats
+        assert "`crm people mul --json --limit 50`, whole process" in whats
         # The network really is in its own database there, with all 150 people.
         engine = create_engine(admin.rsplit("/", 1)[0] + "/" + name)
         with engine.connect() as conn:
