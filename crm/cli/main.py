@@ -249,7 +249,8 @@ def _print_person(d: dict[str, Any]) -> None:
         for p in positions:
             span = f"{p['start'] or '?'} - {p['end'] or ('now' if p['current'] else '?')}"
             kind = f" [{p['kind']}]" if p.get("kind") else ""
-            click.echo(f"  {span:<20} {literal(p['title'] or '')} at "
+            team = f", {literal(p['department'])}" if p.get("department") else ""
+            click.echo(f"  {span:<20} {literal(p['title'] or '')}{team} at "
                        f"{literal(p['company'])}{kind}")
     conns = d.get("connections") or []
     if conns:

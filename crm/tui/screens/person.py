@@ -136,6 +136,8 @@ class PersonScreen(PageScreen):
             t = Text("● " if p["current"] else "○ ", style="bold green" if p["current"] else "dim")
             t.append(f"{_span(p):<22}", style="dim")
             t.append(p["title"] or "(no title)")
+            if p.get("department"):
+                t.append(f", {p['department']}")
             t.append(" · ")
             t.append(p["company"], style="bold")
             if p.get("kind"):
