@@ -270,7 +270,11 @@ class _CompanyIndex:
         return company
 
 
+# Normalizing a phone number takes tens of microseconds and a card's values are normalized
+# several times; the values of a 10k-card export fit, so that importing it again is cheap.
+# Emptied when full: memory stays bounded whatever the size of the file.
 _norm_cache: dict[tuple[str, str], str] = {}
+_NORM_CACHE_SIZE = 50_000
 
 
 def _normalized(cp: CardContact) -> str:
@@ -278,8 +282,9 @@ def _normalized(cp: CardContact) -> str:
     norm = _norm_cache.get(key)
     if norm is None:
         norm = contact_normalized(cp.kind, cp.value)
-        if len(_norm_cache) < 200_000:
-            _norm_cache[key] = norm
+        if len(_norm_cache) >= _NORM_CACHE_SIZE:
+            _norm_cache.clear()
+        _norm_cache[key] = norm
     return norm
 
 
@@ -375,10 +380,10 @@ class _Bar:
         self.shown = -1
 
     def at(self, done: int, always: bool = False) -> None:
-        done = min(done, self.total)
-        if self.progress is not None and (always or done - self.shown >= self.step):
-            self.shown = done
-            self.progress(done, self.total)
+        if self.progress is None or (not always and done - self.shown < self.step):
+            return
+        self.shown = done = min(done, self.total)
+        self.progress(done, self.total)
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -424,7 +429,6 @@ def import_cards(session: Session, items: Iterable[PendingCard | RejectedCard], 
         del cards
         session.flush()
         session.expunge_all()  # nothing of this chunk stays in the identity map
-        _norm_cache.clear()
         before += size
         written(1.0)
     report.connections = _link_relations(session, run, source)
