@@ -3,9 +3,10 @@
 We do the lexical work ourselves rather than through vobject (see SPEC.md, "Known vobject
 0.9.9 traps"): vobject takes no bytes, trips on a BOM, cuts NOTE/TITLE/ORG at the first
 comma, cuts data: URIs at their comma, and stops a whole file at the first broken card. Here
-a file is decoded, split into cards with their first line numbers, and each card is read
-into a plain ``crm.core.cards.Card`` with whole text values; a card that cannot be read
-becomes a ``RejectedCard`` without affecting its neighbours.
+a file is decoded, split into cards with their first line numbers (lazily: the importer takes
+them a chunk at a time), and each card is read into a plain ``crm.core.cards.Card`` with whole
+text values; a card that cannot be read becomes a ``RejectedCard`` without affecting its
+neighbours.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from crm.core.cards import (
 from crm.core.errors import CrmError
 
 # Guards against absurd input, far above what phones write (a 10k-card export with photos is
-# tens of MB; a contact photo well under 1 MB). Reading takes about 8x a file's size in memory.
+# tens of MB; a contact photo well under 1 MB). A file's text is held while its cards are
+# split out one at a time (iter_path); a single huge card takes about 6x its size.
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_CARD_BYTES = 16 * 1024 * 1024
 
