@@ -11,13 +11,13 @@ from pathlib import Path
 _NOT_DATA = ("alembic_version", "person_fts")
 
 
-def phone_export(path: Path, cards: int, prefix: str = "Kill") -> None:
+def phone_export(path: Path, cards: int, prefix: str = "Kill", area: str = "415") -> None:
     """A phone's .vcf export of ``cards`` people, each with an email, a phone and a job."""
     with open(path, "w", newline="") as f:
         for i in range(cards):
             f.write(f"BEGIN:VCARD\r\nVERSION:3.0\r\nN:{prefix}{i};Test;;;\r\n"
                     f"FN:Test {prefix}{i}\r\nEMAIL:{prefix.lower()}{i}@example.com\r\n"
-                    f"TEL;TYPE=CELL:+1 415 555 {i % 10000:04d}\r\n"
+                    f"TEL;TYPE=CELL:+1 {area} 555 {i % 10000:04d}\r\n"
                     f"ORG:Company {i % 40}\r\nTITLE:Engineer\r\nCATEGORIES:fuzz\r\n"
                     f"END:VCARD\r\n")
 

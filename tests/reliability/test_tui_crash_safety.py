@@ -186,7 +186,7 @@ def test_killed_tui_edits_leave_before_or_complete(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_many_random_kills_during_tui_edits(tmp_path: Path) -> None:
-    figures = kill_tui_edits(tmp_path, kills=48, seed=random.randrange(10**6))
+    figures = kill_tui_edits(tmp_path, kills=40, seed=random.randrange(10**6))
     print(f"TUI edit kills: {figures}")
     assert figures["mid_write"] > 0  # some kills really landed inside the write
     assert figures["before"] > 0 and figures["complete"] > 0
