@@ -70,16 +70,17 @@ class WriteLock:
                     "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
                     "AND granted AND objid = :key AND database = (SELECT oid FROM pg_database "
                     "WHERE datname = current_database()))"), {"key": WRITE_LOCK_KEY}).scalar())
-        conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        assert self.path is not None
+        probe = sqlite3.connect(self.path, timeout=0, isolation_level=None)
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("ROLLBACK")
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
             return False
         except sqlite3.OperationalError as err:
             assert "locked" in str(err) or "busy" in str(err), err
             return True
         finally:
-            conn.close()
+            probe.close()
 
     async def wait_until_held(self, importer: subprocess.Popen[str]) -> float:
         while not self.held():
@@ -214,3 +215,41 @@ async def test_tui_edits_while_the_cli_imports_many_times(demo_url: str, tmp_pat
     for run, cards in enumerate([3000, 6000, 12000, 24000]):
         figures = await edit_during_import(demo_url, tmp_path, cards, prefix=f"Batch{run}x")
         print(f"TUI edit during import: {figures}")
+
+
+async def test_an_edit_that_waits_too_long_says_so_after_leaving_the_screen(
+        demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another writer that outlasts the TUI's patience: the user is told their edit was not
+    saved, even when they have left the person screen by then."""
+    import crm.core.db as storage
+
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 1000)  # a window of 2 s
+    monkeypatch.setattr(storage, "WRITE_ATTEMPTS", 2)
+    other = open_database(demo_url)  # the other writer: holds the lock as an import does
+    app = make_app(demo_url)
+    watch = Watch(app)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = await open_person(pilot, "webb")
+            screen.query_one("#field-headline", EditableField).focus()
+            await pilot.press("enter", "ctrl+u", *"Payments engineer")
+            with other.write():
+                started = time.monotonic()
+                await pilot.press("enter", "escape", "escape")  # save, and leave at once
+                left = time.monotonic()
+                assert isinstance(app.screen, PeopleScreen)
+                assert left - started < 1.5, "leaving took longer than the write's patience"
+                while not watch.errors():
+                    assert time.monotonic() - started < 30, "the failure was never shown"
+                    await asyncio.sleep(0.05)
+            await settle(pilot)
+        # It failed after the user had left: the person screen could not say it any more.
+        [error] = watch.errors()
+        assert error.startswith("Your change to Marcus Webb was not saved: "), error
+        assert ("another crm process has been writing to this database for over 2 s; try "
+                "again when it is done") in error
+    finally:
+        app.db.dispose()
+        other.dispose()
+    assert headline(demo_url, "Marcus Webb") != "Payments engineer"
