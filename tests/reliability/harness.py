@@ -17,7 +17,7 @@ def phone_export(path: Path, cards: int, prefix: str = "Kill", area: str = "415"
         for i in range(cards):
             f.write(f"BEGIN:VCARD\r\nVERSION:3.0\r\nN:{prefix}{i};Test;;;\r\n"
                     f"FN:Test {prefix}{i}\r\nEMAIL:{prefix.lower()}{i}@example.com\r\n"
-                    f"TEL;TYPE=CELL:+1 {area} 555 {i % 10000:04d}\r\n"
+                    f"TEL;TYPE=CELL:+1 {area} {555 + i // 10000} {i % 10000:04d}\r\n"
                     f"ORG:Company {i % 40}\r\nTITLE:Engineer\r\nCATEGORIES:fuzz\r\n"
                     f"END:VCARD\r\n")
 

@@ -145,10 +145,10 @@ async def open_person(pilot: Any, search: str) -> PersonScreen:
 
 
 async def edit_during_import(url: str, tmp_path: Path, cards: int,
-                             prefix: str = "Imported") -> dict[str, float]:
+                             prefix: str = "Imported", area: str = "628") -> dict[str, float]:
     """Save a TUI edit while an import holds the write lock; return what it cost."""
     vcf = tmp_path / f"{prefix}.vcf"
-    phone_export(vcf, cards, prefix=prefix, area="628")
+    phone_export(vcf, cards, prefix=prefix, area=area)
     new_headline = f"Payments engineer ({cards} cards)"
     lock = WriteLock(url)
     app = make_app(url)
@@ -205,7 +205,7 @@ async def edit_during_import(url: str, tmp_path: Path, cards: int,
 
 
 async def test_tui_edit_while_the_cli_imports(demo_url: str, tmp_path: Path) -> None:
-    figures = await edit_during_import(demo_url, tmp_path, cards=4000)
+    figures = await edit_during_import(demo_url, tmp_path, cards=6000)
     print(f"TUI edit during import: {figures}")
 
 
@@ -213,7 +213,8 @@ async def test_tui_edit_while_the_cli_imports(demo_url: str, tmp_path: Path) -> 
 async def test_tui_edits_while_the_cli_imports_many_times(demo_url: str, tmp_path: Path) -> None:
     # Imports of growing size, each into the database the previous ones grew.
     for run, cards in enumerate([3000, 6000, 12000, 24000]):
-        figures = await edit_during_import(demo_url, tmp_path, cards, prefix=f"Batch{run}x")
+        figures = await edit_during_import(demo_url, tmp_path, cards, prefix=f"Batch{run}x",
+                                           area=str(630 + run))
         print(f"TUI edit during import: {figures}")
 
 
