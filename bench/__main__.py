@@ -4,7 +4,9 @@ Generated networks (``crm demo --people N``, seed 1) and phone-style card files 
 once and cached outside the repository (``$CRM_BENCH_CACHE``, default ``crm-bench`` in the
 temp dir). Figures are medians (min–max) of ``--runs`` runs; goals come from SPEC.md
 ("Scale and speed"). khard is compared when ``KHARD`` names its executable or it is on PATH
-(``make bench`` installs it into ``.venv-khard``).
+(``make bench`` installs it into ``.venv-khard``). With ``--postgres URL`` (or
+``$CRM_BENCH_POSTGRES_URL``) the network queries run on PostgreSQL as well, on copies of the
+same networks generated into databases of their own on that server.
 """
 
 from __future__ import annotations
@@ -55,6 +57,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", default=str(DEFAULT_OUT),
                         help="the markdown file to write ('-': none; default: "
                              "bench/results/latest.md)")
+    parser.add_argument("--postgres", metavar="URL",
+                        default=os.environ.get("CRM_BENCH_POSTGRES_URL"),
+                        help="also measure the network queries on PostgreSQL: a server URL "
+                             "(default: $CRM_BENCH_POSTGRES_URL; unset: SQLite only)")
     parser.add_argument("--cache-dir", help="where generated inputs are kept "
                                             "(default: $CRM_BENCH_CACHE or the temp dir)")
     args = parser.parse_args(argv)
@@ -104,6 +110,24 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def postgres_version(url: str | None) -> str:
+    """", PostgreSQL 15.x (server)" for the run's header, or "" when PostgreSQL is not measured."""
+    if not url:
+        return ""
+    from sqlalchemy import create_engine, text
+
+    from crm.core.paths import database_url
+
+    engine = create_engine(database_url(url))
+    try:
+        with engine.connect() as conn:
+            return f", PostgreSQL {conn.scalar(text('SHOW server_version'))} (server)"
+    except Exception as err:
+        return f", PostgreSQL (unreachable: {str(err).splitlines()[0][:80]})"
+    finally:
+        engine.dispose()
+
+
 def attempt(what: str, size: str, fn: Callable[..., list[Result]],
             *args: object) -> list[Result]:
     """``fn(*args)``; if it fails, a row saying so (and the trace on stderr), and on we go."""
@@ -131,6 +155,9 @@ def run(args: argparse.Namespace) -> list[Result]:
         if "network" in args.only:
             results += attempt("network queries", size, bench_network, people, args.runs,
                                False)
+            if args.postgres:
+                results += attempt("network queries on PostgreSQL", size, bench_network,
+                                   people, args.runs, True, args.postgres)
         if "tui" in args.only:
             from bench.tui_bench import bench_tui, tui_available
 
@@ -179,7 +206,8 @@ def document(args: argparse.Namespace, results: list[Result], load: str,
         f"Machine: {os.cpu_count()} cores ({cpu_model()}), {platform.system()} "
         f"{platform.release()}; Python {platform.python_version()}, SQLite "
         f"{sqlite3.sqlite_version}, SQLAlchemy {version('sqlalchemy')}, Textual "
-        f"{version('textual')}. Load average (1 min) during the run: {load}.",
+        f"{version('textual')}{postgres_version(args.postgres)}. Load average (1 min) during "
+        f"the run: {load}.",
         "",
         "Median (min–max) of the timed runs, after one untimed warm-up; CPU is the median CPU "
         "time of the process (or of the child, for whole-process figures), which a busy "

@@ -45,6 +45,45 @@ def network_db(people: int) -> Path:
     return path
 
 
+def network_pg(people: int, server_url: str) -> str:
+    """The same generated network in a PostgreSQL database on the server ``server_url``
+    (any database URL there; the network gets a database of its own, named for its size and
+    the generator version, built under another name and renamed when complete)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from crm.core.paths import database_url
+
+    url = make_url(database_url(server_url))
+    name = f"crm_bench_{people}_seed1_v{GENERATOR_VERSION}"
+    target = url.set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                 {"n": name})
+            if exists:
+                return target
+            building = name + "_building"
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{building}"'))
+            conn.execute(text(f'CREATE DATABASE "{building}"'))
+            from crm.core.db import open_database
+            from crm.core.generate import generate_network
+
+            began = time.perf_counter()
+            db = open_database(url.set(database=building).render_as_string(
+                hide_password=False))
+            with db.write() as s:
+                generate_network(s, people, seed=1)
+            db.dispose()
+            conn.execute(text(f'ALTER DATABASE "{building}" RENAME TO "{name}"'))
+            print(f"  generated {people:,} people on PostgreSQL in "
+                  f"{time.perf_counter() - began:.1f} s -> {name}", file=sys.stderr)
+    finally:
+        admin.dispose()
+    return target
+
+
 def phone_export(cards: int) -> Path:
     """A phone-style export of ``cards`` vCards (see ``bench.import_bench.phone_card``)."""
     from bench.import_bench import write_phone_export

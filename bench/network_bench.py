@@ -8,6 +8,9 @@ Each network is built once with crm's generator (``crm demo --people N``, seed 1
 - ``crm who '#ID' --json`` as a whole process, next to ``python -c 'import sqlalchemy.orm'``
   measured in the same run (the floor no Python command using the ORM can go under);
 - a search in-process (``search_ids``, first page of 50) and ``crm people QUERY --json``.
+
+With ``--postgres URL`` (or ``$CRM_BENCH_POSTGRES_URL``) the same network is generated into a
+database of its own on that PostgreSQL server and measured there too.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from bench.cache import network_db
+from bench.cache import network_db, network_pg
 from bench.report import Result, markdown, seconds_goal, within
 from bench.timing import Timing, load_average, measure, measure_process
 
@@ -36,7 +39,7 @@ def crm_env() -> dict[str, str]:
     return env
 
 
-def biggest_company(path: Path) -> tuple[int, str]:
+def biggest_company(path: Path | str) -> tuple[int, str]:
     """The company most people have worked at, and a description of who-at's answer there."""
     from sqlalchemy import func, select
 
@@ -62,14 +65,17 @@ def floor(runs: int, code: str = "import sqlalchemy.orm") -> Timing:
     return measure_process([sys.executable, "-c", code], runs=runs)
 
 
-def bench_network(people: int, runs: int, searches: bool = True) -> list[Result]:
+def bench_network(people: int, runs: int, searches: bool = True,
+                  postgres: str | None = None) -> list[Result]:
+    """The figures on the SQLite network, or with ``postgres`` (a server URL) on the same
+    network generated into a PostgreSQL database there."""
     from crm.core.db import open_database
     from crm.core.models import Company
     from crm.core.network import who_at
     from crm.core.people import search_ids
 
-    size = f"{people:,} people"
-    path = network_db(people)
+    size = f"{people:,} people" + (", PostgreSQL" if postgres else "")
+    path: Path | str = network_pg(people, postgres) if postgres else network_db(people)
     company_id, answer = biggest_company(path)
     results = []
     db = open_database(str(path))
@@ -88,11 +94,18 @@ def bench_network(people: int, runs: int, searches: bool = True) -> list[Result]
     env = crm_env()
     who = measure_process(crm_argv("who", f"#{company_id}", "--json", "--db", str(path)),
                           runs=runs, env=env)
-    if people >= 100_000:
+    if people >= 100_000 and not postgres:
         results.append(within(who, WHO_GOAL, "`crm who '#ID' --json`, whole process", size,
                               seconds_goal(WHO_GOAL)))
     else:
         results.append(Result("`crm who '#ID' --json`, whole process", size, who))
+    if searches:
+        results.append(Result("`crm people mul --json --limit 50`, whole process", size,
+                              measure_process(crm_argv("people", "mul", "--json", "--limit",
+                                                       "50", "--db", str(path)),
+                                              runs=runs, env=env)))
+    if postgres:  # the same-run floor and the ratio to it are in the SQLite rows
+        return results
     base = floor(runs)
     results.append(Result("`python -c 'import sqlalchemy.orm'` (floor), same run", size, base))
     # crm pauses the garbage collector while it starts (crm.startup); so can the floor.
@@ -101,11 +114,6 @@ def bench_network(people: int, runs: int, searches: bool = True) -> list[Result]
     results.append(Result("`crm who` / floor", size,
                           f"{who.median / base.median:.2f}× (CPU "
                           f"{(who.cpu or 0) / (base.cpu or 1):.2f}×)"))
-    if searches:
-        results.append(Result("`crm people mul --json --limit 50`, whole process", size,
-                              measure_process(crm_argv("people", "mul", "--json", "--limit",
-                                                       "50", "--db", str(path)),
-                                              runs=runs, env=env)))
     return results
 
 
@@ -113,12 +121,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.network_bench")
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also on PostgreSQL: a server URL (default: $CRM_BENCH_POSTGRES_URL)")
     args = parser.parse_args(argv)
+    postgres = args.postgres or os.environ.get("CRM_BENCH_POSTGRES_URL")
     print(f"{os.cpu_count()} cores, load average {load_average():.2f}, "
           f"Python {sys.version.split()[0]}\n")
     results = []
     for people in (int(x) for x in args.sizes.split(",")):
         results += bench_network(people, args.runs)
+        if postgres:
+            results += bench_network(people, args.runs, postgres=postgres)
     print(markdown(results))
     return 0
 

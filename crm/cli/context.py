@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
@@ -29,6 +30,23 @@ def db_option(f: F) -> F:
 
 def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")(f)
+
+
+def new_company_option(f: F) -> F:
+    return click.option(
+        "--new-company", is_flag=True,
+        help="Create the company even if its name is close to one you have.")(f)
+
+
+@contextmanager
+def hint_new_company() -> Iterator[None]:
+    """A company name close to known ones fails saying how to create it anyway."""
+    from crm.core.errors import NotFound, NotSureWhichCompany
+
+    try:
+        yield
+    except NotSureWhichCompany as err:
+        raise NotFound(f"{err} (use --new-company to create {err.query!r})") from None
 
 
 def get_db(ctx: click.Context | None = None) -> Database:

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from crm import __version__
-from crm.cli.context import db_option, get_db, json_option
+from crm.cli.context import db_option, get_db, hint_new_company, json_option, new_company_option
 from crm.cli.output import emit_json, literal, message, table
 
 # Commands defined in feature modules, imported only when the command is used (or listed in
@@ -249,7 +249,8 @@ def _print_person(d: dict[str, Any]) -> None:
         for p in positions:
             span = f"{p['start'] or '?'} - {p['end'] or ('now' if p['current'] else '?')}"
             kind = f" [{p['kind']}]" if p.get("kind") else ""
-            click.echo(f"  {span:<20} {literal(p['title'] or '')} at "
+            team = f", {literal(p['department'])}" if p.get("department") else ""
+            click.echo(f"  {span:<20} {literal(p['title'] or '')}{team} at "
                        f"{literal(p['company'])}{kind}")
     conns = d.get("connections") or []
     if conns:
@@ -344,25 +345,31 @@ def add_person(name: str, emails: tuple[str, ...], phones: tuple[str, ...], me: 
 @click.option("--department", help="Department or team.")
 @click.option("--start", help="Start date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--end", help="End date; no end means current.")
+@new_company_option
 @db_option
 @json_option
 def add_position_cmd(person: str, company: str, title: str | None, kind: str | None,
                      department: str | None, start: str | None, end: str | None,
-                     as_json: bool) -> None:
-    """Add a position (employment history) for PERSON at COMPANY."""
-    from crm.core.companies import find_companies
+                     new_company: bool, as_json: bool) -> None:
+    """Add a position (employment history) for PERSON at COMPANY.
+
+    COMPANY is a name, alias, email domain or #id of a company you have; a name like none
+    of them creates the company, and a name close to one (a typo?) is refused with the
+    close ones listed, unless --new-company.
+    """
+    from crm.core.companies import company_for_record
     from crm.core.people import resolve_person
     from crm.core.positions import add_position
 
     database = get_db()
-    with database.write() as s:
+    with database.write() as s, hint_new_company():
         who = resolve_person(s, person)
-        known = find_companies(s, company)
-        pos = add_position(s, who, known[0] if known else company, title=title, kind=kind,
+        at = company_for_record(s, company, new_company=new_company)
+        pos = add_position(s, who, at.company, title=title, kind=kind,
                            department=department, start=start, end=end)
         result = {"id": pos.id, "person": who.display_name, "company": pos.company.name,
                   "title": pos.title, "kind": pos.kind, "start": pos.start, "end": pos.end,
-                  "current": pos.is_current, "company_created": not known}
+                  "current": pos.is_current, "company_created": at.created}
     if as_json:
         emit_json(result)
     else:

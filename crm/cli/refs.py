@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from crm.cli.context import db_option, get_db, json_option
+from crm.cli.context import db_option, get_db, hint_new_company, json_option, new_company_option
 from crm.cli.main import cli
 from crm.cli.output import emit_json, literal, message, one_line, table
 
@@ -302,16 +302,23 @@ def apps() -> None:
 @click.option("--interview", metavar="YYYY-MM-DD", help="Interview date.")
 @click.option("--url", help="The job posting.")
 @click.option("--note", help="Free-text note.")
+@new_company_option
 @db_option
 @json_option
 def apps_add(company: str, role: str, stage: str, applied: str | None, interview: str | None,
-             url: str | None, note: str | None, as_json: bool) -> None:
-    """Record an application for ROLE at COMPANY."""
+             url: str | None, note: str | None, new_company: bool, as_json: bool) -> None:
+    """Record an application for ROLE at COMPANY.
+
+    COMPANY is found as for `crm add position`: a name close to one you have is refused
+    with the close ones listed, unless --new-company.
+    """
     from crm.core.applications import add_application, application_detail, parse_day
+    from crm.core.companies import company_for_record
 
     database = get_db()
-    with database.write() as s:
-        app = add_application(s, company, role, stage=stage,
+    with database.write() as s, hint_new_company():
+        at = company_for_record(s, company, new_company=new_company)
+        app = add_application(s, at.company, role, stage=stage,
                               applied_on=parse_day(applied, "--applied date"),
                               interview_on=parse_day(interview, "--interview date"), url=url,
                               note=note)
@@ -319,7 +326,8 @@ def apps_add(company: str, role: str, stage: str, applied: str | None, interview
     if as_json:
         emit_json(v.to_json())
     else:
-        message(f"crm: application #{v.id}: {literal(v.role)} at {literal(v.company)} "
+        new = " (new company)" if at.created else ""
+        message(f"crm: application #{v.id}: {literal(v.role)} at {literal(v.company)}{new} "
                 f"({v.stage})")
 
 

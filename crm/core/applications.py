@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from crm.core.companies import find_companies, get_or_create_company, resolve_company
+from crm.core.companies import company_for_record, resolve_company
 from crm.core.errors import Ambiguous, InvalidInput, NotFound
 from crm.core.models import (
     APPLICATION_STAGES,
@@ -98,21 +98,16 @@ def add_application(
     url: str | None = None,
     note: str | None = None,
 ) -> Application:
-    """Record an application; a company given by a name nobody knows yet is created."""
+    """Record an application; a company given by a name nobody knows yet is created.
+
+    As for positions, text a user typed goes through ``company_for_record`` first.
+    """
     role = role.strip()
     if not role:
         raise InvalidInput("an application needs a role")
     _check_stage(stage)
     if isinstance(company, str):
-        name = company
-        known = find_companies(session, name)
-        if known:
-            company = known[0]
-        else:
-            try:
-                company = resolve_company(session, name)
-            except NotFound:
-                company = get_or_create_company(session, name)
+        company = company_for_record(session, company, new_company=True).company
     app = Application(company=company, role=role, stage=stage, applied_on=applied_on,
                       interview_on=interview_on, url=url or None, note=note or None)
     session.add(app)

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from crm.core.errors import Ambiguous, InvalidInput, NotFound
-from crm.core.models import Company, CompanyAlias, CompanyDomain, Position
+from crm.core.errors import Ambiguous, InvalidInput, NotFound, NotSureWhichCompany
+from crm.core.models import Company, CompanyAlias, CompanyDomain, Person, Position
 from crm.core.normalize import company_key, email_domain, normalize_domain
+from crm.core.people import refresh_search_text
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ class CompanyMatch:
     """The company a user's text resolved to, and how (for "resolved X to Y" messages)."""
 
     company: Company
-    how: str  # "id", "name", "alias 'X'", "domain x.com", "prefix", "words", "close match"
+    how: str  # "id", "name", "alias 'X'", "domain x.com", "prefix", "words", "close match",
+    #           "new company"
+    created: bool = False
 
     def describe(self) -> str:
         return f"{self.company.name} (#{self.company.id}, by {self.how})"
@@ -105,6 +108,45 @@ def match_company(session: Session, text: str) -> CompanyMatch:
     of one name; a close spelling. Unknown names fail with the nearest name as a suggestion.
     """
     query = text.strip()
+    hit = _exact_match(session, query)
+    if hit:
+        return hit
+    key = company_key(query)
+    if key:
+        hit = _one_or_ambiguous(query, _by_prefix(session, key), "prefix")
+        if hit:
+            return hit
+        hit = _one_or_ambiguous(query, _by_word_prefixes(session, key), "words")
+        if hit:
+            return hit
+    close = _close_companies(session, query, cutoff=0.85)
+    if close:
+        hit = _one_or_ambiguous(query, close, "close match")
+        if hit:
+            return hit
+    suggestion = suggest_company(session, query)
+    hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+    raise NotFound(f"no company matches {query!r}{hint}")
+
+
+def _by_prefix(session: Session, key: str) -> list[Company]:
+    like = _escape_like(key) + "%"
+    return list(session.scalars(
+        select(Company).outerjoin(CompanyAlias).where(
+            or_(Company.name_key.like(like, escape="\\"),
+                CompanyAlias.alias_key.like(like, escape="\\"))).limit(50)))
+
+
+def _by_word_prefixes(session: Session, key: str) -> list[Company]:
+    # "robotics acme" or "piper": every word starts a word of the name.
+    conds = [or_(Company.name_key.like(_escape_like(w) + "%", escape="\\"),
+                 Company.name_key.like("% " + _escape_like(w) + "%", escape="\\"))
+             for w in key.split()]
+    return list(session.scalars(select(Company).where(*conds).limit(50)))
+
+
+def _exact_match(session: Session, query: str) -> CompanyMatch | None:
+    """``#id``, or the name, an alias or an email/web domain of exactly one company."""
     if not query:
         raise InvalidInput("company name is empty")
     if query.startswith("#") and query[1:].isdigit():
@@ -141,31 +183,7 @@ def match_company(session: Session, text: str) -> CompanyMatch:
                                 f"domain {rows[0][1]}" if rows else "domain")
         if hit:
             return hit
-    if key:
-        like = _escape_like(key) + "%"
-        hit = _one_or_ambiguous(query, list(session.scalars(
-            select(Company).outerjoin(CompanyAlias).where(
-                or_(Company.name_key.like(like, escape="\\"),
-                    CompanyAlias.alias_key.like(like, escape="\\"))
-            ).limit(50))), "prefix")
-        if hit:
-            return hit
-        # "robotics acme" or "piper": every word starts a word of the name.
-        conds = [or_(Company.name_key.like(_escape_like(w) + "%", escape="\\"),
-                     Company.name_key.like("% " + _escape_like(w) + "%", escape="\\"))
-                 for w in key.split()]
-        hit = _one_or_ambiguous(query, list(session.scalars(
-            select(Company).where(*conds).limit(50))), "words")
-        if hit:
-            return hit
-    close = _close_companies(session, query, cutoff=0.85)
-    if close:
-        hit = _one_or_ambiguous(query, close, "close match")
-        if hit:
-            return hit
-    suggestion = suggest_company(session, query)
-    hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-    raise NotFound(f"no company matches {query!r}{hint}")
+    return None
 
 
 def resolve_company(session: Session, text: str) -> Company:
@@ -227,6 +245,54 @@ def get_or_create_company(session: Session, name: str, *, source: str = "manual"
     return company
 
 
+# How alike (difflib ratio) a new name must be to an existing one to be asked about:
+# one wrong, missing or extra letter in a name of five or more letters is at least 0.8.
+_SIMILAR = 0.75
+
+
+def company_for_record(session: Session, text: str, *, new_company: bool = False,
+                       source: str = "manual") -> CompanyMatch:
+    """The company a new position or application is at, created only when it is surely new.
+
+    ``#id``, a name, an alias or a domain of one company gives that company. Otherwise,
+    when names resemble the text (it starts one, its words start a name's words, or it is
+    spelt close to one) nothing is created and NotSureWhichCompany lists them, unless
+    ``new_company`` says to create it anyway. A text like no name at all is created.
+    """
+    query = text.strip()
+    hit = _exact_match(session, query)
+    if hit:
+        return hit
+    key = company_key(query)
+    if key and not new_company:
+        near = _near_companies(session, key)
+        if near:
+            raise NotSureWhichCompany(query, [(c.id, c.name) for c in near])
+    company = Company(name=query, name_key=key, source=source)
+    session.add(company)
+    session.flush()
+    return CompanyMatch(company, "new company", created=True)
+
+
+def _near_companies(session: Session, key: str, limit: int = 5) -> list[Company]:
+    """Companies whose name or alias the key starts, or is spelt close to; closest first."""
+    import difflib  # here, not at the top: it costs the fast CLI paths ~20 ms to import
+
+    found: dict[int, tuple[float, Company]] = {}
+    for c in _by_prefix(session, key) + _by_word_prefixes(session, key):
+        found.setdefault(c.id, (1.0, c))
+    names = _all_keys(session)
+    for name_key in difflib.get_close_matches(key, list(names), n=limit, cutoff=_SIMILAR):
+        cid = names[name_key][0]
+        if cid not in found:
+            ratio = difflib.SequenceMatcher(None, key, name_key).ratio()
+            company = session.get(Company, cid)
+            if company is not None:
+                found[cid] = (ratio, company)
+    ranked = sorted(found.values(), key=lambda rc: (-rc[0], rc[1].name_key, rc[1].id))
+    return [c for _, c in ranked[:limit]]
+
+
 def add_alias(session: Session, company: Company, alias: str) -> None:
     key = company_key(alias)
     if not key or key == company.name_key or any(a.alias_key == key for a in company.aliases):
@@ -244,6 +310,51 @@ def add_domain(session: Session, company: Company, domain: str) -> None:
             raise InvalidInput(f"domain {dom} already belongs to company #{owner.company_id}")
         return
     company.domains.append(CompanyDomain(domain=dom))
+
+
+def remove_alias(session: Session, company: Company, alias: str) -> str:
+    """Forget one of the company's other names; returns it as it was written.
+
+    The company's own name is not an alias: it can be changed but not removed.
+    """
+    key = company_key(alias)
+    if not key:
+        raise InvalidInput("the alias is empty")
+    if key == company.name_key:
+        raise InvalidInput(f"{alias.strip()!r} is the company's own name, not an alias; "
+                           "rename the company instead")
+    found = [a for a in company.aliases if a.alias_key == key]
+    if not found:
+        raise NotFound(f"{company.name} has no alias {alias.strip()!r}")
+    company.aliases.remove(found[0])
+    session.flush()
+    refresh_people_at(session, company)
+    return found[0].alias
+
+
+def remove_domain(session: Session, company: Company, domain: str) -> str:
+    """Stop taking people@domain as working at the company; returns the domain removed."""
+    dom = normalize_domain(domain)
+    if not dom:
+        raise InvalidInput("the domain is empty")
+    found = [d for d in company.domains if d.domain == dom]
+    if not found:
+        raise NotFound(f"{company.name} has no email domain {dom!r}")
+    company.domains.remove(found[0])
+    session.flush()
+    return dom
+
+
+def refresh_people_at(session: Session, company: Company) -> None:
+    """Recompute the search text of everyone who was ever at the company (it holds aliases)."""
+    ids = select(Position.person_id).where(Position.company_id == company.id)
+    people = session.scalars(select(Person).where(Person.id.in_(ids)).options(
+        selectinload(Person.contact_points), selectinload(Person.tags),
+        selectinload(Person.positions).selectinload(Position.company)
+        .selectinload(Company.aliases)))
+    for person in people:
+        refresh_search_text(person)
+    session.flush()
 
 
 def company_search_conditions(query: str | None) -> list[Any]:

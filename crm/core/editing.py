@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm.core.companies import refresh_people_at
 from crm.core.errors import InvalidInput, NotFound
 from crm.core.models import (
     CONTACT_KINDS,
@@ -182,5 +183,7 @@ def update_company(session: Session, company_id: int,
         setattr(company, name, value)
     if "name" in clean:
         company.name_key = company_key(str(clean["name"]))
+        # People are found by the names of the companies they were at: search the new one.
+        refresh_people_at(session, company)
     session.flush()
     return company

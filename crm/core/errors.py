@@ -23,6 +23,21 @@ class Ambiguous(CrmError):
         super().__init__(f"{what} {query!r} is ambiguous: {shown}{more}")
 
 
+class NotSureWhichCompany(NotFound):
+    """No company has this name, but some are close: the user must pick one or confirm new.
+
+    ``companies`` holds (id, name) of the close ones, best first.
+    """
+
+    def __init__(self, query: str, companies: list[tuple[int, str]]) -> None:
+        self.query = query
+        self.companies = companies
+        # The ids keep names with commas ("Stripe, Inc.") apart and can be typed as "#4".
+        names = [f"{name} (#{cid})" for cid, name in companies]
+        shown = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        super().__init__(f"no company named {query!r}; did you mean {shown}?")
+
+
 class InvalidInput(CrmError):
     """A value typed by the user is malformed (date, email, URL, strength…)."""
 

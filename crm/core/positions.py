@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from crm.core.companies import get_or_create_company
+from crm.core.companies import company_for_record
 from crm.core.errors import InvalidInput
 from crm.core.models import POSITION_KINDS, Company, Person, Position
 from crm.core.normalize import parse_partial_date
@@ -24,7 +24,12 @@ def add_position(
     current: bool | None = None,
     source: str = "manual",
 ) -> Position:
-    """Record a position; without an end date (and unless told otherwise) it is current."""
+    """Record a position; without an end date (and unless told otherwise) it is current.
+
+    A company given by name is the one with that name, alias, domain or ``#id``, else a new
+    one. Text a user typed goes through ``company_for_record`` first, which refuses a name
+    close to a known company's rather than guess.
+    """
     if kind is not None and kind not in POSITION_KINDS:
         raise InvalidInput(f"bad position kind {kind!r}: use one of {', '.join(POSITION_KINDS)}")
     start_v = parse_partial_date(start) if start else None
@@ -32,7 +37,8 @@ def add_position(
     if start_v and end_v and end_v < start_v[: len(end_v)]:
         raise InvalidInput(f"position ends ({end_v}) before it starts ({start_v})")
     if isinstance(company, str):
-        company = get_or_create_company(session, company, source=source)
+        company = company_for_record(session, company, new_company=True,
+                                     source=source).company
     is_current = (end_v is None) if current is None else current
     with session.no_autoflush:
         position = Position(person=person, company=company, title=(title or None), kind=kind,

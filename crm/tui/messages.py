@@ -28,11 +28,16 @@ class Saved(Message):
 
 @dataclass
 class Failed(Message):
-    """A read or write was refused (bad input, not found…); ``error`` is one line."""
+    """A read or write was refused (bad input, not found…); ``error`` is one line.
+
+    ``cause`` is the refusal itself when the screen can offer a way out (e.g. the close
+    company names of a NotSureWhichCompany).
+    """
 
     what: str
     error: str
     data: Any = None
+    cause: Exception | None = None
 
 
 @dataclass

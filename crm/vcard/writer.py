@@ -154,6 +154,10 @@ def card_text(person: Person, version: str = "3.0", extra_lines: list[str] | Non
     bday = _birthday(person, v4)
     if bday:
         _add(card, "BDAY", bday)
+    elif person.birthday_year is not None and not v4:
+        # A year alone has no 3.0 BDAY form; written the 4.0 way under crm's own X- name,
+        # which the reader turns back into BDAY, so the year is neither lost nor invented.
+        _add(card, "X-CRM-BDAY", f"{person.birthday_year:04d}")
     if person.note:
         _add(card, "NOTE", person.note)
     tags = [t.name for t in person.tags]

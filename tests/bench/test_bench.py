@@ -45,6 +45,38 @@ def test_tiny_run_writes_the_table(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "network-200-seed1-v1.sqlite3" in cached and "phone-40-v1.vcf" in cached
 
 
+def test_postgres_rows_when_a_server_is_given(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import drop_pg_database, pg_admin_url
+
+    admin = pg_admin_url()
+    if admin is None:
+        pytest.skip("CRM_TEST_POSTGRES_URL is not set")
+    name = "crm_bench_150_seed1_v1"
+    drop_pg_database(admin, name)  # generated afresh, as on a new machine
+    try:
+        code = main(["--sizes", "150", "--runs", "1", "--only", "network", "--postgres", admin,
+                     "--out", "-", "--cache-dir", str(tmp_path / "cache")])
+        text_out = capsys.readouterr().out
+        assert code == 0, text_out
+        assert "failed" not in text_out
+        assert ", PostgreSQL 1" in text_out.split("Load average")[0]
+        rows = [line for line in text_out.splitlines() if "150 people, PostgreSQL" in line]
+        whats = {row.split(" | ")[0].lstrip("| ") for row in rows}
+        assert "`crm who '#ID' --json`, whole process" in whats
+        assert "search 'mul', first 50, in-process" in whats
+        assert "`crm people mul --json --limit 50`, whole process" in whats
+        # The network really is in its own database there, with all 150 people.
+        engine = create_engine(admin.rsplit("/", 1)[0] + "/" + name)
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT count(*) FROM person")) == 150
+        engine.dispose()
+    finally:
+        drop_pg_database(admin, name)
+
+
 def test_median_and_range() -> None:
     t = from_samples([0.3, 0.1, 0.2], cpu=[0.05, 0.07, 0.06])
     assert (t.median, t.low, t.high, t.runs, t.cpu) == (0.2, 0.1, 0.3, 3, 0.06)

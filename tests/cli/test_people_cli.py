@@ -47,6 +47,14 @@ def test_positions_show_history_with_current_first(crm: Any) -> None:
     assert shown["positions"][1]["kind"] == "intern"
 
 
+def test_show_names_the_team_of_a_position(crm: Any) -> None:
+    crm("add", "person", "Grace Hopper")
+    crm("add", "position", "grace", "Globex", "--title", "Engineer", "--department",
+        "Payments Infrastructure", "--start", "2024")
+    assert "  2024 - now           Engineer, Payments Infrastructure at Globex\n" in crm(
+        "show", "grace").stdout
+
+
 def test_overlapping_positions_make_derived_coworkers(crm: Any) -> None:
     crm("add", "person", "Me Myself", "--me")
     crm("add", "person", "Pat Peer")

@@ -116,6 +116,23 @@ def test_delete_person_removes_what_is_theirs_only(db: Database) -> None:
         delete_person(s, pid)
 
 
+def test_renaming_a_company_makes_its_people_searchable_by_the_new_name(
+        db: Database) -> None:
+    from crm.core.companies import get_or_create_company
+    from crm.core.editing import update_company
+    from crm.core.people import create_person, search_people
+    from crm.core.positions import add_position
+
+    with db.write() as s:
+        cid = get_or_create_company(s, "Initech").id
+        add_position(s, create_person(s, "Peter Gibbons"), "Initech", title="Engineer")
+    with db.write() as s:
+        update_company(s, cid, {"name": "Hooli Cloud"})
+    with db.read() as s:
+        assert [p.name for p in search_people(s, "hooli")] == ["Peter Gibbons"]
+        assert search_people(s, "initech") == []
+
+
 def test_update_company_validates_then_saves(db: Database) -> None:
     from crm.core.companies import company_summary, get_or_create_company, resolve_company
     from crm.core.editing import update_company

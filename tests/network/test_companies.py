@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
-from crm.core.companies import add_alias, add_domain, get_or_create_company, match_company
+from crm.core.companies import (
+    add_alias,
+    add_domain,
+    company_for_record,
+    get_or_create_company,
+    match_company,
+    remove_alias,
+    remove_domain,
+)
 from crm.core.db import Database
-from crm.core.errors import Ambiguous, NotFound
+from crm.core.errors import Ambiguous, InvalidInput, NotFound, NotSureWhichCompany
+from crm.core.models import Company
+from crm.core.people import create_person, search_ids
+from crm.core.positions import add_position
 
 
 @pytest.fixture
@@ -64,3 +76,76 @@ def test_unknown_fails_with_a_suggestion_when_near(companies: Database) -> None:
         with pytest.raises(NotFound) as err:
             match_company(s, "Umbrella Corporation")
         assert str(err.value) == "no company matches 'Umbrella Corporation'"
+
+
+@pytest.mark.parametrize(("typed", "close"), [
+    ("Strpe", ["Stripe, Inc."]),
+    ("Initeck", ["Initech"]),
+    ("acme", ["Acme Foods", "Acme Robotics, Inc."]),
+    ("pied", ["Pied Piper"]),
+    ("Gogle", ["Google LLC"]),
+])
+def test_a_new_record_at_a_close_name_is_refused_with_the_close_ones(
+        companies: Database, typed: str, close: list[str]) -> None:
+    with companies.write() as s:
+        before = s.scalar(select(func.count(Company.id)))
+        with pytest.raises(NotSureWhichCompany) as err:
+            company_for_record(s, typed)
+        assert sorted(name for _, name in err.value.companies) == close
+        assert str(err.value).startswith(f"no company named {typed!r}; did you mean ")
+        assert s.scalar(select(func.count(Company.id))) == before
+        made = company_for_record(s, typed, new_company=True)
+        assert (made.company.name, made.created) == (typed, True)
+
+
+@pytest.mark.parametrize(("typed", "name"), [
+    ("stripe", "Stripe, Inc."), ("stripe.com", "Stripe, Inc."), ("Alphabet", "Google LLC"),
+    ("#5", "Initech"), ("acme foods", "Acme Foods"),
+])
+def test_a_new_record_at_a_known_name_uses_it_even_with_new_company(
+        companies: Database, typed: str, name: str) -> None:
+    with companies.write() as s:
+        for flag in (False, True):
+            found = company_for_record(s, typed, new_company=flag)
+            assert (found.company.name, found.created) == (name, False)
+
+
+def test_a_new_record_at_an_unknown_name_creates_it(companies: Database) -> None:
+    with companies.write() as s:
+        made = company_for_record(s, "  Umbrella Corporation ")
+        assert (made.company.name, made.created, made.how) == (
+            "Umbrella Corporation", True, "new company")
+        assert company_for_record(s, "umbrella corp.").company.id == made.company.id
+
+
+def test_aliases_and_domains_can_be_removed_but_not_the_name(companies: Database) -> None:
+    with companies.write() as s:
+        google = match_company(s, "google").company
+        assert remove_alias(s, google, "  alphabet ") == "Alphabet"
+        assert remove_domain(s, google, "GOOGLE.COM") == "google.com"
+        with pytest.raises(InvalidInput, match="'Google LLC' is the company's own name, not "
+                                               "an alias; rename the company instead"):
+            remove_alias(s, google, "Google LLC")
+        with pytest.raises(NotFound, match="Google LLC has no alias 'Alphabet'"):
+            remove_alias(s, google, "Alphabet")
+        with pytest.raises(NotFound, match=r"Google LLC has no email domain 'google\.com'"):
+            remove_domain(s, google, "google.com")
+    with companies.read() as s:
+        with pytest.raises(NotFound):
+            match_company(s, "alphabet")
+        with pytest.raises(NotFound):
+            match_company(s, "jo@google.com")
+        assert match_company(s, "Google LLC").company.aliases == []
+
+
+def test_people_are_no_longer_found_by_a_removed_alias(companies: Database) -> None:
+    with companies.write() as s:
+        ada = create_person(s, "Ada Quill")
+        add_position(s, ada, "Google LLC", title="Engineer")
+    with companies.read() as s:
+        assert search_ids(s, "alphabet") != []
+    with companies.write() as s:
+        remove_alias(s, match_company(s, "google").company, "Alphabet")
+    with companies.read() as s:
+        assert search_ids(s, "alphabet") == []
+        assert search_ids(s, "google") != []

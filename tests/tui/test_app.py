@@ -226,3 +226,55 @@ async def test_palette_runs_the_actions_of_the_current_screen(demo_path: str) ->
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
         assert "Add a note or interaction for Marcus Webb" in screen_text(app)
+
+
+async def test_company_aliases_and_domains_can_be_removed_after_asking(demo_path: str) -> None:
+    from crm.core.companies import company_summary, resolve_company
+    from crm.tui.screens.dialogs import ConfirmDialog
+    from crm.tui.screens.help import HelpScreen
+    from crm.tui.widgets.rows import ItemRow
+
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        with app.db.read() as s:
+            cid = resolve_company(s, "Hooli").id
+            before = company_summary(s, cid)
+        assert before.aliases == ["Hooli XYZ"] and before.domains == ["hooli.xyz"]
+        app.open_company(cid)
+        await settle(pilot)
+        await pilot.press("x")  # nothing selected: says how
+        await settle(pilot)
+        assert any("Select an alias or an email domain first" in n.message
+                   for n in app._notifications)
+
+        app.screen.query_one("#alias-0", ItemRow).focus()
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Remove the alias Hooli XYZ from Hooli?" in screen_text(app)
+        await pilot.press("n")  # changed my mind: nothing happens
+        await settle(pilot)
+        assert isinstance(app.screen, CompanyScreen)
+        assert "Hooli XYZ" in screen_text(app)
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert "Removed the alias Hooli XYZ" in [n.message for n in app._notifications]
+
+        app.screen.query_one("#domain-0", ItemRow).focus()
+        await pilot.press("x")
+        await settle(pilot)
+        assert "Remove the email domain hooli.xyz from Hooli?" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not app.screen.query("#domain-0") and not app.screen.query("#alias-0")
+
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert "Remove alias/domain" in screen_text(app)
+    db = open_database(demo_path)
+    with db.read() as s:
+        after = company_summary(s, cid)
+    db.dispose()
+    assert (after.name, after.aliases, after.domains) == ("Hooli", [], [])

@@ -51,6 +51,22 @@ async def test_shows_contact_positions_connections_reference_interactions(
         assert "2026-09-12" in text  # an interaction
 
 
+async def test_a_position_shows_its_team(demo_path: str) -> None:
+    from crm.core.models import Position
+
+    db = open_database(demo_path)
+    with db.write() as s:
+        pid = resolve_person(s, "Priya Natarajan").id
+        for position in s.query(Position).filter_by(person_id=pid):
+            position.department = "Forecasting"
+    db.dispose()
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _open(app, pilot, "Priya Natarajan")
+        assert "Data Science Manager, Forecasting · Northwind Analytics" in screen_text(app)
+
+
 async def test_edit_a_field_in_place(demo_path: str) -> None:
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:

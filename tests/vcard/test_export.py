@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 from vcard.vcard_errors import VCardError
 from vcard.vcard_validator import VCard
 
@@ -260,3 +262,63 @@ def test_other_tools_read_our_export(db: Database) -> None:
     assert chidi.photo.value[:4] == b"\xff\xd8\xff\xe0"
     assert [e.value for e in chidi.contents["email"]] == ["chidi@stripe.com",
                                                          "chidi.okafor@gmail.com"]
+
+
+@pytest.mark.parametrize(("typed", "v3_line", "v4_line"), [
+    ("1990", "X-CRM-BDAY:1990", "BDAY:1990"),
+    ("--04-15", "BDAY:1604-04-15", "BDAY:--0415"),
+    ("1985-04-15", "BDAY:1985-04-15", "BDAY:19850415"),
+])
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+def test_every_kind_of_birthday_survives_export_and_reimport(
+        db: Database, tmp_path: Path, typed: str, v3_line: str, v4_line: str,
+        version: str) -> None:
+    """A year alone, a day without a year, a full date: each is written and read back."""
+    from crm.core.db import open_database
+    from crm.core.editing import update_person
+
+    with db.write() as s:
+        pid = create_person(s, "Birthday Person", emails=["bday@example.com"]).id
+        update_person(s, pid, {"birthday": typed})
+    text = export_vcards(db, version)
+    assert (v3_line if version == "3.0" else v4_line) + "\r\n" in text
+    if version == "3.0":
+        VCard(text)  # the strict validator takes the year-only form too
+    out = tmp_path / "out.vcf"
+    out.write_text(text, encoding="utf-8", newline="")
+    before = snapshot(db)
+    report = import_paths(db, [out])
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
+    assert snapshot(db) == before
+    other = open_database(str(tmp_path / "other.sqlite3"))
+    try:
+        import_paths(other, [out])
+        with db.read() as s, other.read() as o:
+            def birthday(session: Any) -> tuple[int | None, ...]:
+                p = session.scalars(select(Person)).one()
+                return (p.birthday_year, p.birthday_month, p.birthday_day)
+            assert birthday(o) == birthday(s)
+            assert birthday(s) != (None, None, None)
+    finally:
+        other.dispose()
+
+
+@pytest.mark.parametrize("bday", ["BDAY:--0415", "BDAY:--04-15",
+                                  "BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15"])
+def test_a_phone_birthday_without_a_year_round_trips_through_3_0(
+        db: Database, tmp_path: Path, bday: str) -> None:
+    phone = tmp_path / "phone.vcf"
+    phone.write_text(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No Year\r\nN:Year;No;;;\r\n"
+                     f"EMAIL:noyear@example.com\r\n{bday}\r\nEND:VCARD\r\n", newline="")
+    import_paths(db, [phone])
+    with db.read() as s:
+        p = s.scalars(select(Person)).one()
+        assert (p.birthday_year, p.birthday_month, p.birthday_day) == (None, 4, 15)
+    text = export_vcards(db, "3.0")
+    assert "BDAY:1604-04-15\r\n" in text
+    out = tmp_path / "out.vcf"
+    out.write_text(text, encoding="utf-8", newline="")
+    before = snapshot(db)
+    report = import_paths(db, [out])
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
+    assert snapshot(db) == before

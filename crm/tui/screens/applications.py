@@ -19,6 +19,7 @@ from crm.core.applications import (
     parse_day,
     update_application,
 )
+from crm.core.companies import company_for_record
 from crm.core.models import APPLICATION_STAGES
 from crm.tui.messages import Failed, Loaded, Saved
 from crm.tui.screens.base import PageScreen
@@ -100,11 +101,13 @@ class ApplicationsScreen(PageScreen):
 
     def action_add(self) -> None:
         def job(s: Session, v: dict[str, str]) -> str:
-            app = add_application(s, v["company"], v["role"], stage=v["stage"] or "applied",
+            at = company_for_record(s, v["company"], new_company=bool(v.get("new_company")))
+            app = add_application(s, at.company, v["role"], stage=v["stage"] or "applied",
                                   applied_on=parse_day(v["applied_on"], "applied date"),
                                   interview_on=parse_day(v["interview_on"], "interview date"),
                                   note=v["note"] or None)
-            return f"Added {app.role} at {app.company.name}"
+            new = " (new company)" if at.created else ""
+            return f"Added {app.role} at {app.company.name}{new}"
 
         self.ask("add", Text("Add an application"), [
             FormField("company", "Company", placeholder="Stripe"),

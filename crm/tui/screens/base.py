@@ -15,9 +15,9 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, get_current_worker
 
-from crm.core.errors import CrmError
+from crm.core.errors import CrmError, NotSureWhichCompany
 from crm.tui.messages import Failed, Loaded, Saved
-from crm.tui.screens.dialogs import FormDialog, FormField
+from crm.tui.screens.dialogs import NEW_COMPANY, CompanyChoiceDialog, FormDialog, FormField
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import ItemRow
 
@@ -80,7 +80,7 @@ class CrmScreen(Screen[None]):
                     text = summary(result)
             except Exception as err:
                 error = describe_error(err)
-                if not self.post_message(Failed(what, error, data)):
+                if not self.post_message(Failed(what, error, data, cause=err)):
                     change = f"Your change to {about}" if about else "Your change"
                     app.notify(f"{change} was not saved: {error}", severity="error",
                                markup=False)
@@ -108,14 +108,42 @@ class CrmScreen(Screen[None]):
         self.app.push_screen(FormDialog(title, fields, error=error), done)
 
     def retry_form(self, message: Failed) -> bool:
-        """Reopen the form a Failed write came from, filled in; False if it had none."""
+        """Reopen the form a Failed write came from, filled in; False if it had none.
+
+        A company name close to known ones first asks which one was meant (or to create
+        it); going back from that question reopens the form.
+        """
         retry = message.data
         if not isinstance(retry, FormRetry):
             return False
+        unsure = message.cause
+        if isinstance(unsure, NotSureWhichCompany) and "company" in retry.values:
+            self._ask_which_company(message, retry, unsure)
+            return True
+        self._reopen_form(message, retry)
+        return True
+
+    def _ask_which_company(self, message: Failed, retry: FormRetry,
+                           unsure: NotSureWhichCompany) -> None:
+        def chosen(answer: str | None) -> None:
+            if answer is None:
+                self._reopen_form(message, retry)
+                return
+            values = dict(retry.values)
+            if answer == NEW_COMPANY:
+                values["new_company"] = "yes"
+            else:
+                values["company"] = answer
+            again = replace(retry, values=values)
+            self.write(message.what, lambda s: retry.job(s, values), summary=retry.summary,
+                       data=again)
+
+        self.app.push_screen(CompanyChoiceDialog(unsure.query, unsure.companies), chosen)
+
+    def _reopen_form(self, message: Failed, retry: FormRetry) -> None:
         filled = [replace(f, value=retry.values.get(f.name, f.value)) for f in retry.fields]
         self.ask(message.what, retry.title, filled, retry.job, summary=retry.summary,
                  error=message.error)
-        return True
 
     def ask_reference(self, person_id: int, name: str, status: str | None = None,
                       relationship: str | None = None, speaks_to: str | None = None) -> None:

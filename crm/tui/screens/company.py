@@ -13,7 +13,14 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from crm.core.applications import list_applications
-from crm.core.companies import add_alias, add_domain, company_summary
+from crm.core.companies import (
+    add_alias,
+    add_domain,
+    company_summary,
+    refresh_people_at,
+    remove_alias,
+    remove_domain,
+)
 from crm.core.editing import update_company
 from crm.core.errors import InvalidInput, NotFound
 from crm.core.models import Company
@@ -21,7 +28,7 @@ from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt, who_at
 from crm.tui.messages import Failed, Loaded, Saved
 from crm.tui.screens.applications import application_line
 from crm.tui.screens.base import PageScreen
-from crm.tui.screens.dialogs import FormField
+from crm.tui.screens.dialogs import ConfirmDialog, FormField
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import ItemRow, section_title
 
@@ -95,6 +102,9 @@ class CompanyScreen(PageScreen):
         Binding("a", "add_alias", "Alias+", tooltip="Add an alias", id="company.add-alias"),
         Binding("d", "add_domain", "Domain+",
                 tooltip="Add an email domain", id="company.add-domain"),
+        Binding("x", "remove_selected", "Remove alias/domain",
+                tooltip="Remove the selected alias or email domain (asks first)",
+                id="company.remove"),
     ]
 
     def __init__(self, company_id: int) -> None:
@@ -141,10 +151,12 @@ class CompanyScreen(PageScreen):
         for name, label, multiline in COMPANY_FIELDS:
             out.append(EditableField(name, label, values[name], multiline=multiline,
                                      id=f"field-{name}"))
-        out.append(section_title("Also known as", "a add an alias"))
-        out += [Static(Text(alias), classes="item", markup=False) for alias in c.aliases]
-        out.append(section_title("Email domains", "d add a domain"))
-        out += [Static(Text(domain), classes="item", markup=False) for domain in c.domains]
+        out.append(section_title("Also known as", "a add an alias · x removes the selected one"))
+        out += [ItemRow(Text(alias), "alias", alias, id=f"alias-{i}")
+                for i, alias in enumerate(c.aliases)]
+        out.append(section_title("Email domains", "d add a domain · x removes the selected one"))
+        out += [ItemRow(Text(domain), "domain", domain, id=f"domain-{i}")
+                for i, domain in enumerate(c.domains)]
         return out
 
     def who_widgets(self, page: dict[str, Any]) -> list[Widget]:
@@ -180,7 +192,9 @@ class CompanyScreen(PageScreen):
         def job(s: Session, v: dict[str, str]) -> str:
             if not v["alias"].strip():
                 raise InvalidInput("the alias is empty")
-            add_alias(s, _company(s, self.company_id), v["alias"])
+            company = _company(s, self.company_id)
+            add_alias(s, company, v["alias"])
+            refresh_people_at(s, company)  # people are found by their company's aliases
             return f"Added the alias {v['alias'].strip()}"
 
         self.ask("alias", Text("Add an alias (another name people use)"),
@@ -193,6 +207,29 @@ class CompanyScreen(PageScreen):
 
         self.ask("domain", Text("Add an email domain (people@domain work here)"),
                  [FormField("domain", "Domain", placeholder="stripe.com")], job)
+
+    def action_remove_selected(self) -> None:
+        focused = self.focused
+        if not (isinstance(focused, ItemRow) and focused.kind in ("alias", "domain")):
+            self.notify("Select an alias or an email domain first (tab to it), then press x.")
+            return
+        kind, value = focused.kind, str(focused.key)
+        what = "the alias" if kind == "alias" else "the email domain"
+        question = Text(f"Remove {what} ").append(value, style="bold")
+        question.append(" from ").append(self.sub_title or "this company", style="bold")
+        question.append("?")
+
+        def job(s: Session) -> str:
+            company = _company(s, self.company_id)
+            if kind == "alias":
+                return f"Removed the alias {remove_alias(s, company, value)}"
+            return f"Removed the email domain {remove_domain(s, company, value)}"
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.write(f"remove-{kind}", job, summary=str)
+
+        self.app.push_screen(ConfirmDialog(question, yes="Remove"), done)
 
     @on(ItemRow.Chosen)
     def _chosen(self, event: ItemRow.Chosen) -> None:

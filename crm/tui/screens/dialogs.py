@@ -55,6 +55,64 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "confirm-yes")
 
 
+NEW_COMPANY = "new"
+
+
+class CompanyChoiceDialog(ModalScreen[str | None]):
+    """"No company is named X; did you mean…": pick one (its ``#id``), create X, or go back.
+
+    Dismisses with ``"#id"`` of the chosen company, NEW_COMPANY, or None (back to the form).
+    """
+
+    DEFAULT_CSS = """
+    CompanyChoiceDialog { align: center middle; }
+    CompanyChoiceDialog > Vertical {
+        width: 72; height: auto; padding: 1 2; border: thick $warning; background: $surface;
+    }
+    CompanyChoiceDialog Button { width: 100%; margin-top: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back to the form", id="company-choice.back"),
+        Binding("down", "app.focus_next", "Next", show=False, id="company-choice.next"),
+        Binding("up", "app.focus_previous", "Previous", show=False,
+                id="company-choice.previous"),
+    ]
+
+    def __init__(self, typed: str, companies: Sequence[tuple[int, str]]) -> None:
+        super().__init__()
+        self.typed = typed
+        self.companies = list(companies)
+
+    def compose(self) -> ComposeResult:
+        question = Text("No company is named ").append(self.typed, style="bold")
+        question.append(". Did you mean:")
+        with Vertical():
+            yield Static(question, id="company-choice-question")
+            for cid, name in self.companies:
+                # Text labels: a company name is shown literally, never as markup.
+                yield Button(Text(name), id=f"company-choice-{cid}", variant="primary")
+            yield Button(Text("Create ").append(self.typed, style="bold")
+                         .append(" as a new company"), id="company-choice-new")
+            yield Button("Back to the form (Esc)", id="company-choice-back")
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        choice = (event.button.id or "").removeprefix("company-choice-")
+        if choice == "back":
+            self.dismiss(None)
+        elif choice == "new":
+            self.dismiss(NEW_COMPANY)
+        else:
+            self.dismiss(f"#{choice}")
+
+
 @dataclass
 class FormField:
     """One input of a FormDialog: free text, or a choice among ``options``.

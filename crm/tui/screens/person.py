@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from crm.core.companies import company_for_record
 from crm.core.editing import (
     add_contact,
     add_interaction,
@@ -135,6 +136,8 @@ class PersonScreen(PageScreen):
             t = Text("● " if p["current"] else "○ ", style="bold green" if p["current"] else "dim")
             t.append(f"{_span(p):<22}", style="dim")
             t.append(p["title"] or "(no title)")
+            if p.get("department"):
+                t.append(f", {p['department']}")
             t.append(" · ")
             t.append(p["company"], style="bold")
             if p.get("kind"):
@@ -262,10 +265,12 @@ class PersonScreen(PageScreen):
     def action_add_position(self) -> None:
         def job(s: Session, v: dict[str, str]) -> str:
             person = get_person(s, self.person_id)
-            pos = add_position(s, person, v["company"], title=v["title"] or None,
+            at = company_for_record(s, v["company"], new_company=bool(v.get("new_company")))
+            pos = add_position(s, person, at.company, title=v["title"] or None,
                                kind=v["kind"] or None, start=v["start"] or None,
                                end=v["end"] or None)
-            return f"Added {pos.title or 'a position'} at {pos.company.name}"
+            new = " (new company)" if at.created else ""
+            return f"Added {pos.title or 'a position'} at {pos.company.name}{new}"
 
         self.ask("position", self._title("Add a position"), [
             FormField("company", "Company", placeholder="Acme Robotics"),
