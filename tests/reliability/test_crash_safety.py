@@ -20,18 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.reliability.harness import phone_export, reset
+
 CRM = [sys.executable, "-m", "crm"]
 TABLES = ["person", "contact_point", "company", "position", "import_record", "connection",
           "tag", "person_tag"]
-
-
-def phone_export(path: Path, cards: int) -> None:
-    with open(path, "w", newline="") as f:
-        for i in range(cards):
-            f.write(f"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Kill{i};Test;;;\r\nFN:Test Kill{i}\r\n"
-                    f"EMAIL:kill{i}@example.com\r\nTEL;TYPE=CELL:+1 415 555 {i:04d}\r\n"
-                    f"ORG:Company {i % 40}\r\nTITLE:Engineer\r\nCATEGORIES:fuzz\r\n"
-                    f"END:VCARD\r\n")
 
 
 def state(path: Path) -> dict[str, int]:
@@ -51,12 +44,6 @@ def _uses(path: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM reference_use").fetchone()[0])
     finally:
         conn.close()
-
-
-def reset(template: Path, path: Path) -> None:
-    for suffix in ("-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(template, path)
 
 
 def run_ok(*args: str) -> None:

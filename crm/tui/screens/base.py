@@ -65,15 +65,25 @@ class CrmScreen(Screen[None]):
     def write(self, what: str, job: Callable[[Session], Any], *,
               summary: Callable[[Any], str] = lambda _data: "saved",
               data: Any = None) -> Worker[None]:
-        """Run ``job`` in one write unit: committed whole or not at all; post Saved/Failed."""
+        """Run ``job`` in one write unit: committed whole or not at all; post Saved/Failed.
+
+        The write may wait for another writer (a long import) and the user may leave this
+        screen meanwhile: the app and database are taken now, as a screen that is gone no
+        longer knows its app, and a failure is then told app-wide rather than lost.
+        """
+        app, db, about = self.app, self.db, self.sub_title
 
         def run() -> None:
             try:
-                with self.db.write() as session:
+                with db.write() as session:
                     result = job(session)
                     text = summary(result)
             except Exception as err:
-                self.post_message(Failed(what, describe_error(err), data, cause=err))
+                error = describe_error(err)
+                if not self.post_message(Failed(what, error, data, cause=err)):
+                    change = f"Your change to {about}" if about else "Your change"
+                    app.notify(f"{change} was not saved: {error}", severity="error",
+                               markup=False)
                 return
             self.post_message(Saved(what, text, result))
 

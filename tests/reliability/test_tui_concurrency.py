@@ -1,0 +1,266 @@
+"""The TUI open while the CLI imports: both land, and the user never sees "locked".
+
+The import (`crm import` in a subprocess) holds crm's write lock for most of its run. The
+TUI's edit saved meanwhile waits for it in a thread worker: the screen keeps answering
+keys, the edit lands when the import is done, and no error reaches the user.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from crm.core.db import WRITE_LOCK_KEY, open_database
+from crm.core.demo import load_demo
+from crm.core.paths import sqlite_path
+from crm.core.people import resolve_person
+from crm.tui.app import CrmApp, make_app
+from crm.tui.screens.people import PeopleScreen
+from crm.tui.screens.person import PersonScreen
+from crm.tui.widgets.editable import EditableField
+from tests.conftest import PG_ENV, _truncate_all
+from tests.reliability.harness import phone_export
+from tests.tui.conftest import SIZE, screen_text, settle
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_url(request: pytest.FixtureRequest, tmp_path: Path,
+             pg_session_url: str | None) -> Iterator[str]:
+    """The demo network on a SQLite file or on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'crm.sqlite3'}"
+    elif pg_session_url is None:
+        pytest.skip(f"{PG_ENV} is not set")
+    else:
+        _truncate_all(pg_session_url)
+        url = pg_session_url
+    db = open_database(url)
+    try:
+        with db.write() as s:
+            load_demo(s)
+    finally:
+        db.dispose()
+    yield url
+
+
+class WriteLock:
+    """Whether some process holds crm's write lock right now (without waiting for it)."""
+
+    def __init__(self, url: str) -> None:
+        self.path = sqlite_path(url)
+        self.engine = None if self.path else create_engine(url)
+
+    def held(self) -> bool:
+        if self.engine is not None:
+            with self.engine.connect() as conn:
+                return bool(conn.execute(text(
+                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND granted AND objid = :key AND database = (SELECT oid FROM pg_database "
+                    "WHERE datname = current_database()))"), {"key": WRITE_LOCK_KEY}).scalar())
+        assert self.path is not None
+        probe = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError as err:
+            assert "locked" in str(err) or "busy" in str(err), err
+            return True
+        finally:
+            probe.close()
+
+    async def wait_until_held(self, importer: subprocess.Popen[str]) -> float:
+        while not self.held():
+            assert importer.poll() is None, "the import ended before it took the write lock"
+            await asyncio.sleep(0.005)
+        return time.monotonic()
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+
+
+@dataclass
+class Watch:
+    """Every notification the app showed, and every screen the user saw, for "locked"."""
+
+    app: CrmApp
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        shown = self.app.notify
+
+        def notify(message: str, *args: Any, **kwargs: Any) -> None:
+            self.notes.append((kwargs.get("severity", "information"), str(message)))
+            shown(message, *args, **kwargs)
+
+        self.app.notify = notify  # type: ignore[method-assign]
+
+    def look(self) -> str:
+        """The screen now; it never shows an error about the database."""
+        text = screen_text(self.app)
+        assert "locked" not in text.lower() and "another crm process" not in text, text
+        return text
+
+    def errors(self) -> list[str]:
+        return [m for severity, m in self.notes if severity in ("error", "warning")]
+
+
+def start_import(vcf: Path, url: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "crm", "import", str(vcf), "--json",
+                             "--db", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def headline(url: str, name: str) -> str | None:
+    db = open_database(url)
+    try:
+        with db.read() as s:
+            return resolve_person(s, name).headline
+    finally:
+        db.dispose()
+
+
+async def open_person(pilot: Any, search: str) -> PersonScreen:
+    await pilot.press("ctrl+u", *search)
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, PersonScreen)
+    return screen
+
+
+async def edit_during_import(url: str, tmp_path: Path, cards: int,
+                             prefix: str = "Imported", area: str = "628",
+                             stay: bool = False) -> dict[str, float]:
+    """Save a TUI edit while an import holds the write lock; return what it cost.
+
+    The user then leaves the person screen and searches (or, with ``stay``, waits there
+    for the edit to show)."""
+    vcf = tmp_path / f"{prefix}.vcf"
+    phone_export(vcf, cards, prefix=prefix, area=area)
+    new_headline = f"Payments engineer ({cards} cards)"
+    lock = WriteLock(url)
+    app = make_app(url)
+    watch = Watch(app)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            # The edit is typed before the import starts, so that saving it is one key.
+            screen = await open_person(pilot, "webb")
+            field = screen.query_one("#field-headline", EditableField)
+            field.focus()
+            await pilot.press("enter", "ctrl+u", *new_headline)
+            importer = start_import(vcf, url)
+            started = time.monotonic()
+            locked = await lock.wait_until_held(importer)
+            await pilot.press("enter")  # save: the write waits for the import, in a worker
+            saved = time.monotonic()
+            await pilot.press("escape")  # the user closes the editor: the screen answers
+            assert not field.editing
+            answered = time.monotonic()
+            # ...while the import still holds the lock and the edit waits for it.
+            assert lock.held() and importer.poll() is None, (
+                "the import ended before the TUI's edit could wait for it: use more cards")
+            assert headline(url, "Marcus Webb") != new_headline
+            if not stay:
+                # Back to the list to search someone else (reads go on during the import).
+                await pilot.press("escape")
+                await settle(pilot)
+                assert isinstance(app.screen, PeopleScreen)
+                await pilot.press("ctrl+u", *"natarajan")
+                await settle(pilot)
+                assert "Priya Natarajan" in watch.look()
+            out, err = await asyncio.to_thread(importer.communicate, timeout=300)
+            imported = time.monotonic()
+            assert importer.returncode == 0, err
+            assert json.loads(out)["created"] == cards
+            while headline(url, "Marcus Webb") != new_headline:
+                assert time.monotonic() - imported < 30, "the TUI's edit never landed"
+                await asyncio.sleep(0.02)
+            landed = time.monotonic()
+            await settle(pilot)
+            if stay:  # the screen shows the saved edit by itself
+                assert isinstance(app.screen, PersonScreen)
+                assert new_headline in watch.look()
+                await pilot.press("escape")
+                await settle(pilot)
+            # The list shows the imported people; the person shows the edit.
+            await pilot.press("ctrl+u", *prefix.lower())
+            await settle(pilot)
+            shown = watch.look()
+            assert f"{cards:,} people match" in shown, shown
+            await open_person(pilot, "webb")
+            assert new_headline in watch.look()
+        assert watch.errors() == []
+    finally:
+        app.db.dispose()
+        lock.close()
+    return {"cards": cards, "import_s": imported - started, "lock_held_s": imported - locked,
+            "keys_while_waiting_s": answered - saved, "edit_waited_s": landed - saved}
+
+
+async def test_tui_edit_while_the_cli_imports(demo_url: str, tmp_path: Path) -> None:
+    figures = await edit_during_import(demo_url, tmp_path, cards=6000)
+    print(f"TUI edit during import: {figures}")
+
+
+@pytest.mark.slow
+async def test_tui_edits_while_the_cli_imports_many_times(demo_url: str, tmp_path: Path) -> None:
+    # Imports of growing size, each into the database the previous ones grew.
+    for run, cards in enumerate([3000, 6000, 12000, 24000]):
+        figures = await edit_during_import(demo_url, tmp_path, cards, prefix=f"Batch{run}x",
+                                           area=str(630 + run), stay=run % 2 == 0)
+        print(f"TUI edit during import: {figures}")
+
+
+async def test_an_edit_that_waits_too_long_says_so_after_leaving_the_screen(
+        demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another writer that outlasts the TUI's patience: the user is told their edit was not
+    saved, even when they have left the person screen by then."""
+    import crm.core.db as storage
+
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 1000)  # a window of 2 s
+    monkeypatch.setattr(storage, "WRITE_ATTEMPTS", 2)
+    other = open_database(demo_url)  # the other writer: holds the lock as an import does
+    app = make_app(demo_url)
+    watch = Watch(app)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = await open_person(pilot, "webb")
+            screen.query_one("#field-headline", EditableField).focus()
+            await pilot.press("enter", "ctrl+u", *"Payments engineer")
+            with other.write():
+                started = time.monotonic()
+                await pilot.press("enter", "escape", "escape")  # save, and leave at once
+                left = time.monotonic()
+                assert isinstance(app.screen, PeopleScreen)
+                assert left - started < 1.5, "leaving took longer than the write's patience"
+                while not watch.errors():
+                    assert time.monotonic() - started < 30, "the failure was never shown"
+                    await asyncio.sleep(0.05)
+            await settle(pilot)
+        # It failed after the user had left: the person screen could not say it any more.
+        [error] = watch.errors()
+        assert error.startswith("Your change to Marcus Webb was not saved: "), error
+        assert ("another crm process has been writing to this database for over 2 s; try "
+                "again when it is done") in error
+    finally:
+        app.db.dispose()
+        other.dispose()
+    assert headline(demo_url, "Marcus Webb") != "Payments engineer"
