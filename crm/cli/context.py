@@ -61,6 +61,8 @@ def get_db(ctx: click.Context | None = None) -> Database:
     db = obj.get("database")
     if db is None:
         db = open_database(_find_db_arg(ctx))
+        db.on_wait = lambda: message("crm: waiting for another crm process to finish writing "
+                                     "to this database…")
         if db.backup_path is not None:
             message(f"crm: upgraded database schema; backup of the old file: {db.backup_path}")
         obj["database"] = db

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +29,8 @@ SCHEMA_HEAD = "0002_network_search"
 BUSY_TIMEOUT_MS = 15_000
 # A write waits up to this many busy timeouts for another writer to finish.
 WRITE_ATTEMPTS = 8
+# A write still waiting for another writer after this long says so (``Database.on_wait``).
+WAIT_NOTICE_S = 1.0
 # PostgreSQL advisory lock that serializes crm's write transactions (any constant will do).
 WRITE_LOCK_KEY = 0x63726D  # "crm"
 
@@ -41,6 +44,8 @@ class Database:
     sessions: sessionmaker[Session]
     backup_path: Path | None = None  # the backup taken before an automatic upgrade
     upgraded_from: str | None = field(default=None)
+    # Called when a write has waited WAIT_NOTICE_S for another writer (see ``write``).
+    on_wait: Callable[[], None] | None = field(default=None, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -57,19 +62,33 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, on_wait: Callable[[], None] | None = None) -> Iterator[Session]:
         """A short write unit, committed on success and rolled back on any error.
 
         On SQLite the transaction starts with BEGIN IMMEDIATE so that two writers queue on
-        the busy timeout instead of failing with "database is locked" half-way.
+        the busy timeout instead of failing with "database is locked" half-way. Waiting can
+        take as long as another writer's import: ``on_wait`` (default: the database's own)
+        is called, from another thread, if the write has not started after ``WAIT_NOTICE_S``,
+        so that the user hears why nothing seems to happen.
         """
-        with self.engine.connect() as conn:
-            transaction = self._begin_immediate(conn) if self.is_sqlite else conn.begin()
-            with transaction, Session(bind=conn, expire_on_commit=False) as session:
-                if not self.is_sqlite:
-                    self._lock_writes(session)
-                yield session
-                session.flush()
+        notice = on_wait or self.on_wait
+        timer = threading.Timer(WAIT_NOTICE_S, notice) if notice else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
+        try:
+            with self.engine.connect() as conn:
+                transaction = self._begin_immediate(conn) if self.is_sqlite else conn.begin()
+                with transaction, Session(bind=conn, expire_on_commit=False) as session:
+                    if not self.is_sqlite:
+                        self._lock_writes(session)
+                    if timer is not None:
+                        timer.cancel()
+                    yield session
+                    session.flush()
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     def _lock_writes(self, session: Session) -> None:
         """One writer at a time on PostgreSQL, as on SQLite.

@@ -77,7 +77,14 @@ class CrmApp(App[None]):
     def __init__(self, db: Database) -> None:
         super().__init__()
         self.db = db
+        self.db.on_wait = self._tell_waiting
         self.theme = DARK_THEME
+
+    def _tell_waiting(self) -> None:
+        """A write (an import, the demo) is queued behind another crm process: say so."""
+        # (notify only posts a message: safe from the waiting thread)
+        self.notify("Another crm process (an import?) is writing to this database; waiting "
+                    "for it to finish.", title="Waiting", markup=False)
 
     # -- navigation -------------------------------------------------------------------------
 

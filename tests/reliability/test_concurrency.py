@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -206,3 +207,34 @@ def test_a_postgresql_writer_that_holds_on_gets_one_clear_line(
     finally:
         holder.dispose()
         waiter.dispose()
+
+
+def test_a_cli_write_that_waits_says_so_then_lands(crm: Any, db_url: str) -> None:
+    """Another writer (an import) holds the lock for two seconds: `crm add person` says on
+    stderr that it is waiting, then saves once the lock is free."""
+    import threading
+
+    other = open_database(db_url)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with other.write():
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        threading.Timer(2.0, release.set).start()
+        result = crm("add", "person", "Waiting Wanda")
+    finally:
+        release.set()
+        holder.join()
+        other.dispose()
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("crm: waiting for another crm process to finish writing "
+                                    "to this database…\n"), result.stderr
+    assert [p["name"] for p in crm("people", "wanda", "--json").json()] == ["Waiting Wanda"]
+    # A write that does not wait says nothing of the kind.
+    assert "waiting" not in crm("add", "person", "Quick Quinn").stderr

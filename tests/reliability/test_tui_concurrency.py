@@ -264,3 +264,35 @@ async def test_an_edit_that_waits_too_long_says_so_after_leaving_the_screen(
         app.db.dispose()
         other.dispose()
     assert headline(demo_url, "Marcus Webb") != "Payments engineer"
+
+
+async def test_an_edit_that_waits_says_so_and_lands_after_leaving_the_screen(
+        demo_url: str) -> None:
+    """Another writer holds the lock for a few seconds: the TUI says it is waiting, the user
+    leaves the person screen, and the edit still lands and is confirmed app-wide."""
+    other = open_database(demo_url)  # the other writer: holds the lock as an import does
+    app = make_app(demo_url)
+    watch = Watch(app)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = await open_person(pilot, "webb")
+            screen.query_one("#field-headline", EditableField).focus()
+            await pilot.press("enter", "ctrl+u", *"Payments engineer")
+            with other.write():
+                await pilot.press("enter", "escape", "escape")  # save, and leave at once
+                assert isinstance(app.screen, PeopleScreen)
+                started = time.monotonic()
+                while not any(m.startswith("Another crm process") for _s, m in watch.notes):
+                    assert time.monotonic() - started < 10, "the wait was never told"
+                    await asyncio.sleep(0.05)
+                assert headline(demo_url, "Marcus Webb") != "Payments engineer"
+            while "Your change to Marcus Webb was saved." not in [m for _s, m in watch.notes]:
+                assert time.monotonic() - started < 30, "the saved edit was never confirmed"
+                await asyncio.sleep(0.05)
+            await settle(pilot)
+        assert watch.errors() == []
+    finally:
+        app.db.dispose()
+        other.dispose()
+    assert headline(demo_url, "Marcus Webb") == "Payments engineer"

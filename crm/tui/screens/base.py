@@ -67,27 +67,30 @@ class CrmScreen(Screen[None]):
               data: Any = None) -> Worker[None]:
         """Run ``job`` in one write unit: committed whole or not at all; post Saved/Failed.
 
-        The write may wait for another writer (a long import) and the user may leave this
-        screen meanwhile: the app and database are taken now, as a screen that is gone no
-        longer knows its app, and a failure is then told app-wide rather than lost.
+        The write may wait for another writer (a long import; the app tells the user after a
+        second, see ``CrmApp``). They may leave this screen meanwhile, so the worker
+        belongs to the app (a screen's workers are cancelled with it, and a write not yet
+        started would be dropped), and the app and database are taken now, as a screen that
+        is gone no longer knows its app; its outcome is then told app-wide rather than lost.
         """
         app, db, about = self.app, self.db, self.sub_title
+        change = f"Your change to {about}" if about else "Your change"
 
         def run() -> None:
             try:
-                with db.write() as session:
+                with db.write() as session:  # (the app says when it waits)
                     result = job(session)
                     text = summary(result)
             except Exception as err:
                 error = describe_error(err)
                 if not self.post_message(Failed(what, error, data, cause=err)):
-                    change = f"Your change to {about}" if about else "Your change"
                     app.notify(f"{change} was not saved: {error}", severity="error",
                                markup=False)
                 return
-            self.post_message(Saved(what, text, result))
+            if not self.post_message(Saved(what, text, result)):
+                app.notify(f"{change} was saved.", markup=False)
 
-        return self.run_worker(run, thread=True, group=f"write:{what}", name=f"write {what}")
+        return app.run_worker(run, thread=True, group=f"write:{what}", name=f"write {what}")
 
     # -- forms ------------------------------------------------------------------------------
 
