@@ -243,12 +243,18 @@ async def test_company_aliases_and_domains_can_be_removed_after_asking(demo_path
         assert before.aliases == ["Hooli XYZ"] and before.domains == ["hooli.xyz"]
         app.open_company(cid)
         await settle(pilot)
-        await pilot.press("x")  # nothing selected: says how
+        app.screen.query(ItemRow).first().focus()  # someone there now: Enter opens them
+        await settle(pilot)
+        assert "⏎ Open" in screen_text(app).splitlines()[-1]
+        await pilot.press("x")  # a person selected, not an alias: says how
         await settle(pilot)
         assert any("Select an alias or an email domain first" in n.message
                    for n in app._notifications)
 
         app.screen.query_one("#alias-0", ItemRow).focus()
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Open" not in footer  # an alias opens nothing: the footer offers no Enter
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)

@@ -152,10 +152,10 @@ class CompanyScreen(PageScreen):
             out.append(EditableField(name, label, values[name], multiline=multiline,
                                      id=f"field-{name}"))
         out.append(section_title("Also known as", "a add an alias · x removes the selected one"))
-        out += [ItemRow(Text(alias), "alias", alias, id=f"alias-{i}")
+        out += [ItemRow(Text(alias), "alias", alias, opens=False, id=f"alias-{i}")
                 for i, alias in enumerate(c.aliases)]
         out.append(section_title("Email domains", "d add a domain · x removes the selected one"))
-        out += [ItemRow(Text(domain), "domain", domain, id=f"domain-{i}")
+        out += [ItemRow(Text(domain), "domain", domain, opens=False, id=f"domain-{i}")
                 for i, domain in enumerate(c.domains)]
         return out
 

@@ -129,7 +129,7 @@ class PersonScreen(PageScreen):
             t.append(cp["value"])
             if cp.get("label"):
                 t.append(f"  {cp['label']}", style="dim")
-            out.append(ItemRow(t, "contact", cp["id"], id=f"contact-{cp['id']}"))
+            out.append(ItemRow(t, "contact", cp["id"], opens=False, id=f"contact-{cp['id']}"))
 
         out.append(section_title("Positions", "p add · enter opens the company"))
         for p in d.get("positions") or []:

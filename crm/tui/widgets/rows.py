@@ -34,13 +34,18 @@ class ItemRow(Static, can_focus=True):
         kind: str
         key: Any
 
-    def __init__(self, text: Text, kind: str, key: Any = None, *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(self, text: Text, kind: str, key: Any = None, *, opens: bool = True,
+                 id: str | None = None, classes: str | None = None) -> None:
         # A Text is never parsed as markup: contact text shows exactly as stored.
         super().__init__(text, id=id, classes=classes, markup=False)
         self.text = text
         self.kind = kind
         self.key = key
+        self.opens = opens  # False: a row to select (to remove it), with nothing to open
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The footer offers "Open" only on rows that open something.
+        return self.opens or action != "choose"
 
     def action_choose(self) -> None:
         self.post_message(self.Chosen(self, self.kind, self.key))
