@@ -81,3 +81,31 @@ async def test_path_completion(tmp_path: Path) -> None:
         tmp_path / "contacts-2024.vcf")
     assert await suggester.get_suggestion(str(tmp_path / "ex")) == str(tmp_path / "exports") + "/"
     assert await suggester.get_suggestion(str(tmp_path / "zz")) is None
+
+
+async def test_leaving_during_an_import_lets_it_finish_and_says_so(empty_path: str,
+                                                                   tmp_path: Path) -> None:
+    from tests.reliability.harness import phone_export
+
+    vcf = tmp_path / "big.vcf"
+    phone_export(vcf, 2000)
+    other = open_database(empty_path)  # another writer, so that the import is still running
+    app = make_app(empty_path)
+    async with app.run_test(size=TALL) as pilot:
+        await settle(pilot)
+        app.action_open_import()
+        await settle(pilot)
+        app.screen.query_one("#import-path").value = str(vcf)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        with other.write():
+            await pilot.press("ctrl+s", "escape")  # import, and back to the list at once
+            await pilot.pause()
+            assert isinstance(app.screen, PeopleScreen)
+            assert "The import goes on in the background; you will be told when it is " \
+                   "done." in [n.message for n in app._notifications]
+        await settle(pilot)
+        assert "Imported big.vcf: 2000 people, 0 rejected." in [
+            n.message for n in app._notifications]
+    other.dispose()
+    assert _people(empty_path) == 2000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -9,10 +10,11 @@ from time import monotonic
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.suggester import Suggester
 from textual.widgets import (
     Button,
@@ -103,6 +105,11 @@ def report_text(report: Any, applied: bool) -> Text:
     return t
 
 
+def import_summary(path: Path, report: Any) -> str:
+    done = report.created + report.updated + report.merged
+    return f"Imported {Path(path).name}: {done} people, {len(report.rejected)} rejected."
+
+
 class ImportScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="import.back"),
@@ -183,33 +190,44 @@ class ImportScreen(CrmScreen):
         bar.display = True
         self.run_import(path, dry_run=False)
 
-    @work(thread=True, exclusive=True, group="import")
     def run_import(self, path: Path, dry_run: bool) -> None:
+        """Preview or import ``path`` in a thread. The import belongs to the app, not to this
+        screen: the user may go back meanwhile, and it then finishes and says so app-wide."""
         from crm.vcard.importer import import_paths
 
+        app, db = self.app, self.db
         last = 0.0
 
         def progress(done: int, total: int) -> None:
             nonlocal last
             now = monotonic()
-            if now - last > 0.05 or done >= total:  # a few updates a second is enough
+            # A few updates a second is enough, and none once the screen has gone.
+            if (now - last > 0.05 or done >= total) and self.is_attached:
                 last = now
-                self.app.call_from_thread(self._progress, done, total)
+                app.call_from_thread(self._progress, done, total)
 
-        what = "preview" if dry_run else "import"
-        try:
-            report = import_paths(self.db, [path], dry_run=dry_run,
-                                  progress=None if dry_run else progress)
-        except Exception as err:
-            self.post_message(Failed(what, describe_error(err)))
-            return
-        if dry_run:
-            self.post_message(Loaded("preview", (path, report)))
-        else:
-            self.post_message(Saved("import", "imported", (path, report)))
+        def run() -> None:
+            what = "preview" if dry_run else "import"
+            try:
+                report = import_paths(db, [path], dry_run=dry_run,
+                                      progress=None if dry_run else progress)
+            except Exception as err:
+                error = describe_error(err)
+                if not self.post_message(Failed(what, error)) and not dry_run:
+                    app.notify(f"Importing {path.name} failed: {error}", severity="error",
+                               markup=False)
+                return
+            if dry_run:
+                self.post_message(Loaded("preview", (path, report)))
+            elif not self.post_message(Saved("import", "imported", (path, report))):
+                app.notify(import_summary(path, report), markup=False)
+
+        app.run_worker(run, thread=True, group="import",
+                       name=f"{'preview' if dry_run else 'import'} {path.name}")
 
     def _progress(self, done: int, total: int) -> None:
-        self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+        with contextlib.suppress(NoMatches):  # (the user went back meanwhile)
+            self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
 
     def on_loaded(self, message: Loaded) -> None:
         self.busy = False
@@ -227,9 +245,7 @@ class ImportScreen(CrmScreen):
         self.query_one("#import-apply", Button).disabled = True
         self.query_one("#import-progress").display = False
         self.show(report_text(report, applied=True))
-        done = report.created + report.updated + report.merged
-        self.notify(f"Imported {Path(path).name}: {done} people, "
-                    f"{len(report.rejected)} rejected.", markup=False)
+        self.notify(import_summary(path, report), markup=False)
 
     def on_failed(self, message: Failed) -> None:
         self.busy = False
@@ -237,4 +253,7 @@ class ImportScreen(CrmScreen):
         self.show(Text(message.error, style="bold red"))
 
     def action_back(self) -> None:
+        if self.busy and self.query_one("#import-progress").display:
+            self.notify("The import goes on in the background; you will be told when it is "
+                        "done.", markup=False)
         self.dismiss()
