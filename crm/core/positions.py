@@ -41,8 +41,10 @@ def add_position(
                                      source=source).company
     is_current = (end_v is None) if current is None else current
     with session.no_autoflush:
-        position = Position(person=person, company=company, title=(title or None), kind=kind,
-                            department=department or None, start=start_v, end=end_v,
+        # (spaces around typed text are typing, not data: " Engineer" sorts and reads wrong)
+        position = Position(person=person, company=company, title=(title or "").strip() or None,
+                            kind=kind, department=(department or "").strip() or None,
+                            start=start_v, end=end_v,
                             is_current=is_current, source=source)
         session.add(position)
     session.flush()

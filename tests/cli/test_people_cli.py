@@ -49,8 +49,8 @@ def test_positions_show_history_with_current_first(crm: Any) -> None:
 
 def test_show_names_the_team_of_a_position(crm: Any) -> None:
     crm("add", "person", "Grace Hopper")
-    crm("add", "position", "grace", "Globex", "--title", "Engineer", "--department",
-        "Payments Infrastructure", "--start", "2024")
+    crm("add", "position", "grace", "Globex", "--title", " Engineer  ", "--department",
+        "Payments Infrastructure ", "--start", "2024")
     assert "  2024 - now           Engineer, Payments Infrastructure at Globex\n" in crm(
         "show", "grace").stdout
 
