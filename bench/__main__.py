@@ -183,6 +183,11 @@ def run(args: argparse.Namespace) -> list[Result]:
                                imported)
                 if "import" in args.only:
                     results += rows
+                    if args.postgres:
+                        from bench.import_bench import bench_import_pg
+
+                        results += attempt("vCard import on PostgreSQL", size, bench_import_pg,
+                                           cards, args.runs, args.postgres)
                 if "khard" in args.only and cards == max(args.cards) and imported:
                     from bench.khard_bench import bench_side_by_side
 

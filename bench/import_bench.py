@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import os
 import random
 import sys
 import tempfile
@@ -127,15 +128,68 @@ def bench_import(n: int, runs: int, work: Path, imported: list[Path] | None = No
     return results
 
 
+def bench_import_pg(n: int, runs: int, server_url: str) -> list[Result]:
+    """The same import into a fresh PostgreSQL database on ``server_url`` (made anew before
+    each run, then dropped), and the re-import of the same file."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from crm.core.db import Database, open_database
+    from crm.core.paths import database_url
+    from crm.vcard.importer import import_paths
+
+    path = phone_export(n)
+    url = make_url(database_url(server_url))
+    name = f"crm_bench_import_{n}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    dbs: list[Database] = []
+
+    def drop() -> None:
+        if dbs:
+            dbs.pop().dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def fresh_db() -> None:
+        drop()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        dbs.append(open_database(url.set(database=name).render_as_string(hide_password=False)))
+
+    def our_import() -> None:
+        report = import_paths(dbs[-1], [path])
+        assert report.created > 0 and not report.rejected
+
+    def reimport() -> None:
+        report = import_paths(dbs[-1], [path])
+        assert report.created == 0 and report.unchanged == n
+
+    try:
+        t_import = measure(our_import, runs, setup=fresh_db)
+        t_reimport = measure(reimport, runs)
+    finally:
+        drop()
+        admin.dispose()
+    size = f"{n:,} cards, PostgreSQL"
+    return [Result("`crm import` in-process, fresh database", size, t_import),
+            Result("re-import of the same file (all unchanged)", size, t_reimport)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also into PostgreSQL: a server URL (default: "
+                             "$CRM_BENCH_POSTGRES_URL)")
     args = parser.parse_args(argv)
+    postgres = args.postgres or os.environ.get("CRM_BENCH_POSTGRES_URL")
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(x) for x in args.sizes.split(",")):
             results += bench_import(n, args.runs, Path(tmp))
+            if postgres:
+                results += bench_import_pg(n, args.runs, postgres)
     print(markdown(results))
     return 0
 

@@ -57,8 +57,9 @@ def test_postgres_rows_when_a_server_is_given(tmp_path: Path,
     name = "crm_bench_150_seed1_v1"
     drop_pg_database(admin, name)  # generated afresh, as on a new machine
     try:
-        code = main(["--sizes", "150", "--runs", "1", "--only", "network", "--postgres", admin,
-                     "--out", "-", "--cache-dir", str(tmp_path / "cache")])
+        code = main(["--sizes", "150", "--cards", "30", "--runs", "1", "--only",
+                     "network,import", "--postgres", admin, "--out", "-", "--cache-dir",
+                     str(tmp_path / "cache")])
         text_out = capsys.readouterr().out
         assert code == 0, text_out
         assert "failed" not in text_out
@@ -68,6 +69,10 @@ def test_postgres_rows_when_a_server_is_given(tmp_path: Path,
         assert "`crm who '#ID' --json`, whole process" in whats
         assert "search 'mul', first 50, in-process" in whats
         assert "`crm people mul --json --limit 50`, whole process" in whats
+        imports = {row.split(" | ")[0].lstrip("| ") for row in text_out.splitlines()
+                   if "30 cards, PostgreSQL" in row}
+        assert imports == {"`crm import` in-process, fresh database",
+                           "re-import of the same file (all unchanged)"}
         # The network really is in its own database there, with all 150 people.
         engine = create_engine(admin.rsplit("/", 1)[0] + "/" + name)
         with engine.connect() as conn:
