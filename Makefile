@@ -26,7 +26,7 @@ test: lint
 	$(BIN)/pytest -n auto -m "not slow"
 
 test-slow: $(STAMP)
-	$(BIN)/pytest -n auto -m slow
+	$(BIN)/pytest -n auto -m slow -rP  # -rP: the figures each slow test prints
 
 # khard, the terminal address book the benchmark compares against, in its own virtualenv.
 KHARD_VENV ?= .venv-khard
