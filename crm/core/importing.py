@@ -12,9 +12,11 @@ that transaction the cards are taken a chunk at a time (``CARDS_PER_CHUNK``): a 
 matched against the database, written in a few batched statements and flushed, and then its
 cards and ORM objects are let go, so that memory is bounded by a chunk rather than by the
 file (a million-line export is 111k cards). Flushing before the next chunk's lookups is what
-makes a card match a person created by an earlier chunk; the little that must span the whole
-file (people this import touched, names that relations refer to) is kept as ids, and
-relations are linked in a last pass, once everyone they may name exists. A first pass
+makes a card's relations find people created by an earlier chunk; the little that must span
+the whole file (the UIDs, emails and phones its cards carried and whom each was about, the
+names that relations refer to) is kept as text and ids, so that a card matches an earlier one
+whatever chunk boundary falls between them, and relations are linked in a last pass, once
+everyone they may name exists. A first pass
 (``survey_cards``) counts the cards for progress and collects the names relations refer to.
 """
 
@@ -177,8 +179,7 @@ class _Index:
                     select(Person.id, Person.uid).where(Person.uid.in_(chunk))):
                 if uid is not None:
                     self.by_uid[uid] = pid
-        # Everyone with the value, oldest first: the first is the match, unless someone this
-        # import already touched has it too (see _match).
+        # Everyone with the value, oldest first: the first is the match (see _match).
         self.by_email: dict[str, list[int]] = {}
         self.by_phone: dict[str, list[int]] = {}
         for kind, values, target in (("email", emails, self.by_email),
@@ -350,7 +351,12 @@ class _Run:
         # Ids above these were created by this import.
         self.people_before: int = session.scalar(select(func.max(Person.id))) or 0
         self.records_before: int = session.scalar(select(func.max(ImportRecord.id))) or 0
-        self.touched: set[int] = set()  # people cards of this import are about
+        # The UIDs and email/phone keys earlier chunks' cards carried, and whom each card
+        # was about (the first card wins): a later card matches them before the database,
+        # as it matches an earlier card of its own chunk (_planned_match). Keys only, as
+        # text, so a card is matched whatever chunk boundary falls between the two.
+        self.by_uid: dict[str, int] = {}
+        self.by_contact: dict[str, int] = {}
         self.merged: set[int] = set()  # people a card was merged into
         # For relations, linked at the end: who names whom, and the named (by folded name
         # and by uid) among the cards of this import and the people of unchanged cards.
@@ -358,6 +364,13 @@ class _Run:
         self.named: dict[str, list[int]] = {}
         self.uids: dict[str, int] = {}
         self.unchanged_uids: dict[str, int] = {}
+
+    def remember(self, card: Card, pid: int) -> None:
+        if card.uid:
+            self.by_uid.setdefault(card.uid, pid)
+        for cp in card.contacts:
+            if cp.kind in ("email", "phone"):
+                self.by_contact.setdefault(_contact_key(cp.kind, _normalized(cp)), pid)
 
     def name(self, name: str, uid: str | None, pid: int, unchanged: bool = False) -> None:
         key = fold(name).strip()
@@ -596,10 +609,10 @@ def _apply(session: Session, report: ImportReport, run: _Run, cards: list[Card],
     for card in cards:
         if card.is_company:
             continue
-        target = _planned_match(by_uid, by_contact, card)
+        target = _planned_match(by_uid, by_contact, card, run)
         creates = False
         if target is None:
-            pid = _match(index, card, run.touched)
+            pid = _match(index, card)
             if pid is not None:
                 target = _Target(person_id=pid)
             else:
@@ -691,7 +704,7 @@ def _apply(session: Session, report: ImportReport, run: _Run, cards: list[Card],
     if rows:
         _insert_rows(session, ImportRecord, rows)
     for card, pid in card_people:
-        run.touched.add(pid)
+        run.remember(card, pid)
         if card.relations:
             run.relating.append((pid, card.relations))
         run.name(card.display_name, card.uid, pid)
@@ -700,16 +713,30 @@ def _apply(session: Session, report: ImportReport, run: _Run, cards: list[Card],
 
 
 def _planned_match(by_uid: dict[str, _Target], by_contact: dict[tuple[str, str], _Target],
-                   card: Card) -> _Target | None:
-    if card.uid and card.uid in by_uid:
-        return by_uid[card.uid]
+                   card: Card, run: _Run) -> _Target | None:
+    """The person an earlier card of this file was about, by UID, then email, then phone
+    (earlier chunks' cards come before this chunk's: the first card with a key wins)."""
+    if card.uid:
+        pid = run.by_uid.get(card.uid)
+        if pid is not None:
+            return _Target(person_id=pid)
+        if card.uid in by_uid:
+            return by_uid[card.uid]
     for kind in ("email", "phone"):
         for cp in card.contacts:
             if cp.kind == kind:
-                target = by_contact.get((kind, _normalized(cp)))
+                norm = _normalized(cp)
+                pid = run.by_contact.get(_contact_key(kind, norm))
+                if pid is not None:
+                    return _Target(person_id=pid)
+                target = by_contact.get((kind, norm))
                 if target is not None:
                     return target
     return None
+
+
+def _contact_key(kind: str, normalized: str) -> str:
+    return f"{kind}:{normalized}"
 
 
 def _insert_people(session: Session, index: _Index, cards: list[Card],
@@ -799,27 +826,19 @@ def _record(card: Card) -> ImportRecord:
                         raw_hash=card.raw_hash, status="imported")
 
 
-def _match(index: _Index, card: Card, touched: set[int]) -> int | None:
-    """The person already there a card is about. People that earlier chunks' cards were
-    about come first, as earlier cards of the same chunk do (_planned_match)."""
-    if touched:
-        pid = _match_among(index, card, touched)
-        if pid is not None:
-            return pid
-    return _match_among(index, card, None)
-
-
-def _match_among(index: _Index, card: Card, among: set[int] | None) -> int | None:
+def _match(index: _Index, card: Card) -> int | None:
+    """The person already in the database a card is about: UID, then email, then phone
+    (the oldest holder of a value first)."""
     if card.uid:
         pid = index.by_uid.get(card.uid)
-        if pid is not None and (among is None or pid in among):
+        if pid is not None:
             return pid
     for kind, table in (("email", index.by_email), ("phone", index.by_phone)):
         for cp in card.contacts:
             if cp.kind == kind:
-                for pid in table.get(_normalized(cp), ()):
-                    if among is None or pid in among:
-                        return pid
+                holders = table.get(_normalized(cp))
+                if holders:
+                    return holders[0]
     return None
 
 

@@ -144,3 +144,43 @@ def test_a_card_goes_to_whom_an_earlier_chunk_found_first(
     assert [o.action for o in report.outcomes] == ["created", "merged"]
     assert sorted(c["value"] for c in person(db, "Nia New")["contact_points"]) == [
         "nia@example.com", "shared@example.com"]
+
+
+# People already there, and a file whose second card an earlier chunk must not steal.
+SHAPES = {
+    # Alice and Bob share a landline; Alice's card merges into her, then Bob's card (his
+    # email, the landline) is Bob's, not Alice's because her stored phone matches too.
+    "shared landline": (
+        [("Alice Old", "a@x.com", "+1 415 555 0100", None),
+         ("Bob Old", "b@y.com", "+1 415 555 0100", None)],
+        card("FN:Alice", "EMAIL:a@x.com")
+        + card("FN:Bob", "EMAIL:b@y.com", "TEL:+1 415 555 0100", "NOTE:Bob's")),
+    # Alice's card merges into her by email though her stored UID differs; a later card
+    # with the card's UID only is Alice again, not a new person.
+    "the same UID twice": (
+        [("Alice Old", "a@x.com", None, "old-uid")],
+        card("FN:Alice", "UID:new-uid", "EMAIL:a@x.com", "NOTE:n1")
+        + card("FN:Alice A", "UID:new-uid", "TEL:+1 415 555 0199")),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_a_later_chunk_matches_as_the_whole_file_does(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shape: str) -> None:
+    people, text = SHAPES[shape]
+    names = {}
+    with db.write() as s:
+        for name, email, phone, uid in people:
+            p = create_person(s, name, emails=[email], phones=[phone] if phone else [])
+            p.uid = uid
+            names[p.id] = name
+    path = write(tmp_path, "shape.vcf", text)
+    whole = import_paths(db, [path], dry_run=True)
+    monkeypatch.setattr(importing, "CARDS_PER_CHUNK", 1)
+    chunked = import_paths(db, [path])
+    about = [(o.line, o.action, names.get(o.person_id or 0, "someone new"))
+             for o in chunked.outcomes]
+    assert about == [(o.line, o.action, names.get(o.person_id or 0, "someone new"))
+                     for o in whole.outcomes]
+    assert "someone new" not in {who for _, _, who in about}
+    assert about[-1][2] == people[-1][0]  # the last card is about the last person
