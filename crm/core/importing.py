@@ -319,8 +319,10 @@ _MAY_RELATE = re.compile("relat", re.IGNORECASE)
 
 
 def may_relate(text: str) -> bool:
-    """False when no card in ``text`` can hold a relation."""
-    return _MAY_RELATE.search(text) is not None
+    """False when no card in ``text`` can hold a relation (looked for unfolded: a property
+    name may be folded anywhere)."""
+    unfolded = text.replace("\r", "").replace("\n ", "").replace("\n\t", "")
+    return _MAY_RELATE.search(unfolded) is not None
 
 
 def survey_cards(items: Iterable[PendingCard | RejectedCard]) -> Survey:

@@ -27,10 +27,15 @@ class _DryRun(Exception):
 
 def survey_text(text: str, file: str) -> Survey:
     total = 0
+    tail = b""  # the last line of the block before, which a folded line may continue
     for block in blocks(text):  # (bounded copies, whatever the size of the file)
         # As bytes, ASCII case-folding takes milliseconds; str.lower() takes tens.
         folded = block.encode("utf-8", "surrogatepass").lower()
-        if b"relat" in folded:  # X-ABRELATEDNAMES, RELATED, Android's .../relation
+        # A property name may be folded anywhere ("X-ABRELA\r\n TEDNAMES"): look unfolded.
+        joined = (tail + folded[1:]) if folded[:1] in (b" ", b"\t") else folded
+        tail = joined[joined.rfind(b"\n") + 1:][-64:]
+        if b"relat" in joined.replace(b"\r", b"").replace(b"\n ", b"").replace(b"\n\t", b""):
+            # X-ABRELATEDNAMES, RELATED, Android's .../relation
             return survey_cards(split_cards(text, file))
         # The count is for progress only: a rare "BEGIN:VCARD" that split_cards reads
         # otherwise (inside a line, or spaced out) makes the bar end a step early or late.

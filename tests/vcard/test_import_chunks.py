@@ -184,3 +184,28 @@ def test_a_later_chunk_matches_as_the_whole_file_does(
                      for o in whole.outcomes]
     assert "someone new" not in {who for _, _, who in about}
     assert about[-1][2] == people[-1][0]  # the last card is about the last person
+
+
+@pytest.mark.parametrize("block", [None, 50])
+def test_a_relation_whose_name_is_folded_is_still_linked(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        block: int | None) -> None:
+    import functools
+
+    import crm.vcard.importer as importer
+    from crm.vcard.reader import blocks
+
+    path = write(tmp_path, "folded.vcf", "".join([
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Cara Report\nitem1.X-ABRELA\n TEDNAMES:Dan Later\n"
+        "item1.X-ABLabel:_$!<Manager>!$_\nEND:VCARD\n",
+        card("FN:Dan Later", "EMAIL:dan@example.com"),
+    ]))
+    if block:  # read in blocks that part right at the fold
+        text = path.read_text(encoding="utf-8")
+        assert [b[:9] for b in blocks(text, size=block)][1] == " TEDNAMES"
+        monkeypatch.setattr(importer, "blocks", functools.partial(blocks, size=block))
+    monkeypatch.setattr(importing, "CARDS_PER_CHUNK", 1)
+    report = import_paths(db, [path])
+    assert report.connections == 1
+    assert [(c["person"], c["kind"]) for c in person(db, "Cara Report")["connections"]] == [
+        ("Dan Later", "manager")]
