@@ -162,7 +162,9 @@ def make_engine(url: str) -> Engine:
     # PostgreSQL may then keep a generic plan made while a table was small (a seq scan) for
     # the whole of an import that grows it, chunk after chunk: 2x slower at 24k cards.
     # (Poolers in transaction mode, such as PgBouncer's, also need this.)
-    return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+    psycopg = url.startswith("postgresql+psycopg://")  # (not another driver's URL)
+    return create_engine(url, pool_pre_ping=True,
+                         connect_args={"prepare_threshold": None} if psycopg else {})
 
 
 def open_database(url_or_path: str | None = None, *, upgrade: bool = True) -> Database:

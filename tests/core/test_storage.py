@@ -124,3 +124,25 @@ def test_fresh_database_gets_no_backup(tmp_path: Path) -> None:
         assert list(tmp_path.glob("*backup*")) == []
     finally:
         db.dispose()
+
+
+def test_postgresql_never_keeps_prepared_statements(pg_session_url: str | None) -> None:
+    """psycopg prepares a query run five times, and PostgreSQL may then reuse a plan made
+    while a table was small for an import that grows it (twice as slow at 24k cards)."""
+    from sqlalchemy import text
+
+    from crm.core.db import open_database
+    from crm.core.people import create_person, search_people
+
+    if pg_session_url is None:
+        pytest.skip("CRM_TEST_POSTGRES_URL is not set")
+    db = open_database(pg_session_url)
+    try:
+        with db.write() as s:
+            for i in range(8):  # the same INSERTs and lookups, many times over
+                create_person(s, f"Repeat {i}", emails=[f"repeat{i}@example.com"])
+                search_people(s, "repeat", limit=5)
+            prepared = s.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
+        assert prepared == 0
+    finally:
+        db.dispose()
