@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import click
 
 
@@ -10,4 +12,16 @@ def launch_tui(ctx: click.Context) -> None:
     from crm.cli.context import get_db
     from crm.tui.app import make_app
 
-    make_app(get_db(ctx)).run()
+    app = make_app(get_db(ctx))
+
+    async def session() -> None:
+        await app.run_async()
+        # Closed while an import or an edit was still being saved: the terminal is back,
+        # and the process waits for the write (one transaction) before it exits; each
+        # write tells its outcome here when it is done (CrmApp.saved).
+        pending = app.still_saving()
+        if pending:
+            click.echo(f"crm: still saving {', '.join(pending)}; crm exits when it is "
+                       "done…", err=True)
+
+    asyncio.run(session())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import sys
+import threading
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -79,12 +82,42 @@ class CrmApp(App[None]):
         self.db = db
         self.db.on_wait = self._tell_waiting
         self.theme = DARK_THEME
+        # Writes running in worker threads (edits, imports), by token: what each is, so that
+        # one still running when the TUI closes is named, and its outcome still told.
+        self._saving: dict[int, str] = {}
+        self._saving_lock = threading.Lock()
+        self._tokens = itertools.count()
 
     def _tell_waiting(self) -> None:
-        """A write (an import, the demo) is queued behind another crm process: say so."""
+        """A write is queued behind another one (an import, here or in another crm)."""
         # (notify only posts a message: safe from the waiting thread)
-        self.notify("Another crm process (an import?) is writing to this database; waiting "
-                    "for it to finish.", title="Waiting", markup=False)
+        self.notify("Another import or edit is writing to this database; waiting for it to "
+                    "finish.", title="Waiting", markup=False)
+
+    # -- writes in the background -----------------------------------------------------------
+
+    def saving(self, what: str) -> int:
+        """Note a write starting in a worker (``what``: "the import of x.vcf"); a token."""
+        with self._saving_lock:
+            token = next(self._tokens)
+            self._saving[token] = what
+            return token
+
+    def saved(self, token: int, outcome: str, *, told: bool = False,
+              error: bool = False) -> None:
+        """A background write is over. Unless its screen ``told`` the user already, tell
+        ``outcome`` app-wide, or on the terminal when the TUI has closed meanwhile (the
+        process waits for the write before it exits)."""
+        with self._saving_lock:
+            self._saving.pop(token, None)
+        if not self.is_running:
+            print(f"crm: {outcome}", file=sys.stderr, flush=True)
+        elif not told:
+            self.notify(outcome, severity="error" if error else "information", markup=False)
+
+    def still_saving(self) -> list[str]:
+        with self._saving_lock:
+            return list(self._saving.values())
 
     # -- navigation -------------------------------------------------------------------------
 

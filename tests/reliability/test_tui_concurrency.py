@@ -280,7 +280,7 @@ async def test_an_edit_left_waiting_is_told_app_wide(demo_url: str, patience: st
                 await pilot.press("enter", "escape", "escape")  # save, and leave at once
                 assert isinstance(app.screen, PeopleScreen)
                 assert time.monotonic() - started < 1.5, "leaving waited for the write"
-                await until(lambda m: m.startswith("Another crm process"), "the wait")
+                await until(lambda m: m.startswith("Another import or edit is writing"), "the wait")
                 if patience == "runs out":
                     await until(lambda m: "not saved" in m, "the failure")
             await until(lambda m: m.startswith("Your change to Marcus Webb was"), "the outcome")
@@ -299,3 +299,27 @@ async def test_an_edit_left_waiting_is_told_app_wide(demo_url: str, patience: st
         assert ("another crm process has been writing to this database for over 2 s; try "
                 "again when it is done") in error
         assert headline(demo_url, "Marcus Webb") != "Payments engineer"
+
+
+async def test_an_edit_still_waiting_when_the_tui_closes_is_told_on_the_terminal(
+        demo_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    other = open_database(demo_url)
+    app = make_app(demo_url)
+    try:
+        with other.write():
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                screen = await open_person(pilot, "webb")
+                screen.query_one("#field-headline", EditableField).focus()
+                await pilot.press("enter", "ctrl+u", *"Payments engineer", "enter")
+                await pilot.press("ctrl+q")  # quit while it waits
+            assert app.still_saving() == ["your change to Marcus Webb"]
+        started = time.monotonic()
+        while app.still_saving():
+            assert time.monotonic() - started < 30, "the edit never finished"
+            await asyncio.sleep(0.05)
+    finally:
+        app.db.dispose()
+        other.dispose()
+    assert "crm: Your change to Marcus Webb was saved.\n" in capsys.readouterr().err
+    assert headline(demo_url, "Marcus Webb") == "Payments engineer"

@@ -73,8 +73,13 @@ class CrmScreen(Screen[None]):
         started would be dropped), and the app and database are taken now, as a screen that
         is gone no longer knows its app; its outcome is then told app-wide rather than lost.
         """
-        app, db, about = self.app, self.db, self.sub_title
+        app, db, about = self.crm, self.db, self.sub_title
         change = f"Your change to {about}" if about else "Your change"
+        token = app.saving(change[0].lower() + change[1:])
+
+        def tell(message: Failed | Saved) -> bool:
+            """Post to this screen; False if it has gone (or is going) and cannot say it."""
+            return self.is_attached and self.post_message(message)
 
         def run() -> None:
             try:
@@ -83,12 +88,10 @@ class CrmScreen(Screen[None]):
                     text = summary(result)
             except Exception as err:
                 error = describe_error(err)
-                if not self.post_message(Failed(what, error, data, cause=err)):
-                    app.notify(f"{change} was not saved: {error}", severity="error",
-                               markup=False)
+                app.saved(token, f"{change} was not saved: {error}", error=True,
+                          told=tell(Failed(what, error, data, cause=err)))
                 return
-            if not self.post_message(Saved(what, text, result)):
-                app.notify(f"{change} was saved.", markup=False)
+            app.saved(token, f"{change} was saved.", told=tell(Saved(what, text, result)))
 
         return app.run_worker(run, thread=True, group=f"write:{what}", name=f"write {what}")
 

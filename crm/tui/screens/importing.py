@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from time import monotonic
 from typing import Any, ClassVar
@@ -15,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import (
     Button,
@@ -105,6 +107,12 @@ def report_text(report: Any, applied: bool) -> Text:
     return t
 
 
+@dataclass
+class ImportProgress(Message):
+    done: int
+    total: int
+
+
 def import_summary(path: Path, report: Any) -> str:
     done = report.created + report.updated + report.merged
     return f"Imported {Path(path).name}: {done} people, {len(report.rejected)} rejected."
@@ -184,6 +192,10 @@ class ImportScreen(CrmScreen):
             if path is not None and path != self.previewed:
                 self.notify("Preview the file first (ctrl+r).")
             return
+        running = [w for w in self.crm.still_saving() if w.startswith("the import of")]
+        if running:  # (it would only queue behind it, and look stuck)
+            self.notify(f"Wait for {running[0]} to finish first.", markup=False)
+            return
         self.busy = True
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=None, progress=0)
@@ -195,39 +207,46 @@ class ImportScreen(CrmScreen):
         screen: the user may go back meanwhile, and it then finishes and says so app-wide."""
         from crm.vcard.importer import import_paths
 
-        app, db = self.app, self.db
+        app, db = self.crm, self.db
         last = 0.0
 
         def progress(done: int, total: int) -> None:
             nonlocal last
             now = monotonic()
-            # A few updates a second is enough, and none once the screen has gone.
-            if (now - last > 0.05 or done >= total) and self.is_attached:
+            if now - last > 0.05 or done >= total:  # a few updates a second is enough
                 last = now
-                app.call_from_thread(self._progress, done, total)
+                # A message, never a call that waits for the UI: the TUI may be closing.
+                self.post_message(ImportProgress(done, total))
+
+        what = "preview" if dry_run else "import"
+        token = None if dry_run else app.saving(f"the import of {path.name}")
+
+        def tell(message: Failed | Loaded | Saved) -> bool:
+            return self.is_attached and self.post_message(message)
 
         def run() -> None:
-            what = "preview" if dry_run else "import"
             try:
                 report = import_paths(db, [path], dry_run=dry_run,
                                       progress=None if dry_run else progress)
             except Exception as err:
                 error = describe_error(err)
-                if not self.post_message(Failed(what, error)) and not dry_run:
-                    app.notify(f"Importing {path.name} failed: {error}", severity="error",
-                               markup=False)
+                told = tell(Failed(what, error))
+                if token is not None:
+                    app.saved(token, f"Importing {path.name} failed: {error}", error=True,
+                              told=told)
                 return
-            if dry_run:
-                self.post_message(Loaded("preview", (path, report)))
-            elif not self.post_message(Saved("import", "imported", (path, report))):
-                app.notify(import_summary(path, report), markup=False)
+            if token is None:
+                tell(Loaded("preview", (path, report)))
+            else:
+                app.saved(token, import_summary(path, report),
+                          told=tell(Saved("import", "imported", (path, report))))
 
-        app.run_worker(run, thread=True, group="import",
-                       name=f"{'preview' if dry_run else 'import'} {path.name}")
+        app.run_worker(run, thread=True, group="import", name=f"{what} {path.name}")
 
-    def _progress(self, done: int, total: int) -> None:
+    def on_import_progress(self, message: ImportProgress) -> None:
         with contextlib.suppress(NoMatches):  # (the user went back meanwhile)
-            self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+            self.query_one("#import-progress", ProgressBar).update(total=message.total,
+                                                                   progress=message.done)
 
     def on_loaded(self, message: Loaded) -> None:
         self.busy = False
