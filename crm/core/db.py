@@ -73,11 +73,11 @@ class Database:
         """
         notice = on_wait or self.on_wait
         timer = threading.Timer(WAIT_NOTICE_S, notice) if notice else None
-        if timer is not None:
-            timer.daemon = True
-            timer.start()
         try:
             with self.engine.connect() as conn:
+                if timer is not None:  # (counted from here: a slow connection is no wait)
+                    timer.daemon = True
+                    timer.start()
                 transaction = self._begin_immediate(conn) if self.is_sqlite else conn.begin()
                 with transaction, Session(bind=conn, expire_on_commit=False) as session:
                     if not self.is_sqlite:
