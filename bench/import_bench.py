@@ -15,7 +15,9 @@ import os
 import random
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.cache import phone_export
 from bench.report import Result, markdown
@@ -71,6 +73,23 @@ def ratio(a: Timing, b: Timing) -> float:
     return a.median / b.median
 
 
+def time_imports(dbs: list[Any], path: Path, n: int, runs: int,
+                 fresh_db: Callable[[], None]) -> tuple[Timing, Timing]:
+    """The import of ``path`` (``n`` cards) into a fresh database (``fresh_db`` appends one to
+    ``dbs`` before each run), then its re-import into the last one."""
+    from crm.vcard.importer import import_paths
+
+    def our_import() -> None:
+        report = import_paths(dbs[-1], [path])
+        assert report.created > 0 and not report.rejected
+
+    def reimport() -> None:
+        report = import_paths(dbs[-1], [path])
+        assert report.created == 0 and report.unchanged == n
+
+    return measure(our_import, runs, setup=fresh_db), measure(reimport, runs)
+
+
 def bench_import(n: int, runs: int, work: Path, imported: list[Path] | None = None
                  ) -> list[Result]:
     """The figures for ``n`` cards; the database that holds them is added to ``imported``
@@ -78,7 +97,6 @@ def bench_import(n: int, runs: int, work: Path, imported: list[Path] | None = No
     import vobject
 
     from crm.core.db import Database, open_database
-    from crm.vcard.importer import import_paths
 
     path = phone_export(n)
     size = f"{n:,} cards"
@@ -99,17 +117,8 @@ def bench_import(n: int, runs: int, work: Path, imported: list[Path] | None = No
         paths.append(work / f"fresh-{n}-{len(paths)}.sqlite3")
         dbs.append(open_database(str(paths[-1])))
 
-    def our_import() -> None:
-        report = import_paths(dbs[-1], [path])
-        assert report.created > 0 and not report.rejected
-
-    def reimport() -> None:
-        report = import_paths(dbs[-1], [path])
-        assert report.created == 0 and report.unchanged == n
-
     t_vobject = measure(vobject_parse, runs)
-    t_import = measure(our_import, runs, setup=fresh_db)
-    t_reimport = measure(reimport, runs)  # the last fresh db already holds the import
+    t_import, t_reimport = time_imports(dbs, path, n, runs, fresh_db)
     dbs.pop().dispose()
     r_import, r_reimport = ratio(t_import, t_vobject), ratio(t_reimport, t_vobject)
     results = [
@@ -136,7 +145,6 @@ def bench_import_pg(n: int, runs: int, server_url: str) -> list[Result]:
 
     from crm.core.db import Database, open_database
     from crm.core.paths import database_url
-    from crm.vcard.importer import import_paths
 
     path = phone_export(n)
     url = make_url(database_url(server_url))
@@ -156,17 +164,8 @@ def bench_import_pg(n: int, runs: int, server_url: str) -> list[Result]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         dbs.append(open_database(url.set(database=name).render_as_string(hide_password=False)))
 
-    def our_import() -> None:
-        report = import_paths(dbs[-1], [path])
-        assert report.created > 0 and not report.rejected
-
-    def reimport() -> None:
-        report = import_paths(dbs[-1], [path])
-        assert report.created == 0 and report.unchanged == n
-
     try:
-        t_import = measure(our_import, runs, setup=fresh_db)
-        t_reimport = measure(reimport, runs)
+        t_import, t_reimport = time_imports(dbs, path, n, runs, fresh_db)
     finally:
         drop()
         admin.dispose()
