@@ -185,17 +185,24 @@ class PageScreen(CrmScreen):
         """Start the read that fills the page."""
         raise NotImplementedError
 
-    async def refill(self, widgets: list[Widget]) -> None:
-        """Replace the page's content, keeping focus on the same row when it is still there."""
+    # A widget id to focus after the next refill instead of the focused one (a field just
+    # saved, whose editor had the focus).
+    refocus: str | None = None
+
+    async def refill(self, widgets: list[Widget],
+                     fallback: type[Widget] | None = ItemRow) -> None:
+        """Replace the page's content, keeping focus on the same row when it is still there
+        (else on the first ``fallback`` widget)."""
         body = self.query_one(f"#{self.BODY_ID}", VerticalScroll)
-        focused = self.focused.id if self.focused is not None else None
+        target = self.refocus or (self.focused.id if self.focused is not None else None)
+        self.refocus = None
         await body.remove_children()
         await body.mount_all(widgets)
-        found = body.query(f"#{focused}") if focused else None
+        found = body.query(f"#{target}") if target else None
         if found:
             found.first().focus()
-        elif body.query(ItemRow):
-            body.query(ItemRow).first().focus()
+        elif fallback is not None and body.query(fallback):
+            body.query(fallback).first().focus()
 
     def show_failure(self, message: Failed) -> None:
         """A refused field edit shows under the field; a refused form reopens; else a toast."""

@@ -8,7 +8,6 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -111,7 +110,6 @@ class CompanyScreen(PageScreen):
         super().__init__()
         self.company_id = company_id
         self.page: dict[str, Any] | None = None
-        self._refocus: str | None = None
 
     def load(self) -> None:
         self.read("company", lambda s: company_page(s, self.company_id))
@@ -121,15 +119,7 @@ class CompanyScreen(PageScreen):
             return
         self.page = message.data
         self.sub_title = message.data["summary"].name
-        body = self.query_one("#company-body", VerticalScroll)
-        focused = self.focused.id if self.focused is not None else None
-        await body.remove_children()
-        await body.mount_all(self._widgets(message.data))
-        target = self._refocus or focused
-        self._refocus = None
-        found = body.query(f"#{target}") if target else None
-        if found:
-            found.first().focus()
+        await self.refill(self._widgets(message.data), fallback=None)
 
     def _widgets(self, page: dict[str, Any]) -> list[Widget]:
         c = page["summary"]
@@ -182,7 +172,7 @@ class CompanyScreen(PageScreen):
     @on(EditableField.Changed)
     def _field_changed(self, event: EditableField.Changed) -> None:
         event.stop()
-        self._refocus = event.field.id
+        self.refocus = event.field.id
         changes = {event.name: event.value}
         # Only the outcome crosses back to the UI thread, never the ORM object.
         self.write("field", lambda s: update_company(s, self.company_id, changes).id,

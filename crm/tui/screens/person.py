@@ -10,7 +10,6 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -76,7 +75,6 @@ class PersonScreen(PageScreen):
         super().__init__()
         self.person_id = person_id
         self.detail: dict[str, Any] | None = None
-        self._refocus: str | None = None
 
     def load(self) -> None:
         self.read("person", lambda s: person_detail(s, self.person_id))
@@ -88,19 +86,7 @@ class PersonScreen(PageScreen):
             return
         self.detail = d = message.data
         self.sub_title = d["name"]
-        body = self.query_one("#person-body", VerticalScroll)
-        focused = self.focused.id if self.focused is not None else None
-        await body.remove_children()
-        await body.mount_all(self._widgets(d))
-        target = self._refocus or focused
-        self._refocus = None
-        found = body.query(f"#{target}") if target else None
-        if found:
-            found.first().focus()
-        else:
-            first = body.query(EditableField)
-            if first:
-                first.first().focus()
+        await self.refill(self._widgets(d), fallback=EditableField)
 
     def _widgets(self, d: dict[str, Any]) -> list[Widget]:
         out: list[Widget] = []
@@ -209,7 +195,7 @@ class PersonScreen(PageScreen):
     @on(EditableField.Changed)
     def _field_changed(self, event: EditableField.Changed) -> None:
         event.stop()
-        self._refocus = event.field.id
+        self.refocus = event.field.id
         changes = {event.name: event.value}
         # Only the outcome crosses back to the UI thread, never the ORM object.
         self.write("field", lambda s: update_person(s, self.person_id, changes).id,
