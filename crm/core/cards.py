@@ -1,13 +1,13 @@
-"""A contact card as the importer sees it, independent of any vCard library.
+"""A contact card as the importer sees it, independent of any vCard library or source.
 
-``crm.vcard`` reads files into these; ``crm.core.importing`` matches and merges them.
+Readers (``crm.vcard``, and any other import source) turn their records into these;
+``crm.core.importing`` matches and merges them (see ``crm.core.importing.sources``).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Protocol
 
 
 class CardRejected(Exception):
@@ -17,20 +17,6 @@ class CardRejected(Exception):
         super().__init__(message)
         self.line = line
         self.message = message
-
-
-class PendingCard(Protocol):
-    """A card split out of a file but not read yet (reading is skipped when its raw text
-    was imported before)."""
-
-    file: str
-    line: int
-    raw: str
-
-    @property
-    def raw_hash(self) -> str: ...
-
-    def parse(self) -> Card: ...
 
 
 @dataclass
@@ -54,7 +40,8 @@ class CardRelation:
 
 @dataclass
 class Card:
-    """Everything crm takes from one vCard, with whole (unescaped) text values."""
+    """Everything crm takes from one contact record (a vCard, a CSV row), with whole
+    (unescaped) text values; ``raw`` is the record's own text, in ``raw_format``."""
 
     file: str
     line: int
@@ -82,6 +69,7 @@ class Card:
     relations: list[CardRelation] = field(default_factory=list)
     # Raw unfolded lines of properties crm does not map (kept for export).
     extra_lines: list[str] = field(default_factory=list)
+    raw_format: str = "vcard"  # what ``raw`` is: "vcard", "linkedin-csv", ...
 
     @property
     def raw_hash(self) -> str:
@@ -90,12 +78,13 @@ class Card:
 
 @dataclass
 class RejectedCard:
-    """A card (or stray text) that could not be read: where, why, and its raw text."""
+    """A record (or stray text) that could not be read: where, why, and its raw text."""
 
     file: str
     line: int
     message: str
     raw: str
+    raw_format: str = "vcard"  # what ``raw`` is (see Card.raw_format)
 
     @property
     def raw_hash(self) -> str:

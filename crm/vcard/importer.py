@@ -15,14 +15,8 @@ from pathlib import Path
 
 from crm.core.cards import RejectedCard
 from crm.core.db import Database
-from crm.core.importing import ImportReport, Survey, import_cards, survey_cards
+from crm.core.importing import ImportReport, Survey, import_records, survey_cards
 from crm.vcard.reader import RawCard, blocks, read_text, split_cards
-
-
-class _DryRun(Exception):
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__("dry run")
-        self.report = report
 
 
 def survey_text(text: str, file: str) -> Survey:
@@ -62,14 +56,5 @@ def import_paths(db: Database, paths: Sequence[Path], *, dry_run: bool = False,
         if path is files[0]:
             first.append(text)
         del text
-    if not dry_run:
-        with db.write() as session:
-            return import_cards(session, _cards(files, first), progress=progress,
-                                survey=survey)
-    try:
-        with db.write() as session:
-            raise _DryRun(import_cards(session, _cards(files, first), progress=progress,
-                                       survey=survey))
-    except _DryRun as done:
-        done.report.dry_run = True
-        return done.report
+    return import_records(db, _cards(files, first), survey=survey, source="vcard",
+                          dry_run=dry_run, progress=progress)

@@ -37,6 +37,10 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_CARD_BYTES = 16 * 1024 * 1024
 
 
+# Properties a relation can come from: X-ABRELATEDNAMES, RELATED, Android's .../relation.
+_MAY_RELATE = re.compile("relat", re.IGNORECASE)
+
+
 @dataclass
 class RawCard:
     """One card's physical lines (BEGIN..END) and where it starts, not yet interpreted."""
@@ -50,8 +54,18 @@ class RawCard:
     def raw_hash(self) -> str:
         return raw_hash(self.raw)
 
+    @property
+    def raw_format(self) -> str:
+        return "vcard"
+
     def parse(self) -> Card:
         return parse_card(self)
+
+    def may_relate(self) -> bool:
+        """False when the card holds no relation (X-ABRELATEDNAMES, RELATED, Android's
+        .../relation), looked for unfolded: a property name may be folded anywhere."""
+        unfolded = self.raw.replace("\r", "").replace("\n ", "").replace("\n\t", "")
+        return _MAY_RELATE.search(unfolded) is not None
 
 
 # -- bytes to text --------------------------------------------------------------------------

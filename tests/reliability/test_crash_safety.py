@@ -55,12 +55,12 @@ def run_ok(*args: str) -> None:
 # kills can be aimed inside the write transaction (most of an import is reading).
 TRACED = """
 import sys
-import crm.core.importing as importing
-apply = importing._apply
+import crm.core.importing.pipeline as pipeline
+apply = pipeline.apply_chunk
 def traced(*args, **kwargs):
     print("writing", flush=True)
     return apply(*args, **kwargs)
-importing._apply = traced
+pipeline.apply_chunk = traced
 from crm.cli import run
 sys.exit(run(sys.argv[1:]))
 """

@@ -124,8 +124,8 @@ class Watch:
 # running when the TUI's edit comes to wait for it, however fast the machine is that day.
 PAUSED_IMPORT = """
 import sys, time
-import crm.core.importing as importing
-apply = importing._apply
+import crm.core.importing.pipeline as pipeline
+apply = pipeline.apply_chunk
 def paused(*args, **kwargs):
     result = apply(*args, **kwargs)
     if not paused.done:
@@ -133,7 +133,7 @@ def paused(*args, **kwargs):
         time.sleep(float(sys.argv[1]))
     return result
 paused.done = False
-importing._apply = paused
+pipeline.apply_chunk = paused
 from crm.cli import run
 sys.exit(run(sys.argv[2:]))
 """

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 import crm.core.importing as importing
+import crm.core.importing.pipeline as pipeline
 from crm.core.db import Database
 from crm.core.models import Company, Connection, ImportRecord, Person, PersonTag, Position, Tag
 from crm.core.people import create_person
@@ -48,7 +49,7 @@ FILE = "".join([
 
 def test_duplicates_companies_tags_and_relations_meet_across_chunks(
         db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importing, "CARDS_PER_CHUNK", 3)
+    monkeypatch.setattr(pipeline, "CARDS_PER_CHUNK", 3)
     with db.write() as s:
         create_person(s, "Grace Hopper", emails=["admiral@example.com"])
     path = write(tmp_path, "chunks.vcf", FILE)
@@ -104,7 +105,7 @@ def test_chunk_size_does_not_change_what_an_import_does(
         db: Database, monkeypatch: pytest.MonkeyPatch, size: int) -> None:
     files = [fixture(n) for n in ALL]
     whole = import_paths(db, files, dry_run=True)
-    monkeypatch.setattr(importing, "CARDS_PER_CHUNK", size)
+    monkeypatch.setattr(pipeline, "CARDS_PER_CHUNK", size)
     chunked = import_paths(db, files, dry_run=True)
     assert chunked.to_json() == whole.to_json()
     # The same outcome for every card (listed by chunk rather than by action), about the
@@ -138,7 +139,7 @@ def test_a_card_goes_to_whom_an_earlier_chunk_found_first(
         card("FN:Nia N.", "EMAIL:shared@example.com", "EMAIL:nia@example.com"),
     ]))
     whole = import_paths(db, [path], dry_run=True)
-    monkeypatch.setattr(importing, "CARDS_PER_CHUNK", 1)
+    monkeypatch.setattr(pipeline, "CARDS_PER_CHUNK", 1)
     report = import_paths(db, [path])
     assert by_card(report) == by_card(whole)
     assert [o.action for o in report.outcomes] == ["created", "merged"]
@@ -176,7 +177,7 @@ def test_a_later_chunk_matches_as_the_whole_file_does(
             names[p.id] = name
     path = write(tmp_path, "shape.vcf", text)
     whole = import_paths(db, [path], dry_run=True)
-    monkeypatch.setattr(importing, "CARDS_PER_CHUNK", 1)
+    monkeypatch.setattr(pipeline, "CARDS_PER_CHUNK", 1)
     chunked = import_paths(db, [path])
     about = [(o.line, o.action, names.get(o.person_id or 0, "someone new"))
              for o in chunked.outcomes]
@@ -204,7 +205,7 @@ def test_a_relation_whose_name_is_folded_is_still_linked(
         text = path.read_text(encoding="utf-8")
         assert [b[:9] for b in blocks(text, size=block)][1] == " TEDNAMES"
         monkeypatch.setattr(importer, "blocks", functools.partial(blocks, size=block))
-    monkeypatch.setattr(importing, "CARDS_PER_CHUNK", 1)
+    monkeypatch.setattr(pipeline, "CARDS_PER_CHUNK", 1)
     report = import_paths(db, [path])
     assert report.connections == 1
     assert [(c["person"], c["kind"]) for c in person(db, "Cara Report")["connections"]] == [

@@ -1,0 +1,123 @@
+"""What every step of an import shares: batching, the matching keys of a contact value,
+the column limits a record is checked against, and the words of import provenance."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session
+
+from crm.core.cards import Card, CardContact
+from crm.core.models import Base, Company, ContactPoint, Person, Position, Tag
+from crm.core.normalize import email_domain
+from crm.core.people import contact_normalized
+
+Progress = Callable[[int, int], None]
+CHUNK = 500  # values in one IN (...) clause
+# Mail domains that say nothing about someone's employer.
+FREE_MAIL = {
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "hotmail.com", "outlook.com",
+    "live.com", "msn.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+    "protonmail.com", "gmx.de", "gmx.net", "web.de", "yandex.ru", "mail.ru", "qq.com",
+    "163.com", "126.com", "fastmail.com", "hey.com", "zoho.com", "orange.fr", "free.fr",
+}
+# Labels of X-ABRELATEDNAMES / RELATED / Android relations that name a connection kind.
+RELATION_KINDS = {
+    "manager": "manager", "boss": "manager", "supervisor": "manager",
+    "assistant": "report", "report": "report", "direct report": "report",
+    "colleague": "co-worker", "co-worker": "co-worker", "coworker": "co-worker",
+    "friend": "friend", "mentor": "mentor", "mentee": "mentee", "recruiter": "recruiter",
+    "classmate": "classmate", "professor": "professor", "acquaintance": "acquaintance",
+    "referred by": "introduced-by", "referred_by": "introduced-by",
+    "introduced by": "introduced-by",
+    "spouse": "family", "partner": "family", "domestic partner": "family", "mother": "family",
+    "father": "family", "parent": "family", "brother": "family", "sister": "family",
+    "sibling": "family", "child": "family", "son": "family", "daughter": "family",
+    "relative": "family", "kin": "family",
+}
+
+
+def relation_kind(label: str | None) -> str | None:
+    """The connection kind a relation's label names, or None when it names none."""
+    return RELATION_KINDS.get((label or "").strip().lower())
+
+
+def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i: i + CHUNK]
+
+
+# Normalizing a phone number takes tens of microseconds and a card's values are normalized
+# several times; the values of a 10k-card export fit, so that importing it again is cheap.
+# Emptied when full: memory stays bounded whatever the size of the file.
+_norm_cache: dict[tuple[str, str], str] = {}
+_NORM_CACHE_SIZE = 50_000
+
+
+def normalized(cp: CardContact) -> str:
+    key = (cp.kind, cp.value)
+    norm = _norm_cache.get(key)
+    if norm is None:
+        norm = contact_normalized(cp.kind, cp.value)
+        if len(_norm_cache) >= _NORM_CACHE_SIZE:
+            _norm_cache.clear()
+        _norm_cache[key] = norm
+    return norm
+
+
+def contact_key(kind: str, normalized: str) -> str:
+    return f"{kind}:{normalized}"
+
+
+def card_domains(card: Card) -> list[str]:
+    """The mail domains of a card that may name an employer."""
+    out = []
+    for cp in card.contacts:
+        if cp.kind == "email":
+            dom = email_domain(cp.value)
+            if dom and dom not in FREE_MAIL:
+                out.append(dom)
+    return out
+
+
+def source_label(prefix: str, card: Card) -> str:
+    """The ``source`` column of what a card creates: the source kind and the file's name."""
+    return f"{prefix}:{os.path.basename(card.file)}"[:300]
+
+
+def table(model: type[Base]) -> Table:
+    return Base.metadata.tables[model.__tablename__]
+
+
+def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """A Core INSERT of many rows (keys are column names): the ORM's bulk INSERT path costs
+    more per row than SQLite does (import of 10k cards: -0.5 s)."""
+    session.connection().execute(insert(table(model)), rows)
+
+
+def _limit(column: Any) -> int:
+    return int(column.type.length)
+
+
+# Card fields and the columns that hold them: a longer value is refused, never cut.
+LIMITS = [
+    ("FN", "display_name", _limit(Person.display_name)),
+    ("N (given)", "given_name", _limit(Person.given_name)),
+    ("N (family)", "family_name", _limit(Person.family_name)),
+    ("N (additional)", "additional_names", _limit(Person.additional_names)),
+    ("N (prefix)", "name_prefix", _limit(Person.name_prefix)),
+    ("N (suffix)", "name_suffix", _limit(Person.name_suffix)),
+    ("NICKNAME", "nickname", _limit(Person.nickname)),
+    ("ORG", "org", _limit(Company.name)),
+    ("ORG (department)", "department", _limit(Position.department)),
+    ("TITLE", "title", _limit(Position.title)),
+    ("UID", "uid", _limit(Person.uid)),
+    ("PHOTO type", "photo_type", _limit(Person.photo_type)),
+]
+# Read once: a column's type through the mapped attribute costs microseconds per card field.
+TAG_LIMIT = _limit(Tag.name)
+LABEL_LIMIT = _limit(ContactPoint.label)
+NORMALIZED_LIMIT = _limit(ContactPoint.normalized)

@@ -1,0 +1,153 @@
+"""The matching keys of one chunk, looked up in a few batched queries before any change:
+UIDs, emails and phones of people, same-name candidates, companies by name, alias and mail
+domain, and tags. Earlier chunks' people and companies are seen (they are flushed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.core.cards import Card
+from crm.core.importing.common import card_domains, chunks, normalized
+from crm.core.importing.state import Run
+from crm.core.models import (
+    Company,
+    CompanyAlias,
+    CompanyDomain,
+    ContactPoint,
+    ImportRecord,
+    Person,
+    Tag,
+)
+from crm.core.normalize import company_key, fold
+
+
+class Index:
+    """Everything matching a chunk needs, looked up in a few batched queries before any
+    change; it sees the people and companies earlier chunks created (they are flushed)."""
+
+    def __init__(self, session: Session, cards: list[Card], run: Run) -> None:
+        self.session = session
+        uids = sorted({c.uid for c in cards if c.uid})
+        emails: set[str] = set()
+        phones: set[str] = set()
+        for card in cards:
+            for cp in card.contacts:
+                norm = normalized(cp)
+                if cp.kind == "email":
+                    emails.add(norm)
+                elif cp.kind == "phone" and norm:
+                    phones.add(norm)
+        self.by_uid: dict[str, int] = {}
+        for chunk in chunks(uids):
+            for pid, uid in session.execute(
+                    select(Person.id, Person.uid).where(Person.uid.in_(chunk))):
+                if uid is not None:
+                    self.by_uid[uid] = pid
+        # Everyone with the value, oldest first: the first is the match (see match).
+        self.by_email: dict[str, list[int]] = {}
+        self.by_phone: dict[str, list[int]] = {}
+        for kind, values, target in (("email", emails, self.by_email),
+                                     ("phone", phones, self.by_phone)):
+            for chunk in chunks(sorted(values)):
+                rows = session.execute(
+                    select(ContactPoint.normalized, ContactPoint.person_id)
+                    .where(ContactPoint.kind == kind, ContactPoint.normalized.in_(chunk))
+                    .order_by(ContactPoint.id))
+                for norm, pid in rows:
+                    pids = target.setdefault(norm, [])
+                    if pid not in pids:
+                        pids.append(pid)
+        keys = sorted({fold(c.display_name).strip() for c in cards if c.display_name})
+        # Same-name suggestions name people who were there before the import, as when the
+        # file was read whole.
+        self.by_name: dict[str, list[tuple[int, str]]] = {}
+        for chunk in chunks(keys):
+            for pid, key, name in session.execute(
+                    select(Person.id, Person.sort_key, Person.display_name)
+                    .where(Person.sort_key.in_(chunk), Person.id <= run.people_before)
+                    .order_by(Person.id)):
+                self.by_name.setdefault(key, []).append((pid, name))
+        self.companies = CompanyIndex(session, cards)
+        names = sorted({t for c in cards for t in c.categories})
+        self.tags: dict[str, Tag] = {}
+        for chunk in chunks(names):
+            for tag in session.scalars(select(Tag).where(Tag.name.in_(chunk))):
+                self.tags[tag.name] = tag
+        self.imported_people: set[int] = set()  # imported before this import
+        ids = sorted(set(self.by_uid.values())
+                     | {p for pids in self.by_email.values() for p in pids}
+                     | {p for pids in self.by_phone.values() for p in pids})
+        for chunk in chunks(ids):
+            self.imported_people.update(session.scalars(
+                select(ImportRecord.person_id).where(ImportRecord.person_id.in_(chunk),
+                                                     ImportRecord.status == "imported",
+                                                     ImportRecord.id <= run.records_before)))
+
+    def tag(self, name: str) -> Tag:
+        tag = self.tags.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            self.session.add(tag)
+            self.tags[name] = tag
+        return tag
+
+    def match(self, card: Card) -> int | None:
+        """The person already in the database a card is about: UID, then email, then phone
+        (the oldest holder of a value first)."""
+        if card.uid:
+            pid = self.by_uid.get(card.uid)
+            if pid is not None:
+                return pid
+        for kind, table in (("email", self.by_email), ("phone", self.by_phone)):
+            for cp in card.contacts:
+                if cp.kind == kind:
+                    holders = table.get(normalized(cp))
+                    if holders:
+                        return holders[0]
+        return None
+
+
+class CompanyIndex:
+    """Companies by name key, alias key and email domain, loaded once per chunk."""
+
+    def __init__(self, session: Session, cards: list[Card]) -> None:
+        self.session = session
+        keys = sorted({company_key(c.org) for c in cards if c.org} - {""})
+        domains = sorted({d for c in cards for d in card_domains(c)})
+        self.by_key: dict[str, Company] = {}
+        self.by_domain: dict[str, Company] = {}
+        for chunk in chunks(keys):
+            for company in session.scalars(select(Company).where(Company.name_key.in_(chunk))
+                                           .order_by(Company.id)):
+                self.by_key.setdefault(company.name_key, company)
+            for alias_key, company in session.execute(
+                    select(CompanyAlias.alias_key, Company).join(Company)
+                    .where(CompanyAlias.alias_key.in_(chunk)).order_by(Company.id)):
+                self.by_key.setdefault(alias_key, company)
+        for chunk in chunks(domains):
+            for domain, company in session.execute(
+                    select(CompanyDomain.domain, Company).join(Company)
+                    .where(CompanyDomain.domain.in_(chunk))):
+                self.by_domain[domain] = company
+        self.created: list[Company] = []
+
+    def find(self, name: str, domains: Iterable[str]) -> Company | None:
+        company = self.by_key.get(company_key(name))
+        if company is not None:
+            return company
+        for dom in domains:
+            if dom in self.by_domain:
+                return self.by_domain[dom]
+        return None
+
+    def get_or_create(self, name: str, domains: Iterable[str], source: str) -> Company:
+        company = self.find(name, domains)
+        if company is None:
+            company = Company(name=name, name_key=company_key(name), source=source)
+            self.session.add(company)
+            self.by_key[company.name_key] = company
+            self.created.append(company)
+        return company

@@ -1,0 +1,208 @@
+"""One chunk, written: decide whom each card is about (create, merge, or a company), then
+create in bulk, merge one by one, record the provenance and report each card's outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from crm.core.cards import Card
+from crm.core.importing.common import (
+    chunks,
+    contact_key,
+    insert_rows,
+    normalized,
+    source_label,
+)
+from crm.core.importing.index import Index
+from crm.core.importing.merge import company_card, merge
+from crm.core.importing.report import CardOutcome, ImportReport, Suggestion
+from crm.core.importing.state import Run
+from crm.core.importing.write import insert_people
+from crm.core.models import Company, ImportRecord, Person, Position
+from crm.core.normalize import fold
+
+
+@dataclass
+class Target:
+    """Who a card is about: a person already in the database, or one this import creates."""
+
+    person_id: int | None = None  # an existing person
+    new_index: int | None = None  # position in the list of people to create
+
+
+@dataclass
+class _Step:
+    """A person card and whom it is about; ``creates`` when the card makes that person."""
+
+    card: Card
+    target: Target
+    creates: bool
+
+
+def planned_match(by_uid: dict[str, Target], by_contact: dict[tuple[str, str], Target],
+                  card: Card, run: Run) -> Target | None:
+    """The person an earlier card of this file was about, by UID, then email, then phone
+    (earlier chunks' cards come before this chunk's: the first card with a key wins)."""
+    if card.uid:
+        pid = run.by_uid.get(card.uid)
+        if pid is not None:
+            return Target(person_id=pid)
+        if card.uid in by_uid:
+            return by_uid[card.uid]
+    for kind in ("email", "phone"):
+        for cp in card.contacts:
+            if cp.kind == kind:
+                norm = normalized(cp)
+                pid = run.by_contact.get(contact_key(kind, norm))
+                if pid is not None:
+                    return Target(person_id=pid)
+                target = by_contact.get((kind, norm))
+                if target is not None:
+                    return target
+    return None
+
+
+def _decide(index: Index, run: Run, cards: list[Card]) -> tuple[list[_Step], list[Card]]:
+    """Card by card and without writing, whom each person card is about; and the cards
+    whose people are to be created, in order."""
+    by_uid: dict[str, Target] = {}
+    by_contact: dict[tuple[str, str], Target] = {}
+    steps: list[_Step] = []
+    new_cards: list[Card] = []
+    for card in cards:
+        if card.is_company:
+            continue
+        target = planned_match(by_uid, by_contact, card, run)
+        creates = False
+        if target is None:
+            pid = index.match(card)
+            if pid is not None:
+                target = Target(person_id=pid)
+            else:
+                target = Target(new_index=len(new_cards))
+                new_cards.append(card)
+                creates = True
+        if card.uid:
+            by_uid.setdefault(card.uid, target)
+        for cp in card.contacts:
+            if cp.kind in ("email", "phone"):
+                by_contact.setdefault((cp.kind, normalized(cp)), target)
+        steps.append(_Step(card, target, creates))
+    return steps, new_cards
+
+
+def _load_people(session: Session, steps: list[_Step], new_ids: list[int]) -> dict[int, Person]:
+    """The people the cards merge into (already there, or created by an earlier card of
+    this chunk), with what merging compares against."""
+    ids = sorted({s.target.person_id for s in steps if s.target.person_id is not None}
+                 | {new_ids[s.target.new_index] for s in steps
+                    if s.target.new_index is not None and not s.creates})
+    existing: dict[int, Person] = {}
+    for chunk in chunks(ids):
+        for person in session.scalars(
+                select(Person).where(Person.id.in_(chunk)).options(
+                    selectinload(Person.contact_points),
+                    selectinload(Person.positions).selectinload(Position.company)
+                    .selectinload(Company.aliases),
+                    selectinload(Person.tags))):
+            existing[person.id] = person
+    return existing
+
+
+def _merge_action(run: Run, index: Index, target: Target, pid: int, person: Person,
+                  card: Card) -> str:
+    """"updated" when the card is a contact imported before and changed since (by UID or
+    an earlier import's record), else "merged" into someone already there."""
+    # A person an earlier chunk created counts as created by this file.
+    if (target.person_id is not None and pid <= run.people_before
+            and pid not in run.merged
+            and (pid in index.imported_people
+                 or (card.uid is not None and card.uid == person.uid))):
+        return "updated"
+    return "merged"
+
+
+def _write_people(session: Session, report: ImportReport, run: Run, index: Index,
+                  steps: list[_Step], new_ids: list[int],
+                  source: str) -> tuple[list[tuple[Card, int]], list[tuple[Card, int]]]:
+    """Each person card's outcome, merging where it is about someone who exists; the cards
+    to record with their person, and every card with its person (to remember)."""
+    existing = _load_people(session, steps, new_ids)
+    recorded: list[tuple[Card, int]] = []
+    card_people: list[tuple[Card, int]] = []
+    with session.no_autoflush:
+        for step in steps:
+            card, target = step.card, step.target
+            if step.creates:
+                assert target.new_index is not None
+                pid = new_ids[target.new_index]
+                action = "created"
+                key = fold(card.display_name).strip()
+                if key in index.by_name:
+                    report.suggestions.append(Suggestion(card.file, card.line,
+                                                         card.display_name, pid,
+                                                         index.by_name[key]))
+            else:
+                pid = (target.person_id if target.person_id is not None
+                       else new_ids[target.new_index or 0])
+                person = existing[pid]
+                if not merge(session, index, person, card, source_label(source, card)):
+                    card_people.append((card, pid))
+                    report.add(CardOutcome(card.file, card.line, person.display_name,
+                                           "unchanged", pid))
+                    continue
+                action = _merge_action(run, index, target, pid, person, card)
+                run.merged.add(pid)
+            report.add(CardOutcome(card.file, card.line, card.display_name, action, pid))
+            recorded.append((card, pid))
+            card_people.append((card, pid))
+    return recorded, card_people
+
+
+def _record(session: Session, companies: list[tuple[Card, Company]],
+            people: list[tuple[Card, int]]) -> None:
+    """Provenance: each card's file, line and raw text, and what it became."""
+    rows = [{"source_file": card.file, "line": card.line, "raw": card.raw,
+             "raw_hash": card.raw_hash, "status": "imported", "person_id": pid,
+             "company_id": cid}
+            for card, pid, cid in [*((c, None, co.id) for c, co in companies),
+                                   *((c, p, None) for c, p in people)]]
+    if rows:
+        insert_rows(session, ImportRecord, rows)
+
+
+def apply_chunk(session: Session, report: ImportReport, run: Run, cards: list[Card],
+                source: str, written: Callable[[float], None]) -> None:
+    """Write one chunk's cards: match, create, merge, record; flushed at the end."""
+    if not cards:
+        return
+    index = Index(session, cards, run)
+    written(0.2)
+    steps, new_cards = _decide(index, run, cards)
+    # Companies (from company cards and ORG lines), then new people in bulk.
+    with session.no_autoflush:
+        companies = [(card, company_card(index, card, source_label(source, card)))
+                     for card in cards if card.is_company]
+        new_ids = insert_people(session, index, new_cards, source)
+    written(0.7)
+    company_outcomes = [CardOutcome(card.file, card.line, card.org or "", "company")
+                        for card, _ in companies]
+    for outcome in company_outcomes:
+        report.add(outcome)
+    recorded, card_people = _write_people(session, report, run, index, steps, new_ids,
+                                          source)
+    session.flush()
+    for outcome, (_, company) in zip(company_outcomes, companies, strict=True):
+        outcome.company_id = company.id
+    _record(session, companies, recorded)
+    for card, pid in card_people:
+        run.remember(card, pid)
+        if card.relations:
+            run.relating.append((pid, card.relations))
+        run.name(card.display_name, card.uid, pid)
+    report.new_companies += [company.name for company in index.companies.created]
+    session.flush()

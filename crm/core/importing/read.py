@@ -1,0 +1,94 @@
+"""Reading one chunk of records: those imported before unchanged are skipped without being
+parsed, the rest are parsed (the source's mapping) and checked against the column limits;
+a record that fails either is rejected and kept, never the whole import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.core.cards import Card, CardRejected, RejectedCard
+from crm.core.importing.common import LABEL_LIMIT, LIMITS, TAG_LIMIT, chunks
+from crm.core.importing.rejected import store_rejected
+from crm.core.importing.report import CardOutcome, ImportReport
+from crm.core.importing.sources import PendingRecord, SourceItem
+from crm.core.importing.state import Run
+from crm.core.models import ImportRecord, Person
+
+
+def check_lengths(card: Card) -> None:
+    """Refuse (never cut) a value longer than the column that would hold it."""
+    for prop, attr, limit in LIMITS:
+        value = getattr(card, attr)
+        if value is not None and len(value) > limit:
+            raise CardRejected(card.line, f"{prop} is longer than {limit} characters")
+    for tag in card.categories:
+        if len(tag) > TAG_LIMIT:
+            raise CardRejected(card.line, f"CATEGORIES has a tag longer than "
+                                          f"{TAG_LIMIT} characters")
+    for cp in card.contacts:
+        if cp.label and len(cp.label) > LABEL_LIMIT:
+            raise CardRejected(card.line, f"label {cp.label[:20]!r}... is longer than "
+                                          f"{LABEL_LIMIT} characters")
+
+
+def _parse(item: PendingRecord) -> Card | RejectedCard:
+    try:
+        card = item.parse()
+        check_lengths(card)
+    except CardRejected as err:
+        where = f" (in the card from line {item.line})" if err.line != item.line else ""
+        return RejectedCard(item.file, err.line, err.message + where, item.raw,
+                            item.raw_format)
+    except Exception as err:  # a card we fail to read is reported, never the whole file
+        return RejectedCard(item.file, item.line,
+                            # (bounded: an exception may quote the card's text)
+                            f"cannot read this card ({type(err).__name__}: "
+                            f"{str(err)[:100]})", item.raw, item.raw_format)
+    return card
+
+
+def read_chunk(session: Session, report: ImportReport, run: Run, items: list[SourceItem],
+               read: Callable[[int], None]) -> list[Card]:
+    """The chunk's cards to import; cards imported before unchanged are skipped without
+    being read, rejected ones stored."""
+    digests = [item.raw_hash for item in items]
+    known: dict[str, tuple[int | None, int | None]] = {}
+    rejected_before: set[str] = set()  # stored before, or by an earlier chunk
+    for chunk in chunks(sorted(set(digests))):
+        for rid, status, digest, pid, cid in session.execute(
+                select(ImportRecord.id, ImportRecord.status, ImportRecord.raw_hash,
+                       ImportRecord.person_id, ImportRecord.company_id)
+                .where(ImportRecord.raw_hash.in_(chunk)).order_by(ImportRecord.id)):
+            if status == "imported" and (pid is not None or cid is not None):
+                if rid <= run.records_before:
+                    known[digest] = (pid, cid)
+            elif status == "rejected":
+                rejected_before.add(digest)
+    cards: list[Card] = []
+    unchanged: set[int] = set()
+    for done, (item, digest) in enumerate(zip(items, digests, strict=True), start=1):
+        read(done)
+        if isinstance(item, RejectedCard):
+            store_rejected(session, report, item, rejected_before)
+            continue
+        if digest in known:
+            pid, cid = known[digest]
+            if pid is not None:
+                unchanged.add(pid)
+            report.add(CardOutcome(item.file, item.line, "", "unchanged", pid, cid))
+            continue
+        parsed = _parse(item)
+        if isinstance(parsed, RejectedCard):
+            store_rejected(session, report, parsed, rejected_before)
+        else:
+            cards.append(parsed)
+    if unchanged and (run.survey.names or run.survey.uids):
+        for chunk in chunks(sorted(unchanged)):
+            for pid, name, uid in session.execute(
+                    select(Person.id, Person.display_name, Person.uid)
+                    .where(Person.id.in_(chunk))):
+                run.name(name, uid, pid, unchanged=True)
+    return cards

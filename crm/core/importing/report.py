@@ -1,0 +1,119 @@
+"""What an import tells the user: one outcome per record, and the counts derived from them.
+
+The counts are never kept beside the outcomes: ``created`` is the number of outcomes whose
+action is "created", and so on, so that the summary line, the JSON report and the list of
+names a dry run shows cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm.core.cards import RejectedCard
+
+# What a record did: a person created, updated (the same contact imported again, changed),
+# merged (into someone already there), unchanged, a company card, or rejected.
+ACTIONS = ("created", "updated", "merged", "unchanged", "company", "rejected")
+
+
+@dataclass(slots=True)
+class CardOutcome:
+    """What one card did (or would do, in a dry run)."""
+
+    file: str
+    line: int
+    name: str
+    action: str  # one of ACTIONS
+    person_id: int | None = None
+    company_id: int | None = None
+    message: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"file": self.file, "line": self.line, "name": self.name,
+                                "action": self.action}
+        for key in ("person_id", "company_id", "message"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        return data
+
+
+@dataclass
+class Suggestion:
+    """A new person whose name equals someone already there: maybe the same, for review."""
+
+    file: str
+    line: int
+    name: str
+    person_id: int | None
+    candidates: list[tuple[int, str]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "name": self.name,
+                "person_id": self.person_id,
+                "candidates": [{"id": i, "name": n} for i, n in self.candidates]}
+
+
+@dataclass
+class ImportReport:
+    """Everything one import did (or, with ``dry_run``, would do)."""
+
+    dry_run: bool = False
+    outcomes: list[CardOutcome] = field(default_factory=list)
+    # The records that could not be imported, with their raw text (stored to be fixed).
+    rejected: list[RejectedCard] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    # Names of the companies this import created (from company cards and ORG lines).
+    new_companies: list[str] = field(default_factory=list)
+    # (person id, other id, kind) of each connection linked from the records' relations.
+    new_connections: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def add(self, outcome: CardOutcome) -> None:
+        self.outcomes.append(outcome)
+
+    def reject(self, item: RejectedCard) -> None:
+        self.rejected.append(item)
+        self.outcomes.append(CardOutcome(item.file, item.line, "", "rejected",
+                                         message=item.message))
+
+    def count(self, action: str) -> int:
+        return sum(1 for o in self.outcomes if o.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count("created")
+
+    @property
+    def updated(self) -> int:
+        return self.count("updated")
+
+    @property
+    def merged(self) -> int:
+        return self.count("merged")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+    @property
+    def companies_created(self) -> int:
+        return len(self.new_companies)
+
+    @property
+    def connections(self) -> int:
+        return len(self.new_connections)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "merged": self.merged,
+            "companies_created": self.companies_created,
+            "rejected": [{"file": r.file, "line": r.line, "message": r.message}
+                         for r in self.rejected],
+            "suggestions": [s.to_json() for s in self.suggestions],
+        }
+
+    def names(self, action: str) -> list[str]:
+        return [o.name for o in self.outcomes if o.action == action]

@@ -1,0 +1,68 @@
+"""One import's memory from chunk to chunk (ids and names, never cards), and its progress."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm.core.cards import Card, CardRelation
+from crm.core.importing.common import Progress, contact_key, normalized
+from crm.core.importing.survey import Survey
+from crm.core.models import ImportRecord, Person
+from crm.core.normalize import fold
+
+
+class Run:
+    """What one import carries from chunk to chunk: ids and names, never cards."""
+
+    def __init__(self, session: Session, survey: Survey) -> None:
+        self.survey = survey
+        # Ids above these were created by this import.
+        self.people_before: int = session.scalar(select(func.max(Person.id))) or 0
+        self.records_before: int = session.scalar(select(func.max(ImportRecord.id))) or 0
+        # The UIDs and email/phone keys earlier chunks' cards carried, and whom each card
+        # was about (the first card wins): a later card matches them before the database,
+        # as it matches an earlier card of its own chunk (plan.planned_match). Keys only, as
+        # text, so a card is matched whatever chunk boundary falls between the two.
+        self.by_uid: dict[str, int] = {}
+        self.by_contact: dict[str, int] = {}
+        self.merged: set[int] = set()  # people a card was merged into
+        # For relations, linked at the end: who names whom, and the named (by folded name
+        # and by uid) among the cards of this import and the people of unchanged cards.
+        self.relating: list[tuple[int, list[CardRelation]]] = []
+        self.named: dict[str, list[int]] = {}
+        self.uids: dict[str, int] = {}
+        self.unchanged_uids: dict[str, int] = {}
+
+    def remember(self, card: Card, pid: int) -> None:
+        if card.uid:
+            self.by_uid.setdefault(card.uid, pid)
+        for cp in card.contacts:
+            if cp.kind in ("email", "phone"):
+                self.by_contact.setdefault(contact_key(cp.kind, normalized(cp)), pid)
+
+    def name(self, name: str, uid: str | None, pid: int, unchanged: bool = False) -> None:
+        key = fold(name).strip()
+        if key in self.survey.names:
+            bucket = self.named.setdefault(key, [])
+            if pid not in bucket:
+                bucket.append(pid)
+        if uid:
+            uid = uid.removeprefix("urn:uuid:")
+            if uid in self.survey.uids:
+                (self.unchanged_uids if unchanged else self.uids)[uid] = pid
+
+
+class Bar:
+    """Progress in steps: reading a card and writing it are one step each."""
+
+    def __init__(self, progress: Progress | None, cards: int) -> None:
+        self.progress, self.total = progress, 2 * cards
+        self.step = max(1, self.total // 100)
+        self.shown = -1
+
+    def at(self, done: int, always: bool = False) -> None:
+        if self.progress is None or (not always and done - self.shown < self.step):
+            return
+        self.shown = done = min(done, self.total)
+        self.progress(done, self.total)
