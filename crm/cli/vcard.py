@@ -127,7 +127,7 @@ def _print_report(report: ImportReport) -> None:
                 message(f"  {action:<8} {one_line(name)}")
     for s in report.suggestions:
         others = ", ".join(f"{one_line(n)} (#{i})" for i, n in s.candidates)
-        message(f"crm: {literal(s.file)}:{s.line}: {one_line(s.name)} has the same name as "
+        message(f"crm: {literal(s.file)}:{s.line}: {one_line(s.name)} {s.evidence} "
                 f"{others}; not merged (review them)")
     for r in report.rejected:
         message(f"crm: {literal(r.file)}:{r.line}: {one_line(r.message)}")

@@ -5,25 +5,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card, CardContact
+from crm.core.identity import employer_domain
 from crm.core.models import Base, Company, ContactPoint, Person, Position, Tag
-from crm.core.normalize import email_domain
 from crm.core.people import contact_normalized
 
 Progress = Callable[[int, int], None]
 CHUNK = 500  # values in one IN (...) clause
-# Mail domains that say nothing about someone's employer.
-FREE_MAIL = {
-    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "hotmail.com", "outlook.com",
-    "live.com", "msn.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
-    "protonmail.com", "gmx.de", "gmx.net", "web.de", "yandex.ru", "mail.ru", "qq.com",
-    "163.com", "126.com", "fastmail.com", "hey.com", "zoho.com", "orange.fr", "free.fr",
-}
 # Labels of X-ABRELATEDNAMES / RELATED / Android relations that name a connection kind.
 RELATION_KINDS = {
     "manager": "manager", "boss": "manager", "supervisor": "manager",
@@ -73,12 +67,13 @@ def contact_key(kind: str, normalized: str) -> str:
 
 
 def card_domains(card: Card) -> list[str]:
-    """The mail domains of a card that may name an employer."""
-    out = []
+    """The registered mail domains of a card that may name an employer (not free mail):
+    jo@eng.stripe.co.uk gives stripe.co.uk."""
+    out: list[str] = []
     for cp in card.contacts:
         if cp.kind == "email":
-            dom = email_domain(cp.value)
-            if dom and dom not in FREE_MAIL:
+            dom = employer_domain(cp.value)
+            if dom and dom not in out:
                 out.append(dom)
     return out
 
@@ -121,3 +116,12 @@ LIMITS = [
 TAG_LIMIT = _limit(Tag.name)
 LABEL_LIMIT = _limit(ContactPoint.label)
 NORMALIZED_LIMIT = _limit(ContactPoint.normalized)
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who has a matching email or phone: enough to tell whether a card can be about them."""
+
+    name: str
+    nickname: str | None = None
+    uid: str | None = None

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card
-from crm.core.importing.common import card_domains, chunks, normalized
+from crm.core.importing.common import Holder, card_domains, chunks, normalized
 from crm.core.importing.state import Run
 from crm.core.models import (
     Company,
@@ -80,6 +80,13 @@ class Index:
         ids = sorted(set(self.by_uid.values())
                      | {p for pids in self.by_email.values() for p in pids}
                      | {p for pids in self.by_phone.values() for p in pids})
+        # Whom a shared email or phone may be about: their names and UID (see identity).
+        self.holders: dict[int, Holder] = {}
+        for chunk in chunks(ids):
+            for pid, name, nickname, uid in session.execute(
+                    select(Person.id, Person.display_name, Person.nickname, Person.uid)
+                    .where(Person.id.in_(chunk))):
+                self.holders[pid] = Holder(name, nickname, uid)
         for chunk in chunks(ids):
             self.imported_people.update(session.scalars(
                 select(ImportRecord.person_id).where(ImportRecord.person_id.in_(chunk),
@@ -94,20 +101,13 @@ class Index:
             self.tags[name] = tag
         return tag
 
-    def match(self, card: Card) -> int | None:
-        """The person already in the database a card is about: UID, then email, then phone
-        (the oldest holder of a value first)."""
-        if card.uid:
-            pid = self.by_uid.get(card.uid)
-            if pid is not None:
-                return pid
-        for kind, table in (("email", self.by_email), ("phone", self.by_phone)):
-            for cp in card.contacts:
-                if cp.kind == kind:
-                    holders = table.get(normalized(cp))
-                    if holders:
-                        return holders[0]
-        return None
+    def by_uid_match(self, card: Card) -> int | None:
+        """The person already in the database with the card's UID."""
+        return self.by_uid.get(card.uid) if card.uid else None
+
+    def contact_holders(self, kind: str, norm: str) -> list[int]:
+        """Who in the database has this email or phone, oldest first."""
+        return (self.by_email if kind == "email" else self.by_phone).get(norm, [])
 
 
 class CompanyIndex:

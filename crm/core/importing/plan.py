@@ -10,7 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.cards import Card
+from crm.core.identity import names_agree
 from crm.core.importing.common import (
+    Holder,
     chunks,
     contact_key,
     insert_rows,
@@ -32,66 +34,103 @@ class Target:
 
     person_id: int | None = None  # an existing person
     new_index: int | None = None  # position in the list of people to create
+    holder: Holder | None = None  # their names and UID, to check a shared email or phone
 
 
 @dataclass
 class _Step:
-    """A person card and whom it is about; ``creates`` when the card makes that person."""
+    """A person card and whom it is about; ``creates`` when the card makes that person.
+    ``shares`` names who else has one of its emails or phones when their names disagree."""
 
     card: Card
     target: Target
     creates: bool
+    shares: tuple[str, Target] | None = None
 
 
-def planned_match(by_uid: dict[str, Target], by_contact: dict[tuple[str, str], Target],
-                  card: Card, run: Run) -> Target | None:
-    """The person an earlier card of this file was about, by UID, then email, then phone
-    (earlier chunks' cards come before this chunk's: the first card with a key wins)."""
-    if card.uid:
-        pid = run.by_uid.get(card.uid)
-        if pid is not None:
-            return Target(person_id=pid)
-        if card.uid in by_uid:
-            return by_uid[card.uid]
-    for kind in ("email", "phone"):
-        for cp in card.contacts:
-            if cp.kind == kind:
+def _may_be(card: Card, holder: Holder | None) -> bool:
+    """Whether a card sharing an email or phone with ``holder`` can be about them: not when
+    the names clearly disagree (a switchboard, a family landline, a team inbox)."""
+    if holder is None:
+        return True
+    return (names_agree(card.display_name, holder.name)
+            or (holder.nickname is not None and names_agree(card.display_name,
+                                                            holder.nickname)))
+
+
+class _Matcher:
+    """Whom a card is about, by UID, then email, then phone: earlier cards of this import
+    first (earlier chunks, then this chunk), then the database; a shared email or phone
+    whose names disagree is kept as evidence for review, never followed."""
+
+    def __init__(self, index: Index, run: Run) -> None:
+        self.index, self.run = index, run
+        self.by_uid: dict[str, Target] = {}
+        self.by_contact: dict[tuple[str, str], Target] = {}
+
+    def _run_target(self, pid: int) -> Target:
+        return Target(person_id=pid, holder=self.run.holders.get(pid)
+                      or self.index.holders.get(pid))
+
+    def match(self, card: Card) -> tuple[Target | None, tuple[str, Target] | None]:
+        if card.uid:
+            pid = self.run.by_uid.get(card.uid)
+            if pid is not None:
+                return self._run_target(pid), None
+            if card.uid in self.by_uid:
+                return self.by_uid[card.uid], None
+            pid = self.index.by_uid_match(card)
+            if pid is not None:
+                return Target(person_id=pid, holder=self.index.holders.get(pid)), None
+        shares: tuple[str, Target] | None = None
+        for kind in ("email", "phone"):
+            for cp in card.contacts:
+                if cp.kind != kind:
+                    continue
                 norm = normalized(cp)
-                pid = run.by_contact.get(contact_key(kind, norm))
+                if not norm:
+                    continue
+                candidates: list[Target] = []
+                pid = self.run.by_contact.get(contact_key(kind, norm))
                 if pid is not None:
-                    return Target(person_id=pid)
-                target = by_contact.get((kind, norm))
-                if target is not None:
-                    return target
-    return None
+                    candidates.append(self._run_target(pid))
+                planned = self.by_contact.get((kind, norm))
+                if planned is not None:
+                    candidates.append(planned)
+                candidates += [Target(person_id=h, holder=self.index.holders.get(h))
+                               for h in self.index.contact_holders(kind, norm)]
+                for candidate in candidates:
+                    if _may_be(card, candidate.holder):
+                        return candidate, None
+                    shares = shares or (kind, candidate)
+        return None, shares
+
+    def note(self, card: Card, target: Target) -> None:
+        """Later cards of this chunk may be about the same person."""
+        if card.uid:
+            self.by_uid.setdefault(card.uid, target)
+        for cp in card.contacts:
+            if cp.kind in ("email", "phone"):
+                self.by_contact.setdefault((cp.kind, normalized(cp)), target)
 
 
 def _decide(index: Index, run: Run, cards: list[Card]) -> tuple[list[_Step], list[Card]]:
     """Card by card and without writing, whom each person card is about; and the cards
     whose people are to be created, in order."""
-    by_uid: dict[str, Target] = {}
-    by_contact: dict[tuple[str, str], Target] = {}
+    matcher = _Matcher(index, run)
     steps: list[_Step] = []
     new_cards: list[Card] = []
     for card in cards:
         if card.is_company:
             continue
-        target = planned_match(by_uid, by_contact, card, run)
-        creates = False
+        target, shares = matcher.match(card)
+        creates = target is None
         if target is None:
-            pid = index.match(card)
-            if pid is not None:
-                target = Target(person_id=pid)
-            else:
-                target = Target(new_index=len(new_cards))
-                new_cards.append(card)
-                creates = True
-        if card.uid:
-            by_uid.setdefault(card.uid, target)
-        for cp in card.contacts:
-            if cp.kind in ("email", "phone"):
-                by_contact.setdefault((cp.kind, normalized(cp)), target)
-        steps.append(_Step(card, target, creates))
+            target = Target(new_index=len(new_cards),
+                            holder=Holder(card.display_name, card.nickname, card.uid))
+            new_cards.append(card)
+        matcher.note(card, target)
+        steps.append(_Step(card, target, creates, shares))
     return steps, new_cards
 
 
@@ -146,6 +185,8 @@ def _write_people(session: Session, report: ImportReport, run: Run, index: Index
                     report.suggestions.append(Suggestion(card.file, card.line,
                                                          card.display_name, pid,
                                                          index.by_name[key]))
+                if step.shares is not None:
+                    report.suggestions.append(_sharing(card, pid, step.shares, new_ids))
             else:
                 pid = (target.person_id if target.person_id is not None
                        else new_ids[target.new_index or 0])
@@ -161,6 +202,17 @@ def _write_people(session: Session, report: ImportReport, run: Run, index: Index
             recorded.append((card, pid))
             card_people.append((card, pid))
     return recorded, card_people
+
+
+def _sharing(card: Card, pid: int, shares: tuple[str, Target],
+             new_ids: list[int]) -> Suggestion:
+    """A new person who shares an email or phone with someone whose name disagrees."""
+    kind, other = shares
+    other_id = (other.person_id if other.person_id is not None
+                else new_ids[other.new_index or 0])
+    name = other.holder.name if other.holder is not None else ""
+    return Suggestion(card.file, card.line, card.display_name, pid, [(other_id, name)],
+                      reason=f"same {kind}")
 
 
 def _record(session: Session, companies: list[tuple[Card, Company]],

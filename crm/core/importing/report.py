@@ -40,17 +40,27 @@ class CardOutcome:
 
 @dataclass
 class Suggestion:
-    """A new person whose name equals someone already there: maybe the same, for review."""
+    """A new person who may be someone already there, for review, never merged: the same
+    name ("same name"), or an email or phone shared with someone whose name disagrees
+    ("same phone", "same email": a switchboard, a family landline, a team inbox)."""
 
     file: str
     line: int
     name: str
     person_id: int | None
     candidates: list[tuple[int, str]]
+    reason: str = "same name"
+
+    @property
+    def evidence(self) -> str:
+        """What the two have in common, as a phrase: "has the same name as" and so on."""
+        return {"same phone": "shares a phone number with",
+                "same email": "shares an email address with"}.get(self.reason,
+                                                                   "has the same name as")
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "name": self.name,
-                "person_id": self.person_id,
+                "person_id": self.person_id, "reason": self.reason,
                 "candidates": [{"id": i, "name": n} for i, n in self.candidates]}
 
 

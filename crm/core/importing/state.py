@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card, CardRelation
-from crm.core.importing.common import Progress, contact_key, normalized
+from crm.core.importing.common import Holder, Progress, contact_key, normalized
 from crm.core.importing.survey import Survey
 from crm.core.models import ImportRecord, Person
 from crm.core.normalize import fold
@@ -27,6 +27,7 @@ class Run:
         self.by_uid: dict[str, int] = {}
         self.by_contact: dict[str, int] = {}
         self.merged: set[int] = set()  # people a card was merged into
+        self.holders: dict[int, Holder] = {}  # whom those keys are about (first card wins)
         # For relations, linked at the end: who names whom, and the named (by folded name
         # and by uid) among the cards of this import and the people of unchanged cards.
         self.relating: list[tuple[int, list[CardRelation]]] = []
@@ -35,6 +36,7 @@ class Run:
         self.unchanged_uids: dict[str, int] = {}
 
     def remember(self, card: Card, pid: int) -> None:
+        self.holders.setdefault(pid, Holder(card.display_name, card.nickname, card.uid))
         if card.uid:
             self.by_uid.setdefault(card.uid, pid)
         for cp in card.contacts:

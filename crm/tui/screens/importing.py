@@ -89,12 +89,12 @@ def report_text(report: Any, applied: bool) -> Text:
             if len(names) > SHOWN_NAMES:
                 t.append(f"  … and {len(names) - SHOWN_NAMES} more\n", style="dim")
     if report.suggestions:
-        t.append("\nSame name as someone already here (kept apart; check them):\n",
+        t.append("\nMaybe someone already here (kept apart; check them):\n",
                  style="bold")
         for s in report.suggestions[:SHOWN_NAMES]:
             t.append("  ")
             t.append(s.name)
-            t.append("  ~  ", style="dim")
+            t.append(f"  {s.evidence}  ", style="dim")
             t.append(", ".join(f"{n} (#{i})" for i, n in s.candidates))
             t.append("\n")
     if report.rejected:
