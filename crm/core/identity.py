@@ -1,10 +1,10 @@
 """Whether two records can be about the same person, and which mail domains name an employer.
 
 A shared phone or email is strong evidence only when the names agree: a switchboard number,
-a family landline or a team inbox is shared by people who are not the same. Names agree when
-one's words are found in the other's, a word standing for another as its initial or as a
-prefix of three letters or more ("Jon" for "Jonathan", "P." for "Priya"). A name that is only
-an address or a number (a card with no FN) agrees with anything.
+a family landline or a team inbox is shared by people who are not the same. A word stands
+for another when it is the same, its initial, or a prefix of three letters or more ("Jon" for
+"Jonathan", "P." for "Priya"). A name that is only an address or a number (a card with no FN)
+agrees with anything.
 """
 
 from __future__ import annotations
@@ -51,12 +51,23 @@ def _covered(few: list[str], many: list[str]) -> bool:
 
 
 def names_agree(a: str | None, b: str | None) -> bool:
-    """False when two names clearly belong to different people ("Alice Chen", "Bob Chen")."""
+    """False when two names clearly belong to different people: no word in common ("Mom",
+    "Jane Doe"), or only a family name, their given names differing ("Alice Chen",
+    "Bob Chen"). "Ada Lovelace" and "Augusta Ada King" agree (a name changed, "Ada" kept)."""
     wa, wb = _name_words(a), _name_words(b)
     if not wa or not wb:
         return True
     few, many = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    return _covered(few, many)
+    if _covered(few, many):
+        return True
+
+    def found(word: str, pool: list[str]) -> bool:
+        return any(_stands_for(word, w) or _stands_for(w, word) for w in pool)
+
+    if not any(found(w, wb) for w in wa):
+        return False
+    # A word in common: the same person unless the given names clearly differ.
+    return found(wa[0], wb) or found(wb[0], wa)
 
 
 @lru_cache(maxsize=1)
@@ -71,8 +82,9 @@ def _extractor() -> Any:
 def _registered(domain: str) -> str:
     parts = _extractor()(domain)
     # tldextract 5.4 renamed registered_domain; either names "stripe.co.uk".
-    top = getattr(parts, "top_domain_under_public_suffix", None) or parts.registered_domain
-    return str(top or domain)
+    if hasattr(parts, "top_domain_under_public_suffix"):
+        return str(parts.top_domain_under_public_suffix or domain)
+    return str(parts.registered_domain or domain)
 
 
 def registered_domain(domain: str) -> str:

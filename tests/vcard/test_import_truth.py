@@ -85,3 +85,20 @@ def test_a_card_without_a_name_of_its_own_matches_by_phone(db: Database,
     report = import_paths(db, [write(tmp_path, card("TEL:+1 415 555 0101",
                                                    "EMAIL:priya@x.com"))])
     assert (report.created, report.merged) == (0, 1)
+
+
+def test_a_family_landline_keeps_the_family_apart(db: Database, tmp_path: Path) -> None:
+    """Only the family name in common: different people (a suggestion each way)."""
+    report = import_paths(db, [write(tmp_path, card("FN:Alice Chen", SWITCHBOARD)
+                                     + card("FN:Bob Chen", SWITCHBOARD))])
+    assert report.created == 2 and names(db) == ["Alice Chen", "Bob Chen"]
+
+
+def test_a_changed_name_that_keeps_a_given_name_merges(db: Database, tmp_path: Path) -> None:
+    with db.write() as s:
+        create_person(s, "Ada Lovelace", emails=["ada@example.com"])
+    report = import_paths(db, [write(tmp_path, card("FN:Augusta Ada King",
+                                                   "EMAIL:ada@example.com",
+                                                   "TEL:+1 415 555 0102"))])
+    assert (report.created, report.merged) == (0, 1)
+    assert person(db, "Ada Lovelace")["phones"] == ["+1 415 555 0102"]
