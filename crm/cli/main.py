@@ -259,7 +259,8 @@ def _print_person(d: dict[str, Any]) -> None:
             extra = ""
             if c.get("derived"):
                 ov = c.get("overlap") or {}
-                extra = f" (derived: {literal(c.get('company'))} {ov.get('from')}..{ov.get('to')})"
+                how = "maybe, from undated positions" if c.get("maybe") else "derived"
+                extra = f" ({how}: {literal(c.get('company'))} {ov.get('from')}..{ov.get('to')})"
             click.echo(f"  {literal(c['person'])}: {c['kind']}, strength {c['strength']}{extra}")
     ref = d.get("reference")
     if ref:

@@ -69,6 +69,8 @@ class Card:
     relations: list[CardRelation] = field(default_factory=list)
     # Raw unfolded lines of properties crm does not map (kept for export).
     extra_lines: list[str] = field(default_factory=list)
+    # When the card's facts were true: its REV date (YYYY-MM-DD), if it has one.
+    known_on: str | None = None
     raw_format: str = "vcard"  # what ``raw`` is: "vcard", "linkedin-csv", ...
 
     @property

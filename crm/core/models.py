@@ -198,6 +198,9 @@ class CompanyDomain(Base):
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
                                             index=True)
     domain: Mapped[str] = mapped_column(String(300), unique=True)
+    # None: the user added it; else how crm learned it ("work email of Jo Park, vcard:x.vcf"),
+    # an inference shown as such and removable like any domain.
+    source: Mapped[str | None] = mapped_column(Text)
 
     company: Mapped[Company] = relationship(back_populates="domains")
 
@@ -216,6 +219,9 @@ class Position(Timestamped, Base):
     end: Mapped[str | None] = mapped_column(String(10))
     is_current: Mapped[bool] = mapped_column(Boolean, default=True,
                                              server_default=text("true"))
+    # When an import learned of it (the card's REV, else the import's date): an undated
+    # position is known to hold then, not "since ever" (see crm.core.network.ties).
+    known_on: Mapped[str | None] = mapped_column(String(10))
     note: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(300), default="manual")
 

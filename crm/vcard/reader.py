@@ -18,6 +18,7 @@ import quopri
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from crm.core.cards import (
@@ -531,6 +532,9 @@ def parse_card(raw: RawCard) -> Card:
                                                                               clean(note))
         elif name == "UID":
             card.uid = clean(unescape(p.value))
+        elif name == "REV":
+            card.known_on = _rev_date(p.value)
+            card.extra_lines.append(kept_line(p))
         elif name == "BDAY":
             if not _read_birthday(card, p):
                 card.extra_lines.append(kept_line(p))
@@ -575,6 +579,20 @@ def parse_card(raw: RawCard) -> Card:
     if not card.display_name and not card.is_company:
         raise CardRejected(raw.line, "card has no name (no FN, N, nickname, email or phone)")
     return card
+
+
+_REV = re.compile(r"^\s*(\d{4})-?(\d{2})-?(\d{2})")
+
+
+def _rev_date(value: str) -> str | None:
+    """The date of a REV (2024-03-05T10:00:00Z, 20240305T100000Z, 2024-03-05), else None."""
+    m = _REV.match(value)
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None
 
 
 def _name_from_parts(card: Card) -> str | None:

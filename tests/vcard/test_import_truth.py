@@ -102,3 +102,85 @@ def test_a_changed_name_that_keeps_a_given_name_merges(db: Database, tmp_path: P
                                                    "TEL:+1 415 555 0102"))])
     assert (report.created, report.merged) == (0, 1)
     assert person(db, "Ada Lovelace")["phones"] == ["+1 415 555 0102"]
+
+
+# -- undated positions: as of when they were known, "maybe" at most ------------------------
+
+def test_an_imported_org_is_known_as_of_the_cards_rev_not_since_ever(
+        db: Database, tmp_path: Path) -> None:
+    """An intern of 2024 (a phone card, REV 2024-06) is no co-worker of someone who left
+    Stripe in 2023; two undated colleagues there now are "maybe" co-workers, below a dated
+    one, and someone linked explicitly is listed once."""
+    from crm.core.network import derived_connections, explicit_connections, link
+    from crm.core.positions import add_position
+
+    with db.write() as s:
+        left = create_person(s, "Lea Left")
+        add_position(s, left, "Stripe", start="2021-01", end="2023-06")
+        dated = create_person(s, "Dee Dated")
+        add_position(s, dated, "Stripe", start="2024-01")
+    path = write(tmp_path, card("FN:Ivy Intern", "ORG:Stripe", "REV:2024-06-01T10:00:00Z")
+                 + card("FN:Una Undated", "ORG:Stripe", "REV:20250301T000000Z"))
+    import_paths(db, [path])
+    ivy = person(db, "Ivy Intern")
+    with db.write() as s:
+        ivy_id = ivy["id"]
+        lea_id = person(db, "Lea Left")["id"]
+        found = {c.person: c for c in derived_connections(s, ivy_id)}
+        assert "Lea Left" not in found  # left a year before anything says Ivy was there
+        assert found["Una Undated"].maybe and found["Una Undated"].strength == 1
+        assert found["Dee Dated"].maybe  # Ivy's own start is unknown: still a guess
+        assert all(c.person != "Ivy Intern" for c in derived_connections(s, lea_id))
+        una = s.get(Person, person(db, "Una Undated")["id"])
+        me_ivy = s.get(Person, ivy_id)
+        assert una is not None and me_ivy is not None
+        link(s, me_ivy, una, "friend", strength=4)
+        listed = [c.person for c in explicit_connections(s, ivy_id)] + [
+            c.person for c in derived_connections(s, ivy_id)]
+        assert listed.count("Una Undated") == 1
+    shown = ivy["connections"]
+    assert all("maybe" in c for c in shown if c["derived"])
+
+
+def test_dated_positions_overlap_for_certain(db: Database) -> None:
+    from crm.core.network import derived_connections
+    from crm.core.positions import add_position
+
+    with db.write() as s:
+        me = create_person(s, "Me Myself", me=True)
+        pat = create_person(s, "Pat Peer")
+        una = create_person(s, "Una Undated")
+        add_position(s, me, "Globex", start="2024-01", end="2024-12")
+        add_position(s, pat, "Globex", start="2024-06", end="2025-01")
+        add_position(s, una, "Globex", end="2024-03")  # no start: since ever, a guess
+        found = derived_connections(s, me.id)
+    assert [(c.person, c.maybe, c.strength) for c in found] == [
+        ("Pat Peer", False, 2), ("Una Undated", True, 1)]
+
+
+# -- companies recognised by their people's work mail ------------------------------------
+
+def test_work_mail_domains_are_learned_and_resolve(db: Database, tmp_path: Path,
+                                                   crm) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, card("FN:Jo Park", "ORG:Stripe", "EMAIL:jo@eng.stripe.co.uk")
+                 + card("FN:Kim Lee", "ORG:Stripe Payments", "EMAIL:kim@stripe.co.uk")
+                 + card("FN:Sam Free", "ORG:Freelance", "EMAIL:sam@gmail.com"))
+    report = import_paths(db, [path])
+    assert report.companies_created == 2  # Stripe Payments is Stripe, by its domain
+    from crm.core.companies import list_companies
+
+    with db.read() as s:
+        companies = {c.name: c for c in list_companies(s)}
+    assert companies["Stripe"].domains == ["stripe.co.uk"]
+    assert companies["Stripe"].aliases == ["Stripe Payments"]
+    assert companies["Freelance"].domains == []  # free mail names no employer
+    res = crm("who", "stripe.co.uk", "--json")
+    assert res.exit_code == 0, res.stderr
+    assert sorted(p["name"] for p in res.json()["current"]) == ["Jo Park", "Kim Lee"]
+    res = crm("who", "jo@eng.stripe.co.uk", "--json")
+    assert res.json()["company"] == "Stripe"
+    with db.read() as s:
+        from crm.core.models import CompanyDomain
+
+        learned = s.scalars(select(CompanyDomain.source)).all()
+    assert [x.startswith("work email of Jo Park") for x in learned] == [True]

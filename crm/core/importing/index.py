@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card
+from crm.core.companies import add_alias
 from crm.core.importing.common import Holder, card_domains, chunks, normalized
 from crm.core.importing.state import Run
 from crm.core.models import (
@@ -142,6 +143,24 @@ class CompanyIndex:
             if dom in self.by_domain:
                 return self.by_domain[dom]
         return None
+
+    def employer(self, card: Card, source: str) -> Company:
+        """The company a person card's ORG names (found by name, alias or work domain, or
+        created); the card's spelling is kept as an alias when it is another name, and its
+        work mail domains are learned for the company when nobody has them yet."""
+        assert card.org
+        domains = card_domains(card)
+        company = self.get_or_create(card.org, domains, source)
+        key = company_key(card.org)
+        if key and key != company.name_key and key not in self.by_key:
+            add_alias(self.session, company, card.org)
+            self.by_key[key] = company
+        for dom in domains:
+            if dom not in self.by_domain:
+                company.domains.append(CompanyDomain(
+                    domain=dom, source=f"work email of {card.display_name} ({source})"))
+                self.by_domain[dom] = company
+        return company
 
     def get_or_create(self, name: str, domains: Iterable[str], source: str) -> Company:
         company = self.find(name, domains)

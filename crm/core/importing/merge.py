@@ -10,7 +10,7 @@ from crm.core.companies import add_alias
 from crm.core.importing.common import card_domains
 from crm.core.importing.index import Index
 from crm.core.importing.write import add_contacts
-from crm.core.models import Company, CompanyDomain, Person
+from crm.core.models import Company, CompanyDomain, Person, utcnow
 from crm.core.normalize import company_key
 from crm.core.people import current_position, refresh_search_text
 from crm.core.positions import add_position, end_position
@@ -93,9 +93,10 @@ def update_position(session: Session, index: Index, person: Person, card: Card,
     with session.no_autoflush:
         if current is not None:
             end_position(current, None)
-        company = index.companies.get_or_create(card.org, domains, source)
-    add_position(session, person, company, title=card.title, department=card.department,
-                 current=True, source=source)
+        company = index.companies.employer(card, source)
+    pos = add_position(session, person, company, title=card.title, department=card.department,
+                       current=True, source=source)
+    pos.known_on = card.known_on or utcnow().date().isoformat()
     return True
 
 

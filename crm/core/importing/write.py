@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from crm.core.cards import Card, CardContact
 from crm.core.importing.common import (
     NORMALIZED_LIMIT,
-    card_domains,
     insert_rows,
     normalized,
     source_label,
@@ -104,8 +103,7 @@ def _new_person(index: Index, card: Card, source: str) -> _NewPerson:
             seen_tags.add(name)
             new.tags.append(index.tag(name))
     if card.org:
-        company = index.companies.get_or_create(card.org, card_domains(card),
-                                                source_label(source, card))
+        company = index.companies.employer(card, source_label(source, card))
         new.positions.append(_NewPosition(card.title, card.department, company))
     refresh_search_text(cast(Person, new))
     return new
@@ -146,6 +144,7 @@ def insert_people(session: Session, index: Index, cards: list[Card],
             positions.append({"person_id": pid, "company_id": pos.company.id,
                               "title": pos.title, "department": pos.department,
                               "is_current": True, "source": source_label(source, card),
+                              "known_on": card.known_on or now.date().isoformat(),
                               "created_at": now, "updated_at": now})
         for tag in new.tags:
             tags.append({"person_id": pid, "tag_id": tag.id})

@@ -29,6 +29,7 @@ class ConnectionView:
     overlap: tuple[str, str] | None = None  # (from, to) as ISO dates for derived ones
     note: str | None = None
     id: int | None = None
+    maybe: bool = False  # derived from undated data only: a guess, not evidence
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -42,6 +43,8 @@ class ConnectionView:
             data["company"] = self.company
         if self.overlap is not None:
             data["overlap"] = {"from": self.overlap[0], "to": self.overlap[1]}
+        if self.derived:
+            data["maybe"] = self.maybe
         if self.note:
             data["note"] = self.note
         if self.id is not None:
@@ -109,15 +112,21 @@ def inverse(kind: str) -> str:
 # Partial dates are read at their widest: a start of "2023" means from 1 January 2023, an
 # end of "2023-05" means until 31 May 2023, so two people whose months touch ("until 2024-05"
 # and "from 2024-05") are taken to have overlapped that month. An unknown start means "since
-# before anything we know"; an open end on a current position means "still there" (today);
-# a past position with no end is assumed to have lasted within its start period, and with no
-# dates at all it overlaps nobody (we cannot tell).
+# the day we learned of it" for an imported position (``known_on``: the card's REV or the
+# import date), "since before anything we know" for one typed without a start; an open end on
+# a current position means "still there" (today); a past position with no end is assumed to
+# have lasted within its start period, and with no dates at all it overlaps nobody.
+#
+# An overlap is evidence only where both positions have a start: one from undated data is a
+# "maybe" tie, weaker than a dated one and shown as such.
 
 
-def _span(start: str | None, end: str | None, is_current: bool,
-          today: date) -> tuple[date, date]:
+def _span(start: str | None, end: str | None, is_current: bool, today: date,
+          known_on: str | None = None) -> tuple[date, date]:
     start_lo, start_hi = partial_date_bounds(start)
     _, end_hi = partial_date_bounds(end)
+    if start_lo is None and known_on:
+        start_lo, start_hi = partial_date_bounds(known_on)
     lo = start_lo or date.min
     if end_hi is None:
         end_hi = today if is_current else (start_hi or date.min)
@@ -139,35 +148,42 @@ class Overlap:
     kind: str
     start: date  # date.min when unknown
     end: date
+    maybe: bool = False  # one of the two positions has no start: not evidence enough
 
 
 def overlaps(session: Session, person_id: int, today: date | None = None) -> dict[int, Overlap]:
     """Everyone whose position overlapped one of ``person_id``'s at the same company.
 
-    One entry per other person: the overlap that ended last (the most recent shared time).
+    One entry per other person: a dated overlap before a "maybe", then the one that ended
+    last (the most recent shared time).
     """
     today = today or date.today()
     conn = session.connection()
     my_positions = conn.execute(_MY_POSITIONS, {"person": person_id}).all()
     rows: list[tuple[Any, ...]] = []
-    for company, mkind, mstart, mend, mcur in my_positions:
-        lo, hi = _span(mstart, mend, mcur, today)
+    for company, mkind, mstart, mend, mcur, mknown in my_positions:
+        lo, hi = _span(mstart, mend, mcur, today, mknown)
         if hi == date.min:
             continue
         found = conn.execute(_OVERLAP_CANDIDATES, {
             "company": company, "person": person_id, "hi": hi.isoformat(),
             "lo_year": f"{lo.year:04d}"}).all()
-        rows += [(other, company, mkind, mstart, mend, mcur, *rest) for other, *rest in found]
+        rows += [(other, company, mkind, mstart, mend, mcur, mknown, *rest)
+                 for other, *rest in found]
     best: dict[int, Overlap] = {}
-    for other, company, mkind, mstart, mend, mcur, tkind, tstart, tend, tcur in rows:
-        a_lo, a_hi = _span(mstart, mend, mcur, today)
-        b_lo, b_hi = _span(tstart, tend, tcur, today)
+    for (other, company, mkind, mstart, mend, mcur, mknown,
+         tkind, tstart, tend, tcur, tknown) in rows:
+        a_lo, a_hi = _span(mstart, mend, mcur, today, mknown)
+        b_lo, b_hi = _span(tstart, tend, tcur, today, tknown)
         lo, hi = max(a_lo, b_lo), min(a_hi, b_hi)
         if lo > hi or hi == date.min:
             continue
+        found_one = Overlap(other, company, _derived_kind(mkind, tkind), lo, hi,
+                            maybe=not (mstart and tstart))
         prev = best.get(other)
-        if prev is None or (hi, lo) > (prev.end, prev.start):
-            best[other] = Overlap(other, company, _derived_kind(mkind, tkind), lo, hi)
+        if prev is None or ((not found_one.maybe, hi, lo)
+                            > (not prev.maybe, prev.end, prev.start)):
+            best[other] = found_one
     return best
 
 
@@ -175,6 +191,10 @@ def derived_connections(session: Session, person_id: int,
                         today: date | None = None) -> list[ConnectionView]:
     """Co-workers, fellow interns and classmates: overlapping positions at the same company."""
     found = overlaps(session, person_id, today)
+    # Someone linked explicitly is listed once, as linked (not again as derived).
+    for a, b in explicit_ties(session, [person_id]):
+        if a == person_id:
+            found.pop(b, None)
     if not found:
         return []
     names = dict(session.connection().execute(
@@ -187,13 +207,15 @@ def derived_connections(session: Session, person_id: int,
     views = [
         ConnectionView(
             person_id=o.other_id, person=names[o.other_id], kind=o.kind,
-            strength=DERIVED_STRENGTH, derived=True, company=companies[o.company_id],
+            strength=MAYBE_STRENGTH if o.maybe else DERIVED_STRENGTH, derived=True,
+            company=companies[o.company_id],
             overlap=("unknown" if o.start == date.min else o.start.isoformat(),
                      o.end.isoformat()),
+            maybe=o.maybe,
         )
         for o in found.values()
     ]
-    return sorted(views, key=lambda v: (v.company or "", v.person, v.person_id))
+    return sorted(views, key=lambda v: (v.maybe, v.company or "", v.person, v.person_id))
 
 
 # -- who I know -----------------------------------------------------------------------------
@@ -210,6 +232,7 @@ def derived_connections(session: Session, person_id: int,
 # query a handful of index lookups at 100k people.
 
 DERIVED_STRENGTH = 2  # an overlap at work, nothing recorded
+MAYBE_STRENGTH = 1  # an overlap only undated data suggests: at most "maybe"
 UNLINKED_STRENGTH = 1  # in my contacts, no relationship recorded
 VIA_STRENGTH = 3  # "I know them through X": X knows them about as well as an average link
 
@@ -241,11 +264,13 @@ _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _ME = select(Person.id).where(Person.is_me == true())
 _MY_CONTACTS = select(Person.id).where(Person.known_via_id.is_(None), Person.is_me == false())
 _MY_POSITIONS = select(Position.company_id, Position.kind, Position.start, Position.end,
-                       Position.is_current).where(Position.person_id == bindparam("person"))
+                       Position.is_current, Position.known_on).where(
+    Position.person_id == bindparam("person"))
 # A coarse filter in SQL (partial dates compare as text: "2024" <= "2024-05-31"), the exact
 # overlap in Python: a big company's whole history never leaves the database.
 _OVERLAP_CANDIDATES = select(
     Position.person_id, Position.kind, Position.start, Position.end, Position.is_current,
+    Position.known_on,
 ).where(Position.company_id == bindparam("company"), Position.person_id != bindparam("person"),
         or_(Position.start.is_(None), Position.start <= bindparam("hi")),
         or_(Position.end.is_(None), Position.end >= bindparam("lo_year")))
@@ -291,8 +316,9 @@ def my_circle(session: Session, me: int | None, today: date | None = None) -> di
             if a == me:
                 circle[b] = better(circle.get(b), tie)
         for other, o in overlaps(session, me, today).items():
-            circle[other] = better(circle.get(other),
-                                    Tie(o.kind, DERIVED_STRENGTH, True, "derived"))
+            tie = (Tie(o.kind, MAYBE_STRENGTH, True, "maybe") if o.maybe
+                   else Tie(o.kind, DERIVED_STRENGTH, True, "derived"))
+            circle[other] = better(circle.get(other), tie)
     unlinked = Tie(None, UNLINKED_STRENGTH, source="contacts")
     for pid in session.connection().execute(_MY_CONTACTS).scalars().all():
         circle.setdefault(pid, unlinked)

@@ -136,7 +136,8 @@ class PersonScreen(PageScreen):
             t.append(f"  {c['kind']}", style="dim")
             if c.get("derived"):
                 ov = c.get("overlap") or {}
-                t.append("  derived from ", style="italic dim")
+                t.append("  maybe (undated), from " if c.get("maybe") else "  derived from ",
+                         style="italic dim")
                 t.append(c.get("company") or "", style="italic dim")
                 t.append(f", {ov.get('from')} → {ov.get('to')}", style="italic dim")
             else:
