@@ -65,7 +65,8 @@ def test_overlapping_positions_make_derived_coworkers(crm: Any) -> None:
     conns = crm("show", "me", "--json").json()["connections"]
     assert conns == [{"person": "Pat Peer", "person_id": 2, "kind": "fellow-intern",
                       "strength": 2, "derived": True, "company": "Globex",
-                      "overlap": {"from": "2024-06-01", "to": "2024-08-31"}}]
+                      "overlap": {"from": "2024-06-01", "to": "2024-08-31"},
+                      "maybe": False}]  # both dated: evidence, not a guess
 
 
 def test_only_one_person_is_me(crm: Any) -> None:

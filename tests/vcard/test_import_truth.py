@@ -163,24 +163,40 @@ def test_dated_positions_overlap_for_certain(db: Database) -> None:
 def test_work_mail_domains_are_learned_and_resolve(db: Database, tmp_path: Path,
                                                    crm) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path, card("FN:Jo Park", "ORG:Stripe", "EMAIL:jo@eng.stripe.co.uk")
-                 + card("FN:Kim Lee", "ORG:Stripe Payments", "EMAIL:kim@stripe.co.uk")
-                 + card("FN:Sam Free", "ORG:Freelance", "EMAIL:sam@gmail.com"))
+                 + card("FN:Kim Lee", "ORG:Stripe", "EMAIL:kim@stripe.co.uk")
+                 + card("FN:Sam Free", "ORG:Freelance", "EMAIL:sam@gmail.com")
+                 # A learned domain resolves lookups but never folds another ORG into it.
+                 + card("FN:Ola Other", "ORG:Stripe Labs Consulting",
+                        "EMAIL:ola@stripe.co.uk"))
     report = import_paths(db, [path])
-    assert report.companies_created == 2  # Stripe Payments is Stripe, by its domain
+    assert report.companies_created == 3
     from crm.core.companies import list_companies
+    from crm.core.models import CompanyDomain
 
     with db.read() as s:
         companies = {c.name: c for c in list_companies(s)}
+        learned = s.scalars(select(CompanyDomain.source)).all()
     assert companies["Stripe"].domains == ["stripe.co.uk"]
-    assert companies["Stripe"].aliases == ["Stripe Payments"]
     assert companies["Freelance"].domains == []  # free mail names no employer
+    assert companies["Stripe Labs Consulting"].domains == []  # taken already
+    # The inference keeps its evidence.
+    assert [x.startswith("work email of Jo Park") for x in learned] == [True]
     res = crm("who", "stripe.co.uk", "--json")
     assert res.exit_code == 0, res.stderr
     assert sorted(p["name"] for p in res.json()["current"]) == ["Jo Park", "Kim Lee"]
-    res = crm("who", "jo@eng.stripe.co.uk", "--json")
-    assert res.json()["company"] == "Stripe"
-    with db.read() as s:
-        from crm.core.models import CompanyDomain
+    assert crm("who", "jo@eng.stripe.co.uk", "--json").json()["company"] == "Stripe"
 
-        learned = s.scalars(select(CompanyDomain.source)).all()
-    assert [x.startswith("work email of Jo Park") for x in learned] == [True]
+
+def test_a_domain_the_user_gave_brings_another_spelling_as_an_alias(
+        db: Database, tmp_path: Path) -> None:
+    from crm.core.companies import add_domain, get_or_create_company, list_companies
+
+    with db.write() as s:
+        add_domain(s, get_or_create_company(s, "Stripe"), "stripe.com")
+    report = import_paths(db, [write(tmp_path, card("FN:Kim Lee", "ORG:Stripe Payments",
+                                                   "EMAIL:kim@stripe.com"))])
+    assert report.companies_created == 0
+    with db.read() as s:
+        [stripe] = list_companies(s)
+    assert (stripe.name, stripe.aliases) == ("Stripe", ["Stripe Payments"])
+    assert person(db, "Kim Lee")["company"] == "Stripe"

@@ -128,11 +128,17 @@ class CompanyIndex:
                     select(CompanyAlias.alias_key, Company).join(Company)
                     .where(CompanyAlias.alias_key.in_(chunk)).order_by(Company.id)):
                 self.by_key.setdefault(alias_key, company)
+        # Domains the user gave (or a company card): an ORG of another name with such a mail
+        # domain is that company. Learned ones (``source`` set) only resolve lookups: one
+        # person's work address must not fold another company into theirs.
+        self.trusted: set[str] = set()
         for chunk in chunks(domains):
-            for domain, company in session.execute(
-                    select(CompanyDomain.domain, Company).join(Company)
+            for domain, source, company in session.execute(
+                    select(CompanyDomain.domain, CompanyDomain.source, Company).join(Company)
                     .where(CompanyDomain.domain.in_(chunk))):
                 self.by_domain[domain] = company
+                if source is None:
+                    self.trusted.add(domain)
         self.created: list[Company] = []
 
     def find(self, name: str, domains: Iterable[str]) -> Company | None:
@@ -140,7 +146,7 @@ class CompanyIndex:
         if company is not None:
             return company
         for dom in domains:
-            if dom in self.by_domain:
+            if dom in self.trusted:
                 return self.by_domain[dom]
         return None
 

@@ -112,6 +112,7 @@ def company_card(index: Index, card: Card, source: str) -> Company:
         if dom not in taken and all(d.domain != dom for d in company.domains):
             company.domains.append(CompanyDomain(domain=dom))
             index.companies.by_domain[dom] = company
+            index.companies.trusted.add(dom)
     urls = [c.value for c in card.contacts if c.kind == "url"]
     if urls and not company.website:
         company.website = urls[0]
