@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import BindParameter, and_, bindparam, func, select, true
@@ -153,24 +154,58 @@ def summary_loader() -> list[Any]:
     ]
 
 
+# (kind, value, normalized) of a contact point; (title, department, company, its aliases).
+SearchContact = tuple[str, str, str]
+SearchPosition = tuple[str | None, str | None, str | None, Iterable[str]]
+
+
+@lru_cache(maxsize=16384)
+def _short_words(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
+def _words(text: str) -> Sequence[str]:
+    # Names, titles and companies repeat across people: an import folds each once (short
+    # texts only, so that the cache stays small whatever the notes hold).
+    return _short_words(text) if len(text) <= 80 else words(text)
+
+
+def search_text(display_name: str, *, given_name: str | None = None,
+                family_name: str | None = None, nickname: str | None = None,
+                headline: str | None = None, location: str | None = None,
+                note: str | None = None, contacts: Iterable[SearchContact] = (),
+                positions: Iterable[SearchPosition] = (), tags: Iterable[str] = ()) -> str:
+    """The folded words a person is found by, each once: the one definition that adding,
+    editing, importing and the scale generator all store in ``Person.search_text``."""
+    parts: list[str] = [display_name]
+    parts += [x for x in (given_name, family_name, nickname, headline, location, note) if x]
+    for kind, value, normalized in contacts:
+        parts.append(value)
+        if kind == "phone":
+            # "4155550100" and "14155550100" both find "(415) 555-0100".
+            parts.append(normalized.lstrip("+"))
+            parts.append("".join(ch for ch in value if ch.isdigit()))
+    for title, department, company, aliases in positions:
+        parts += [x for x in (title, department) if x]
+        if company is not None:
+            parts.append(company)
+            parts += aliases
+    parts += sorted(tags)  # in the order a person's tags are listed, however they came
+    return " ".join(dict.fromkeys(w for p in parts for w in _words(p)))
+
+
 def refresh_search_text(person: Person) -> None:
     """Recompute the folded search text and sort key after any change to a person."""
-    parts: list[str] = [person.display_name]
-    parts += [x for x in (person.given_name, person.family_name, person.nickname,
-                          person.headline, person.location, person.note) if x]
-    for cp in person.contact_points:
-        parts.append(cp.value)
-        if cp.kind == "phone":
-            # "4155550100" and "14155550100" both find "(415) 555-0100".
-            parts.append(cp.normalized.lstrip("+"))
-            parts.append("".join(ch for ch in cp.value if ch.isdigit()))
-    for pos in person.positions:
-        parts += [x for x in (pos.title, pos.department) if x]
-        if pos.company is not None:
-            parts.append(pos.company.name)
-            parts += [a.alias for a in pos.company.aliases]
-    parts += [t.name for t in person.tags]
-    person.search_text = " ".join(dict.fromkeys(w for p in parts for w in words(p)))
+    person.search_text = search_text(
+        person.display_name, given_name=person.given_name, family_name=person.family_name,
+        nickname=person.nickname, headline=person.headline, location=person.location,
+        note=person.note,
+        contacts=[(cp.kind, cp.value, cp.normalized) for cp in person.contact_points],
+        positions=[(pos.title, pos.department,
+                    pos.company.name if pos.company is not None else None,
+                    [a.alias for a in pos.company.aliases] if pos.company is not None else [])
+                   for pos in person.positions],
+        tags=[t.name for t in person.tags])
     person.sort_key = fold(person.display_name).strip()
 
 
