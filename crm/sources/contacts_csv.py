@@ -18,7 +18,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from crm.core.cards import Card, CardContact, CardRejected, CardRelation, RejectedCard, raw_hash
+from crm.core.cards import (
+    Card,
+    CardContact,
+    CardRejected,
+    CardRelation,
+    PendingCard,
+    RejectedCard,
+    raw_hash,
+)
 from crm.sources.dates import BadDate, read_birthday
 from crm.sources.table import BadRow, Row, Table, read_table
 
@@ -208,24 +216,15 @@ def outlook_card(row: Row) -> Card:
 class PendingRow:
     """A CSV row not read into a card yet (the pipeline skips rows imported before)."""
 
+    file: str
+    line: int
+    raw: str
     row: Row
     google: bool
 
     @property
-    def file(self) -> str:
-        return self.row.file
-
-    @property
-    def line(self) -> int:
-        return self.row.line
-
-    @property
-    def raw(self) -> str:
-        return self.row.raw
-
-    @property
     def raw_hash(self) -> str:
-        return raw_hash(self.row.raw)
+        return raw_hash(self.raw)
 
     def parse(self) -> Card:
         return google_card(self.row) if self.google else outlook_card(self.row)
@@ -248,11 +247,14 @@ def read_contacts(text: str, file: str) -> tuple[str, Table]:
     return kind[-1], table
 
 
-def pending_cards(text: str, file: str) -> Iterator[PendingRow | RejectedCard]:
+def pending_cards(text: str, file: str) -> Iterator[PendingCard | RejectedCard]:
     """The rows of a Google or Outlook CSV as cards to import, or rejected rows."""
-    kind, table = read_contacts(text, file)
+    _kind, table = read_contacts(text, file)
+    google: dict[str, bool] = {}  # by header: kept rows of several files may follow
     for row in table.rows:
         if isinstance(row, BadRow):
             yield RejectedCard(row.file, row.line, row.message, row.raw)
-        else:
-            yield PendingRow(row, google=kind == "google")
+            continue
+        if row.header_text not in google:
+            google[row.header_text] = is_google_header(list(row.fields))
+        yield PendingRow(row.file, row.line, row.raw, row, google=google[row.header_text])

@@ -346,25 +346,24 @@ def is_linkedin_header(header: list[str]) -> bool:
 
 def read_csv_text(export: LinkedInExport, text: str, file: str) -> bool:
     """Add the rows of one CSV of an export; False when it is none crm reads."""
-    found: list[_Kind] = []
-
     def is_header(values: list[str]) -> bool:
-        kind = kind_of(values, file)
-        if kind is not None:
-            found.append(kind)
-        return kind is not None
+        return kind_of(values, file) is not None
 
     try:
         table = read_table(text, file, is_header)
     except NotATable:
         export.skipped_files.append(file)
         return False
-    kind = found[-1]
-    target = getattr(export, kind.field)
+    kinds: dict[str, _Kind | None] = {}  # by header: kept rows of several files may follow
     for row in table.rows:
         if isinstance(row, BadRow):
             export.rejected.append(row)
             continue
+        if row.header_text not in kinds:
+            kinds[row.header_text] = kind_of(row.fields, file)
+        kind = kinds[row.header_text]
+        assert kind is not None
+        target = getattr(export, kind.field)
         try:
             record = kind.parse(row)
         except BadField as err:

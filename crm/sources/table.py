@@ -134,10 +134,12 @@ def records(text: str) -> Iterator[tuple[int, str, list[str] | str]]:
 
 def read_table(text: str, file: str, is_header: Callable[[list[str]], bool]) -> Table:
     """The rows of ``text`` under the first record ``is_header`` accepts (looked for among
-    the first few); a later record equal to that header starts the rows again (so that
-    several kept rows, each with its header, read as one file)."""
+    the first few); a later header (the same, or another ``is_header`` accepts) starts the
+    rows again under it, so that kept rows of several files, each with its header, read as
+    one file. ``Table.header`` is the first header; each row has its own fields."""
     it = records(text)
     header: list[str] | None = None
+    table: Table | None = None
     for n, (line, raw, values) in enumerate(it):
         if n >= HEADER_SEARCH_ROWS:
             break
@@ -145,14 +147,16 @@ def read_table(text: str, file: str, is_header: Callable[[list[str]], bool]) -> 
             header = [_clean(v) for v in values]
             table = Table(file, header, line, raw)
             break
-    if header is None:
+    if header is None or table is None:
         raise NotATable(file)
     for line, raw, values in it:
         if isinstance(values, str):
             table.rows.append(BadRow(file, line, values, _with_header(table.header_text, raw)))
             continue
-        if [_clean(v) for v in values] == header:
-            table.header_text = raw  # the same header again (kept rows written out together)
+        cleaned = [_clean(v) for v in values]
+        if cleaned == header or (len(cleaned) != len(header) and is_header(cleaned)):
+            # A header again: kept rows of several files written out together.
+            header, table.header_text = cleaned, raw
             continue
         if not any(v.strip() for v in values):
             continue  # a row of empty cells holds nothing
