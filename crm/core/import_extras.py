@@ -199,14 +199,18 @@ def people_by_profile(session: Session, urls: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def current_jobs(session: Session, pids: Iterable[int]) -> dict[int, list[Position]]:
+def current_jobs(session: Session, pids: Iterable[int]
+                 ) -> dict[int, list[tuple[int, str, str | None]]]:
+    """Each person's current positions: (position id, company name, title), oldest first."""
     ids = sorted(set(pids))
-    out: dict[int, list[Position]] = {}
+    out: dict[int, list[tuple[int, str, str | None]]] = {}
     for chunk in _chunks(ids):
-        for pos in session.scalars(select(Position).where(Position.person_id.in_(chunk),
-                                                          Position.is_current.is_(True))
-                                   .order_by(Position.id)):
-            out.setdefault(pos.person_id, []).append(pos)
+        for pid, pos_id, company, title in session.execute(
+                select(Position.person_id, Position.id, Company.name, Position.title)
+                .join(Company, Company.id == Position.company_id)
+                .where(Position.person_id.in_(chunk), Position.is_current.is_(True))
+                .order_by(Position.id)):
+            out.setdefault(pid, []).append((pos_id, company, title))
     return out
 
 
@@ -220,9 +224,7 @@ class JobsBefore:
 
 def jobs_before(session: Session, employments: Sequence[Employment]) -> JobsBefore:
     by_profile = people_by_profile(session, [e.profile_url for e in employments])
-    jobs = {pid: [(p.id, p.company.name, p.title) for p in positions]
-            for pid, positions in current_jobs(session, by_profile.values()).items()}
-    return JobsBefore(by_profile, jobs)
+    return JobsBefore(by_profile, current_jobs(session, by_profile.values()))
 
 
 def record_job_changes(session: Session, extras: Extras, before: JobsBefore,
@@ -236,9 +238,9 @@ def record_job_changes(session: Session, extras: Extras, before: JobsBefore,
     for pid in pids:
         old = before.jobs.get(pid, [])
         new = after.get(pid, [])
-        old_ids, new_ids = {p[0] for p in old}, {p.id for p in new}
+        old_ids, new_ids = {p[0] for p in old}, {p[0] for p in new}
         closed = [p for p in old if p[0] not in new_ids]
-        opened = [p for p in new if p.id not in old_ids]
+        opened = [p for p in new if p[0] not in old_ids]
         if not closed and not opened:
             continue
         for pos_id, _company, _title in closed:
@@ -246,10 +248,10 @@ def record_job_changes(session: Session, extras: Extras, before: JobsBefore,
             if pos is not None and pos.end is None:
                 pos.end = extras.as_of.isoformat()
         old_company, old_title = (closed[0][1], closed[0][2]) if closed else (None, None)
-        n = opened[0] if opened else None
+        new_company, new_title = (opened[0][1], opened[0][2]) if opened else (None, None)
         report.job_changes.append(JobChange(
-            pid, names.get(pid, ""), old_company, old_title, n.company.name if n else None,
-            n.title if n else None, extras.as_of))
+            pid, names.get(pid, ""), old_company, old_title, new_company, new_title,
+            extras.as_of))
 
 
 class _Companies:
