@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card
-from crm.core.importing.common import card_domains, chunks, normalized
+from crm.core.importing.common import card_domains, chunks, is_profile, match_keys, normalized
 from crm.core.importing.state import Run
 from crm.core.models import (
     Company,
@@ -33,6 +33,7 @@ class Index:
         uids = sorted({c.uid for c in cards if c.uid})
         emails: set[str] = set()
         phones: set[str] = set()
+        profiles: set[str] = set()
         for card in cards:
             for cp in card.contacts:
                 norm = normalized(cp)
@@ -40,6 +41,8 @@ class Index:
                     emails.add(norm)
                 elif cp.kind == "phone" and norm:
                     phones.add(norm)
+                elif cp.kind == "social" and is_profile(norm):
+                    profiles.add(norm)
         self.by_uid: dict[str, int] = {}
         for chunk in chunks(uids):
             for pid, uid in session.execute(
@@ -49,12 +52,14 @@ class Index:
         # Everyone with the value, oldest first: the first is the match (see match).
         self.by_email: dict[str, list[int]] = {}
         self.by_phone: dict[str, list[int]] = {}
-        for kind, values, target in (("email", emails, self.by_email),
-                                     ("phone", phones, self.by_phone)):
+        self.by_profile: dict[str, list[int]] = {}
+        for kinds, values, target in ((("email",), emails, self.by_email),
+                                      (("phone",), phones, self.by_phone),
+                                      (("social", "url"), profiles, self.by_profile)):
             for chunk in chunks(sorted(values)):
                 rows = session.execute(
                     select(ContactPoint.normalized, ContactPoint.person_id)
-                    .where(ContactPoint.kind == kind, ContactPoint.normalized.in_(chunk))
+                    .where(ContactPoint.kind.in_(kinds), ContactPoint.normalized.in_(chunk))
                     .order_by(ContactPoint.id))
                 for norm, pid in rows:
                     pids = target.setdefault(norm, [])
@@ -78,6 +83,7 @@ class Index:
                 self.tags[tag.name] = tag
         self.imported_people: set[int] = set()  # imported before this import
         ids = sorted(set(self.by_uid.values())
+                     | {p for pids in self.by_profile.values() for p in pids}
                      | {p for pids in self.by_email.values() for p in pids}
                      | {p for pids in self.by_phone.values() for p in pids})
         for chunk in chunks(ids):
@@ -95,18 +101,17 @@ class Index:
         return tag
 
     def match(self, card: Card) -> int | None:
-        """The person already in the database a card is about: UID, then email, then phone
-        (the oldest holder of a value first)."""
+        """The person already in the database a card is about: UID, then profile URL, then
+        email, then phone (the oldest holder of a value first)."""
         if card.uid:
             pid = self.by_uid.get(card.uid)
             if pid is not None:
                 return pid
-        for kind, table in (("email", self.by_email), ("phone", self.by_phone)):
-            for cp in card.contacts:
-                if cp.kind == kind:
-                    holders = table.get(normalized(cp))
-                    if holders:
-                        return holders[0]
+        tables = {"profile": self.by_profile, "email": self.by_email, "phone": self.by_phone}
+        for kind, norm in match_keys(card):
+            holders = tables[kind].get(norm)
+            if holders:
+                return holders[0]
         return None
 
 

@@ -14,7 +14,7 @@ from crm.core.importing.common import (
     chunks,
     contact_key,
     insert_rows,
-    normalized,
+    match_keys,
     source_label,
 )
 from crm.core.importing.index import Index
@@ -45,7 +45,8 @@ class _Step:
 
 def planned_match(by_uid: dict[str, Target], by_contact: dict[tuple[str, str], Target],
                   card: Card, run: Run) -> Target | None:
-    """The person an earlier card of this file was about, by UID, then email, then phone
+    """The person an earlier card of this file was about, by UID, then profile URL, email,
+    phone
     (earlier chunks' cards come before this chunk's: the first card with a key wins)."""
     if card.uid:
         pid = run.by_uid.get(card.uid)
@@ -53,16 +54,13 @@ def planned_match(by_uid: dict[str, Target], by_contact: dict[tuple[str, str], T
             return Target(person_id=pid)
         if card.uid in by_uid:
             return by_uid[card.uid]
-    for kind in ("email", "phone"):
-        for cp in card.contacts:
-            if cp.kind == kind:
-                norm = normalized(cp)
-                pid = run.by_contact.get(contact_key(kind, norm))
-                if pid is not None:
-                    return Target(person_id=pid)
-                target = by_contact.get((kind, norm))
-                if target is not None:
-                    return target
+    for kind, norm in match_keys(card):
+        pid = run.by_contact.get(contact_key(kind, norm))
+        if pid is not None:
+            return Target(person_id=pid)
+        target = by_contact.get((kind, norm))
+        if target is not None:
+            return target
     return None
 
 
@@ -88,9 +86,8 @@ def _decide(index: Index, run: Run, cards: list[Card]) -> tuple[list[_Step], lis
                 creates = True
         if card.uid:
             by_uid.setdefault(card.uid, target)
-        for cp in card.contacts:
-            if cp.kind in ("email", "phone"):
-                by_contact.setdefault((cp.kind, normalized(cp)), target)
+        for kind, norm in match_keys(card):
+            by_contact.setdefault((kind, norm), target)
         steps.append(_Step(card, target, creates))
     return steps, new_cards
 
@@ -152,12 +149,12 @@ def _write_people(session: Session, report: ImportReport, run: Run, index: Index
                 person = existing[pid]
                 if not merge(session, index, person, card, source_label(source, card)):
                     card_people.append((card, pid))
-                    report.add(CardOutcome(card.file, card.line, person.display_name,
+                    report.add_outcome(CardOutcome(card.file, card.line, person.display_name,
                                            "unchanged", pid))
                     continue
                 action = _merge_action(run, index, target, pid, person, card)
                 run.merged.add(pid)
-            report.add(CardOutcome(card.file, card.line, card.display_name, action, pid))
+            report.add_outcome(CardOutcome(card.file, card.line, card.display_name, action, pid))
             recorded.append((card, pid))
             card_people.append((card, pid))
     return recorded, card_people
@@ -192,7 +189,7 @@ def apply_chunk(session: Session, report: ImportReport, run: Run, cards: list[Ca
     company_outcomes = [CardOutcome(card.file, card.line, card.org or "", "company")
                         for card, _ in companies]
     for outcome in company_outcomes:
-        report.add(outcome)
+        report.add_outcome(outcome)
     recorded, card_people = _write_people(session, report, run, index, steps, new_ids,
                                           source)
     session.flush()
