@@ -312,6 +312,27 @@ def _exists(session: Session, table: Table, pk: str, value: Any) -> bool:
     return session.execute(select(table.c[pk]).where(table.c[pk] == value)).first() is not None
 
 
+def _park(session: Session, table: Table, raw: dict[str, Any],
+          ids: dict[tuple[str, Any], Any], target: str, value: Any) -> str:
+    """A row that links to someone deleted since waits in their tombstone (it comes back
+    with them); returns what to tell the user."""
+    what = f"{table.name} #{raw.get('id', '?')}"
+    other = (session.scalar(select(Tombstone).where(Tombstone.person_id == value)
+                            .order_by(Tombstone.id.desc()).limit(1))
+             if target == "person" else None)
+    if other is None:
+        return f"{what} ({target} #{value} is gone)"
+    row = dict(raw)
+    for fk in table.foreign_keys:  # the links to the person restored now: their new id
+        v = row.get(fk.parent.name)
+        if (fk.column.table.name, v) in ids:
+            row[fk.parent.name] = ids[(fk.column.table.name, v)]
+    data = json.loads(other.snapshot)
+    data["rows"].setdefault(table.name, []).append(row)
+    other.snapshot = json.dumps(data, ensure_ascii=False, default=str)
+    return f"{what} (with {other.name}, deleted: it comes back with them)"
+
+
 def undelete(session: Session, stone: Tombstone) -> Restored:
     """Put a deleted person back from their tombstone, with every row that went with them;
     the tombstone goes. Links to records deleted since are left out and named."""
@@ -368,8 +389,7 @@ def undelete(session: Session, stone: Tombstone) -> Restored:
                     row[col] = None
                 else:
                     keep = False
-                    missing.append(f"{table.name} #{raw.get('id', '?')} ({target.name} "
-                                   f"#{value} is gone)")
+                    missing.append(_park(session, table, raw, ids, target.name, value))
                     break
             if not keep:
                 continue

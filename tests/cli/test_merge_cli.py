@@ -99,3 +99,30 @@ def test_company_merge_from_the_cli(crm: Any) -> None:
         "company"] == "Stripe"
     assert {p["name"] for p in crm("who", "stripe", "--json").json()["current"]} == {
         "Ada Lovelace", "Bob Stone"}
+
+
+def test_rm_person_asks_or_refuses_then_deleted_and_undelete(crm: Any) -> None:
+    crm("add", "person", "Ada Lovelace", "--email", "ada@example.com")
+    crm("add", "position", "ada", "Stripe", "--title", "Engineer")
+    crm("add", "person", "Bob Stone")
+    crm("link", "ada", "bob", "--kind", "friend")
+    r = crm("rm", "person", "ada")  # no terminal here and no --yes
+    assert r.exit_code == 2 and r.stderr == "crm: not deleting without --yes (no terminal " \
+                                            "to ask on)\n"
+    assert len(crm("people", "--json").json()) == 2
+    r = crm("rm", "person", "ada", "--yes")
+    assert r.exit_code == 0, r.stderr
+    assert "1 contact point, 1 position, 1 connection" in r.stderr
+    assert [p["name"] for p in crm("people", "--json").json()] == ["Bob Stone"]
+    stones = crm("deleted", "--json").json()
+    assert [(t["name"], t["emails"]) for t in stones] == [("Ada Lovelace",
+                                                           ["ada@example.com"])]
+    assert "Ada Lovelace" in crm("deleted").stdout
+    r = crm("undelete", "ada", "--json")
+    assert r.exit_code == 0, r.stderr
+    shown = crm("show", "ada", "--json").json()
+    assert shown["company"] == "Stripe" and shown["emails"] == ["ada@example.com"]
+    assert [c["person"] for c in shown["connections"]] == ["Bob Stone"]
+    assert crm("deleted", "--json").json() == []
+    r = crm("undelete", "ada")
+    assert r.exit_code == 2 and "no deleted person matches" in r.stderr
