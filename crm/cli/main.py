@@ -29,6 +29,9 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "deleted": ("crm.cli.editing",),
     "undelete": ("crm.cli.editing",),
     "rm": ("crm.cli.editing",),
+    "edit": ("crm.cli.editing",),
+    "end": ("crm.cli.editing",),
+    "log": ("crm.cli.editing",),
 }
 
 

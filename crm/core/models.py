@@ -45,7 +45,8 @@ REFERRAL_STATUSES = ("asked", "offered", "introduced", "referred", "interviewing
 REFERENCE_STATUSES = ("not-asked", "asked", "agreed", "declined")
 APPLICATION_STAGES = ("planned", "applied", "screening", "interviewing", "offer", "accepted",
                       "rejected", "withdrawn")
-INTERACTION_KINDS = ("call", "coffee", "email", "message", "meeting", "event", "note", "other")
+INTERACTION_KINDS = ("call", "coffee", "email", "message", "meeting", "met", "event", "note",
+                     "other")
 
 
 def utcnow() -> datetime:
