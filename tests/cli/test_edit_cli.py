@@ -148,7 +148,7 @@ def test_applications_referrals_references_and_companies(crm: Any) -> None:
     crm("edit", "company", "Stripe", "--name", "Stripe, Inc.", "--industry", "Payments")
     assert _show(crm, "priya")["company"] == "Stripe, Inc."
     crm("add", "position", "me", "Initech", "--end", "2024")
-    pos = [p for p in _show(crm, "me")["positions"] if p["company"] == "Initech"][0]
+    pos = next(p for p in _show(crm, "me")["positions"] if p["company"] == "Initech")
     crm("rm", "position", str(pos["id"]), "--yes")
     r = crm("rm", "company", "Initech", "--yes")
     assert r.exit_code == 0, r.stderr
