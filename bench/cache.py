@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-GENERATOR_VERSION = 1  # bump when crm.core.generate changes shape, to rebuild the cache
-CARDS_VERSION = 1  # bump when bench.import_bench.phone_card changes
+GENERATOR_VERSION = 2  # bump when crm.core.generate changes shape, to rebuild the cache
+CARDS_VERSION = 1  # bump when bench.cards.phone_card changes
 
 
 def cache_dir() -> Path:
@@ -85,8 +85,8 @@ def network_pg(people: int, server_url: str) -> str:
 
 
 def phone_export(cards: int) -> Path:
-    """A phone-style export of ``cards`` vCards (see ``bench.import_bench.phone_card``)."""
-    from bench.import_bench import write_phone_export
+    """A phone-style export of ``cards`` vCards (see ``bench.cards.phone_card``)."""
+    from bench.cards import write_phone_export
 
     path = cache_dir() / f"phone-{cards}-v{CARDS_VERSION}.vcf"
     if not path.exists():

@@ -7,7 +7,9 @@ Readers (``crm.vcard``, and any other import source) turn their records into the
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 class CardRejected(Exception):
@@ -17,6 +19,49 @@ class CardRejected(Exception):
         super().__init__(message)
         self.line = line
         self.message = message
+
+
+class PendingCard(Protocol):
+    """One record split out of a source but not read yet (reading is skipped when its raw
+    text was imported before): what every reader yields; see crm.core.importing.sources.
+
+    ``file`` is where it came from as the user would name it (a path, a URL), ``line`` where
+    in it (the first line of the record, or the row of a CSV).
+    """
+
+    file: str
+    line: int
+    raw: str  # the record's own text, whole
+
+    @property
+    def raw_format(self) -> str:
+        """What ``raw`` is: "vcard", "linkedin-csv", "google-csv", ..."""
+        ...
+
+    @property
+    def raw_hash(self) -> str: ...
+
+    def parse(self) -> Card:
+        """The mapping: the record as a Card (whose ``file``, ``line`` and ``raw`` are the
+        record's), or ``CardRejected(line, message)``."""
+        ...
+
+    def may_relate(self) -> bool:
+        """False when the card cannot name any relation, so that the survey (which
+        collects the names relations refer to) need not parse it; True when unsure."""
+        ...
+
+
+# Properties a relation can come from: X-ABRELATEDNAMES, RELATED, Android's .../relation,
+# a CSV's "Relation 1 - Type" column.
+_MAY_RELATE = re.compile("relat", re.IGNORECASE)
+
+
+def may_name_relations(raw: str) -> bool:
+    """False when no record in ``raw`` can hold a relation (looked for unfolded: a vCard
+    property name may be folded anywhere)."""
+    unfolded = raw.replace("\r", "").replace("\n ", "").replace("\n\t", "")
+    return _MAY_RELATE.search(unfolded) is not None
 
 
 @dataclass
@@ -41,7 +86,8 @@ class CardRelation:
 @dataclass
 class Card:
     """Everything crm takes from one contact record (a vCard, a CSV row), with whole
-    (unescaped) text values; ``raw`` is the record's own text, in ``raw_format``."""
+    (unescaped) text values; ``raw`` is the record's own text (its format is the
+    record's ``raw_format``)."""
 
     file: str
     line: int
@@ -71,7 +117,6 @@ class Card:
     extra_lines: list[str] = field(default_factory=list)
     # When the card's facts were true: its REV date (YYYY-MM-DD), if it has one.
     known_on: str | None = None
-    raw_format: str = "vcard"  # what ``raw`` is: "vcard", "linkedin-csv", ...
 
     @property
     def raw_hash(self) -> str:
@@ -86,7 +131,7 @@ class RejectedCard:
     line: int
     message: str
     raw: str
-    raw_format: str = "vcard"  # what ``raw`` is (see Card.raw_format)
+    raw_format: str = "vcard"  # what ``raw`` is (see PendingCard.raw_format)
 
     @property
     def raw_hash(self) -> str:

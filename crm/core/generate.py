@@ -43,7 +43,7 @@ from crm.core.models import (
     Tag,
 )
 from crm.core.normalize import company_key, fold, words
-from crm.core.people import count_people
+from crm.core.people import count_people, search_text
 
 SOURCE = "generated"
 
@@ -120,11 +120,11 @@ class _Builder:
         self.today = today
         self.now = datetime(today.year, today.month, today.day, tzinfo=UTC)
         self.companies: list[dict[str, Any]] = []
-        self.company_words: list[list[str]] = []
         self.domains: list[str] = []
         self.aliases: list[dict[str, Any]] = []
         self.positions: list[dict[str, Any]] = []
-        self.person_positions: dict[int, list[tuple[int, str]]] = {}
+        # (company id, title, department) of each person's positions, in order.
+        self.person_positions: dict[int, list[tuple[int, str, str]]] = {}
         self.staff_seen: dict[int, list[int]] = {}
 
     # -- companies ----------------------------------------------------------------------------
@@ -154,15 +154,12 @@ class _Builder:
                 "industry": industry, "location": None, "note": None, "source": SOURCE,
                 "created_at": self.now, "updated_at": self.now})
             self.domains.append(f"{slug}.com")
-            cwords = words(name)
             if rng.random() < 0.05 and business:
                 alias_key = company_key(base)
                 if alias_key not in keys:
                     keys.add(alias_key)
                     self.aliases.append({"company_id": cid, "alias": base,
                                          "alias_key": alias_key})
-                    cwords += words(base)
-            self.company_words.append(cwords)
         self.cum_weights = list(accumulate(1.0 / (rank + 8) for rank in range(count)))
 
     def pick_company(self) -> int:
@@ -181,12 +178,13 @@ class _Builder:
 
     def add_position(self, pid: int, cid: int, title: str, kind: str, start: str | None,
                      end: str | None, current: bool) -> None:
+        department = self.rng.choice(DEPARTMENTS)
         self.positions.append({
             "person_id": pid, "company_id": cid, "title": title,
-            "department": self.rng.choice(DEPARTMENTS), "kind": kind, "start": start,
+            "department": department, "kind": kind, "start": start,
             "end": end, "is_current": current, "note": None, "source": SOURCE,
             "created_at": self.now, "updated_at": self.now})
-        self.person_positions.setdefault(pid, []).append((cid, title))
+        self.person_positions.setdefault(pid, []).append((cid, title, department))
         self.staff_seen.setdefault(cid, []).append(pid)
 
     def make_career(self, pid: int) -> None:
@@ -296,8 +294,10 @@ def generate_network(session: Session, people: int, *, seed: int = 1,
     person_rows: list[dict[str, Any]] = []
     cps: list[dict[str, Any]] = []
     person_tags: list[dict[str, Any]] = []
-    title_words: dict[str, list[str]] = {}
     name_words: dict[str, list[str]] = {}
+    aliases: dict[int, list[str]] = {}
+    for alias in b.aliases:
+        aliases.setdefault(alias["company_id"], []).append(alias["alias"])
     current_company: dict[int, int] = {}
     for row in b.positions:
         if row["is_current"]:
@@ -307,35 +307,36 @@ def generate_network(session: Session, people: int, *, seed: int = 1,
         display = f"{given} {family}"
         folded_given = name_words.get(given) or name_words.setdefault(given, words(given))
         folded_family = name_words.get(family) or name_words.setdefault(family, words(family))
-        parts = [*folded_given, *folded_family]
         local = f"{''.join(folded_given)}.{''.join(folded_family)}{pid}"
         now_at = current_company.get(pid)
         domain = b.domains[now_at - 1] if now_at and rng.random() < 0.7 else "example.com"
+        first_cp = len(cps)
         cps.append({"person_id": pid, "kind": "email", "label": "work", "value":
                     f"{local}@{domain}", "normalized": f"{local}@{domain}", "preferred": True})
-        parts += [local.replace(".", " "), *domain.split(".")]
         if rng.random() < 0.5:
             area, line = rng.choice(AREA_CODES), f"{rng.randint(0, 9999):04d}"
             cps.append({"person_id": pid, "kind": "phone", "label": "cell",
                         "value": f"+1 {area} 555 {line}",
                         "normalized": f"+1{area}555{line}", "preferred": False})
-            parts += ["1", area, "555", line, f"1{area}555{line}", f"{area}555{line}"]
-        for company_id, title in b.person_positions.get(pid, []):
-            parts += b.company_words[company_id - 1]
-            parts += title_words.get(title) or title_words.setdefault(title, words(title))
         note = None
         if rng.random() < 0.1:
             note = f"Met at {rng.choice(['a meetup', 'a conference', 'the career fair'])}."
-            parts += words(note)
+        tags = []
         if rng.random() < 0.03:
             tag = rng.randrange(len(TAGS)) + 1
             person_tags.append({"person_id": pid, "tag_id": tag})
-            parts.append(TAGS[tag - 1])
+            tags.append(TAGS[tag - 1])
+        found_by = search_text(
+            display, given_name=given, family_name=family, note=note,
+            contacts=[(c["kind"], c["value"], c["normalized"]) for c in cps[first_cp:]],
+            positions=[(title, department, b.companies[cid - 1]["name"], aliases.get(cid, []))
+                       for cid, title, department in b.person_positions.get(pid, [])],
+            tags=tags)
         person_rows.append({
             "id": pid, "display_name": display, "given_name": given, "family_name": family,
             "note": note, "is_me": pid == 1, "known_via_id": known_via.get(pid),
             "source": SOURCE, "sort_key": fold(display).strip(),
-            "search_text": " ".join(dict.fromkeys(parts)),
+            "search_text": found_by,
             "created_at": b.now, "updated_at": b.now})
 
     interactions: list[dict[str, Any]] = []

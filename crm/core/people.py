@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import BindParameter, and_, bindparam, func, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from crm.core.errors import Ambiguous, InvalidInput, NotFound
-from crm.core.models import Company, ContactPoint, Person, PersonTag, Position, Tag
+from crm.core.models import (
+    Company,
+    ContactPoint,
+    Person,
+    PersonAlias,
+    PersonTag,
+    Position,
+    Tag,
+)
 from crm.core.normalize import fold, is_email, normalize_email, normalize_phone, words
 from crm.core.search import search_person_ids
 
@@ -153,24 +162,58 @@ def summary_loader() -> list[Any]:
     ]
 
 
+# (kind, value, normalized) of a contact point; (title, department, company, its aliases).
+SearchContact = tuple[str, str, str]
+SearchPosition = tuple[str | None, str | None, str | None, Iterable[str]]
+
+
+@lru_cache(maxsize=16384)
+def _short_words(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
+def _words(text: str) -> Sequence[str]:
+    # Names, titles and companies repeat across people: an import folds each once (short
+    # texts only, so that the cache stays small whatever the notes hold).
+    return _short_words(text) if len(text) <= 80 else words(text)
+
+
+def search_text(display_name: str, *, given_name: str | None = None,
+                family_name: str | None = None, nickname: str | None = None,
+                headline: str | None = None, location: str | None = None,
+                note: str | None = None, contacts: Iterable[SearchContact] = (),
+                positions: Iterable[SearchPosition] = (), tags: Iterable[str] = ()) -> str:
+    """The folded words a person is found by, each once: the one definition that adding,
+    editing, importing and the scale generator all store in ``Person.search_text``."""
+    parts: list[str] = [display_name]
+    parts += [x for x in (given_name, family_name, nickname, headline, location, note) if x]
+    for kind, value, normalized in contacts:
+        parts.append(value)
+        if kind == "phone":
+            # "4155550100" and "14155550100" both find "(415) 555-0100".
+            parts.append(normalized.lstrip("+"))
+            parts.append("".join(ch for ch in value if ch.isdigit()))
+    for title, department, company, aliases in positions:
+        parts += [x for x in (title, department) if x]
+        if company is not None:
+            parts.append(company)
+            parts += aliases
+    parts += sorted(tags)  # in the order a person's tags are listed, however they came
+    return " ".join(dict.fromkeys(w for p in parts for w in _words(p)))
+
+
 def refresh_search_text(person: Person) -> None:
     """Recompute the folded search text and sort key after any change to a person."""
-    parts: list[str] = [person.display_name]
-    parts += [x for x in (person.given_name, person.family_name, person.nickname,
-                          person.headline, person.location, person.note) if x]
-    for cp in person.contact_points:
-        parts.append(cp.value)
-        if cp.kind == "phone":
-            # "4155550100" and "14155550100" both find "(415) 555-0100".
-            parts.append(cp.normalized.lstrip("+"))
-            parts.append("".join(ch for ch in cp.value if ch.isdigit()))
-    for pos in person.positions:
-        parts += [x for x in (pos.title, pos.department) if x]
-        if pos.company is not None:
-            parts.append(pos.company.name)
-            parts += [a.alias for a in pos.company.aliases]
-    parts += [t.name for t in person.tags]
-    person.search_text = " ".join(dict.fromkeys(w for p in parts for w in words(p)))
+    person.search_text = search_text(
+        person.display_name, given_name=person.given_name, family_name=person.family_name,
+        nickname=person.nickname, headline=person.headline, location=person.location,
+        note=person.note,
+        contacts=[(cp.kind, cp.value, cp.normalized) for cp in person.contact_points],
+        positions=[(pos.title, pos.department,
+                    pos.company.name if pos.company is not None else None,
+                    [a.alias for a in pos.company.aliases] if pos.company is not None else [])
+                   for pos in person.positions],
+        tags=[t.name for t in person.tags])
     person.sort_key = fold(person.display_name).strip()
 
 
@@ -280,13 +323,24 @@ def _load(session: Session, ids: Sequence[int]) -> list[Person]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def person_by_id(session: Session, person_id: int) -> Person | None:
+    """The person with this id, or the one they were merged into (``person_alias``)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        survivor = session.scalar(select(PersonAlias.person_id)
+                                  .where(PersonAlias.old_id == person_id))
+        if survivor is not None:
+            person = session.get(Person, survivor)
+    return person
+
+
 def resolve_person(session: Session, text: str) -> Person:
     """The person meant by an id, an exact name, a unique prefix or a close fuzzy match."""
     query = text.strip()
     if not query:
         raise InvalidInput("person name is empty")
     if query.lstrip("#").isdigit():
-        person = session.get(Person, int(query.lstrip("#")))
+        person = person_by_id(session, int(query.lstrip("#")))
         if person is None:
             raise NotFound(f"no person with id {query.lstrip('#')}")
         return person

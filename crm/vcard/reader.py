@@ -27,6 +27,7 @@ from crm.core.cards import (
     CardRejected,
     CardRelation,
     RejectedCard,
+    may_name_relations,
     raw_hash,
 )
 from crm.core.errors import CrmError
@@ -36,10 +37,6 @@ from crm.core.errors import CrmError
 # split out one at a time (iter_path); a single huge card takes about 6x its size.
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_CARD_BYTES = 16 * 1024 * 1024
-
-
-# Properties a relation can come from: X-ABRELATEDNAMES, RELATED, Android's .../relation.
-_MAY_RELATE = re.compile("relat", re.IGNORECASE)
 
 
 @dataclass
@@ -63,10 +60,7 @@ class RawCard:
         return parse_card(self)
 
     def may_relate(self) -> bool:
-        """False when the card holds no relation (X-ABRELATEDNAMES, RELATED, Android's
-        .../relation), looked for unfolded: a property name may be folded anywhere."""
-        unfolded = self.raw.replace("\r", "").replace("\n ", "").replace("\n\t", "")
-        return _MAY_RELATE.search(unfolded) is not None
+        return may_name_relations(self.raw)
 
 
 # -- bytes to text --------------------------------------------------------------------------

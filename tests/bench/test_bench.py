@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.__main__ import main
+from bench.cache import CARDS_VERSION, GENERATOR_VERSION
 from bench.timing import from_samples
 
 
@@ -42,7 +43,8 @@ def test_tiny_run_writes_the_table(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "failed" not in text
     # The generated inputs are cached where asked, outside the repository.
     cached = {p.name for p in (tmp_path / "cache").iterdir()}
-    assert "network-200-seed1-v1.sqlite3" in cached and "phone-40-v1.vcf" in cached
+    assert f"network-200-seed1-v{GENERATOR_VERSION}.sqlite3" in cached
+    assert f"phone-40-v{CARDS_VERSION}.vcf" in cached
 
 
 def test_postgres_rows_when_a_server_is_given(tmp_path: Path,
@@ -54,7 +56,7 @@ def test_postgres_rows_when_a_server_is_given(tmp_path: Path,
     admin = pg_admin_url()
     if admin is None:
         pytest.skip("CRM_TEST_POSTGRES_URL is not set")
-    name = "crm_bench_150_seed1_v1"
+    name = f"crm_bench_150_seed1_v{GENERATOR_VERSION}"
     drop_pg_database(admin, name)  # generated afresh, as on a new machine
     try:
         code = main(["--sizes", "150", "--cards", "30", "--runs", "1", "--only",

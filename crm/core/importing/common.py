@@ -4,7 +4,7 @@ the column limits a record is checked against, and the words of import provenanc
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +64,24 @@ def normalized(cp: CardContact) -> str:
 
 def contact_key(kind: str, normalized: str) -> str:
     return f"{kind}:{normalized}"
+
+
+def is_profile(normalized: str) -> bool:
+    """A normalized URL that names one person (a LinkedIn profile): a matching key."""
+    return normalized.startswith("linkedin.com/in/")
+
+
+def match_keys(card: Card) -> Iterator[tuple[str, str]]:
+    """A card's matching keys after its UID, in order: profile URL, email, phone."""
+    for cp in card.contacts:
+        if cp.kind == "social":
+            norm = normalized(cp)
+            if is_profile(norm):
+                yield "profile", norm
+    for kind in ("email", "phone"):
+        for cp in card.contacts:
+            if cp.kind == kind:
+                yield kind, normalized(cp)
 
 
 def card_domains(card: Card) -> list[str]:

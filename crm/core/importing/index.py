@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from crm.core.cards import Card
 from crm.core.companies import add_alias
-from crm.core.importing.common import Holder, card_domains, chunks, normalized
+from crm.core.importing.common import (
+    Holder,
+    card_domains,
+    chunks,
+    is_profile,
+    normalized,
+)
 from crm.core.importing.state import Run
 from crm.core.models import (
     Company,
@@ -34,6 +40,7 @@ class Index:
         uids = sorted({c.uid for c in cards if c.uid})
         emails: set[str] = set()
         phones: set[str] = set()
+        profiles: set[str] = set()
         for card in cards:
             for cp in card.contacts:
                 norm = normalized(cp)
@@ -41,6 +48,8 @@ class Index:
                     emails.add(norm)
                 elif cp.kind == "phone" and norm:
                     phones.add(norm)
+                elif cp.kind == "social" and is_profile(norm):
+                    profiles.add(norm)
         self.by_uid: dict[str, int] = {}
         for chunk in chunks(uids):
             for pid, uid in session.execute(
@@ -50,12 +59,14 @@ class Index:
         # Everyone with the value, oldest first: the first is the match (see match).
         self.by_email: dict[str, list[int]] = {}
         self.by_phone: dict[str, list[int]] = {}
-        for kind, values, target in (("email", emails, self.by_email),
-                                     ("phone", phones, self.by_phone)):
+        self.by_profile: dict[str, list[int]] = {}
+        for kinds, values, target in ((("email",), emails, self.by_email),
+                                      (("phone",), phones, self.by_phone),
+                                      (("social", "url"), profiles, self.by_profile)):
             for chunk in chunks(sorted(values)):
                 rows = session.execute(
                     select(ContactPoint.normalized, ContactPoint.person_id)
-                    .where(ContactPoint.kind == kind, ContactPoint.normalized.in_(chunk))
+                    .where(ContactPoint.kind.in_(kinds), ContactPoint.normalized.in_(chunk))
                     .order_by(ContactPoint.id))
                 for norm, pid in rows:
                     pids = target.setdefault(norm, [])
@@ -79,6 +90,7 @@ class Index:
                 self.tags[tag.name] = tag
         self.imported_people: set[int] = set()  # imported before this import
         ids = sorted(set(self.by_uid.values())
+                     | {p for pids in self.by_profile.values() for p in pids}
                      | {p for pids in self.by_email.values() for p in pids}
                      | {p for pids in self.by_phone.values() for p in pids})
         # Whom a shared email or phone may be about: their names and UID (see identity).
@@ -107,8 +119,10 @@ class Index:
         return self.by_uid.get(card.uid) if card.uid else None
 
     def contact_holders(self, kind: str, norm: str) -> list[int]:
-        """Who in the database has this email or phone, oldest first."""
-        return (self.by_email if kind == "email" else self.by_phone).get(norm, [])
+        """Who in the database has this profile URL, email or phone, oldest first."""
+        table = {"profile": self.by_profile, "email": self.by_email,
+                 "phone": self.by_phone}[kind]
+        return table.get(norm, [])
 
 
 class CompanyIndex:

@@ -16,7 +16,7 @@ from crm.core.importing.common import (
     chunks,
     contact_key,
     insert_rows,
-    normalized,
+    match_keys,
     source_label,
 )
 from crm.core.importing.index import Index
@@ -59,7 +59,7 @@ def _may_be(card: Card, holder: Holder | None) -> bool:
 
 
 class _Matcher:
-    """Whom a card is about, by UID, then email, then phone: earlier cards of this import
+    """Whom a card is about, by UID, then profile URL, email, phone: earlier cards of this import
     first (earlier chunks, then this chunk), then the database; a shared email or phone
     whose names disagree is kept as evidence for review, never followed."""
 
@@ -83,35 +83,31 @@ class _Matcher:
             if pid is not None:
                 return Target(person_id=pid, holder=self.index.holders.get(pid)), None
         shares: tuple[str, Target] | None = None
-        for kind in ("email", "phone"):
-            for cp in card.contacts:
-                if cp.kind != kind:
-                    continue
-                norm = normalized(cp)
-                if not norm:
-                    continue
-                candidates: list[Target] = []
-                pid = self.run.by_contact.get(contact_key(kind, norm))
-                if pid is not None:
-                    candidates.append(self._run_target(pid))
-                planned = self.by_contact.get((kind, norm))
-                if planned is not None:
-                    candidates.append(planned)
-                candidates += [Target(person_id=h, holder=self.index.holders.get(h))
-                               for h in self.index.contact_holders(kind, norm)]
-                for candidate in candidates:
-                    if _may_be(card, candidate.holder):
-                        return candidate, None
-                    shares = shares or (kind, candidate)
+        for kind, norm in match_keys(card):
+            if not norm:
+                continue
+            candidates: list[Target] = []
+            pid = self.run.by_contact.get(contact_key(kind, norm))
+            if pid is not None:
+                candidates.append(self._run_target(pid))
+            planned = self.by_contact.get((kind, norm))
+            if planned is not None:
+                candidates.append(planned)
+            candidates += [Target(person_id=h, holder=self.index.holders.get(h))
+                           for h in self.index.contact_holders(kind, norm)]
+            for candidate in candidates:
+                # A profile URL names one person; an email or phone may be shared.
+                if kind == "profile" or _may_be(card, candidate.holder):
+                    return candidate, None
+                shares = shares or (kind, candidate)
         return None, shares
 
     def note(self, card: Card, target: Target) -> None:
         """Later cards of this chunk may be about the same person."""
         if card.uid:
             self.by_uid.setdefault(card.uid, target)
-        for cp in card.contacts:
-            if cp.kind in ("email", "phone"):
-                self.by_contact.setdefault((cp.kind, normalized(cp)), target)
+        for kind, norm in match_keys(card):
+            self.by_contact.setdefault((kind, norm), target)
 
 
 def _decide(index: Index, run: Run, cards: list[Card]) -> tuple[list[_Step], list[Card]]:
@@ -193,12 +189,12 @@ def _write_people(session: Session, report: ImportReport, run: Run, index: Index
                 person = existing[pid]
                 if not merge(session, index, person, card, source_label(source, card)):
                     card_people.append((card, pid))
-                    report.add(CardOutcome(card.file, card.line, person.display_name,
+                    report.add_outcome(CardOutcome(card.file, card.line, person.display_name,
                                            "unchanged", pid))
                     continue
                 action = _merge_action(run, index, target, pid, person, card)
                 run.merged.add(pid)
-            report.add(CardOutcome(card.file, card.line, card.display_name, action, pid))
+            report.add_outcome(CardOutcome(card.file, card.line, card.display_name, action, pid))
             recorded.append((card, pid))
             card_people.append((card, pid))
     return recorded, card_people
@@ -244,7 +240,7 @@ def apply_chunk(session: Session, report: ImportReport, run: Run, cards: list[Ca
     company_outcomes = [CardOutcome(card.file, card.line, card.org or "", "company")
                         for card, _ in companies]
     for outcome in company_outcomes:
-        report.add(outcome)
+        report.add_outcome(outcome)
     recorded, card_people = _write_people(session, report, run, index, steps, new_ids,
                                           source)
     session.flush()

@@ -78,7 +78,7 @@ def read_chunk(session: Session, report: ImportReport, run: Run, items: list[Sou
             pid, cid = known[digest]
             if pid is not None:
                 unchanged.add(pid)
-            report.add(CardOutcome(item.file, item.line, "", "unchanged", pid, cid))
+            report.add_outcome(CardOutcome(item.file, item.line, "", "unchanged", pid, cid))
             continue
         parsed = _parse(item)
         if isinstance(parsed, RejectedCard):

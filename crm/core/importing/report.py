@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm.core.cards import RejectedCard
+from crm.core.import_extras import ExtrasReport
 
 # What a record did: a person created, updated (the same contact imported again, changed),
 # merged (into someone already there), unchanged, a company card, or rejected.
@@ -77,9 +78,19 @@ class ImportReport:
     new_companies: list[str] = field(default_factory=list)
     # (person id, other id, kind) of each connection linked from the records' relations.
     new_connections: list[tuple[int, int, str]] = field(default_factory=list)
+    # What an export carried besides cards (LinkedIn: interactions, job changes…).
+    extras: ExtrasReport | None = None
 
-    def add(self, outcome: CardOutcome) -> None:
+    def add_outcome(self, outcome: CardOutcome) -> None:
         self.outcomes.append(outcome)
+
+    def add(self, other: ImportReport) -> None:
+        """Count ``other`` (another source of the same import) in this report."""
+        self.outcomes += other.outcomes
+        self.rejected += other.rejected
+        self.suggestions += other.suggestions
+        self.new_companies += other.new_companies
+        self.new_connections += other.new_connections
 
     def reject(self, item: RejectedCard) -> None:
         self.rejected.append(item)
@@ -123,6 +134,7 @@ class ImportReport:
             "rejected": [{"file": r.file, "line": r.line, "message": r.message}
                          for r in self.rejected],
             "suggestions": [s.to_json() for s in self.suggestions],
+            **(self.extras.to_json() if self.extras is not None else {}),
         }
 
     def names(self, action: str) -> list[str]:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card, CardRelation
-from crm.core.importing.common import Holder, Progress, contact_key, normalized
+from crm.core.importing.common import Holder, Progress, contact_key, match_keys
 from crm.core.importing.survey import Survey
 from crm.core.models import ImportRecord, Person
 from crm.core.normalize import fold
@@ -39,9 +39,8 @@ class Run:
         self.holders.setdefault(pid, Holder(card.display_name, card.nickname, card.uid))
         if card.uid:
             self.by_uid.setdefault(card.uid, pid)
-        for cp in card.contacts:
-            if cp.kind in ("email", "phone"):
-                self.by_contact.setdefault(contact_key(cp.kind, normalized(cp)), pid)
+        for kind, norm in match_keys(card):
+            self.by_contact.setdefault(contact_key(kind, norm), pid)
 
     def name(self, name: str, uid: str | None, pid: int, unchanged: bool = False) -> None:
         key = fold(name).strip()

@@ -4,7 +4,6 @@ ORM object per row, with the same search text as a person the user adds."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import cast
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -19,8 +18,8 @@ from crm.core.importing.common import (
 )
 from crm.core.importing.index import Index
 from crm.core.models import Company, ContactPoint, Person, PersonTag, Position, Tag, utcnow
-from crm.core.normalize import is_email
-from crm.core.people import contact_normalized, refresh_search_text
+from crm.core.normalize import fold, is_email
+from crm.core.people import contact_normalized, search_text
 
 
 @dataclass
@@ -71,26 +70,16 @@ class _NewPosition:
 
 @dataclass
 class _NewPerson:
-    """A person to insert in bulk; quacks like Person for refresh_search_text."""
+    """A person to insert in bulk: what goes in rows of their own, and the headline."""
 
-    display_name: str
-    given_name: str | None
-    family_name: str | None
-    nickname: str | None
-    note: str | None
     headline: str | None
-    location: str | None = None
     contact_points: list[Point] = field(default_factory=list)
     positions: list[_NewPosition] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
-    search_text: str = ""
-    sort_key: str = ""
 
 
 def _new_person(index: Index, card: Card, source: str) -> _NewPerson:
-    new = _NewPerson(display_name=card.display_name, given_name=card.given_name,
-                     family_name=card.family_name, nickname=card.nickname, note=card.note,
-                     headline=None if card.org else card.title)
+    new = _NewPerson(headline=None if card.org else card.title)
     have: set[tuple[str, str]] = set()
     for cp in card.contacts:
         point = contact_point(cp)
@@ -105,8 +94,18 @@ def _new_person(index: Index, card: Card, source: str) -> _NewPerson:
     if card.org:
         company = index.companies.employer(card, source_label(source, card))
         new.positions.append(_NewPosition(card.title, card.department, company))
-    refresh_search_text(cast(Person, new))
     return new
+
+
+def _search_text(card: Card, new: _NewPerson) -> str:
+    """The search text ``refresh_search_text`` would store for the person ``new`` is."""
+    return search_text(
+        card.display_name, given_name=card.given_name, family_name=card.family_name,
+        nickname=card.nickname, headline=new.headline, note=card.note,
+        contacts=[(p.kind, p.value, p.normalized) for p in new.contact_points],
+        positions=[(pos.title, pos.department, pos.company.name,
+                    [a.alias for a in pos.company.aliases]) for pos in new.positions],
+        tags=[t.name for t in new.tags])
 
 
 def insert_people(session: Session, index: Index, cards: list[Card],
@@ -124,8 +123,9 @@ def insert_people(session: Session, index: Index, cards: list[Card],
         "nickname": card.nickname, "headline": new.headline, "note": card.note,
         "birthday_year": card.birthday_year, "birthday_month": card.birthday_month,
         "birthday_day": card.birthday_day, "photo": card.photo, "photo_type": card.photo_type,
-        "uid": card.uid, "source": source_label(source, card), "sort_key": new.sort_key,
-        "search_text": new.search_text, "is_me": False, "created_at": now, "updated_at": now,
+        "uid": card.uid, "source": source_label(source, card),
+        "sort_key": fold(card.display_name).strip(), "search_text": _search_text(card, new),
+        "is_me": False, "created_at": now, "updated_at": now,
     } for card, new in zip(cards, people, strict=True)]
     ids: list[int] = []
     conn, person = session.connection(), table(Person)

@@ -5,8 +5,8 @@ the import), so that an undated position holds as of then instead of "since ever
 imported before this revision get the day they were created. company_domain.source: how crm
 learned a domain (a work email), None when the user added it.
 
-Revision ID: 0003_import_truth
-Revises: 0002_network_search
+Revision ID: 0004_import_truth
+Revises: 0003_merge_tombstones
 Create Date: 2026-12-01 16:30:00
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_import_truth"
-down_revision: str | None = "0002_network_search"
+revision: str = "0004_import_truth"
+down_revision: str | None = "0003_merge_tombstones"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
