@@ -57,10 +57,10 @@ from crm.core.models import (
     utcnow,
 )
 from crm.core.network import link
-from crm.core.tombstones import deleted_matches, has_tombstones
 from crm.core.normalize import company_key, email_domain, fold, is_email
 from crm.core.people import contact_normalized, current_position, refresh_search_text
 from crm.core.positions import add_position, end_position
+from crm.core.tombstones import deleted_matches, has_tombstones
 
 Progress = Callable[[int, int], None]
 CHUNK = 500  # values in one IN (...) clause
