@@ -209,10 +209,11 @@ class _Index:
         # is skipped, by its UID, an email or phone they had, or its exact text.
         self.deleted: dict[tuple[str, str], tuple[int, str]] = {}
         if has_tombstones(session):
-            keys = [("card", c.raw_hash) for c in cards]
-            keys += [("uid", c.uid) for c in cards if c.uid]
-            keys += [k for c in cards for k in _match_keys(c) if k[0] in ("email", "phone")]
-            self.deleted = deleted_matches(session, keys)
+            stone_keys = [("card", c.raw_hash) for c in cards]
+            stone_keys += [("uid", c.uid) for c in cards if c.uid]
+            stone_keys += [k for c in cards for k in _match_keys(c)
+                           if k[0] in ("email", "phone")]
+            self.deleted = deleted_matches(session, stone_keys)
         # Everyone with the value, oldest first: the first is the match (see _match).
         self.by_email: dict[str, list[int]] = {}
         self.by_phone: dict[str, list[int]] = {}
