@@ -150,10 +150,10 @@ class ImportReport:
             "unchanged": self.unchanged,
             "merged": self.merged,
             "companies_created": self.companies_created,
-            "skipped_deleted": self.skipped_deleted,
             "rejected": [{"file": r.file, "line": r.line, "message": r.message}
                          for r in self.rejected],
             "suggestions": [s.to_json() for s in self.suggestions],
+            "skipped_deleted": self.skipped_deleted,
             **(self.extras.to_json() if self.extras is not None else {}),
         }
 
