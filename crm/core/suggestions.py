@@ -24,7 +24,8 @@ from crm.core.models import SUGGESTION_KINDS, Connection, Position, Suggestion, 
 
 __all__ = ["SUGGESTION_KINDS", "accept_suggestion", "dismiss_suggestion", "infer_ties",
            "list_suggestions", "suggest", "suggest_same_people"]
-from crm.core.network import link, position_span
+from crm.core.network import link
+from crm.core.normalize import partial_date_bounds
 
 SUGGESTION_STATUSES = ("open", "accepted", "dismissed")
 _INTERN = re.compile(r"\bintern(ship)?\b|\bco-?op\b|\bwerkstudent", re.IGNORECASE)
@@ -122,6 +123,17 @@ def suggest(session: Session, *, kind: str, person_id: int, other_id: int, evide
     session.add(s)
     session.flush()
     return s
+
+
+def position_span(pos: Position, today: date) -> tuple[date, date]:
+    """The days a position may cover, read at its widest: an unknown start is "since before
+    anything we know", an open end on a current position "still there" (today), a past one
+    with no end lasted within its start period."""
+    start_lo, start_hi = partial_date_bounds(pos.start)
+    _, end_hi = partial_date_bounds(pos.end)
+    if end_hi is None:
+        end_hi = today if pos.is_current else (start_hi or date.min)
+    return start_lo or date.min, end_hi
 
 
 def _span_text(pos: Position) -> str:
