@@ -1,7 +1,7 @@
 """suggestions awaiting review (inferred ties, same-name people); when a position was known
 
-Revision ID: 0003_suggestions
-Revises: 0002_network_search
+Revision ID: 0004_suggestions
+Revises: 0003_merge_tombstones
 Create Date: 2026-12-01 15:50:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_suggestions"
-down_revision: str | None = "0002_network_search"
+revision: str = "0004_suggestions"
+down_revision: str | None = "0003_merge_tombstones"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
