@@ -122,7 +122,13 @@ def _print_report(report: ImportReport) -> None:
     parts = [f"{report.created} created", f"{report.updated} updated",
              f"{report.merged} merged", f"{report.unchanged} unchanged",
              f"{report.companies_created} companies created", f"{len(report.rejected)} rejected"]
+    if report.skipped_deleted:
+        parts.append(f"{report.skipped_deleted} skipped (you deleted them)")
     message(f"{head}: " + ", ".join(parts))
+    for o in report.outcomes:
+        if o.action == "skipped_deleted":
+            message(f"crm: {literal(o.file)}:{o.line}: {one_line(o.name)} skipped: you deleted "
+                    "them (crm undelete restores them)")
     if report.dry_run:
         for action in ("created", "updated", "merged"):
             for name in report.names(action):
@@ -130,7 +136,7 @@ def _print_report(report: ImportReport) -> None:
     for s in report.suggestions:
         others = ", ".join(f"{one_line(n)} (#{i})" for i, n in s.candidates)
         message(f"crm: {literal(s.file)}:{s.line}: {one_line(s.name)} {s.evidence} "
-                f"{others}; not merged (review them)")
+                f"{others}; not merged (review them: crm duplicates, crm merge)")
     extras = report.extras
     if extras is not None:
         message(f"crm: {extras.interactions} interactions, {extras.my_positions} of my "

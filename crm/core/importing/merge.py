@@ -9,7 +9,7 @@ from crm.core.cards import Card
 from crm.core.companies import add_alias
 from crm.core.importing.common import card_domains
 from crm.core.importing.index import Index
-from crm.core.importing.write import add_contacts
+from crm.core.importing.write import add_contacts, known_on
 from crm.core.models import Company, CompanyDomain, Person, utcnow
 from crm.core.normalize import company_key
 from crm.core.people import current_position, refresh_search_text
@@ -96,7 +96,7 @@ def update_position(session: Session, index: Index, person: Person, card: Card,
         company = index.companies.employer(card, source)
     pos = add_position(session, person, company, title=card.title, department=card.department,
                        current=True, source=source)
-    pos.known_on = card.known_on or utcnow().date().isoformat()
+    pos.known_on = known_on(card, utcnow().date())
     return True
 
 

@@ -110,10 +110,12 @@ class _Matcher:
             self.by_contact.setdefault((kind, norm), target)
 
 
-def _decide(index: Index, run: Run, cards: list[Card]) -> tuple[list[_Step], list[Card]]:
-    """Card by card and without writing, whom each person card is about; and the cards
-    whose people are to be created, in order."""
+def _decide(index: Index, run: Run,
+            cards: list[Card]) -> tuple[list[_Step], list[Card], list[Card]]:
+    """Card by card and without writing, whom each person card is about; the cards whose
+    people are to be created, in order; and those about someone the user deleted."""
     matcher = _Matcher(index, run)
+    skipped: list[Card] = []
     steps: list[_Step] = []
     new_cards: list[Card] = []
     for card in cards:
@@ -121,13 +123,16 @@ def _decide(index: Index, run: Run, cards: list[Card]) -> tuple[list[_Step], lis
             continue
         target, shares = matcher.match(card)
         creates = target is None
+        if target is None and index.is_deleted(card):
+            skipped.append(card)
+            continue
         if target is None:
             target = Target(new_index=len(new_cards),
                             holder=Holder(card.display_name, card.nickname, card.uid))
             new_cards.append(card)
         matcher.note(card, target)
         steps.append(_Step(card, target, creates, shares))
-    return steps, new_cards
+    return steps, new_cards, skipped
 
 
 def _load_people(session: Session, steps: list[_Step], new_ids: list[int]) -> dict[int, Person]:
@@ -230,7 +235,10 @@ def apply_chunk(session: Session, report: ImportReport, run: Run, cards: list[Ca
         return
     index = Index(session, cards, run)
     written(0.2)
-    steps, new_cards = _decide(index, run, cards)
+    steps, new_cards, skipped = _decide(index, run, cards)
+    for card in skipped:
+        report.add_outcome(CardOutcome(card.file, card.line, card.display_name,
+                                       "skipped_deleted", message="skipped: you deleted them"))
     # Companies (from company cards and ORG lines), then new people in bulk.
     with session.no_autoflush:
         companies = [(card, company_card(index, card, source_label(source, card)))

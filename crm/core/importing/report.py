@@ -14,8 +14,10 @@ from crm.core.cards import RejectedCard
 from crm.core.import_extras import ExtrasReport
 
 # What a record did: a person created, updated (the same contact imported again, changed),
-# merged (into someone already there), unchanged, a company card, or rejected.
-ACTIONS = ("created", "updated", "merged", "unchanged", "company", "rejected")
+# merged (into someone already there), unchanged, a company card, rejected, or skipped as
+# about someone the user deleted (a tombstone: crm.core.tombstones).
+ACTIONS = ("created", "updated", "merged", "unchanged", "company", "rejected",
+           "skipped_deleted")
 
 
 @dataclass(slots=True)
@@ -117,6 +119,10 @@ class ImportReport:
         return self.count("unchanged")
 
     @property
+    def skipped_deleted(self) -> int:
+        return self.count("skipped_deleted")
+
+    @property
     def companies_created(self) -> int:
         return len(self.new_companies)
 
@@ -134,6 +140,7 @@ class ImportReport:
             "rejected": [{"file": r.file, "line": r.line, "message": r.message}
                          for r in self.rejected],
             "suggestions": [s.to_json() for s in self.suggestions],
+            "skipped_deleted": self.skipped_deleted,
             **(self.extras.to_json() if self.extras is not None else {}),
         }
 

@@ -4,6 +4,7 @@ ORM object per row, with the same search text as a person the user adds."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -144,7 +145,7 @@ def insert_people(session: Session, index: Index, cards: list[Card],
             positions.append({"person_id": pid, "company_id": pos.company.id,
                               "title": pos.title, "department": pos.department,
                               "is_current": True, "source": source_label(source, card),
-                              "known_on": card.known_on or now.date().isoformat(),
+                              "known_on": known_on(card, now.date()),
                               "created_at": now, "updated_at": now})
         for tag in new.tags:
             tags.append({"person_id": pid, "tag_id": tag.id})
@@ -155,3 +156,9 @@ def insert_people(session: Session, index: Index, cards: list[Card],
     if tags:
         insert_rows(session, PersonTag, tags)
     return ids
+
+
+def known_on(card: Card, today: date) -> date:
+    """When a card's ORG held: its REV date, else the day of the import."""
+    return date.fromisoformat(card.known_on) if card.known_on else today
+

@@ -122,11 +122,11 @@ def inverse(kind: str) -> str:
 
 
 def _span(start: str | None, end: str | None, is_current: bool, today: date,
-          known_on: str | None = None) -> tuple[date, date]:
+          known_on: date | None = None) -> tuple[date, date]:
     start_lo, start_hi = partial_date_bounds(start)
     _, end_hi = partial_date_bounds(end)
-    if start_lo is None and known_on:
-        start_lo, start_hi = partial_date_bounds(known_on)
+    if start_lo is None and known_on is not None:
+        start_lo = start_hi = known_on
     lo = start_lo or date.min
     if end_hi is None:
         end_hi = today if is_current else (start_hi or date.min)
