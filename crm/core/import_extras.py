@@ -462,11 +462,12 @@ def mark_known(session: Session, extras: Extras) -> None:
                 select(Position).join(Company, Company.id == Position.company_id)
                 .where(Position.person_id.in_(chunk), Position.is_current.is_(True))):
             key, title = wanted[pos.person_id]
-            if company_key(pos.company.name) == key and (pos.title or None) == (title or None):
-                # The earliest day a source said so (the pipeline dated it by the import).
-                if pos.known_on is None or (extras.as_of is not None
-                                            and extras.as_of < pos.known_on):
-                    pos.known_on = extras.as_of
+            same = (company_key(pos.company.name) == key
+                    and (pos.title or None) == (title or None))
+            # The earliest day a source said so (the pipeline dated it by the import).
+            if same and (pos.known_on is None or (extras.as_of is not None
+                                                  and extras.as_of < pos.known_on)):
+                pos.known_on = extras.as_of
 
 
 def suggest_ties(session: Session, extras: Extras, report: ExtrasReport, source: str) -> None:
