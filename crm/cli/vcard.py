@@ -45,7 +45,8 @@ def import_cmd(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, list_
     """Import vCard files (iPhone, Android, Google, Outlook, CardDAV exports).
 
     Exit status: 0 when every card was imported, 1 when some were rejected (the rest are
-    imported; see `crm import --rejected`).
+    imported; see `crm import --rejected`) or when a line of an imported card could not be
+    read as written (a byte in no charset, a line that is no property: each is named).
 
     `crm import json FILE` (or a crm JSON backup given directly) restores a backup written
     by `crm export json` into an empty database.
@@ -78,7 +79,7 @@ def import_cmd(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, list_
         emit_json(report.to_json())
     else:
         _print_report(report)
-    if report.rejected:
+    if report.rejected or report.damaged:
         ctx.exit(1)
 
 
@@ -131,6 +132,8 @@ def _print_report(report: ImportReport) -> None:
                 f"{others}; not merged (review them)")
     for r in report.rejected:
         message(f"crm: {literal(r.file)}:{r.line}: {one_line(r.message)}")
+    for w in report.warnings:
+        message(f"crm: {literal(w.file)}:{w.line}: {one_line(w.message)}")
     if report.rejected and not report.dry_run:
         message("crm: rejected cards are kept: `crm import --rejected -o FILE` writes them out "
                 "to fix and import again")

@@ -124,6 +124,21 @@ class Suggestion:
 
 
 @dataclass
+class CardWarning:
+    """A line of an imported card that was read with a doubt or left out (the card itself is
+    imported; the line stays in its raw text). ``damaged``: text may differ from the file."""
+
+    file: str
+    line: int
+    message: str
+    damaged: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "message": self.message,
+                "damaged": self.damaged}
+
+
+@dataclass
 class ImportReport:
     created: int = 0
     updated: int = 0
@@ -135,6 +150,12 @@ class ImportReport:
     rejected: list[RejectedCard] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     outcomes: list[CardOutcome] = field(default_factory=list)
+    warnings: list[CardWarning] = field(default_factory=list)
+
+    @property
+    def damaged(self) -> bool:
+        """Some imported text may differ from the file (or a line of it was left out)."""
+        return any(w.damaged for w in self.warnings)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -146,6 +167,7 @@ class ImportReport:
             "rejected": [{"file": r.file, "line": r.line, "message": r.message}
                          for r in self.rejected],
             "suggestions": [s.to_json() for s in self.suggestions],
+            "warnings": [w.to_json() for w in self.warnings],
         }
 
     def names(self, action: str) -> list[str]:
@@ -501,6 +523,8 @@ def _read(session: Session, report: ImportReport, run: _Run,
                                  f"{str(err)[:100]})",
                                  item.raw), rejected_before)
             continue
+        report.warnings.extend(CardWarning(card.file, p.line, p.message, p.damaged)
+                               for p in card.problems)
         cards.append(card)
     if unchanged and (run.survey.names or run.survey.uids):
         for chunk in _chunks(sorted(unchanged)):

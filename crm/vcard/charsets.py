@@ -40,28 +40,36 @@ def decode_file(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     elif data.startswith(codecs.BOM_UTF16_LE):
-        return data[2:].decode("utf-16-le", "surrogateescape"), "utf-16-le"
+        return _utf16(data[2:], "utf-16-le"), "utf-16-le"
     elif data.startswith(codecs.BOM_UTF16_BE):
-        return data[2:].decode("utf-16-be", "surrogateescape"), "utf-16-be"
+        return _utf16(data[2:], "utf-16-be"), "utf-16-be"
     else:
         utf16 = _utf16_without_bom(data)
         if utf16:
-            return data.decode(utf16, "surrogateescape"), utf16
+            return _utf16(data, utf16), utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return data.decode("utf-8", "surrogateescape"), "8bit"
 
 
+def _utf16(data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec, "surrogateescape")
+    except UnicodeDecodeError:  # an odd byte at the end: the handler does not take it
+        return data.decode(codec, "replace")
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 as Windows tools write it without a BOM: every other byte of the ASCII
-    ``BEGIN`` is NUL."""
-    head = data[:64].lstrip(b"\x00\r\n \t") if data[:1] != b"\x00" else data[:64]
-    if len(head) < 8:
+    ``BEGIN`` is NUL, and so it is at the end of the file (a UTF-8 file with one UTF-16
+    card pasted in stays UTF-8)."""
+    if len(data) % 2 or len(data) < 16:
         return None
-    if head[0] == 0 and head[1] != 0 and head[2] == 0 and head[4] == 0:
+    head, tail = data[:16], data[-16:]
+    if all(head[i] == 0 and head[i + 1] != 0 for i in (0, 2, 4)) and tail[0::2].count(0) > 4:
         return "utf-16-be"
-    if head[0] != 0 and head[1] == 0 and head[3] == 0 and head[5] == 0:
+    if all(head[i] != 0 and head[i + 1] == 0 for i in (0, 2, 4)) and tail[1::2].count(0) > 4:
         return "utf-16-le"
     return None
 
