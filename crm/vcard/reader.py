@@ -641,7 +641,8 @@ def parse_card(raw: RawCard) -> Card:
             service = (p.param("X-SERVICE-TYPE") or _IM_PROPS.get(name, "im")).lower()
             if handle:
                 card.contacts.append(CardContact("social", handle, label or service,
-                                                 "pref" in p.types(), kept=True))
+                                                 "pref" in p.types(),
+                                                 kept=name != "X-KDE-IM"))
             if name != "X-KDE-IM":  # (not a vCard name: exported the standard way)
                 card.extra_lines.append(kept_line(p))
         elif name == "X-ABLABEL":
