@@ -137,7 +137,7 @@ def _print_report(report: ImportReport) -> None:
     for s in report.suggestions:
         others = ", ".join(f"{one_line(n)} (#{i})" for i, n in s.candidates)
         message(f"crm: {literal(s.file)}:{s.line}: {one_line(s.name)} has the same name as "
-                f"{others}; not merged (review them)")
+                f"{others}; not merged (review them: crm duplicates, crm merge)")
     extras = report.extras
     if extras is not None:
         message(f"crm: {extras.interactions} interactions, {extras.my_positions} of my "

@@ -142,3 +142,11 @@ def test_a_card_with_the_merged_away_uid_lands_on_the_survivor(crm: Any,
     report = crm("import", str(tmp_path / "c.vcf"), "--json").json()
     assert report["created"] == 0
     assert [p["id"] for p in crm("people", "priya", "--json").json()] == [keep]
+
+
+def test_the_import_suggestion_points_to_duplicates_and_merge(crm: Any, tmp_path: Path) -> None:
+    (tmp_path / "work.vcf").write_text(WORK_CARD)
+    (tmp_path / "home.vcf").write_text(HOME_CARD)
+    crm("import", str(tmp_path / "work.vcf"))
+    r = crm("import", str(tmp_path / "home.vcf"))
+    assert "not merged (review them: crm duplicates, crm merge)" in r.stderr
