@@ -13,6 +13,7 @@ from crm.tui.screens.people import PeopleScreen
 from crm.tui.screens.person import PersonScreen
 from crm.tui.widgets.editable import EditableField
 from tests.tui.conftest import SIZE, screen_text, settle
+from tests.tui.helpers import Toasts
 
 pytestmark = pytest.mark.asyncio
 
@@ -96,6 +97,34 @@ async def test_bad_birthday_is_refused_with_a_message_and_nothing_saved(
         assert not field.editing
         assert isinstance(app.screen, PersonScreen)  # escape closed the editor only
     assert _detail(demo_path, "Marcus Webb")["birthday"] is None
+
+
+async def test_a_refused_edit_is_told_once(demo_path: str) -> None:
+    """The refusal shows under the field and in one toast, not in two."""
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await _open(app, pilot, "Marcus Webb")
+        toasts = Toasts(app)
+        screen.query_one("#field-birthday", EditableField).focus()
+        await pilot.press("enter", *"1999-02-31", "enter")
+        await settle(pilot)
+        [error] = toasts.errors()
+        assert "bad birthday" in error
+        await pilot.press("escape")
+        # A refused form comes back with the reason in it, and one toast says it too.
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one("#form-value").value = "marcus at stripe"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        assert len(toasts.errors()) == 2 and "bad email address" in toasts.errors()[1]
+        await pilot.press("escape")
+        # A page that cannot be read (someone gone meanwhile) says so once too.
+        app.open_person(10**6)
+        await settle(pilot)
+        assert len(toasts.errors()) == 3
 
 
 async def test_add_note_contact_position_and_link(demo_path: str) -> None:
