@@ -17,6 +17,7 @@ from crm.tui.screens.references import CandidatesView, ExportDone, ReferencesScr
 from crm.tui.widgets.rows import ItemRow
 from tests.tui.helpers import (
     TALL,
+    Toasts,
     fill_form,
     open_screen,
     read_db,
@@ -41,8 +42,10 @@ async def test_board_groups_by_status_and_changes_one(demo_path: str) -> None:
         assert "Priya Natarajan" in text
         app.screen.query_one("#ref-" + str(_refs(demo_path)["Rachel Moore"].person_id),
                              ItemRow).focus()
+        toasts = Toasts(app)
         await fill_form(pilot, "s", status="agreed")
         assert "agreed (4)" in screen_text(app)
+        assert toasts.messages() == ["Rachel Moore: reference agreed"]  # said once
     assert _refs(demo_path)["Rachel Moore"].status == "agreed"
 
 
@@ -52,9 +55,11 @@ async def test_export_writes_the_file_and_lists_whom_to_notify(demo_path: str,
     async with running(demo_path, size=TALL) as pilot:
         app = pilot.app
         await open_screen(pilot, ReferencesScreen)
+        toasts = Toasts(app)
         await fill_form(pilot, "e", application=None, company="stripe", format="md",
                         path=str(out))
         assert isinstance(app.screen, ExportDone)
+        assert toasts.messages() == []  # the dialog says where it went, no toast besides
         text = screen_text(app)
         assert app.screen.result.path == out and out.name in text and "Stripe, Inc." in text
         assert "[ ] Priya Natarajan" in text

@@ -249,9 +249,15 @@ class PageScreen(CrmScreen, Generic[ViewT]):
 
     # -- writing ----------------------------------------------------------------------------
 
+    # (Textual calls a message's handler in every class of the screen's MRO: a page changes
+    # how a save is told by overriding tell_saved, not on_saved.)
     def on_saved(self, message: Saved) -> None:
-        self.notify(message.summary, markup=False)
+        self.tell_saved(message)
         self.load()
+
+    def tell_saved(self, message: Saved) -> None:
+        """Say what a write changed: a toast, unless the page shows it otherwise."""
+        self.notify(message.summary, markup=False)
 
     def save_field(self, field: EditableField, job: Callable[[Session], object]) -> None:
         """Save a field edited in place: refused, the reason shows under it."""

@@ -298,10 +298,9 @@ class ReferencesScreen(PageScreen[Board]):
     def on_candidates_ranked(self, message: CandidatesRanked) -> None:
         self.app.push_screen(CandidatesView(message.target, message.candidates))
 
-    def on_saved(self, message: Saved) -> None:
+    def tell_saved(self, message: Saved) -> None:
         if isinstance(message.result, ExportResult):
             self.app.push_screen(ExportDone(message.result))
         else:
-            self.notify(message.summary, markup=False)
-        self.load()
+            super().tell_saved(message)
 
