@@ -122,7 +122,13 @@ def _print_report(report: ImportReport) -> None:
     parts = [f"{report.created} created", f"{report.updated} updated",
              f"{report.merged} merged", f"{report.unchanged} unchanged",
              f"{report.companies_created} companies created", f"{len(report.rejected)} rejected"]
+    if report.skipped_deleted:
+        parts.append(f"{report.skipped_deleted} skipped (you deleted them)")
     message(f"{head}: " + ", ".join(parts))
+    for o in report.outcomes:
+        if o.action == "skipped_deleted":
+            message(f"crm: {literal(o.file)}:{o.line}: {one_line(o.name)} skipped: you deleted "
+                    "them (crm undelete restores them)")
     if report.dry_run:
         for action in ("created", "updated", "merged"):
             for name in report.names(action):

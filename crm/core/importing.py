@@ -50,6 +50,7 @@ from crm.core.models import (
     ContactPoint,
     ImportRecord,
     Person,
+    PersonAlias,
     PersonTag,
     Position,
     Tag,
@@ -59,6 +60,7 @@ from crm.core.network import link
 from crm.core.normalize import company_key, email_domain, fold, is_email
 from crm.core.people import contact_normalized, current_position, refresh_search_text
 from crm.core.positions import add_position, end_position
+from crm.core.tombstones import deleted_matches, has_tombstones
 
 Progress = Callable[[int, int], None]
 CHUNK = 500  # values in one IN (...) clause
@@ -132,6 +134,8 @@ class ImportReport:
     merged: int = 0
     companies_created: int = 0
     connections: int = 0
+    # Cards about someone the user deleted (a tombstone): not brought back.
+    skipped_deleted: int = 0
     dry_run: bool = False
     rejected: list[RejectedCard] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
@@ -149,13 +153,14 @@ class ImportReport:
             "rejected": [{"file": r.file, "line": r.line, "message": r.message}
                          for r in self.rejected],
             "suggestions": [s.to_json() for s in self.suggestions],
+            "skipped_deleted": self.skipped_deleted,
             **(self.extras.to_json() if self.extras is not None else {}),
         }
 
     def add(self, other: ImportReport) -> None:
         """Count ``other`` (another source of the same import) in this report."""
         for name in ("created", "updated", "unchanged", "merged", "companies_created",
-                     "connections"):
+                     "connections", "skipped_deleted"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.rejected += other.rejected
         self.suggestions += other.suggestions
@@ -195,6 +200,20 @@ class _Index:
                     select(Person.id, Person.uid).where(Person.uid.in_(chunk))):
                 if uid is not None:
                     self.by_uid[uid] = pid
+            # Someone merged into another person: their old UID leads to the survivor.
+            for uid, pid in session.execute(select(PersonAlias.uid, PersonAlias.person_id)
+                                            .where(PersonAlias.uid.in_(chunk))):
+                if uid is not None:
+                    self.by_uid.setdefault(uid, pid)
+        # People the user deleted (crm.core.tombstones): a card that would bring one back
+        # is skipped, by its UID, an email or phone they had, or its exact text.
+        self.deleted: dict[tuple[str, str], tuple[int, str]] = {}
+        if has_tombstones(session):
+            stone_keys = [("card", c.raw_hash) for c in cards]
+            stone_keys += [("uid", c.uid) for c in cards if c.uid]
+            stone_keys += [k for c in cards for k in _match_keys(c)
+                           if k[0] in ("email", "phone")]
+            self.deleted = deleted_matches(session, stone_keys)
         # Everyone with the value, oldest first: the first is the match (see _match).
         self.by_email: dict[str, list[int]] = {}
         self.by_phone: dict[str, list[int]] = {}
@@ -635,6 +654,12 @@ def _apply(session: Session, report: ImportReport, run: _Run, cards: list[Card],
             pid = _match(index, card)
             if pid is not None:
                 target = _Target(person_id=pid)
+            elif _deleted(index, card):
+                report.skipped_deleted += 1
+                report.outcomes.append(CardOutcome(card.file, card.line, card.display_name,
+                                                   "skipped_deleted",
+                                                   message="skipped: you deleted them"))
+                continue
             else:
                 target = _Target(new_index=len(new_cards))
                 new_cards.append(card)
@@ -729,6 +754,15 @@ def _apply(session: Session, report: ImportReport, run: _Run, cards: list[Card],
         run.name(card.display_name, card.uid, pid)
     report.companies_created += len(index.companies.created)
     session.flush()
+
+
+def _deleted(index: _Index, card: Card) -> bool:
+    """Whether the card is about someone the user deleted."""
+    if not index.deleted:
+        return False
+    keys = [("card", card.raw_hash)] + ([("uid", card.uid)] if card.uid else [])
+    keys += [k for k in _match_keys(card) if k[0] in ("email", "phone")]
+    return any(k in index.deleted for k in keys)
 
 
 def _planned_match(by_uid: dict[str, _Target], by_contact: dict[tuple[str, str], _Target],

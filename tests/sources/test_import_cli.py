@@ -14,7 +14,7 @@ from crm.core.models import Application, Interaction, Person, Position, Referenc
 from tests.sources.conftest import FIXTURES, LINKEDIN, zip_export
 
 KEYS = ["created", "updated", "unchanged", "merged", "companies_created", "rejected",
-        "suggestions", "me_created", "my_positions", "interactions",
+        "suggestions", "skipped_deleted", "me_created", "my_positions", "interactions",
         "interactions_without_person", "references", "applications", "job_changes",
         "skipped_files"]
 

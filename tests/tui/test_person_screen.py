@@ -173,3 +173,30 @@ async def test_enter_on_a_position_opens_the_company_and_on_a_connection_the_per
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PersonScreen) and app.screen.person_id != screen.person_id
+
+
+async def test_delete_names_what_goes_and_leaves_a_tombstone(demo_path: str) -> None:
+    from crm.core.models import Referral
+    from crm.core.tombstones import list_tombstones
+
+    db = open_database(demo_path)
+    with db.write() as s:
+        priya = resolve_person(s, "Priya Natarajan")
+        s.add(Referral(referrer_id=priya.id, to_person_id=resolve_person(s, "Marcus Webb").id))
+    db.dispose()
+    before = _detail(demo_path, "Priya Natarajan")
+    assert before["reference"]["uses"] and before["referrals"]
+    async with running(demo_path, size=(120, 40)) as pilot:
+        app = pilot.app
+        await open_screen(pilot, PersonScreen, "Priya Natarajan")
+        await pilot.press("D")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        text = app.screen.question.plain
+        n = len(before["referrals"])
+        assert f"{n} referral{'s' if n != 1 else ''}" in text
+        assert "their reference entry and 1 use of it" in text
+        assert f"{len(before['positions'])} position" in text
+        await pilot.press("y")
+        await settle(pilot)
+    assert [t.name for t in read_db(demo_path, list_tombstones)] == ["Priya Natarajan"]

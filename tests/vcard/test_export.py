@@ -95,7 +95,8 @@ def test_our_export_reimports_with_nothing_changed(db: Database, tmp_path: Path,
     before = snapshot(db)
     report = import_paths(db, [out])
     assert report.to_json() == {"created": 0, "updated": 0, "unchanged": 13, "merged": 0,
-                                "companies_created": 0, "rejected": [], "suggestions": []}
+                                "companies_created": 0, "rejected": [], "suggestions": [],
+                                "skipped_deleted": 0}
     assert snapshot(db) == before
 
 

@@ -54,6 +54,25 @@ def _span(p: dict[str, Any]) -> str:
     return f"{p['start'] or '?'} → {end}"
 
 
+def _what_goes(d: dict[str, Any]) -> list[str]:
+    """Everything deleted with the person shown, for the confirmation."""
+    def n(count: int, one: str) -> str:
+        return f"{count} {one}{'' if count == 1 else 's'}"
+
+    out = []
+    for key, one in (("contact_points", "contact point"), ("positions", "position"),
+                     ("connections", "connection"), ("interactions", "interaction"),
+                     ("referrals", "referral")):
+        items = [x for x in d.get(key) or [] if not (isinstance(x, dict) and x.get("derived"))]
+        if items:
+            out.append(n(len(items), one))
+    ref = d.get("reference")
+    if ref:
+        uses = len(ref.get("uses") or [])
+        out.append("their reference entry" + (f" and {n(uses, 'use')} of it" if uses else ""))
+    return out
+
+
 @dataclass
 class PersonDeleted(Message, bubble=False):
     summary: str
@@ -296,8 +315,9 @@ class PersonScreen(PageScreen[dict[str, Any]]):
 
     def action_delete(self) -> None:
         question = Text("Delete ").append(self._person_name(), style="bold")
-        question.append(" and their contact points, positions, connections and notes? "
-                        "This cannot be undone.")
+        goes = _what_goes(self.detail or {})
+        question.append((" and " + ", ".join(goes) if goes else "") + "? Their imported "
+                        "cards are kept, and an import of the same cards will skip them.")
 
         def done(yes: bool | None) -> None:
             if yes:
