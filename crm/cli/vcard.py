@@ -47,7 +47,8 @@ def import_cmd(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, list_
     CSVs from it). Each is told apart by its content.
 
     Exit status: 0 when every card was imported, 1 when some were rejected (the rest are
-    imported; see `crm import --rejected`).
+    imported; see `crm import --rejected`) or when a line of an imported card could not be
+    read as written (a byte in no charset, a line that is no property: each is named).
 
     `crm import json FILE` (or a crm JSON backup given directly) restores a backup written
     by `crm export json` into an empty database.
@@ -80,7 +81,7 @@ def import_cmd(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, list_
         emit_json(report.to_json())
     else:
         _print_report(report)
-    if report.rejected:
+    if report.rejected or report.damaged:
         ctx.exit(1)
 
 
@@ -152,6 +153,8 @@ def _print_report(report: ImportReport) -> None:
             message(f"crm: {literal(f)}: not a file crm takes; skipped")
     for r in report.rejected:
         message(f"crm: {literal(r.file)}:{r.line}: {one_line(r.message)}")
+    for w in report.warnings:
+        message(f"crm: {literal(w.file)}:{w.line}: {one_line(w.message)}")
     if report.rejected and not report.dry_run:
         message("crm: rejected cards are kept: `crm import --rejected -o FILE` writes them out "
                 "to fix and import again")

@@ -14,9 +14,9 @@ from crm.core.models import Application, Interaction, Person, Position, Referenc
 from tests.sources.conftest import FIXTURES, LINKEDIN, zip_export
 
 KEYS = ["created", "updated", "unchanged", "merged", "companies_created", "rejected",
-        "suggestions", "skipped_deleted", "me_created", "my_positions", "interactions",
-        "interactions_without_person", "references", "applications", "job_changes",
-        "tie_suggestions", "skipped_files"]
+        "suggestions", "skipped_deleted", "warnings", "me_created", "my_positions",
+        "interactions", "interactions_without_person", "references", "applications",
+        "job_changes", "tie_suggestions", "skipped_files"]
 
 
 def _show(crm: Any, name: str) -> dict[str, Any]:

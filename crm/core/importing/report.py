@@ -68,6 +68,21 @@ class Suggestion:
 
 
 @dataclass
+class CardWarning:
+    """A line of an imported card that was read with a doubt or left out (the card itself is
+    imported; the line stays in its raw text). ``damaged``: text may differ from the file."""
+
+    file: str
+    line: int
+    message: str
+    damaged: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "message": self.message,
+                "damaged": self.damaged}
+
+
+@dataclass
 class ImportReport:
     """Everything one import did (or, with ``dry_run``, would do)."""
 
@@ -80,8 +95,15 @@ class ImportReport:
     new_companies: list[str] = field(default_factory=list)
     # (person id, other id, kind) of each connection linked from the records' relations.
     new_connections: list[tuple[int, int, str]] = field(default_factory=list)
+    # Lines of imported cards read with a doubt or left out (see CardWarning).
+    warnings: list[CardWarning] = field(default_factory=list)
     # What an export carried besides cards (LinkedIn: interactions, job changes…).
     extras: ExtrasReport | None = None
+
+    @property
+    def damaged(self) -> bool:
+        """Some imported text may differ from the file (or a line of it was left out)."""
+        return any(w.damaged for w in self.warnings)
 
     def add_outcome(self, outcome: CardOutcome) -> None:
         self.outcomes.append(outcome)
@@ -93,6 +115,7 @@ class ImportReport:
         self.suggestions += other.suggestions
         self.new_companies += other.new_companies
         self.new_connections += other.new_connections
+        self.warnings += other.warnings
 
     def reject(self, item: RejectedCard) -> None:
         self.rejected.append(item)
@@ -141,6 +164,7 @@ class ImportReport:
                          for r in self.rejected],
             "suggestions": [s.to_json() for s in self.suggestions],
             "skipped_deleted": self.skipped_deleted,
+            "warnings": [w.to_json() for w in self.warnings],
             **(self.extras.to_json() if self.extras is not None else {}),
         }
 
