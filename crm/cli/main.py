@@ -23,6 +23,7 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "referrals": ("crm.cli.refs",),
     "apps": ("crm.cli.refs",),
     "import": ("crm.cli.vcard",),
+    "suggestions": ("crm.cli.suggestions",),
     "export": ("crm.cli.vcard", "crm.cli.backup"),
     "duplicates": ("crm.cli.editing",),
     "merge": ("crm.cli.editing",),

@@ -47,6 +47,7 @@ APPLICATION_STAGES = ("planned", "applied", "screening", "interviewing", "offer"
                       "rejected", "withdrawn")
 INTERACTION_KINDS = ("call", "coffee", "email", "message", "meeting", "met", "event", "note",
                      "other")
+SUGGESTION_KINDS = ("connection", "same-person")
 
 
 def utcnow() -> datetime:
@@ -219,6 +220,9 @@ class Position(Timestamped, Base):
                                              server_default=text("true"))
     note: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(300), default="manual")
+    # The day a source said this position was current (a LinkedIn export's date): what
+    # "current" meant when it was imported.
+    known_on: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person] = relationship(back_populates="positions")
     company: Mapped[Company] = relationship(back_populates="positions")
@@ -459,3 +463,37 @@ class TombstoneKey(Base):
     tombstone: Mapped[Tombstone] = relationship(back_populates="keys")
 
     __table_args__ = (Index("ix_tombstone_key_kind_value", "kind", "value"),)
+class Suggestion(Timestamped, Base):
+    """Something crm inferred and the user has not decided on: a tie ("other is person's
+    co-worker", from dates) or two people who may be one (the same name on import). Shown
+    with its evidence; accepted, it becomes what it suggests; dismissed, it is not made
+    again."""
+
+    __tablename__ = "suggestion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # SUGGESTION_KINDS
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    # For a connection: the Connection kind it would make (co-worker, fellow-intern…).
+    connection_kind: Mapped[str | None] = mapped_column(String(30))
+    since: Mapped[str | None] = mapped_column(String(10))
+    context_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="SET NULL"))
+    evidence: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    source: Mapped[str] = mapped_column(String(300), default="inferred")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    other: Mapped[Person] = relationship(foreign_keys=[other_id])
+    context_company: Mapped[Company | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("status in ('open','accepted','dismissed')", name="status"),
+        CheckConstraint("person_id <> other_id", name="not_self"),
+        UniqueConstraint("kind", "person_id", "other_id", "connection_kind",
+                         name="uq_suggestion_pair"),
+        Index("ix_suggestion_status", "status", "id"),
+        Index("ix_suggestion_other", "other_id"),
+    )

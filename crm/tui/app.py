@@ -147,6 +147,12 @@ class CrmApp(App[None]):
         if not isinstance(self.screen, ImportScreen):
             self.push_screen(ImportScreen())
 
+    def action_open_suggestions(self) -> None:
+        from crm.tui.screens.suggestions import SuggestionsScreen
+
+        if not isinstance(self.screen, SuggestionsScreen):
+            self.push_screen(SuggestionsScreen())
+
     # -- actions that change data ---------------------------------------------------------
 
     def load_demo(self) -> None:

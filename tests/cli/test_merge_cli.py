@@ -126,3 +126,27 @@ def test_rm_person_asks_or_refuses_then_deleted_and_undelete(crm: Any) -> None:
     assert crm("deleted", "--json").json() == []
     r = crm("undelete", "ada")
     assert r.exit_code == 2 and "no deleted person matches" in r.stderr
+
+
+def test_a_card_with_the_merged_away_uid_lands_on_the_survivor(crm: Any,
+                                                              tmp_path: Path) -> None:
+    (tmp_path / "a.vcf").write_text(WORK_CARD.replace("END:VCARD", "UID:uid-work\nEND:VCARD"))
+    (tmp_path / "b.vcf").write_text(HOME_CARD)
+    crm("import", str(tmp_path / "a.vcf"))
+    crm("import", str(tmp_path / "b.vcf"))
+    keep, other = sorted(p["id"] for p in crm("people", "priya", "--json").json())
+    assert crm("merge", f"#{keep}", f"#{other}").exit_code == 0
+    # Her home card again, with only its UID in common (no email, no phone): still her.
+    (tmp_path / "c.vcf").write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Priya N.\n"
+                                    "UID:phone-uid-priya-home\nNOTE:new\nEND:VCARD\n")
+    report = crm("import", str(tmp_path / "c.vcf"), "--json").json()
+    assert report["created"] == 0
+    assert [p["id"] for p in crm("people", "priya", "--json").json()] == [keep]
+
+
+def test_the_import_suggestion_points_to_duplicates_and_merge(crm: Any, tmp_path: Path) -> None:
+    (tmp_path / "work.vcf").write_text(WORK_CARD)
+    (tmp_path / "home.vcf").write_text(HOME_CARD)
+    crm("import", str(tmp_path / "work.vcf"))
+    r = crm("import", str(tmp_path / "home.vcf"))
+    assert "not merged (review them: crm duplicates, crm merge)" in r.stderr

@@ -30,12 +30,12 @@ The package, by job (each module uses only those above it in this list):
 from crm.core.importing.common import FREE_MAIL, RELATION_KINDS, Progress
 from crm.core.importing.pipeline import import_cards, import_records
 from crm.core.importing.rejected import RejectedRecord, forget_rejected, list_rejected
-from crm.core.importing.report import CardOutcome, ImportReport, Suggestion
+from crm.core.importing.report import CardOutcome, CardWarning, ImportReport, Suggestion
 from crm.core.importing.sources import PendingRecord, RawRecord, Reader, SourceItem
 from crm.core.importing.survey import Survey, survey_cards
 
 __all__ = [
-    "FREE_MAIL", "RELATION_KINDS", "CardOutcome", "ImportReport",
+    "FREE_MAIL", "RELATION_KINDS", "CardOutcome", "CardWarning", "ImportReport",
     "PendingRecord", "Progress", "RawRecord", "Reader", "RejectedRecord", "SourceItem",
     "Suggestion", "Survey", "forget_rejected", "import_cards", "import_records",
     "list_rejected", "survey_cards",

@@ -19,9 +19,11 @@ from crm.core.models import (
     ContactPoint,
     ImportRecord,
     Person,
+    PersonAlias,
     Tag,
 )
 from crm.core.normalize import company_key, fold
+from crm.core.tombstones import deleted_matches, has_tombstones
 
 
 class Index:
@@ -49,6 +51,20 @@ class Index:
                     select(Person.id, Person.uid).where(Person.uid.in_(chunk))):
                 if uid is not None:
                     self.by_uid[uid] = pid
+            # Someone merged into another person: their old UID leads to the survivor.
+            for uid, pid in session.execute(select(PersonAlias.uid, PersonAlias.person_id)
+                                            .where(PersonAlias.uid.in_(chunk))):
+                if uid is not None:
+                    self.by_uid.setdefault(uid, pid)
+        # People the user deleted (crm.core.tombstones): a card that would bring one back
+        # is skipped, by its UID, an email or phone they had, or its exact text.
+        self.deleted: dict[tuple[str, str], tuple[int, str]] = {}
+        if has_tombstones(session):
+            stone_keys = [("card", c.raw_hash) for c in cards]
+            stone_keys += [("uid", c.uid) for c in cards if c.uid]
+            stone_keys += [k for c in cards for k in match_keys(c)
+                           if k[0] in ("email", "phone")]
+            self.deleted = deleted_matches(session, stone_keys)
         # Everyone with the value, oldest first: the first is the match (see match).
         self.by_email: dict[str, list[int]] = {}
         self.by_phone: dict[str, list[int]] = {}
@@ -99,6 +115,14 @@ class Index:
             self.session.add(tag)
             self.tags[name] = tag
         return tag
+
+    def is_deleted(self, card: Card) -> bool:
+        """Whether the card is about someone the user deleted."""
+        if not self.deleted:
+            return False
+        keys = [("card", card.raw_hash)] + ([("uid", card.uid)] if card.uid else [])
+        keys += [k for k in match_keys(card) if k[0] in ("email", "phone")]
+        return any(k in self.deleted for k in keys)
 
     def match(self, card: Card) -> int | None:
         """The person already in the database a card is about: UID, then profile URL, then

@@ -64,7 +64,8 @@ def planned_match(by_uid: dict[str, Target], by_contact: dict[tuple[str, str], T
     return None
 
 
-def _decide(index: Index, run: Run, cards: list[Card]) -> tuple[list[_Step], list[Card]]:
+def _decide(report: ImportReport, index: Index, run: Run,
+            cards: list[Card]) -> tuple[list[_Step], list[Card]]:
     """Card by card and without writing, whom each person card is about; and the cards
     whose people are to be created, in order."""
     by_uid: dict[str, Target] = {}
@@ -80,6 +81,11 @@ def _decide(index: Index, run: Run, cards: list[Card]) -> tuple[list[_Step], lis
             pid = index.match(card)
             if pid is not None:
                 target = Target(person_id=pid)
+            elif index.is_deleted(card):
+                report.add_outcome(CardOutcome(card.file, card.line, card.display_name,
+                                               "skipped_deleted",
+                                               message="skipped: you deleted them"))
+                continue
             else:
                 target = Target(new_index=len(new_cards))
                 new_cards.append(card)
@@ -179,7 +185,7 @@ def apply_chunk(session: Session, report: ImportReport, run: Run, cards: list[Ca
         return
     index = Index(session, cards, run)
     written(0.2)
-    steps, new_cards = _decide(index, run, cards)
+    steps, new_cards = _decide(report, index, run, cards)
     # Companies (from company cards and ORG lines), then new people in bulk.
     with session.no_autoflush:
         companies = [(card, company_card(index, card, source_label(source, card)))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from crm.core.cards import Card, CardRejected, RejectedCard
 from crm.core.importing.common import LABEL_LIMIT, LIMITS, TAG_LIMIT, chunks
 from crm.core.importing.rejected import store_rejected
-from crm.core.importing.report import CardOutcome, ImportReport
+from crm.core.importing.report import CardOutcome, CardWarning, ImportReport
 from crm.core.importing.sources import PendingRecord, SourceItem
 from crm.core.importing.state import Run
 from crm.core.models import ImportRecord, Person
@@ -84,6 +84,8 @@ def read_chunk(session: Session, report: ImportReport, run: Run, items: list[Sou
         if isinstance(parsed, RejectedCard):
             store_rejected(session, report, parsed, rejected_before)
         else:
+            report.warnings.extend(CardWarning(parsed.file, p.line, p.message, p.damaged)
+                                   for p in parsed.problems)
             cards.append(parsed)
     if unchanged and (run.survey.names or run.survey.uids):
         for chunk in chunks(sorted(unchanged)):

@@ -14,8 +14,10 @@ from crm.core.cards import RejectedCard
 from crm.core.import_extras import ExtrasReport
 
 # What a record did: a person created, updated (the same contact imported again, changed),
-# merged (into someone already there), unchanged, a company card, or rejected.
-ACTIONS = ("created", "updated", "merged", "unchanged", "company", "rejected")
+# merged (into someone already there), unchanged, a company card, rejected, or skipped as
+# someone the user deleted.
+ACTIONS = ("created", "updated", "merged", "unchanged", "company", "rejected",
+           "skipped_deleted")
 
 
 @dataclass(slots=True)
@@ -56,6 +58,21 @@ class Suggestion:
 
 
 @dataclass
+class CardWarning:
+    """A line of an imported card that was read with a doubt or left out (the card itself is
+    imported; the line stays in its raw text). ``damaged``: text may differ from the file."""
+
+    file: str
+    line: int
+    message: str
+    damaged: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "message": self.message,
+                "damaged": self.damaged}
+
+
+@dataclass
 class ImportReport:
     """Everything one import did (or, with ``dry_run``, would do)."""
 
@@ -68,8 +85,14 @@ class ImportReport:
     new_companies: list[str] = field(default_factory=list)
     # (person id, other id, kind) of each connection linked from the records' relations.
     new_connections: list[tuple[int, int, str]] = field(default_factory=list)
+    warnings: list[CardWarning] = field(default_factory=list)
     # What an export carried besides cards (LinkedIn: interactions, job changes…).
     extras: ExtrasReport | None = None
+
+    @property
+    def damaged(self) -> bool:
+        """Some imported text may differ from the file (or a line of it was left out)."""
+        return any(w.damaged for w in self.warnings)
 
     def add_outcome(self, outcome: CardOutcome) -> None:
         self.outcomes.append(outcome)
@@ -81,6 +104,7 @@ class ImportReport:
         self.suggestions += other.suggestions
         self.new_companies += other.new_companies
         self.new_connections += other.new_connections
+        self.warnings += other.warnings
 
     def reject(self, item: RejectedCard) -> None:
         self.rejected.append(item)
@@ -107,6 +131,11 @@ class ImportReport:
         return self.count("unchanged")
 
     @property
+    def skipped_deleted(self) -> int:
+        """Cards about someone the user deleted (a tombstone): not brought back."""
+        return self.count("skipped_deleted")
+
+    @property
     def companies_created(self) -> int:
         return len(self.new_companies)
 
@@ -124,6 +153,8 @@ class ImportReport:
             "rejected": [{"file": r.file, "line": r.line, "message": r.message}
                          for r in self.rejected],
             "suggestions": [s.to_json() for s in self.suggestions],
+            "skipped_deleted": self.skipped_deleted,
+            "warnings": [w.to_json() for w in self.warnings],
             **(self.extras.to_json() if self.extras is not None else {}),
         }
 

@@ -118,6 +118,13 @@ def report_text(report: Any, applied: bool) -> Text:
             t.append(f"  {Path(r.file).name}:{r.line}  ", style="bold")
             t.append(r.message)
             t.append("\n")
+    if report.warnings:
+        t.append("\nRead with a doubt (the card is imported; its raw text is kept):\n",
+                 style="bold yellow")
+        for w in report.warnings:
+            t.append(f"  {Path(w.file).name}:{w.line}  ", style="bold")
+            t.append(w.message)
+            t.append("\n")
     return t
 
 
