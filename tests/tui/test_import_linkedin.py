@@ -11,7 +11,7 @@ import pytest
 from crm.tui.app import make_app
 from crm.tui.screens.importing import ImportScreen
 from tests.sources.conftest import LINKEDIN, zip_export
-from tests.tui.conftest import screen_text, settle
+from tests.tui.helpers import screen_text, settle
 from tests.tui.test_import_screen import TALL, _people
 
 pytestmark = pytest.mark.asyncio

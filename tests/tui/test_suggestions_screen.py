@@ -14,7 +14,7 @@ from crm.core.positions import add_position
 from crm.core.suggestions import infer_ties, list_suggestions
 from crm.tui.app import make_app
 from crm.tui.screens.suggestions import SuggestionsScreen
-from tests.tui.conftest import screen_text, settle
+from tests.tui.helpers import screen_text, settle
 
 pytestmark = pytest.mark.asyncio
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from sqlalchemy.orm import Session
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
@@ -17,7 +18,7 @@ from crm.core.suggestions import (
     dismiss_suggestion,
     list_suggestions,
 )
-from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.widgets.rows import ItemRow
 
@@ -38,7 +39,7 @@ def suggestion_line(v: SuggestionView) -> Text:
     return t
 
 
-class SuggestionsScreen(PageScreen):
+class SuggestionsScreen(PageScreen[list[SuggestionView]]):
     PAGE_TITLE = "Suggestions"
     BODY_ID = "suggestions-body"
     RELOAD_ON_RESUME = True
@@ -53,13 +54,11 @@ class SuggestionsScreen(PageScreen):
         super().__init__()
         self.suggestions: list[SuggestionView] = []
 
-    def load(self) -> None:
-        self.read("suggestions", list_suggestions)
+    def fetch(self, session: Session) -> list[SuggestionView]:
+        return list_suggestions(session)
 
-    async def on_loaded(self, message: Loaded) -> None:
-        if message.what != "suggestions":
-            return
-        self.suggestions = message.data
+    async def show(self, view: list[SuggestionView]) -> None:
+        self.suggestions = view
         await self.refill(self._widgets())
 
     def _widgets(self) -> list[Widget]:
@@ -87,21 +86,15 @@ class SuggestionsScreen(PageScreen):
     def action_accept(self) -> None:
         sid = self._selected()
         if sid is not None:
-            self.write("accept", lambda s: accept_suggestion(s, sid),
-                       summary=lambda v: f"Accepted: {v.other} is your {v.connection_kind}.")
+            self.write(lambda s: accept_suggestion(s, sid),
+                       saved=lambda v: Saved(f"Accepted: {v.other} is your "
+                                             f"{v.connection_kind}."))
 
     def action_dismiss_suggestion(self) -> None:
         sid = self._selected()
         if sid is not None:
-            self.write("dismiss", lambda s: dismiss_suggestion(s, sid),
-                       summary=lambda v: "Dismissed; it will not be suggested again.")
+            self.write(lambda s: dismiss_suggestion(s, sid),
+                       saved=lambda _v: Saved("Dismissed; it will not be suggested again."))
 
     def action_back(self) -> None:
         self.dismiss()
-
-    def on_saved(self, message: Saved) -> None:
-        self.notify(message.summary, markup=False)
-        self.load()
-
-    def on_failed(self, message: Failed) -> None:
-        self.notify(message.error, severity="error", markup=False)
