@@ -341,26 +341,38 @@ def current_revision(db: Database) -> str | None:
 
 
 def backup_sqlite(path: Path, dest: Path | None = None) -> Path:
-    """Copy a SQLite database (consistently, WAL included) to a timestamped 0600 file."""
+    """Copy a SQLite database (consistently, WAL included) to a timestamped 0600 file.
+
+    The copy is made into a temporary file beside ``dest`` and renamed over it only when
+    whole (``crm.core.files``): on a full disk an older backup at ``dest`` is left as it was.
+    """
+    from crm.core.files import replacing
+
     if dest is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         dest = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix or '.sqlite3'}")
     if dest.is_dir():
         raise CrmError(f"{dest}: is a directory")
-    try:
-        fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    except OSError as err:
-        raise CrmError(f"{dest}: cannot write backup: {err.strerror}") from None
-    os.close(fd)
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        out = sqlite3.connect(dest)
+    with replacing(dest) as tmp:
+        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            src.backup(out)
+            out = sqlite3.connect(tmp)
+            try:
+                src.backup(out)
+            except sqlite3.Error as err:
+                raise _backup_failure(dest, err) from None
+            finally:
+                out.close()
         finally:
-            out.close()
-    finally:
-        src.close()
-    os.chmod(dest, 0o600)
+            src.close()
     return dest
 
+
+def _backup_failure(dest: Path, err: sqlite3.Error) -> CrmError:
+    from crm.core.errors import Failure
+
+    reason = str(err) or type(err).__name__
+    if "full" in reason or "I/O" in reason:
+        return Failure(f"cannot write {dest}: {reason}; the previous file, if any, is "
+                       "unchanged")
+    return Failure(f"cannot back up to {dest}: {reason}")
