@@ -83,6 +83,7 @@ def restore_backup(path: Path, as_json: bool) -> None:
 
     data = load_backup(path)
     database = get_db()
+    database.check_sound()
     try:
         with database.write() as s:
             counts = restore_database(s, data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -156,6 +157,41 @@ def db_backup(output: str | None) -> None:
         raise CrmError("crm db backup copies SQLite files; for PostgreSQL use pg_dump")
     dest = backup_sqlite(path, Path(output) if output else None)
     click.echo(str(dest))
+
+
+@db.command("recover")
+@db_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="New database file to write (must not exist).")
+@json_option
+@click.pass_context
+def db_recover(ctx: click.Context, output: Path, as_json: bool) -> None:
+    """Copy what can be read of a damaged SQLite database into a new file.
+
+    Every readable row is copied, table by table; rows that cannot be read, or that refer
+    to rows that were lost, are counted per table. The damaged file is only read. Exit 1
+    when some rows could not be copied.
+    """
+    from crm.cli.context import _find_db_arg
+    from crm.core.errors import CrmError
+    from crm.core.paths import database_url, sqlite_path
+    from crm.core.recover import recover
+
+    source = sqlite_path(database_url(_find_db_arg(ctx)))
+    if source is None:
+        raise CrmError("crm db recover salvages SQLite files; for PostgreSQL use pg_dump")
+    done = recover(source, output)
+    if as_json:
+        emit_json(done.to_json())
+    message(f"crm: recovered {done.copied.get('person', 0)} people and "
+            f"{sum(done.copied.values())} rows in all into {literal(output)}")
+    for name, count in sorted(done.skipped.items()):
+        message(f"crm: {name}: {count} rows could not be read or copied")
+    if done.cleared:
+        message(f"crm: {done.cleared} references to lost rows were cleared (such as "
+                "\"known via\" a person who was lost)")
+    if done.skipped:
+        ctx.exit(1)
 
 
 # -- demo -----------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from crm.core.cards import (
     RejectedCard,
 )
 from crm.core.companies import add_alias
+from crm.core.limits import check_rows
 from crm.core.models import (
     Base,
     Company,
@@ -515,7 +516,8 @@ def _limit(column: Any) -> int:
     return int(column.type.length)
 
 
-# Card fields and the columns that hold them: a longer value is refused, never cut.
+# Card fields and the columns that hold them: a longer value is refused, never cut (the
+# same limits as crm.core.limits, which checks every write; here a card is refused alone).
 _LIMITS = [
     ("FN", "display_name", _limit(Person.display_name)),
     ("N (given)", "given_name", _limit(Person.given_name)),
@@ -534,6 +536,11 @@ _LIMITS = [
 _TAG_LIMIT = _limit(Tag.name)
 _LABEL_LIMIT = _limit(ContactPoint.label)
 _NORMALIZED_LIMIT = _limit(ContactPoint.normalized)
+_SORT_KEY_LIMIT = _limit(Person.sort_key)
+_COMPANY_KEY_LIMIT = _limit(Company.name_key)
+_ALIAS_LIMIT = min(_limit(CompanyAlias.alias), _limit(CompanyAlias.alias_key))
+_DOMAIN_LIMIT = _limit(CompanyDomain.domain)
+_WEBSITE_LIMIT = _limit(Company.website)
 
 
 def _check_lengths(card: Card) -> None:
@@ -541,14 +548,38 @@ def _check_lengths(card: Card) -> None:
         value = getattr(card, attr)
         if value is not None and len(value) > limit:
             raise CardRejected(card.line, f"{prop} is longer than {limit} characters")
+    # What crm derives from the card must fit as well: folding can lengthen a name.
+    if len(fold(card.display_name).strip()) > _SORT_KEY_LIMIT:
+        raise CardRejected(card.line, f"FN is longer than {_SORT_KEY_LIMIT} characters once "
+                                      "folded for sorting")
+    if card.org and len(company_key(card.org)) > _COMPANY_KEY_LIMIT:
+        raise CardRejected(card.line, f"ORG is longer than {_COMPANY_KEY_LIMIT} characters "
+                                      "once folded for matching")
+    if card.is_company:
+        if card.display_name != card.org and (
+                len(card.display_name) > _ALIAS_LIMIT
+                or len(company_key(card.display_name)) > _ALIAS_LIMIT):
+            raise CardRejected(card.line, f"FN of a company card is longer than "
+                                          f"{_ALIAS_LIMIT} characters")
+        urls = [c.value for c in card.contacts if c.kind == "url"]
+        if urls and len(urls[0]) > _WEBSITE_LIMIT:
+            raise CardRejected(card.line, f"URL of a company card is longer than "
+                                          f"{_WEBSITE_LIMIT} characters")
     for tag in card.categories:
         if len(tag) > _TAG_LIMIT:
             raise CardRejected(card.line, f"CATEGORIES has a tag longer than "
                                           f"{_TAG_LIMIT} characters")
     for cp in card.contacts:
         if cp.label and len(cp.label) > _LABEL_LIMIT:
-            raise CardRejected(card.line, f"label {cp.label[:20]!r}... is longer than "
+            raise CardRejected(card.line, f"a label of {cp.kind.upper()} is longer than "
                                           f"{_LABEL_LIMIT} characters")
+        if len(_normalized(cp)) > _NORMALIZED_LIMIT:
+            raise CardRejected(card.line, f"{cp.kind.upper()} is longer than "
+                                          f"{_NORMALIZED_LIMIT} characters")
+    for dom in _card_domains(card):
+        if len(dom) > _DOMAIN_LIMIT:
+            raise CardRejected(card.line, f"EMAIL has a domain longer than {_DOMAIN_LIMIT} "
+                                          "characters")
 
 
 def _reject(session: Session, report: ImportReport, item: RejectedCard,
@@ -782,6 +813,7 @@ def _insert_people(session: Session, index: _Index, cards: list[Card],
     } for card, new in zip(cards, people, strict=True)]
     ids: list[int] = []
     conn, person = session.connection(), _table(Person)
+    check_rows(person, rows)
     # Small batches: SQLAlchemy splices RETURNING rows of every internal batch into one
     # result, which grows quadratically with the rows of a single call.
     for i in range(0, len(rows), 200):
@@ -812,7 +844,9 @@ def _insert_people(session: Session, index: _Index, cards: list[Card],
 def _insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
     """A Core INSERT of many rows (keys are column names): the ORM's bulk INSERT path costs
     more per row than SQLite does (import of 10k cards: -0.5 s)."""
-    session.connection().execute(insert(_table(model)), rows)
+    table = _table(model)
+    check_rows(table, rows)  # (the ORM's flush checks itself; these rows bypass it)
+    session.connection().execute(insert(table), rows)
 
 
 def _table(model: type[Base]) -> Table:

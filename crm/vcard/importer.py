@@ -62,6 +62,7 @@ def import_paths(db: Database, paths: Sequence[Path], *, dry_run: bool = False,
         if path is files[0]:
             first.append(text)
         del text
+    db.check_sound()  # never write into (or report on) a file with damaged pages
     if not dry_run:
         with db.write() as session:
             return import_cards(session, _cards(files, first), progress=progress,
