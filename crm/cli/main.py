@@ -52,8 +52,12 @@ class CrmGroup(click.Group):
 
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader stopped reading (`crm people | head -1`): done, exit 0 quietly
+            # (click itself would make it exit 1).
+            raise click.exceptions.Exit(_quiet_after_broken_pipe()) from None
         except (CrmError, click.exceptions.ClickException, click.exceptions.Exit,
-                click.exceptions.Abort, KeyboardInterrupt, BrokenPipeError):
+                click.exceptions.Abort, KeyboardInterrupt):
             raise
         except Exception as err:
             if os.environ.get("CRM_DEBUG"):

@@ -65,15 +65,20 @@ def damaged(path: Path, problems: list[str]) -> DatabaseDamaged:
 
 
 def quick_check(path: Path) -> list[str]:
-    """SQLite's ``PRAGMA quick_check`` of the file, read-only: [] when sound."""
+    """SQLite's ``PRAGMA quick_check`` of the file, read-only: [] when sound.
+
+    A file that cannot be opened at all (no such file, no permission) is no damage: []."""
+    from crm.core.db import _readonly_connect
+
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as err:
-        return [str(err)]
+        conn = _readonly_connect(path)
+    except sqlite3.Error:
+        return []
     try:
         rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(20)")]
     except sqlite3.DatabaseError as err:
-        return [str(err)]
+        low = str(err).lower()
+        return [str(err)] if any(word in low for word in _DAMAGED) else []
     finally:
         conn.close()
     return [] if rows == ["ok"] else rows
