@@ -42,7 +42,9 @@ PROGRESS_MIN_STEPS = 400
 @click.pass_context
 def import_cmd(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, list_rejected: bool,
                output: Path | None, forget_rejected: bool, as_json: bool) -> None:
-    """Import vCard files (iPhone, Android, Google, Outlook, CardDAV exports).
+    """Import contacts: vCard files (iPhone, Android, Google, Outlook, CardDAV exports),
+    Google Contacts CSV, Outlook CSV, and LinkedIn's data export (the zip, its folder, or
+    CSVs from it). Each is told apart by its content.
 
     Exit status: 0 when every card was imported, 1 when some were rejected (the rest are
     imported; see `crm import --rejected`).
@@ -67,13 +69,13 @@ def import_cmd(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, list_
         raise CrmError("-o/--output goes with --rejected")
     if not files:
         raise CrmError("give one or more vCard files to import (or --rejected)")
-    from crm.vcard.importer import import_paths
+    from crm.sources.importer import import_any
 
     database = get_db()
     with _progress() as progress:
-        # Every file is read before anything is written: a missing or non-vCard file fails
+        # Every file is read before anything is written: a missing or unreadable file fails
         # the whole command with one line and leaves the database as it was.
-        report = import_paths(database, files, dry_run=dry_run, progress=progress)
+        report = import_any(database, files, dry_run=dry_run, progress=progress)
     if as_json:
         emit_json(report.to_json())
     else:
@@ -129,6 +131,19 @@ def _print_report(report: ImportReport) -> None:
         others = ", ".join(f"{one_line(n)} (#{i})" for i, n in s.candidates)
         message(f"crm: {literal(s.file)}:{s.line}: {one_line(s.name)} has the same name as "
                 f"{others}; not merged (review them)")
+    extras = report.extras
+    if extras is not None:
+        message(f"crm: {extras.interactions} interactions, {extras.my_positions} of my "
+                f"positions, {extras.references} reference candidates, "
+                f"{extras.applications} applications"
+                + (" (I was created from Profile.csv)" if extras.me_created else ""))
+        for j in extras.job_changes:
+            old = " at ".join(x for x in (j.old_title, j.old_company) if x) or "no position"
+            new = " at ".join(x for x in (j.new_title, j.new_company) if x) or "no position"
+            message(f"crm: job change: {one_line(j.name)}: {one_line(old)} -> {one_line(new)} "
+                    f"(as of {j.as_of.isoformat()})")
+        for f in extras.skipped_files:
+            message(f"crm: {literal(f)}: not a file crm takes; skipped")
     for r in report.rejected:
         message(f"crm: {literal(r.file)}:{r.line}: {one_line(r.message)}")
     if report.rejected and not report.dry_run:

@@ -40,6 +40,7 @@ from crm.core.cards import (
     RejectedCard,
 )
 from crm.core.companies import add_alias
+from crm.core.import_extras import ExtrasReport
 from crm.core.limits import check_rows
 from crm.core.models import (
     Base,
@@ -136,6 +137,8 @@ class ImportReport:
     rejected: list[RejectedCard] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     outcomes: list[CardOutcome] = field(default_factory=list)
+    # What an export carried besides cards (LinkedIn: interactions, job changes…).
+    extras: ExtrasReport | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -147,7 +150,17 @@ class ImportReport:
             "rejected": [{"file": r.file, "line": r.line, "message": r.message}
                          for r in self.rejected],
             "suggestions": [s.to_json() for s in self.suggestions],
+            **(self.extras.to_json() if self.extras is not None else {}),
         }
+
+    def add(self, other: ImportReport) -> None:
+        """Count ``other`` (another source of the same import) in this report."""
+        for name in ("created", "updated", "unchanged", "merged", "companies_created",
+                     "connections"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.rejected += other.rejected
+        self.suggestions += other.suggestions
+        self.outcomes += other.outcomes
 
     def names(self, action: str) -> list[str]:
         return [o.name for o in self.outcomes if o.action == action]
@@ -167,6 +180,7 @@ class _Index:
         uids = sorted({c.uid for c in cards if c.uid})
         emails: set[str] = set()
         phones: set[str] = set()
+        profiles: set[str] = set()
         for card in cards:
             for cp in card.contacts:
                 norm = _normalized(cp)
@@ -174,6 +188,8 @@ class _Index:
                     emails.add(norm)
                 elif cp.kind == "phone" and norm:
                     phones.add(norm)
+                elif cp.kind == "social" and is_profile(norm):
+                    profiles.add(norm)
         self.by_uid: dict[str, int] = {}
         for chunk in _chunks(uids):
             for pid, uid in session.execute(
@@ -183,12 +199,14 @@ class _Index:
         # Everyone with the value, oldest first: the first is the match (see _match).
         self.by_email: dict[str, list[int]] = {}
         self.by_phone: dict[str, list[int]] = {}
-        for kind, values, target in (("email", emails, self.by_email),
-                                     ("phone", phones, self.by_phone)):
+        self.by_profile: dict[str, list[int]] = {}
+        for kinds, values, target in ((("email",), emails, self.by_email),
+                                      (("phone",), phones, self.by_phone),
+                                      (("social", "url"), profiles, self.by_profile)):
             for chunk in _chunks(sorted(values)):
                 rows = session.execute(
                     select(ContactPoint.normalized, ContactPoint.person_id)
-                    .where(ContactPoint.kind == kind, ContactPoint.normalized.in_(chunk))
+                    .where(ContactPoint.kind.in_(kinds), ContactPoint.normalized.in_(chunk))
                     .order_by(ContactPoint.id))
                 for norm, pid in rows:
                     pids = target.setdefault(norm, [])
@@ -212,6 +230,7 @@ class _Index:
                 self.tags[tag.name] = tag
         self.imported_people: set[int] = set()  # imported before this import
         ids = sorted(set(self.by_uid.values())
+                     | {p for pids in self.by_profile.values() for p in pids}
                      | {p for pids in self.by_email.values() for p in pids}
                      | {p for pids in self.by_phone.values() for p in pids})
         for chunk in _chunks(ids):
@@ -371,9 +390,8 @@ class _Run:
     def remember(self, card: Card, pid: int) -> None:
         if card.uid:
             self.by_uid.setdefault(card.uid, pid)
-        for cp in card.contacts:
-            if cp.kind in ("email", "phone"):
-                self.by_contact.setdefault(_contact_key(cp.kind, _normalized(cp)), pid)
+        for kind, norm in _match_keys(card):
+            self.by_contact.setdefault(_contact_key(kind, norm), pid)
 
     def name(self, name: str, uid: str | None, pid: int, unchanged: bool = False) -> None:
         key = fold(name).strip()
@@ -654,9 +672,8 @@ def _apply(session: Session, report: ImportReport, run: _Run, cards: list[Card],
                 creates = True
         if card.uid:
             by_uid.setdefault(card.uid, target)
-        for cp in card.contacts:
-            if cp.kind in ("email", "phone"):
-                by_contact.setdefault((cp.kind, _normalized(cp)), target)
+        for kind, norm in _match_keys(card):
+            by_contact.setdefault((kind, norm), target)
         plan.append((card, target, creates))
     # 2. Companies (from company cards and ORG lines), then new people in bulk.
     company_records: list[tuple[Card, Company]] = []
@@ -755,17 +772,32 @@ def _planned_match(by_uid: dict[str, _Target], by_contact: dict[tuple[str, str],
             return _Target(person_id=pid)
         if card.uid in by_uid:
             return by_uid[card.uid]
+    for kind, norm in _match_keys(card):
+        pid = run.by_contact.get(_contact_key(kind, norm))
+        if pid is not None:
+            return _Target(person_id=pid)
+        target = by_contact.get((kind, norm))
+        if target is not None:
+            return target
+    return None
+
+
+def is_profile(normalized: str) -> bool:
+    """A normalized URL that names one person (a LinkedIn profile): a matching key."""
+    return normalized.startswith("linkedin.com/in/")
+
+
+def _match_keys(card: Card) -> Iterator[tuple[str, str]]:
+    """A card's matching keys after its UID, in order: profile URL, email, phone."""
+    for cp in card.contacts:
+        if cp.kind == "social":
+            norm = _normalized(cp)
+            if is_profile(norm):
+                yield "profile", norm
     for kind in ("email", "phone"):
         for cp in card.contacts:
             if cp.kind == kind:
-                norm = _normalized(cp)
-                pid = run.by_contact.get(_contact_key(kind, norm))
-                if pid is not None:
-                    return _Target(person_id=pid)
-                target = by_contact.get((kind, norm))
-                if target is not None:
-                    return target
-    return None
+                yield kind, _normalized(cp)
 
 
 def _contact_key(kind: str, normalized: str) -> str:
@@ -863,18 +895,17 @@ def _record(card: Card) -> ImportRecord:
 
 
 def _match(index: _Index, card: Card) -> int | None:
-    """The person already in the database a card is about: UID, then email, then phone
-    (the oldest holder of a value first)."""
+    """The person already in the database a card is about: UID, then profile URL, then
+    email, then phone (the oldest holder of a value first)."""
     if card.uid:
         pid = index.by_uid.get(card.uid)
         if pid is not None:
             return pid
-    for kind, table in (("email", index.by_email), ("phone", index.by_phone)):
-        for cp in card.contacts:
-            if cp.kind == kind:
-                holders = table.get(_normalized(cp))
-                if holders:
-                    return holders[0]
+    tables = {"profile": index.by_profile, "email": index.by_email, "phone": index.by_phone}
+    for kind, norm in _match_keys(card):
+        holders = tables[kind].get(norm)
+        if holders:
+            return holders[0]
     return None
 
 

@@ -58,11 +58,12 @@ class PathSuggester(Suggester):
 
 
 class VCardTree(DirectoryTree):
-    """Folders and vCard files only."""
+    """Folders and the files crm imports: vCards, CSVs (Google, Outlook, LinkedIn) and
+    LinkedIn's zip."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [p for p in paths if not p.name.startswith(".")
-                and (p.is_dir() or p.suffix.lower() in (".vcf", ".vcard"))]
+                and (p.is_dir() or p.suffix.lower() in (".vcf", ".vcard", ".csv", ".zip"))]
 
 
 def report_text(report: Any, applied: bool) -> Text:
@@ -97,6 +98,19 @@ def report_text(report: Any, applied: bool) -> Text:
             t.append("  ~  ", style="dim")
             t.append(", ".join(f"{n} (#{i})" for i, n in s.candidates))
             t.append("\n")
+    extras = getattr(report, "extras", None)
+    if extras is not None:
+        for n, label in ((extras.interactions, "interactions"),
+                         (extras.my_positions, "of my positions and studies"),
+                         (extras.references, "reference candidates (not asked yet)"),
+                         (extras.applications, "applications")):
+            t.append(f"  {n:>6}  {label}\n")
+        if extras.job_changes:
+            t.append("\nChanged jobs:\n", style="bold")
+            for j in extras.job_changes:
+                t.append("  ")
+                t.append(job_change_text(j))
+                t.append("\n")
     if report.rejected:
         t.append("\nRejected (kept with their raw text; fix the file and import it again):\n",
                  style="bold red")
@@ -113,9 +127,22 @@ class ImportProgress(Message):
     total: int
 
 
+def job_change_text(j: Any) -> str:
+    old = " at ".join(x for x in (j.old_title, j.old_company) if x) or "no position"
+    new = " at ".join(x for x in (j.new_title, j.new_company) if x) or "no position"
+    return f"{j.name}: {old} → {new} (as of {j.as_of.isoformat()})"
+
+
 def import_summary(path: Path, report: Any) -> str:
     done = report.created + report.updated + report.merged
-    return f"Imported {Path(path).name}: {done} people, {len(report.rejected)} rejected."
+    text = f"Imported {Path(path).name}: {done} people, {len(report.rejected)} rejected."
+    extras = getattr(report, "extras", None)
+    if extras is not None and extras.job_changes:
+        text += f" {len(extras.job_changes)} changed jobs: " + "; ".join(
+            job_change_text(j) for j in extras.job_changes[:5])
+        if len(extras.job_changes) > 5:
+            text += f"; and {len(extras.job_changes) - 5} more"
+    return text
 
 
 class ImportScreen(CrmScreen):
@@ -135,8 +162,10 @@ class ImportScreen(CrmScreen):
         yield Header()
         with Vertical(id="import-body"):
             yield Static(Text("Import contacts from a vCard file (.vcf), e.g. your phone's "
-                              "export. Type a path (→ completes it) or pick one below; "
-                              "Preview shows what would change, Import applies it."),
+                              "export, a Google or Outlook CSV, or LinkedIn's data export "
+                              "(the zip or its folder). Type a path (→ completes it) or pick "
+                              "one below; Preview shows what would change, Import applies "
+                              "it."),
                          classes="intro")
             with Horizontal(id="import-row"):
                 yield Input(placeholder="~/Downloads/contacts.vcf", id="import-path",
@@ -205,7 +234,7 @@ class ImportScreen(CrmScreen):
     def run_import(self, path: Path, dry_run: bool) -> None:
         """Preview or import ``path`` in a thread. The import belongs to the app, not to this
         screen: the user may go back meanwhile, and it then finishes and says so app-wide."""
-        from crm.vcard.importer import import_paths
+        from crm.sources.importer import import_any
 
         app, db = self.crm, self.db
         last = 0.0
@@ -226,7 +255,7 @@ class ImportScreen(CrmScreen):
 
         def run() -> None:
             try:
-                report = import_paths(db, [path], dry_run=dry_run,
+                report = import_any(db, [path], dry_run=dry_run,
                                       progress=None if dry_run else progress)
             except Exception as err:
                 error = describe_error(err)
@@ -254,8 +283,13 @@ class ImportScreen(CrmScreen):
         self.previewed = path
         self.show(report_text(report, applied=False))
         apply = self.query_one("#import-apply", Button)
+        extras = report.extras
         apply.disabled = not (report.created or report.updated or report.merged
-                              or report.companies_created)
+                              or report.companies_created
+                              or (extras is not None and (
+                                  extras.interactions or extras.my_positions
+                                  or extras.references or extras.applications
+                                  or extras.job_changes or extras.me_created)))
 
     def on_saved(self, message: Saved) -> None:
         self.busy = False

@@ -1,0 +1,192 @@
+"""`crm import` of LinkedIn's export, Google and Outlook CSVs, as a user runs it."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from crm.core.db import open_database
+from crm.core.models import Application, Interaction, Person, Position, Reference
+from tests.sources.conftest import FIXTURES, LINKEDIN, zip_export
+
+KEYS = ["created", "updated", "unchanged", "merged", "companies_created", "rejected",
+        "suggestions", "me_created", "my_positions", "interactions",
+        "interactions_without_person", "references", "applications", "job_changes",
+        "skipped_files"]
+
+
+def _show(crm: Any, name: str) -> dict[str, Any]:
+    result = crm("show", name, "--json")
+    assert result.exit_code == 0, result.stderr
+    return result.json()
+
+
+def test_a_linkedin_zip(crm: Any, linkedin_zip: Path) -> None:
+    result = crm("import", str(linkedin_zip), "--json")
+    assert result.exit_code == 1, result.stderr  # some rows rejected, the rest imported
+    data = result.json()
+    assert list(data) == KEYS
+    assert (data["created"], data["merged"], data["companies_created"]) == (4, 0, 3)
+    assert data["rejected"] == [
+        {"file": f"{linkedin_zip}/Connections.csv", "line": 9,
+         "message": "First Name and Last Name are both empty"},
+        {"file": f"{linkedin_zip}/Connections.csv", "line": 10,
+         "message": "Connected On is not a date crm reads (like 15 Mar 2024)"},
+        {"file": f"{linkedin_zip}/messages.csv", "line": 5,
+         "message": "DATE is not a date crm reads (like 15 Mar 2024)"}]
+    # 4 connected-on, 2 invitations, 2 messages with Ana
+    assert (data["me_created"], data["my_positions"], data["interactions"],
+            data["interactions_without_person"], data["references"],
+            data["applications"], data["job_changes"]) == (True, 3, 8, 0, 1, 1, [])
+    assert data["skipped_files"] == [f"{linkedin_zip}/Recommendations_Given.csv",
+                                     f"{linkedin_zip}/Rich_Media.csv"]
+    ana = _show(crm, "Ana Lima")
+    assert (ana["emails"], ana["urls"], ana["company"], ana["title"]) == (
+        [], ["https://www.linkedin.com/in/ana-lima"], "Stripe", "Software Engineer Intern")
+    assert [cp["kind"] + ":" + (cp["label"] or "") for cp in ana["contact_points"]] == [
+        "social:linkedin"]
+    assert sorted((i["date"], i["kind"], i["summary"]) for i in ana["interactions"]) == [
+        ("2024-03-14", "message", "I invited them on LinkedIn: Hi Ana, great talk today!"),
+        ("2024-03-15", "other", "connected on LinkedIn"),
+        ("2024-04-02", "message", "Sure, let's talk Friday.\nBring your CV!"),
+        ("2024-04-03", "message", "Thanks!")]
+    li = _show(crm, "李")
+    assert (li["name"], li["company"], li["title"]) == ("小龙 李", "字节跳动", "产品经理")
+    me = _show(crm, "Maria Sousa")
+    assert me["me"] is True
+    assert (me["headline"], me["location"], me["note"]) == (
+        "CS student looking for a 2025 internship", "Lisbon, Portugal",
+        "I build robots.\nAnd compilers.")
+    assert sorted((p["company"], p["title"], p["kind"], p["start"], p["end"], p["current"])
+                  for p in me["positions"]) == [
+        # (the company Bo's row created: "Acme Robotics" is the same company by its name)
+        ("Acme Robotics, Inc.", "Research Assistant", None, "2023", None, True),
+        ("Stripe", "Software Engineer Intern", "intern", "2024-06", "2024-08", False),
+        ("Universidade de Lisboa", "BSc Computer Science", "student", "2021-09", "2025-07",
+         False)]
+    bo = _show(crm, "Bo Chen")
+    assert bo["reference"]["status"] == "not-asked"
+    assert bo["reference"]["speaks_to"] == "Maria wrote our arm controller.\nShe tests everything."
+    assert bo["reference"]["relationship"] == "Senior Engineer at Acme Robotics, Inc."
+    assert sorted((i["date"], i["summary"]) for i in bo["interactions"]) == [
+        ("2022-12-30", "invited me on LinkedIn"), ("2023-01-02", "connected on LinkedIn")]
+
+
+def test_applications_and_nothing_changes_on_reimport(crm: Any, linkedin_zip: Path,
+                                                      db_url: str) -> None:
+    crm("import", str(linkedin_zip))
+    database = open_database(db_url)
+    try:
+        def counts() -> tuple[int, ...]:
+            with database.read() as s:
+                return tuple(s.scalar(select(func.count()).select_from(m)) or 0
+                             for m in (Person, Position, Interaction, Reference, Application))
+
+        before = counts()
+        with database.read() as s:
+            app = s.scalars(select(Application)).one()
+            assert (app.company.name, app.role, app.stage, app.applied_on, app.url) == (
+                "Stripe", "Software Engineer Intern 2025", "applied", date(2024, 10, 1),
+                "https://www.linkedin.com/jobs/view/123")
+            assert app.note == ("Resume: Maria_Sousa_CV.pdf\nContact: maria@example.com\n"
+                                "Contact phone: +351 912 345 678\n"
+                                "Are you authorized to work?:Yes")
+        again = crm("import", str(linkedin_zip), "--json").json()
+        assert (again["created"], again["merged"], again["unchanged"], again["interactions"],
+                again["my_positions"], again["references"], again["applications"],
+                again["job_changes"]) == (0, 0, 4, 0, 0, 0, 0, [])
+        assert counts() == before
+    finally:
+        database.dispose()
+
+
+def test_a_later_export_reports_who_changed_jobs(crm: Any, tmp_path: Path) -> None:
+    first = zip_export(LINKEDIN, tmp_path / "first.zip", (2024, 6, 1))
+    later_dir = tmp_path / "later"
+    shutil.copytree(LINKEDIN, later_dir)
+    connections = later_dir / "Connections.csv"
+    connections.write_bytes(connections.read_bytes().replace(
+        b"ana-lima,,Stripe,Software Engineer Intern,15 Mar 2024",
+        b"ana-lima,,Datadog,Software Engineer,15 Mar 2024"))
+    later = zip_export(later_dir, tmp_path / "later.zip", (2024, 9, 1))
+    crm("import", str(first))
+    data = crm("import", str(later), "--json").json()
+    assert data["job_changes"] == [{
+        "person_id": _show(crm, "Ana Lima")["id"], "name": "Ana Lima",
+        "from": {"company": "Stripe", "title": "Software Engineer Intern"},
+        "to": {"company": "Datadog", "title": "Software Engineer"}, "as_of": "2024-09-01"}]
+    # Matched by her profile URL (no email): updated, not a second Ana.
+    assert (data["created"], data["updated"], data["unchanged"]) == (0, 1, 3)
+    ana = _show(crm, "Ana Lima")
+    assert sorted((p["company"], p["title"], p["end"], p["current"])
+                  for p in ana["positions"]) == [
+        ("Datadog", "Software Engineer", None, True),
+        ("Stripe", "Software Engineer Intern", "2024-09-01", False)]
+    # The connected-on date is not logged twice.
+    assert [i["summary"] for i in ana["interactions"]].count("connected on LinkedIn") == 1
+    human = crm("import", str(later))
+    assert "job change" not in human.stderr  # nothing changed since
+
+
+def test_google_and_outlook_csvs(crm: Any) -> None:
+    result = crm("import", str(FIXTURES / "google_new.csv"), str(FIXTURES / "google_old.csv"),
+                 str(FIXTURES / "outlook.csv"), str(FIXTURES / "outlook_short.csv"), "--json")
+    assert result.exit_code == 1
+    data = result.json()
+    assert [(r["file"].rsplit("/", 1)[-1], r["line"], r["message"]) for r in data["rejected"]] == [
+        ("google_new.csv", 8, "Birthday is not a date crm reads "
+                              "(like 1990-04-15, --04-15 or 4/15/1990)"),
+        ("outlook_short.csv", 3, "this row has 6 fields, the header 5")]
+    assert data["created"] == 6
+    ana = _show(crm, "Ana Maria Lima")
+    assert (ana["emails"], ana["phones"], ana["company"], ana["title"], ana["tags"],
+            ana["note"], ana["birthday"]) == (
+        ["ana@stripe.com", "ana.lima@gmail.com"], ["+351 912 000 111"], "Stripe",
+        "Software Engineer", ["Lisbon", "Mentors"], "Met at the Lisbon meetup.\nLikes Rust.",
+        "1999-04-15")
+    jose = _show(crm, "José Müller")
+    assert (jose["emails"], jose["company"], jose["title"], jose["note"]) == (
+        ["jose@contoso.com", "jose.m@hotmail.com"], "Contoso GmbH", "Hiring Manager",
+        'Interviewed me in May.\nSaid to follow up, "soon".')
+    companies = crm("companies", "--json").json()
+    assert "Globex" in [c["name"] for c in companies]
+
+
+def test_a_google_card_with_a_linkedin_url_merges_into_that_connection(
+        crm: Any, linkedin_zip: Path) -> None:
+    crm("import", str(linkedin_zip))
+    data = crm("import", str(FIXTURES / "google_new.csv"), "--json").json()
+    # (an imported person a later import adds to is "updated")
+    assert (data["created"], data["updated"], data["merged"]) == (1, 1, 0)
+    ana = _show(crm, "Ana Lima")
+    assert ana["emails"] == ["ana@stripe.com", "ana.lima@gmail.com"]
+
+
+def test_dry_run_writes_nothing(crm: Any, linkedin_zip: Path) -> None:
+    result = crm("import", str(linkedin_zip), str(FIXTURES / "outlook.csv"), "--dry-run")
+    assert result.exit_code == 1
+    assert "dry run" in result.stderr
+    assert "  created  Ana Lima" in result.stderr.splitlines()
+    assert crm("people", "--json").json() == []
+
+
+def test_rejected_rows_can_be_written_out_fixed_and_retried(crm: Any, linkedin_zip: Path,
+                                                            tmp_path: Path) -> None:
+    crm("import", str(linkedin_zip))
+    out = tmp_path / "kept.csv"
+    assert crm("import", "--rejected", "-o", str(out)).exit_code == 0
+    text = out.read_text()
+    fixed = (text.replace("31 Feb 2024", "28 Feb 2024")
+             .replace(",,https://www.linkedin.com/in/nobody", "No,Body,https://www.linkedin.com/in/nobody")
+             .replace("not a date", "2024-05-01 09:00:00 UTC"))
+    out.write_text(fixed)
+    result = crm("import", str(out), "--json")
+    assert result.exit_code == 0, result.stdout
+    data = result.json()
+    # two connected-on dates and the message
+    assert (data["created"], data["rejected"], data["interactions"]) == (2, [], 3)
+    assert _show(crm, "Olga Петрова")["company"] == "Yandex"
