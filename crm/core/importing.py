@@ -591,9 +591,6 @@ def _check_lengths(card: Card) -> None:
         if cp.label and len(cp.label) > _LABEL_LIMIT:
             raise CardRejected(card.line, f"a label of {cp.kind.upper()} is longer than "
                                           f"{_LABEL_LIMIT} characters")
-        if len(_normalized(cp)) > _NORMALIZED_LIMIT:
-            raise CardRejected(card.line, f"{cp.kind.upper()} is longer than "
-                                          f"{_NORMALIZED_LIMIT} characters")
     for dom in _card_domains(card):
         if len(dom) > _DOMAIN_LIMIT:
             raise CardRejected(card.line, f"EMAIL has a domain longer than {_DOMAIN_LIMIT} "
