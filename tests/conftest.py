@@ -22,6 +22,22 @@ PG_ENV = "CRM_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
 
 
+PG_SKIP = f"{PG_ENV} is not set"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item,
+                              call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """Fold the PostgreSQL runs skipped for want of a server into one line of the summary
+    (``-ra`` would list each test's location: a hundred lines that say the same)."""
+    report: pytest.TestReport = yield
+    if report.skipped and isinstance(report.longrepr, tuple):
+        _path, _line, reason = report.longrepr
+        if reason.endswith(PG_SKIP):
+            report.longrepr = (__file__, None, f"PostgreSQL runs: {PG_SKIP}")
+    return report
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test ever touches the real user data dir or a database from the environment."""

@@ -24,7 +24,16 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "referrals": ("crm.cli.refs",),
     "apps": ("crm.cli.refs",),
     "import": ("crm.cli.vcard",),
+    "suggestions": ("crm.cli.suggestions",),
     "export": ("crm.cli.vcard", "crm.cli.backup"),
+    "duplicates": ("crm.cli.editing",),
+    "merge": ("crm.cli.editing",),
+    "deleted": ("crm.cli.editing",),
+    "undelete": ("crm.cli.editing",),
+    "rm": ("crm.cli.editing",),
+    "edit": ("crm.cli.editing",),
+    "end": ("crm.cli.editing",),
+    "log": ("crm.cli.editing",),
 }
 
 

@@ -47,7 +47,8 @@ def import_cmd(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, list_
     CSVs from it). Each is told apart by its content.
 
     Exit status: 0 when every card was imported, 1 when some were rejected (the rest are
-    imported; see `crm import --rejected`).
+    imported; see `crm import --rejected`) or when a line of an imported card could not be
+    read as written (a byte in no charset, a line that is no property: each is named).
 
     `crm import json FILE` (or a crm JSON backup given directly) restores a backup written
     by `crm export json` into an empty database.
@@ -80,7 +81,7 @@ def import_cmd(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, list_
         emit_json(report.to_json())
     else:
         _print_report(report)
-    if report.rejected:
+    if report.rejected or report.damaged:
         ctx.exit(1)
 
 
@@ -122,7 +123,13 @@ def _print_report(report: ImportReport) -> None:
     parts = [f"{report.created} created", f"{report.updated} updated",
              f"{report.merged} merged", f"{report.unchanged} unchanged",
              f"{report.companies_created} companies created", f"{len(report.rejected)} rejected"]
+    if report.skipped_deleted:
+        parts.append(f"{report.skipped_deleted} skipped (you deleted them)")
     message(f"{head}: " + ", ".join(parts))
+    for o in report.outcomes:
+        if o.action == "skipped_deleted":
+            message(f"crm: {literal(o.file)}:{o.line}: {one_line(o.name)} skipped: you deleted "
+                    "them (crm undelete restores them)")
     if report.dry_run:
         for action in ("created", "updated", "merged"):
             for name in report.names(action):
@@ -130,7 +137,7 @@ def _print_report(report: ImportReport) -> None:
     for s in report.suggestions:
         others = ", ".join(f"{one_line(n)} (#{i})" for i, n in s.candidates)
         message(f"crm: {literal(s.file)}:{s.line}: {one_line(s.name)} has the same name as "
-                f"{others}; not merged (review them)")
+                f"{others}; not merged (review them: crm duplicates, crm merge)")
     extras = report.extras
     if extras is not None:
         message(f"crm: {extras.interactions} interactions, {extras.my_positions} of my "
@@ -146,6 +153,8 @@ def _print_report(report: ImportReport) -> None:
             message(f"crm: {literal(f)}: not a file crm takes; skipped")
     for r in report.rejected:
         message(f"crm: {literal(r.file)}:{r.line}: {one_line(r.message)}")
+    for w in report.warnings:
+        message(f"crm: {literal(w.file)}:{w.line}: {one_line(w.message)}")
     if report.rejected and not report.dry_run:
         message("crm: rejected cards are kept: `crm import --rejected -o FILE` writes them out "
                 "to fix and import again")

@@ -33,14 +33,34 @@ class PendingCard(Protocol):
     def parse(self) -> Card: ...
 
 
+@dataclass(frozen=True)
+class CardProblem:
+    """A line of a card that was read with a doubt or not read (the card itself is kept).
+
+    ``damaged``: text was altered or left out (a byte that is not valid in the card's
+    charset, a line that is no property…), so the import must not claim full success.
+    Otherwise it is a notice, such as the charset crm detected for a file that declares none.
+    """
+
+    line: int
+    message: str
+    damaged: bool = True
+
+
 @dataclass
 class CardContact:
-    """One email, phone, URL, social profile or address of a card."""
+    """One email, phone, URL, social profile, IM handle or address of a card."""
 
     kind: str  # a ContactPoint kind: email, phone, url, social, address, other
     value: str
     label: str | None = None
     preferred: bool = False
+    # ADR only: post office box, extended address, street, locality, region, postal code,
+    # country (``value`` joins the non-empty ones).
+    parts: tuple[str, ...] | None = field(default=None, compare=False)
+    # Read from a property the card keeps verbatim in ``extra_lines`` (X-JABBER…): an
+    # export writes that line, not this contact a second time.
+    kept: bool = field(default=False, compare=False)
 
 
 @dataclass
@@ -50,6 +70,26 @@ class CardRelation:
     name: str
     label: str | None = None
     uid: str | None = None
+
+
+@dataclass
+class CardPosition:
+    """One ORG with the TITLE (and ROLE) written after it, in card order."""
+
+    org: str | None
+    department: str | None = None
+    title: str | None = None
+    role: str | None = None
+
+
+@dataclass
+class CardDate:
+    """An anniversary or another labelled date (X-ABDATE); any part may be unknown."""
+
+    label: str
+    year: int | None
+    month: int | None
+    day: int | None
 
 
 @dataclass
@@ -80,6 +120,13 @@ class Card:
     contacts: list[CardContact] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     relations: list[CardRelation] = field(default_factory=list)
+    # Every ORG/TITLE pair in card order (``org``/``title`` above are the last of them).
+    positions: list[CardPosition] = field(default_factory=list)
+    dates: list[CardDate] = field(default_factory=list)
+    role: str | None = None
+    # LABEL: a formatted address as the phone prints it (with its TYPE words).
+    address_labels: list[CardContact] = field(default_factory=list)
+    problems: list[CardProblem] = field(default_factory=list)
     # Raw unfolded lines of properties crm does not map (kept for export).
     extra_lines: list[str] = field(default_factory=list)
 

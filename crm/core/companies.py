@@ -9,7 +9,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.errors import Ambiguous, InvalidInput, NotFound, NotSureWhichCompany
-from crm.core.models import Company, CompanyAlias, CompanyDomain, Person, Position
+from crm.core.models import (
+    Company,
+    CompanyAlias,
+    CompanyDomain,
+    CompanyMerged,
+    Person,
+    Position,
+)
 from crm.core.normalize import company_key, email_domain, normalize_domain
 from crm.core.people import refresh_search_text
 
@@ -151,6 +158,10 @@ def _exact_match(session: Session, query: str) -> CompanyMatch | None:
         raise InvalidInput("company name is empty")
     if query.startswith("#") and query[1:].isdigit():
         company = session.get(Company, int(query[1:]))
+        if company is None:  # merged into another: the old id leads to the survivor
+            survivor = session.scalar(select(CompanyMerged.company_id)
+                                      .where(CompanyMerged.old_id == int(query[1:])))
+            company = session.get(Company, survivor) if survivor is not None else None
         if company is None:
             raise NotFound(f"no company with id {query[1:]}")
         return CompanyMatch(company, "id")

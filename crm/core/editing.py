@@ -148,11 +148,16 @@ def add_interaction(session: Session, person_id: int, kind: str, occurred_on: st
 
 
 def delete_person(session: Session, person_id: int) -> str:
-    """Delete a person and everything that belongs to them; returns their name."""
+    """Delete a person and everything that belongs to them; returns their name.
+
+    A tombstone stays (crm.core.tombstones): an import of the same cards skips them, and
+    they can be restored.
+    """
+    from crm.core.tombstones import bury
+
     person = get_person(session, person_id)
     name = person.display_name
-    session.delete(person)
-    session.flush()
+    bury(session, person.id)
     return name
 
 

@@ -36,6 +36,7 @@ from crm.core.models import (
 )
 from crm.core.normalize import company_key, fold
 from crm.core.people import contact_normalized, refresh_search_text
+from crm.core.suggestions import SuggestionView, infer_ties, list_suggestions
 
 CHUNK = 500
 
@@ -121,6 +122,7 @@ class Employment:
     profile_url: str
     company: str | None
     title: str | None
+    connected_on: date | None = None
 
 
 @dataclass
@@ -165,6 +167,7 @@ class ExtrasReport:
     applications: int = 0
     unchanged: int = 0
     job_changes: list[JobChange] = field(default_factory=list)
+    tie_suggestions: list[SuggestionView] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
     # (file, line, message, raw) of records that could not be written (kept as rejected)
     rejected: list[tuple[str, int, str, str]] = field(default_factory=list)
@@ -175,6 +178,7 @@ class ExtrasReport:
                 "interactions_without_person": self.interactions_unmatched,
                 "references": self.references, "applications": self.applications,
                 "job_changes": [j.to_json() for j in self.job_changes],
+                "tie_suggestions": [s.to_json() for s in self.tie_suggestions],
                 "skipped_files": self.skipped_files}
 
 
@@ -444,3 +448,39 @@ def _vouches(session: Session, extras: Extras, report: ExtrasReport, fresh: Any,
         elif not ref.speaks_to:
             ref.speaks_to = v.speaks_to
         keep(v, person.id)
+
+
+def mark_known(session: Session, extras: Extras) -> None:
+    """Each connection's current position at the company the export names is known as of
+    the export's date (the first export that said so)."""
+    by_profile = people_by_profile(session, [e.profile_url for e in extras.employments])
+    wanted: dict[int, tuple[str, str | None]] = {}
+    for e in extras.employments:
+        pid = by_profile.get(profile_key(e.profile_url))
+        if pid is not None and e.company:
+            wanted[pid] = (company_key(e.company), e.title)
+    ids = sorted(wanted)
+    for chunk in _chunks(ids):
+        for pos in session.scalars(
+                select(Position).join(Company, Company.id == Position.company_id)
+                .where(Position.person_id.in_(chunk), Position.is_current.is_(True),
+                       Position.known_on.is_(None))):
+            key, title = wanted[pos.person_id]
+            if company_key(pos.company.name) == key and (pos.title or None) == (title or None):
+                pos.known_on = extras.as_of
+
+
+def suggest_ties(session: Session, extras: Extras, report: ExtrasReport, source: str) -> None:
+    """Co-workers, fellow interns and classmates inferred from when I connected with each
+    person and where we both were then (see ``crm.core.suggestions.infer_ties``)."""
+    me = session.scalar(select(Person.id).where(Person.is_me.is_(True)))
+    if me is None:
+        return
+    dated = [e for e in extras.employments if e.connected_on is not None]
+    by_profile = people_by_profile(session, [e.profile_url for e in dated])
+    pairs = [(pid, e.connected_on) for e in dated
+             if (pid := by_profile.get(profile_key(e.profile_url))) is not None
+             and e.connected_on is not None]
+    made = {s.id for s in infer_ties(session, me, pairs, source=source)}
+    if made:
+        report.tie_suggestions += [v for v in list_suggestions(session) if v.id in made]

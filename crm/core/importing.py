@@ -51,6 +51,7 @@ from crm.core.models import (
     ContactPoint,
     ImportRecord,
     Person,
+    PersonAlias,
     PersonTag,
     Position,
     Tag,
@@ -60,6 +61,7 @@ from crm.core.network import link
 from crm.core.normalize import company_key, email_domain, fold, is_email
 from crm.core.people import contact_normalized, current_position, refresh_search_text
 from crm.core.positions import add_position, end_position
+from crm.core.tombstones import deleted_matches, has_tombstones
 
 Progress = Callable[[int, int], None]
 CHUNK = 500  # values in one IN (...) clause
@@ -126,6 +128,21 @@ class Suggestion:
 
 
 @dataclass
+class CardWarning:
+    """A line of an imported card that was read with a doubt or left out (the card itself is
+    imported; the line stays in its raw text). ``damaged``: text may differ from the file."""
+
+    file: str
+    line: int
+    message: str
+    damaged: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "message": self.message,
+                "damaged": self.damaged}
+
+
+@dataclass
 class ImportReport:
     created: int = 0
     updated: int = 0
@@ -133,12 +150,20 @@ class ImportReport:
     merged: int = 0
     companies_created: int = 0
     connections: int = 0
+    # Cards about someone the user deleted (a tombstone): not brought back.
+    skipped_deleted: int = 0
     dry_run: bool = False
     rejected: list[RejectedCard] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     outcomes: list[CardOutcome] = field(default_factory=list)
+    warnings: list[CardWarning] = field(default_factory=list)
     # What an export carried besides cards (LinkedIn: interactions, job changes…).
     extras: ExtrasReport | None = None
+
+    @property
+    def damaged(self) -> bool:
+        """Some imported text may differ from the file (or a line of it was left out)."""
+        return any(w.damaged for w in self.warnings)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -150,17 +175,20 @@ class ImportReport:
             "rejected": [{"file": r.file, "line": r.line, "message": r.message}
                          for r in self.rejected],
             "suggestions": [s.to_json() for s in self.suggestions],
+            "skipped_deleted": self.skipped_deleted,
+            "warnings": [w.to_json() for w in self.warnings],
             **(self.extras.to_json() if self.extras is not None else {}),
         }
 
     def add(self, other: ImportReport) -> None:
         """Count ``other`` (another source of the same import) in this report."""
         for name in ("created", "updated", "unchanged", "merged", "companies_created",
-                     "connections"):
+                     "connections", "skipped_deleted"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.rejected += other.rejected
         self.suggestions += other.suggestions
         self.outcomes += other.outcomes
+        self.warnings += other.warnings
 
     def names(self, action: str) -> list[str]:
         return [o.name for o in self.outcomes if o.action == action]
@@ -196,6 +224,20 @@ class _Index:
                     select(Person.id, Person.uid).where(Person.uid.in_(chunk))):
                 if uid is not None:
                     self.by_uid[uid] = pid
+            # Someone merged into another person: their old UID leads to the survivor.
+            for uid, pid in session.execute(select(PersonAlias.uid, PersonAlias.person_id)
+                                            .where(PersonAlias.uid.in_(chunk))):
+                if uid is not None:
+                    self.by_uid.setdefault(uid, pid)
+        # People the user deleted (crm.core.tombstones): a card that would bring one back
+        # is skipped, by its UID, an email or phone they had, or its exact text.
+        self.deleted: dict[tuple[str, str], tuple[int, str]] = {}
+        if has_tombstones(session):
+            stone_keys = [("card", c.raw_hash) for c in cards]
+            stone_keys += [("uid", c.uid) for c in cards if c.uid]
+            stone_keys += [k for c in cards for k in _match_keys(c)
+                           if k[0] in ("email", "phone")]
+            self.deleted = deleted_matches(session, stone_keys)
         # Everyone with the value, oldest first: the first is the match (see _match).
         self.by_email: dict[str, list[int]] = {}
         self.by_phone: dict[str, list[int]] = {}
@@ -520,6 +562,8 @@ def _read(session: Session, report: ImportReport, run: _Run,
                                  f"{str(err)[:100]})",
                                  item.raw), rejected_before)
             continue
+        report.warnings.extend(CardWarning(card.file, p.line, p.message, p.damaged)
+                               for p in card.problems)
         cards.append(card)
     if unchanged and (run.survey.names or run.survey.uids):
         for chunk in _chunks(sorted(unchanged)):
@@ -663,6 +707,12 @@ def _apply(session: Session, report: ImportReport, run: _Run, cards: list[Card],
             pid = _match(index, card)
             if pid is not None:
                 target = _Target(person_id=pid)
+            elif _deleted(index, card):
+                report.skipped_deleted += 1
+                report.outcomes.append(CardOutcome(card.file, card.line, card.display_name,
+                                                   "skipped_deleted",
+                                                   message="skipped: you deleted them"))
+                continue
             else:
                 target = _Target(new_index=len(new_cards))
                 new_cards.append(card)
@@ -757,6 +807,15 @@ def _apply(session: Session, report: ImportReport, run: _Run, cards: list[Card],
         run.name(card.display_name, card.uid, pid)
     report.companies_created += len(index.companies.created)
     session.flush()
+
+
+def _deleted(index: _Index, card: Card) -> bool:
+    """Whether the card is about someone the user deleted."""
+    if not index.deleted:
+        return False
+    keys = [("card", card.raw_hash)] + ([("uid", card.uid)] if card.uid else [])
+    keys += [k for k in _match_keys(card) if k[0] in ("email", "phone")]
+    return any(k in index.deleted for k in keys)
 
 
 def _planned_match(by_uid: dict[str, _Target], by_contact: dict[tuple[str, str], _Target],

@@ -45,7 +45,9 @@ REFERRAL_STATUSES = ("asked", "offered", "introduced", "referred", "interviewing
 REFERENCE_STATUSES = ("not-asked", "asked", "agreed", "declined")
 APPLICATION_STAGES = ("planned", "applied", "screening", "interviewing", "offer", "accepted",
                       "rejected", "withdrawn")
-INTERACTION_KINDS = ("call", "coffee", "email", "message", "meeting", "event", "note", "other")
+INTERACTION_KINDS = ("call", "coffee", "email", "message", "meeting", "met", "event", "note",
+                     "other")
+SUGGESTION_KINDS = ("connection", "same-person")
 
 
 def utcnow() -> datetime:
@@ -218,6 +220,9 @@ class Position(Timestamped, Base):
                                              server_default=text("true"))
     note: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(300), default="manual")
+    # The day a source said this position was current (a LinkedIn export's date): what
+    # "current" meant when it was imported.
+    known_on: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person] = relationship(back_populates="positions")
     company: Mapped[Company] = relationship(back_populates="positions")
@@ -396,3 +401,99 @@ class ImportRecord(Base):
     status: Mapped[str] = mapped_column(String(20), default="imported")
     error: Mapped[str | None] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PersonAlias(Base):
+    """A person merged into another: their old id (and UID) still lead to the survivor.
+
+    ``crm show '#OLDID'`` and an import of a card with the old UID land on ``person_id``.
+    """
+
+    __tablename__ = "person_alias"
+
+    old_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    uid: Mapped[str | None] = mapped_column(String(300), index=True)
+    name: Mapped[str] = mapped_column(String(400))
+    merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CompanyMerged(Base):
+    """A company merged into another: ``#OLDID`` still resolves to ``company_id``."""
+
+    __tablename__ = "company_merged"
+
+    old_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Tombstone(Base):
+    """A person the user deleted: what matched them, so an import does not bring them back,
+    and what they were, so ``crm undelete`` can restore them."""
+
+    __tablename__ = "tombstone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer)  # the id they had (not a foreign key)
+    name: Mapped[str] = mapped_column(String(400))
+    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # JSON of the person's rows (crm.core.tombstones), enough to restore them.
+    snapshot: Mapped[str] = mapped_column(Text)
+
+    keys: Mapped[list[TombstoneKey]] = relationship(
+        back_populates="tombstone", cascade="all, delete-orphan", order_by="TombstoneKey.id")
+
+
+class TombstoneKey(Base):
+    """One thing that matched a deleted person: ``uid``, ``email``, ``phone`` or ``card``
+    (the hash of a raw imported card)."""
+
+    __tablename__ = "tombstone_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tombstone_id: Mapped[int] = mapped_column(ForeignKey("tombstone.id", ondelete="CASCADE"),
+                                              index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(String(500))
+
+    tombstone: Mapped[Tombstone] = relationship(back_populates="keys")
+
+    __table_args__ = (Index("ix_tombstone_key_kind_value", "kind", "value"),)
+class Suggestion(Timestamped, Base):
+    """Something crm inferred and the user has not decided on: a tie ("other is person's
+    co-worker", from dates) or two people who may be one (the same name on import). Shown
+    with its evidence; accepted, it becomes what it suggests; dismissed, it is not made
+    again."""
+
+    __tablename__ = "suggestion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # SUGGESTION_KINDS
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    # For a connection: the Connection kind it would make (co-worker, fellow-intern…).
+    connection_kind: Mapped[str | None] = mapped_column(String(30))
+    since: Mapped[str | None] = mapped_column(String(10))
+    context_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="SET NULL"))
+    evidence: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    source: Mapped[str] = mapped_column(String(300), default="inferred")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    other: Mapped[Person] = relationship(foreign_keys=[other_id])
+    context_company: Mapped[Company | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("status in ('open','accepted','dismissed')", name="status"),
+        CheckConstraint("person_id <> other_id", name="not_self"),
+        UniqueConstraint("kind", "person_id", "other_id", "connection_kind",
+                         name="uq_suggestion_pair"),
+        Index("ix_suggestion_status", "status", "id"),
+        Index("ix_suggestion_other", "other_id"),
+    )

@@ -10,7 +10,15 @@ from sqlalchemy import BindParameter, Table, and_, bindparam, func, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from crm.core.errors import Ambiguous, InvalidInput, NotFound
-from crm.core.models import Company, ContactPoint, Person, PersonTag, Position, Tag
+from crm.core.models import (
+    Company,
+    ContactPoint,
+    Person,
+    PersonAlias,
+    PersonTag,
+    Position,
+    Tag,
+)
 from crm.core.normalize import fold, is_email, normalize_email, normalize_phone, words
 from crm.core.search import search_person_ids
 
@@ -294,13 +302,24 @@ def _load(session: Session, ids: Sequence[int]) -> list[Person]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def person_by_id(session: Session, person_id: int) -> Person | None:
+    """The person with this id, or the one they were merged into (``person_alias``)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        survivor = session.scalar(select(PersonAlias.person_id)
+                                  .where(PersonAlias.old_id == person_id))
+        if survivor is not None:
+            person = session.get(Person, survivor)
+    return person
+
+
 def resolve_person(session: Session, text: str) -> Person:
     """The person meant by an id, an exact name, a unique prefix or a close fuzzy match."""
     query = text.strip()
     if not query:
         raise InvalidInput("person name is empty")
     if query.lstrip("#").isdigit():
-        person = session.get(Person, int(query.lstrip("#")))
+        person = person_by_id(session, int(query.lstrip("#")))
         if person is None:
             raise NotFound(f"no person with id {query.lstrip('#')}")
         return person

@@ -91,7 +91,7 @@ def person_detail(session: Session, person_id: int) -> dict[str, Any]:
     interactions: list[Interaction] = sorted(person.interactions,
                                              key=lambda i: i.occurred_on, reverse=True)
     data["interactions"] = [
-        {"date": i.occurred_on.isoformat(), "kind": i.kind, "summary": i.summary}
+        {"id": i.id, "date": i.occurred_on.isoformat(), "kind": i.kind, "summary": i.summary}
         for i in interactions
     ]
     data["last_contacted"] = interactions[0].occurred_on.isoformat() if interactions else None

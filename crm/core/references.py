@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.applications import target_label
+from crm.core.editing import get_person
 from crm.core.errors import CrmError, InvalidInput, NotFound
 from crm.core.models import (
     REFERENCE_STATUSES,
@@ -191,6 +192,15 @@ def set_reference(
         ref.strength = strength
     session.flush()
     return ref
+
+
+def save_reference(session: Session, person_id: int, *, status: str, relationship: str = "",
+                   speaks_to: str = "") -> ReferenceView:
+    """Make the person with ``person_id`` a reference, or change one's status, relationship
+    and what they can speak to (each as given: empty clears it), as the reference form does."""
+    ref = set_reference(session, get_person(session, person_id), status=status,
+                        relationship=relationship, speaks_to=speaks_to)
+    return _view(ref)
 
 
 def list_references(session: Session) -> list[ReferenceView]:

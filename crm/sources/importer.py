@@ -10,7 +10,6 @@ comparing each known connection's current positions with what they were before.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,17 +31,19 @@ from crm.core.import_extras import (
     Vouch,
     apply_extras,
     jobs_before,
+    mark_known,
     record_job_changes,
+    suggest_ties,
 )
 from crm.core.importing import ImportReport, import_cards, survey_cards
 from crm.core.models import ImportRecord
+from crm.core.suggestions import is_internship, suggest_same_people
 from crm.sources.contacts_csv import pending_cards
 from crm.sources.detect import GOOGLE, LINKEDIN, OUTLOOK, kind_of_path
 from crm.sources.linkedin import Connection, LinkedInExport, read_export
 from crm.sources.table import NotATable, decode
 
 Progress = Callable[[int, int], None]
-_INTERN = re.compile(r"\bintern(ship)?\b|\bco-?op\b|\bwerkstudent", re.IGNORECASE)
 
 
 @dataclass
@@ -85,7 +86,7 @@ def connection_card(c: Connection) -> Card:
 
 
 def job_kind(title: str | None) -> str | None:
-    return "intern" if title and _INTERN.search(title) else None
+    return "intern" if is_internship(None, title) else None
 
 
 def linkedin_extras(export: LinkedInExport) -> Extras:
@@ -108,7 +109,8 @@ def linkedin_extras(export: LinkedInExport) -> Extras:
                                    note=note))
     for c in export.connections:
         if c.url:
-            extras.employments.append(Employment(c.url, c.company, c.position))
+            extras.employments.append(Employment(c.url, c.company, c.position,
+                                                 c.connected_on))
             if c.connected_on is not None:
                 extras.touches.append(Touch(c.file, c.line, c.raw, profile_urls=[c.url],
                                             on=c.connected_on, kind="other",
@@ -212,6 +214,13 @@ def _write(session: Session, loaded: list[_Loaded], progress: Progress | None) -
             apply_extras(session, part.extras, extras_report, records_before=records_before,
                          source=part.source)
             record_job_changes(session, part.extras, before, extras_report)
+            mark_known(session, part.extras)
+            suggest_ties(session, part.extras, extras_report, part.source)
+        # Same-name people are kept for review with the inferred ties (one concept).
+        suggest_same_people(session, [(cid, s.person_id, f"{s.file}:{s.line}")
+                                      for s in part_report.suggestions
+                                      if s.person_id is not None
+                                      for cid, _name in s.candidates], part.source)
     for file, line, message, raw in extras_report.rejected:
         report.rejected.append(RejectedCard(file, line, message, raw))
     report.extras = extras_report

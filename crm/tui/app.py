@@ -6,16 +6,17 @@ import itertools
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.message import Message
 from textual.screen import Screen
 
 from crm.core.db import Database, open_database
-from crm.tui.messages import Failed, Saved
 from crm.tui.screens.base import describe_error
 from crm.tui.screens.people import PeopleScreen
 
@@ -49,6 +50,11 @@ def _commands() -> type[Provider]:
     from crm.tui.commands import CrmCommands
 
     return CrmCommands
+
+
+@dataclass
+class DemoLoaded(Message, bubble=False):
+    summary: str
 
 
 class CrmApp(App[None]):
@@ -147,6 +153,12 @@ class CrmApp(App[None]):
         if not isinstance(self.screen, ImportScreen):
             self.push_screen(ImportScreen())
 
+    def action_open_suggestions(self) -> None:
+        from crm.tui.screens.suggestions import SuggestionsScreen
+
+        if not isinstance(self.screen, SuggestionsScreen):
+            self.push_screen(SuggestionsScreen())
+
     # -- actions that change data ---------------------------------------------------------
 
     def load_demo(self) -> None:
@@ -160,19 +172,15 @@ class CrmApp(App[None]):
             with self.db.write() as session:
                 n = load_demo(session)
         except Exception as err:
-            self.post_message(Failed("demo", describe_error(err)))
+            self.notify(describe_error(err), severity="error", markup=False)  # (thread-safe)
             return
-        self.post_message(Saved("demo", f"Loaded the demo network: {n} people "
-                                        "(you are Jordan Lee)."))
+        self.post_message(DemoLoaded(f"Loaded the demo network: {n} people "
+                                     "(you are Jordan Lee)."))
 
-    def on_saved(self, message: Saved) -> None:
-        if message.what == "demo":
-            self.notify(message.summary, markup=False)
-            if isinstance(self.screen, PeopleScreen):
-                self.screen.refresh_list()
-
-    def on_failed(self, message: Failed) -> None:
-        self.notify(message.error, severity="error", markup=False)
+    def on_demo_loaded(self, message: DemoLoaded) -> None:
+        self.notify(message.summary, markup=False)
+        if isinstance(self.screen, PeopleScreen):
+            self.screen.refresh_list()
 
     def on_unmount(self) -> None:
         self.db.dispose()

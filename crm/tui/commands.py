@@ -40,7 +40,10 @@ class CrmCommands(Provider):
              partial(app.run_action, "switch_mode('applications')")),
             ("Toggle light/dark theme", "Switch between the dark and the light theme",
              app.action_toggle_theme),
-            ("Import vCards", "Import a .vcf file from your phone", app.action_open_import),
+            ("Import contacts", "Import a .vcf file from your phone, a Google or Outlook CSV, "
+             "or LinkedIn's export", app.action_open_import),
+            ("Suggestions", "Inferred co-workers, classmates and same-name people to review",
+             app.action_open_suggestions),
             ("Load the demo network", "Fill an empty database with sample people",
              app.load_demo),
             ("Help: keys", "List the keys of this screen", app.action_help),

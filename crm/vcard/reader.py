@@ -13,22 +13,25 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import quopri
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from crm.core.cards import (
     Card,
     CardContact,
+    CardDate,
+    CardPosition,
+    CardProblem,
     CardRejected,
     CardRelation,
     RejectedCard,
     raw_hash,
 )
 from crm.core.errors import CrmError
+from crm.vcard.charsets import SURROGATE, FileCharset, clean_card, decode_file
 
 # Guards against absurd input, far above what phones write (a 10k-card export with photos is
 # tens of MB; a contact photo well under 1 MB). A file's text is held while its cards are
@@ -45,6 +48,9 @@ class RawCard:
     line: int
     lines: list[str]
     raw: str
+    # What was doubtful before the card is read: bytes in no charset, a missing END:VCARD.
+    problems: list[CardProblem] = field(default_factory=list)
+    unended: bool = False
 
     @property
     def raw_hash(self) -> str:
@@ -56,52 +62,22 @@ class RawCard:
 
 # -- bytes to text --------------------------------------------------------------------------
 
-_DECLARED_CHARSET = re.compile(rb";\s*CHARSET=\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
-
-
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """The text of a vCard file and the charset it was read with.
-
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are recognised; otherwise a charset
-    declared by the file's own ``CHARSET=`` parameters is used, then Windows-1252 (what
-    Outlook writes), and Latin-1 only for bytes Windows-1252 leaves undefined.
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # A broken code unit becomes U+FFFD rather than failing the whole file.
-        return data.decode("utf-16", errors="replace"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    declared = [m.group(1).decode("ascii").lower() for m in _DECLARED_CHARSET.finditer(data)]
-    for name in dict.fromkeys(declared):
-        if _is_codec(name) and codecs.lookup(name).name not in ("utf-8", "ascii"):
-            try:
-                text = data.decode(name)
-            except (UnicodeError, LookupError, ValueError):
-                continue  # a charset this data is not in, or a codec that is not a text one
-            # A declaration the file cannot be in as a whole (UTF-16, EBCDIC…) is ignored.
-            if re.search(r"BEGIN[ \t]*:[ \t]*VCARD", text, re.I):
-                return text, codecs.lookup(name).name
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def _is_codec(name: str) -> bool:
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return False
-    return True
+    """The text of a vCard file and how it was read (see ``crm.vcard.charsets``): bytes
+    that are not UTF-8 stay in the text as lone surrogates until their card is read."""
+    return decode_file(data)
 
 
 def normalize_newlines(text: str) -> str:
     # CR CR LF comes from files that went through a text-mode CRLF conversion twice.
-    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\r\n", "\n").replace("\r\n", "\n")
+    if "\r\n" in text:  # (longer runs of CR before LF: the same, and read twice alike)
+        text = re.sub(r"\r+\n", "\n", text)
+    if "\n" in text:
+        # A bare CR in a file of LF or CRLF lines is inside a value (Thunderbird writes a
+        # note's line breaks so): it stays there, and a text value reads it as a newline.
+        return text
+    return text.replace("\r", "\n")  # old Mac files: CR alone ends every line
 
 
 # -- splitting a file into cards ------------------------------------------------------------
@@ -126,32 +102,42 @@ def split_cards(text: str, file: str) -> Iterator[RawCard | RejectedCard]:
     start = 0
     stray: list[str] = []
     stray_start = 0
-    for index, line in enumerate(_lines(normalize_newlines(text)), start=1):
+    nested = 0  # AGENT cards (2.1) inside the current one
+    text = normalize_newlines(text)
+    charset = FileCharset(text) if SURROGATE.search(text) else None
+    for index, line in enumerate(_lines(text), start=1):
         # Only a line ending in D (or blank) can be BEGIN:VCARD or END:VCARD: the others,
         # nearly all, are not folded to find out.
         tail = line[-1:]
         marker = (line.strip().upper().replace(" ", "")
                   if tail in "Dd" or tail.isspace() else "")
         if marker == "BEGIN:VCARD":
+            if current is not None and _AGENT_OPEN.match(current[-1]):
+                nested += 1
+                current.append(line)
+                continue
             if current is not None:
-                yield _unended(file, start, current)
+                yield _unended(file, start, current, charset)
             elif stray:
-                yield _stray(file, stray_start, stray)
+                yield _stray(file, stray_start, stray, charset)
                 stray = []
-            current, start = [line], index
+            current, start, nested = [line], index, 0
         elif current is not None:
             current.append(line)
             if marker == "END:VCARD":
-                yield _card(file, start, current)
+                if nested:
+                    nested -= 1
+                    continue
+                yield _card(file, start, current, charset)
                 current = None
         elif line.strip():
             if not stray:
                 stray_start = index
             stray.append(line)
     if current is not None:
-        yield _unended(file, start, current)
+        yield _unended(file, start, current, charset)
     if stray:
-        yield _stray(file, stray_start, stray)
+        yield _stray(file, stray_start, stray, charset)
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -179,7 +165,14 @@ def _kept(lines: list[str]) -> str:
     return ("\r\n".join(lines) + "\r\n").replace("\x00", "\ufffd")
 
 
-def _card(file: str, line: int, lines: list[str]) -> RawCard | RejectedCard:
+_AGENT_OPEN = re.compile(r"^(?:[A-Za-z0-9_-]+\.)?AGENT(?:;[^:]*)?:\s*$", re.IGNORECASE)
+
+
+def _card(file: str, line: int, lines: list[str], charset: FileCharset | None = None,
+          unended: bool = False) -> RawCard | RejectedCard:
+    problems: list[CardProblem] = []
+    if charset is not None and any(SURROGATE.search(x) for x in lines):
+        lines, problems = clean_card(lines, line, charset)
     raw = "\r\n".join(lines) + "\r\n"
     size = len(raw)
     if size > MAX_CARD_BYTES:
@@ -190,20 +183,29 @@ def _card(file: str, line: int, lines: list[str]) -> RawCard | RejectedCard:
         offset = next(i for i, text in enumerate(lines) if "\x00" in text)
         return RejectedCard(file, line + offset, "NUL character in the card (kept as "
                             "U+FFFD in the rejected text)", raw.replace("\x00", "\ufffd"))
-    return RawCard(file, line, lines, raw)
+    if unended:
+        problems.append(CardProblem(line, "card has no END:VCARD; read up to line "
+                                    f"{line + len(lines) - 1}"))
+    return RawCard(file, line, lines, raw, problems, unended)
 
 
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} bytes"
 
 
-def _unended(file: str, line: int, lines: list[str]) -> RejectedCard:
+def _unended(file: str, line: int, lines: list[str],
+             charset: FileCharset | None) -> RawCard | RejectedCard:
+    """A card whose END:VCARD is missing (cut off at the end of the file, or followed by
+    the next card's BEGIN) is read as far as it goes, and the gap reported."""
     while lines and not lines[-1].strip():
         lines = lines[:-1]
-    return RejectedCard(file, line, "card has no END:VCARD", _kept(lines))
+    return _card(file, line, lines, charset, unended=True)
 
 
-def _stray(file: str, line: int, lines: list[str]) -> RejectedCard:
+def _stray(file: str, line: int, lines: list[str],
+           charset: FileCharset | None = None) -> RejectedCard:
+    if charset is not None and any(SURROGATE.search(x) for x in lines):
+        lines = clean_card(lines, line, charset)[0]
     shown = lines[0].strip()[:40].replace("\x00", "\ufffd")
     return RejectedCard(file, line, f"text outside any card: {shown!r}", _kept(lines))
 
@@ -238,9 +240,8 @@ def read_text(path: Path) -> str:
         raise CrmError(f"{path}: cannot read: {err.strerror}") from None
     if not data.strip():
         raise CrmError(f"{path}: file is empty")
-    binary = b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE,
-                                                             codecs.BOM_UTF16_BE))
-    text = decode_bytes(data)[0]
+    text, how = decode_bytes(data)
+    binary = b"\x00" in data[:4096] and not how.startswith("utf-16")
     del data  # a large file is held once, not twice, while it is split
     text = normalize_newlines(text)
     if not looks_like_vcard(text):
@@ -255,6 +256,7 @@ def read_text(path: Path) -> str:
 # -- logical lines and properties -----------------------------------------------------------
 
 _BASE64_LINE = re.compile(r"^[A-Za-z0-9+/=]+$")
+_PROPERTY_START = re.compile(r"^(?:[A-Za-z0-9_-]+\.)?[A-Za-z0-9_/-]+[;:]")
 
 
 @dataclass
@@ -303,6 +305,11 @@ def logical_lines(card: RawCard) -> Iterator[tuple[int, str]]:
                     continue
             if b64 and _BASE64_LINE.match(line):
                 current += line
+                continue
+            if current.endswith("\\") and not current.endswith("\\\\") and \
+                    not _PROPERTY_START.match(line):
+                # vCard 2.1 as some phones write it: a line break kept by a backslash.
+                current = current[:-1] + "\\n" + line
                 continue
             yield start, current
         current, start = line, number
@@ -384,12 +391,14 @@ def _split_unquoted(text: str, sep: str) -> list[str]:
 
 # -- values ---------------------------------------------------------------------------------
 
-_ESCAPE = re.compile(r"\\([\\,;:nN])")
-_UNESCAPED = {"\\": "\\", ",": ",", ";": ";", ":": ":", "n": "\n", "N": "\n"}
+_ESCAPE = re.compile(r"\\([\\,;:nN\"'])")
+_UNESCAPED = {"\\": "\\", ",": ",", ";": ";", ":": ":", "n": "\n", "N": "\n", '"': '"',
+              "'": "'"}
 
 
 def unescape(value: str) -> str:
-    """vCard text escapes undone; an unknown ``\\x`` is kept as typed (2.1 has no escapes)."""
+    """vCard text escapes undone, with the quotes Mac Address Book and Gmail escape (``\\"``);
+    another unknown ``\\x`` is kept as typed (2.1 has no escapes: ``C:\\Users``)."""
     if "\\" not in value:
         return value
     return _ESCAPE.sub(lambda m: _UNESCAPED[m.group(1)], value)
@@ -468,9 +477,10 @@ def apple_label(text: str) -> str:
 
 
 def kept_line(p: Prop) -> str:
-    """A property kept as it is, except that quoted-printable (2.1 only) is undone."""
+    """A property kept as it is, except that quoted-printable (2.1 only) is undone and a
+    bare CR inside the value (Thunderbird) is written as the ``\\n`` it means."""
     if (p.param("ENCODING") or "").upper() != "QUOTED-PRINTABLE":
-        return p.text
+        return p.text.replace("\r", "\\n") if "\r" in p.text else p.text
     params = "".join(f";{k}={','.join(v)}" for k, v in p.params.items()
                      if k not in ("ENCODING", "CHARSET"))
     group = f"{p.group}." if p.group else ""
@@ -478,16 +488,91 @@ def kept_line(p: Prop) -> str:
     return f"{group}{p.name}{params}:{value}"
 
 
-def parse_card(raw: RawCard) -> Card:
-    """Read one card; raises CardRejected with the line and reason when it cannot be read."""
+# IM handles: the property and the service it names (a TYPE or X-SERVICE-TYPE may say more).
+_IM_PROPS = {
+    "X-AIM": "aim", "X-JABBER": "jabber", "X-SKYPE": "skype", "X-SKYPE-USERNAME": "skype",
+    "X-MSN": "msn", "X-YAHOO": "yahoo", "X-ICQ": "icq", "X-GOOGLE-TALK": "google talk",
+    "X-GTALK": "google talk", "X-GADUGADU": "gadu-gadu", "X-QQ": "qq", "X-SIP": "sip",
+    "X-MS-IMADDRESS": "im", "X-KADDRESSBOOK-X-IMADDRESS": "im", "X-GROUPWISE": "groupwise",
+    "X-TWITTER": "twitter",
+}
+# KDE's kaddressbook: X-messaging/gadu-All, X-messaging/xmpp-All… (a "/" vCard forbids).
+_KDE_IM = re.compile(r"^(?:[A-Za-z0-9_-]+\.)?X-messaging/([A-Za-z0-9_-]+?)(?:-All)?[;:]",
+                     re.IGNORECASE)
+# Named people written as plain text: a manager, an assistant, a spouse.
+_NAMED_RELATIONS = {
+    "X-MS-MANAGER": "manager", "X-MANAGER": "manager", "X-EVOLUTION-MANAGER": "manager",
+    "X-KADDRESSBOOK-X-MANAGERSNAME": "manager", "X-ASSISTANT": "assistant",
+    "X-MS-ASSISTANT": "assistant", "X-EVOLUTION-ASSISTANT": "assistant",
+    "X-KADDRESSBOOK-X-ASSISTANTSNAME": "assistant", "X-EVOLUTION-SPOUSE": "spouse",
+    "X-SPOUSE": "spouse", "X-MS-SPOUSE": "spouse", "X-KADDRESSBOOK-X-SPOUSESNAME": "spouse",
+}
+_DATES = {"ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary",
+          "X-EVOLUTION-ANNIVERSARY": "anniversary", "X-MS-ANNIVERSARY": "anniversary",
+          "X-KADDRESSBOOK-X-ANNIVERSARY": "anniversary", "X-ABDATE": "date"}
+
+
+def _props(raw: RawCard, problems: list[CardProblem]) -> list[Prop]:
+    """The card's properties; a line that is none is reported and left in the raw card, and
+    an AGENT card nested inside (2.1) becomes the AGENT's value."""
     props: list[Prop] = []
+    agent: list[str] | None = None
+    agent_prop: Prop | None = None
+    depth = 0
     for number, line in logical_lines(raw):
         if not line.strip():
             continue
-        props.append(parse_prop(number, line))
-    if len(props) < 2 or props[-1].name != "END":
+        if agent is not None and agent_prop is not None:
+            agent.append(line)
+            marker = line.strip().upper().replace(" ", "")
+            depth += marker == "BEGIN:VCARD"
+            depth -= marker == "END:VCARD"
+            if depth == 0:
+                escaped = "\\n".join(x.replace("\\", "\\\\").replace(",", "\\,")
+                                     .replace(";", "\\;") for x in agent)
+                agent_prop.value = escaped
+                agent_prop.text = f"{agent_prop.text.rstrip()}{escaped}"
+                props.append(agent_prop)
+                agent = agent_prop = None
+            continue
+        if line.lstrip().startswith("#"):
+            problems.append(CardProblem(number, "a comment line (no vCard property); left "
+                                        "out, kept in the raw card"))
+            continue
+        try:
+            prop = parse_prop(number, line)
+        except CardRejected as err:
+            im = _KDE_IM.match(line)
+            parts = split_head(line)
+            if im and parts:
+                prop = Prop(number, None, "X-KDE-IM", {"X-SERVICE-TYPE": [im.group(1)]},
+                            parts[1], line)
+            else:
+                problems.append(CardProblem(err.line, f"{err.message}: left out, kept in the "
+                                            "raw card"))
+                continue
+        if prop.name == "AGENT" and not prop.value.strip():
+            agent, agent_prop, depth = [], prop, 0
+            continue
+        props.append(prop)
+    if agent is not None:
+        problems.append(CardProblem(agent_prop.line if agent_prop else raw.line,
+                                    "AGENT card has no END:VCARD: left out, kept in the raw "
+                                    "card"))
+    if props and props[0].name == "BEGIN":
+        props = props[1:]
+    if props and props[-1].name == "END":
+        props = props[:-1]
+    elif not raw.unended:
         raise CardRejected(raw.line, "card has no END:VCARD")
-    props = props[1:-1]  # BEGIN, END
+    return props
+
+
+def parse_card(raw: RawCard) -> Card:
+    """Read one card; raises CardRejected with the line and reason only when it has neither
+    a name nor a contact point (every other problem is in ``Card.problems``)."""
+    problems = list(raw.problems)
+    props = _props(raw, problems)
     version = next((p.value.strip() for p in props if p.name == "VERSION"), "3.0")
     group_labels: dict[str, str] = {}
     group_kinds: dict[str, set[str]] = {}
@@ -496,7 +581,7 @@ def parse_card(raw: RawCard) -> Card:
             group_kinds.setdefault(p.group.lower(), set()).add(p.name)
             if p.name == "X-ABLABEL":
                 group_labels[p.group.lower()] = apple_label(text_value(p))
-    card = Card(file=raw.file, line=raw.line, raw=raw.raw)
+    card = Card(file=raw.file, line=raw.line, raw=raw.raw, problems=problems)
     fn: str | None = None
     show_as_company = False
     for p in props:
@@ -517,8 +602,24 @@ def parse_card(raw: RawCard) -> Card:
                      for x in split_escaped(decoded_value(p), ";")]
             card.org = clean(parts[0])
             card.department = clean("; ".join(x for x in parts[1:] if x))
-        elif name == "TITLE":
-            card.title = clean(text_value(p))
+            if card.positions and card.positions[-1].org is None:
+                # A TITLE written before its ORG (Outlook writes TITLE first).
+                card.positions[-1].org, card.positions[-1].department = (card.org,
+                                                                         card.department)
+            else:
+                card.positions.append(CardPosition(card.org, card.department))
+        elif name in ("TITLE", "ROLE"):
+            value = clean(text_value(p))
+            if name == "TITLE":
+                card.title = value
+            else:
+                card.role = value
+                card.extra_lines.append(kept_line(p))
+            last = card.positions[-1] if card.positions else None
+            if last is None or getattr(last, name.lower()) is not None:
+                last = CardPosition(None)
+                card.positions.append(last)
+            setattr(last, name.lower(), value)
         elif name == "NOTE":
             note = text_value(p)
             card.note = f"{card.note}\n\n{note}" if card.note and note else (card.note or
@@ -529,7 +630,7 @@ def parse_card(raw: RawCard) -> Card:
             if not _read_birthday(card, p):
                 card.extra_lines.append(kept_line(p))
         elif name == "PHOTO":
-            if not _read_photo(card, p):
+            if not _read_photo(card, p, problems):
                 card.extra_lines.append(kept_line(p))
         elif name == "CATEGORIES":
             for part in split_escaped(decoded_value(p), ","):
@@ -543,6 +644,15 @@ def parse_card(raw: RawCard) -> Card:
             contact = _read_contact(p, label, version)
             if contact is not None:
                 card.contacts.append(contact)
+        elif name in _IM_PROPS or name == "X-KDE-IM":
+            handle = text_value(p)
+            service = (p.param("X-SERVICE-TYPE") or _IM_PROPS.get(name, "im")).lower()
+            if handle:
+                card.contacts.append(CardContact("social", handle, label or service,
+                                                 "pref" in p.types(),
+                                                 kept=name != "X-KDE-IM"))
+            if name != "X-KDE-IM":  # (not a vCard name: exported the standard way)
+                card.extra_lines.append(kept_line(p))
         elif name == "X-ABLABEL":
             kinds = group_kinds.get((p.group or "").lower(), set())
             if not kinds & _CONTACT_PROPS:
@@ -554,11 +664,32 @@ def parse_card(raw: RawCard) -> Card:
         elif name == "RELATED":
             _read_related(card, p)
             card.extra_lines.append(kept_line(p))
+        elif name in _NAMED_RELATIONS:
+            person = text_value(p)
+            if person:
+                card.relations.append(CardRelation(person, _NAMED_RELATIONS[name]))
+            card.extra_lines.append(kept_line(p))
+        elif name == "AGENT":
+            _read_agent(card, p)
+            card.extra_lines.append(kept_line(p))
+        elif name in _DATES:
+            date = _read_date(p, label or _DATES[name])
+            if date is not None:
+                card.dates.append(date)
+            card.extra_lines.append(kept_line(p))
+        elif name == "LABEL":
+            text = text_value(p)
+            if text:
+                card.address_labels.append(CardContact(
+                    "address", text, _label_from_types(p.types(), "address"),
+                    "pref" in p.types()))
+            card.extra_lines.append(kept_line(p))
         elif name == "X-ANDROID-CUSTOM":
             _read_android_custom(card, p)
             card.extra_lines.append(kept_line(p))
         elif name not in _NOT_KEPT:
             card.extra_lines.append(kept_line(p))
+    card.positions = [x for x in card.positions if x.org or x.title or x.role]
     named_by_n = any((card.given_name, card.family_name, card.additional_names))
     if show_as_company or (card.org and not named_by_n and (fn is None or fn == card.org)):
         card.is_company = card.org is not None or fn is not None
@@ -609,6 +740,10 @@ def _read_contact(p: Prop, label: str | None, version: str) -> CardContact | Non
         parts = [normalize_newlines(unescape(x)).strip()
                  for x in split_escaped(decoded_value(p), ";")]
         value = ", ".join(x for x in parts if x)
+        if value:
+            parts = (parts + [""] * 7)[:7] if len(parts) <= 7 else parts
+            return CardContact(kind, value, label or _label_from_types(types, kind), preferred,
+                               parts=tuple(parts))
     else:  # X-SOCIALPROFILE, IMPP
         kind, value = "social", text_value(p)
         if label is None:
@@ -647,7 +782,7 @@ def _read_birthday(card: Card, p: Prop) -> bool:
     return True
 
 
-def _read_photo(card: Card, p: Prop) -> bool:
+def _read_photo(card: Card, p: Prop, problems: list[CardProblem]) -> bool:
     value = p.value.strip()
     encoding = (p.param("ENCODING") or "").upper()
     mime: str | None = None
@@ -663,7 +798,10 @@ def _read_photo(card: Card, p: Prop) -> bool:
     try:
         data = base64.b64decode("".join(payload.split()), validate=True)
     except (binascii.Error, ValueError):
-        raise CardRejected(p.line, "PHOTO is not valid base64") from None
+        # Broken or cut short: the rest of the card is read; the photo stays in the raw card.
+        problems.append(CardProblem(p.line, "PHOTO is not valid base64 (damaged or cut "
+                                    "short): left out, kept in the raw card"))
+        return True
     if mime is None:
         kind = next((t for t in p.types() if t in _IMAGE_TYPES), None)
         mime = _IMAGE_TYPES[kind] if kind else _sniff_image(data)
@@ -679,6 +817,36 @@ def _sniff_image(data: bytes) -> str:
     if data.startswith(b"GIF8"):
         return "image/gif"
     return "application/octet-stream"
+
+
+def _read_date(p: Prop, label: str) -> CardDate | None:
+    value = p.value.strip().split("T", 1)[0]
+    m = (re.match(r"^(\d{4})-?(\d{2})-?(\d{2})$", value)
+         or re.match(r"^--(\d{2})-?(\d{2})$", value))
+    if not m:
+        return None
+    groups = [int(x) for x in m.groups()]
+    year = groups[0] if len(groups) == 3 else None
+    month, day = groups[-2], groups[-1]
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    omit = p.param("X-APPLE-OMIT-YEAR")
+    if year == NO_YEAR or (omit is not None and str(year) == omit.strip()):
+        year = None
+    return CardDate(label, year, month, day)
+
+
+def _read_agent(card: Card, p: Prop) -> None:
+    """An AGENT card (an assistant, written whole inside the card) names a person."""
+    if p.value.lower().startswith(("http:", "https:", "urn:", "mailto:")):
+        return
+    lines = normalize_newlines(unescape(p.value)).split("\n")
+    try:
+        agent = parse_card(RawCard(card.file, p.line, lines, "\r\n".join(lines), unended=True))
+    except CardRejected:
+        return
+    if agent.display_name:
+        card.relations.append(CardRelation(agent.display_name, "agent"))
 
 
 def _read_related(card: Card, p: Prop) -> None:

@@ -12,10 +12,10 @@ what is stored.
 from __future__ import annotations
 
 import base64
-import contextlib
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import vobject
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload, undefer
 from vobject.base import Component, ContentLine, ParseError, textLineToContentLine
 from vobject.vcard import Address, Name
 
+from crm.core.cards import Card
 from crm.core.db import Database
 from crm.core.models import Company, ContactPoint, ImportRecord, Person, Position
 from crm.core.people import current_position
@@ -42,12 +43,19 @@ _TYPE_WORDS = {
     "email": {"home", "work", "internet"},
     "phone": {"home", "work", "cell", "voice", "fax", "pager", "text", "video", "msg",
               "textphone"},
-    "url": {"home", "work"},
+    # (none for URL: RFC 2426 gives URL no parameters, so its label goes in an item group)
+    "url": set(),
     "address": {"home", "work", "dom", "intl", "postal", "parcel"},
 }
 _PROPERTY = {"email": "EMAIL", "phone": "TEL", "url": "URL", "social": "X-SOCIALPROFILE",
              "address": "ADR"}
 _GROUP = re.compile(r"^([A-Za-z0-9_-]+)\.", re.ASCII)
+# Apple's built-in labels, which the reader stores lower-cased: written back as the phone
+# wrote them (``_$!<HomePage>!$_``), so the phone shows its own localized label again.
+_APPLE_LABELS = {x.lower(): x for x in (
+    "HomePage", "Home", "Work", "Other", "Mobile", "Main", "HomeFAX", "WorkFAX", "OtherFAX",
+    "Pager", "iPhone", "School", "Anniversary", "Father", "Mother", "Parent", "Brother",
+    "Sister", "Child", "Friend", "Spouse", "Partner", "Assistant", "Manager")}
 _LOGICAL_LINE_END = re.compile(r"\r\n(?! )")
 _PROP_NAME = re.compile(r"^([A-Za-z0-9_-]+\.)?([A-Za-z0-9_-]+)(.*)$", re.S)
 
@@ -81,8 +89,53 @@ def _refold(text: str) -> str:
     return "".join(out)
 
 
+def _regroup(text: str) -> str:
+    """One card's lines with each item group's lines together, where its first line is
+    (vobject writes properties sorted by name: ``item1.TEL`` far from ``item1.X-ABLabel``)."""
+    lines = _LOGICAL_LINE_END.split(text)[:-1]
+    groups: dict[str, list[str]] = {}
+    for line in lines:
+        m = _GROUP.match(line)
+        if m:
+            groups.setdefault(m.group(1).lower(), []).append(line)
+    out: list[str] = []
+    for line in lines:
+        m = _GROUP.match(line)
+        if m is None:
+            out.append(line)
+        elif (members := groups.pop(m.group(1).lower(), None)) is not None:
+            out.extend(members)
+    return "".join(x + "\r\n" for x in out)
+
+
+@dataclass
+class _LastCard:
+    """What a person's most recent imported card tells the export."""
+
+    extra_lines: list[str] = field(default_factory=list)
+    # The property each contact value came from (a SIP URI or "ext. 12" read from TEL is
+    # stored as "other": it goes back as TEL, not as an email or nothing).
+    kinds: dict[str, str] = field(default_factory=dict)
+    # Contacts that a kept line carries (X-JABBER…): not written a second time.
+    kept: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _last_cards(session: Session, ids: list[int]) -> dict[int, _LastCard]:
+    out: dict[int, _LastCard] = {}
+    for pid, card in _parsed_last(session, ids):
+        out[pid] = _LastCard(card.extra_lines,
+                             {c.value: c.kind for c in card.contacts},
+                             {(c.kind, c.value) for c in card.contacts if c.kept})
+    return out
+
+
 def _extras(session: Session, ids: list[int]) -> dict[int, list[str]]:
     """Unmodelled properties of each person's most recent imported card."""
+    return {pid: card.extra_lines for pid, card in _parsed_last(session, ids)}
+
+
+def _parsed_last(session: Session, ids: list[int]) -> Iterator[tuple[int, Card]]:
+    """Each person's most recent imported card, read again."""
     latest: dict[int, str] = {}
     for i in range(0, len(ids), 500):
         rows = session.execute(
@@ -93,14 +146,15 @@ def _extras(session: Session, ids: list[int]) -> dict[int, list[str]]:
         for pid, raw in rows:
             if pid is not None:
                 latest[pid] = raw
-    out: dict[int, list[str]] = {}
     for pid, raw in latest.items():
         for item in split_cards(raw, "export"):
             if isinstance(item, RawCard):
                 # An unreadable old record adds nothing here; it stays stored as it is.
-                with contextlib.suppress(Exception):
-                    out[pid] = parse_card(item).extra_lines
-    return out
+                try:
+                    card = parse_card(item)
+                except Exception:  # (see above)
+                    continue
+                yield pid, card
 
 
 def _add(card: Component, name: str, value: object, group: str | None = None,
@@ -115,10 +169,12 @@ def _add(card: Component, name: str, value: object, group: str | None = None,
     return line
 
 
-def card_text(person: Person, version: str = "3.0", extra_lines: list[str] | None = None) -> str:
-    """One person as a vCard (CRLF line ends, folded)."""
+def card_text(person: Person, version: str = "3.0", extra_lines: list[str] | None = None,
+              last: _LastCard | None = None) -> str:
+    """One person as a vCard (CRLF line ends, folded, item groups together)."""
     v4 = version == "4.0"
-    extras = list(extra_lines or [])
+    last = last or _LastCard(list(extra_lines or []))
+    extras = list(last.extra_lines)
     used_groups = {m.group(1).lower() for x in extras if (m := _GROUP.match(x))}
     counter = 0
 
@@ -148,9 +204,14 @@ def card_text(person: Person, version: str = "3.0", extra_lines: list[str] | Non
     elif person.headline:
         _add(card, "TITLE", person.headline)
     for cp in person.contact_points:
-        _add_contact(card, cp, v4, group)
+        if (cp.kind, cp.value) in last.kept:
+            continue  # written by the kept line it came from
+        _add_contact(card, cp, v4, group, last.kinds.get(cp.value))
     bday = _birthday(person, v4)
-    if bday:
+    if bday and not v4 and person.birthday_year is None:
+        # Apple's form of a birthday without a year; the reader takes 1604 as "no year".
+        _add(card, "BDAY", bday).params["X-APPLE-OMIT-YEAR"] = [str(NO_YEAR)]
+    elif bday:
         _add(card, "BDAY", bday)
     elif person.birthday_year is not None and not v4:
         # A year alone has no 3.0 BDAY form; written the 4.0 way under crm's own X- name,
@@ -175,7 +236,7 @@ def card_text(person: Person, version: str = "3.0", extra_lines: list[str] | Non
     if own_lines:
         end = text.rindex("END:VCARD")
         text = text[:end] + "".join(fold(line) for line in own_lines) + text[end:]
-    return text
+    return _regroup(text)
 
 
 def _add_kept(card: Component, line: str, v4: bool) -> str | None:
@@ -209,15 +270,18 @@ def _name_for_version(name: str, v4: bool) -> str:
 
 
 def _add_contact(card: Component, cp: ContactPoint, v4: bool,
-                 group: Callable[[], str]) -> None:
+                 group: Callable[[], str], origin: str | None = None) -> None:
     kind = cp.kind
     if kind == "other":
-        if cp.label == "email" or "@" in cp.value:
-            kind = "email"
-        elif cp.label == "phone":
+        # Kept as "other" on import (a TEL with no digits, an EMAIL that is no address):
+        # written back as the property it came from, never dropped.
+        if origin in _PROPERTY:
+            kind = origin
+        elif cp.label == "phone" or (cp.label or "").lower() in _TYPE_WORDS["phone"] - {
+                "home", "work"} or cp.value.lower().startswith(("sip:", "tel:")):
             kind = "phone"
         else:
-            return
+            kind = "email"
     params: dict[str, str | list[str]] = {}
     types: list[str] = []
     prefix: str | None = None
@@ -242,7 +306,12 @@ def _add_contact(card: Component, cp: ContactPoint, v4: bool,
     # A URL is a URI value, written as it is, not text-escaped.
     _add(card, _PROPERTY[kind], value, prefix, verbatim=kind == "url", **params)
     if prefix is not None:
-        _add(card, "X-ABLabel", label, prefix)
+        _add(card, "X-ABLabel", _apple_label(label), prefix)
+
+
+def _apple_label(label: str) -> str:
+    builtin = _APPLE_LABELS.get(label.lower()) if label == label.lower() else None
+    return f"_$!<{builtin}>!$_" if builtin else label
 
 
 def _birthday(person: Person, v4: bool) -> str | None:
@@ -279,6 +348,6 @@ def export_vcards(db: Database, version: str = "3.0") -> str:
                 selectinload(Person.positions).selectinload(Position.company)
                 .selectinload(Company.aliases),
                 selectinload(Person.tags))))
-        extras = _extras(session, [p.id for p in people])
-        return "".join(card_text(p, version, extras.get(p.id)) for p in people)
+        last = _last_cards(session, [p.id for p in people])
+        return "".join(card_text(p, version, last=last.get(p.id)) for p in people)
 

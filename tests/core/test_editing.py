@@ -89,8 +89,9 @@ def test_interactions_validate_date_and_kind(db: Database) -> None:
             add_interaction(s, pid, kind, when, summary)
     with db.read() as s:
         d = person_detail(s, pid)
-    assert d["interactions"] == [{"date": "2025-03-04", "kind": "coffee",
-                                  "summary": "talked about internships"}]
+    assert d["interactions"] == [{"id": d["interactions"][0]["id"], "date": "2025-03-04",
+                                  "kind": "coffee", "summary": "talked about internships"}]
+    assert isinstance(d["interactions"][0]["id"], int)  # (crm edit interaction ID)
     assert d["last_contacted"] == "2025-03-04"
 
 

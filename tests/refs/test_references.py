@@ -15,6 +15,7 @@ from crm.core.references import (
     mark_notified,
     record_uses,
     reference_candidates,
+    save_reference,
     set_reference,
 )
 from tests.refs.conftest import NON_LATIN, TODAY, Network
@@ -45,6 +46,25 @@ def test_agreeing_without_asking_first_records_the_ask_too(db: Database) -> None
     with db.write() as s:
         ref = set_reference(s, create_person(s, "Bo"), status="agreed", today=date(2026, 2, 2))
         assert ref.asked_on == ref.agreed_on == date(2026, 2, 2)
+
+
+def test_the_reference_form_sets_clears_and_refuses_as_core_does(db: Database) -> None:
+    """``save_reference`` (what the TUI's form saves): values as given, empty clears."""
+    with db.write() as s:
+        bo_id = create_person(s, "Bo Chen").id
+        view = save_reference(s, bo_id, status="asked", relationship="Teammate at Initech",
+                              speaks_to="SQL")
+        assert (view.name, view.status, view.relationship, view.speaks_to) == (
+            "Bo Chen", "asked", "Teammate at Initech", "SQL")
+        save_reference(s, bo_id, status="agreed", relationship="", speaks_to="SQL, Go")
+    with db.read() as s:
+        [view] = list_references(s)
+    assert (view.status, view.relationship, view.speaks_to) == ("agreed", None, "SQL, Go")
+    with db.write() as s:
+        with pytest.raises(NotFound, match="no person with id 999"):
+            save_reference(s, 999, status="asked")
+        with pytest.raises(InvalidInput, match="bad reference status 'maybe'"):
+            save_reference(s, bo_id, status="maybe")
 
 
 def test_bad_status_strength_and_self_are_refused(db: Database) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import select, text
 
 from crm.core.db import open_database
 from crm.core.models import ContactPoint, ImportRecord, Person
+from crm.vcard.charsets import SURROGATE
 from crm.vcard.reader import decode_bytes, normalize_newlines
 
 GOOD = [
@@ -181,13 +182,18 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def ascii_part(line: str) -> str:
+    return "".join(ch for ch in line if ch < "\x80")
+
+
 def check_import(path: Path, url: str, good_ids: list[int]) -> dict[str, Any]:
     """Import ``path`` into the empty database at ``url`` and check every property."""
     code, out, err = run_cli("import", str(path), "--json", "--db", url)
     assert "Traceback" not in err and "unexpected error" not in err, err
     assert code in (0, 1), (code, err)
     report = json.loads(out)
-    assert code == (1 if report["rejected"] else 0)
+    damaged = [w for w in report["warnings"] if w["damaged"]]
+    assert code == (1 if report["rejected"] or damaged else 0)
     db = open_database(url)
     try:
         with db.read() as s:
@@ -213,7 +219,11 @@ def check_import(path: Path, url: str, good_ids: list[int]) -> dict[str, Any]:
     kept_lines = {line for _status, raw, _line, _error in records
                   for line in raw.split("\r\n")}
     text_ = normalize_newlines(decode_bytes(path.read_bytes())[0]).replace("\x00", "\ufffd")
-    missing = [line for line in text_.split("\n") if line.strip() and line not in kept_lines]
+    # A byte that is not UTF-8 is kept decoded (in its CHARSET or a legacy one), and a
+    # character cut by a fold moves whole before it: such lines keep their ASCII as it was.
+    skeletons = {ascii_part(line) for line in kept_lines}
+    missing = [line for line in text_.split("\n") if line.strip() and line not in kept_lines
+               and not (SURROGATE.search(line) and ascii_part(line) in skeletons)]
     assert not missing, f"lines lost: {[m[:60] for m in missing[:3]]}"
     # Counted: each BEGIN:VCARD line starts a card that was imported (a record), rejected
     # (listed) or found unchanged; stray text adds rejections, never takes cards away.

@@ -159,22 +159,18 @@ def kill_tui_edits(tmp_path: Path, kills: int, seed: int) -> dict[str, int]:
 
 
 async def tui_lists_everyone(path: Path) -> None:
-    from crm.tui.app import make_app
     from crm.tui.screens.people import PeopleScreen
-    from tests.tui.conftest import SIZE, screen_text, settle
+    from tests.tui.helpers import read_db, running, screen_text, settle
 
-    app = make_app(str(path))
-    with app.db.read() as s:
-        people = count_people(s)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    people = read_db(str(path), count_people)
+    async with running(str(path)) as pilot:
+        app = pilot.app
         assert isinstance(app.screen, PeopleScreen)
         text = screen_text(app)
         assert f"{people} people" in text and "Jordan Lee  (me)" in text
         await pilot.press(*"webb")
         await settle(pilot)
         assert "Marcus Webb" in screen_text(app)
-    app.db.dispose()
 
 
 def test_killed_tui_edits_leave_before_or_complete(tmp_path: Path) -> None:

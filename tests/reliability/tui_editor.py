@@ -30,7 +30,7 @@ from crm.tui.app import CrmApp, make_app
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog
 from crm.tui.screens.people import PeopleScreen
 from crm.tui.screens.person import PersonScreen
-from tests.tui.conftest import SIZE, settle
+from tests.tui.helpers import SIZE, settle
 
 PAUSE_S = 0.015  # before each statement of a write transaction
 

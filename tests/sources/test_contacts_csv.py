@@ -38,6 +38,7 @@ BLANK = {"uid": None, "display_name": "", "given_name": None, "family_name": Non
          "org": None, "department": None, "title": None, "note": None, "birthday_year": None,
          "birthday_month": None, "birthday_day": None, "photo": None, "photo_type": None,
          "is_company": False, "contacts": [], "categories": [], "relations": [],
+         "positions": [], "dates": [], "role": None, "address_labels": [], "problems": [],
          "extra_lines": []}
 
 

@@ -14,9 +14,9 @@ from crm.core.models import Application, Interaction, Person, Position, Referenc
 from tests.sources.conftest import FIXTURES, LINKEDIN, zip_export
 
 KEYS = ["created", "updated", "unchanged", "merged", "companies_created", "rejected",
-        "suggestions", "me_created", "my_positions", "interactions",
-        "interactions_without_person", "references", "applications", "job_changes",
-        "skipped_files"]
+        "suggestions", "skipped_deleted", "warnings", "me_created", "my_positions",
+        "interactions", "interactions_without_person", "references", "applications",
+        "job_changes", "tie_suggestions", "skipped_files"]
 
 
 def _show(crm: Any, name: str) -> dict[str, Any]:
@@ -42,6 +42,20 @@ def test_a_linkedin_zip(crm: Any, linkedin_zip: Path) -> None:
     assert (data["me_created"], data["my_positions"], data["interactions"],
             data["interactions_without_person"], data["references"],
             data["applications"], data["job_changes"]) == (True, 3, 8, 0, 1, 1, [])
+    # Connected with Bo on 2 Jan 2023, while I was at Acme (since 2023), where he is.
+    assert [(s["other"]["name"], s["connection_kind"], s["since"], s["status"])
+            for s in data["tie_suggestions"]] == [
+        ("Bo Chen", "co-worker", "2023-01-02", "open")]
+    assert data["tie_suggestions"][0]["evidence"] == (
+        "connected on 2023-01-02 while I was Research Assistant at Acme Robotics, Inc. "
+        "(2023 to now); they are or were Senior Engineer, Platform at Acme Robotics, Inc. "
+        "(? to now) (as of 2024-06-01)")
+    listed = crm("suggestions", "--json").json()
+    assert [s["id"] for s in listed] == [data["tie_suggestions"][0]["id"]]
+    accepted = crm("suggestions", "--accept", str(listed[0]["id"]))
+    assert accepted.exit_code == 0, accepted.stderr
+    assert "accepted: Bo Chen is Maria Sousa's co-worker" in accepted.stderr
+    assert crm("suggestions", "--accept", str(listed[0]["id"])).exit_code == 2
     assert data["skipped_files"] == [f"{linkedin_zip}/Recommendations_Given.csv",
                                      f"{linkedin_zip}/Rich_Media.csv"]
     ana = _show(crm, "Ana Lima")

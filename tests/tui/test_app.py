@@ -8,12 +8,20 @@ from crm.core.db import open_database
 from crm.core.editing import add_interaction
 from crm.core.people import create_person
 from crm.core.positions import add_position
-from crm.tui.app import DARK_THEME, LIGHT_THEME, make_app
+from crm.tui.app import DARK_THEME, LIGHT_THEME
 from crm.tui.screens.companies import CompaniesScreen
 from crm.tui.screens.company import CompanyScreen
 from crm.tui.screens.help import HelpScreen
 from crm.tui.screens.person import PersonScreen
-from tests.tui.conftest import SIZE, screen_text, settle
+from tests.tui.helpers import (
+    Toasts,
+    fill_form,
+    open_screen,
+    read_db,
+    running,
+    screen_text,
+    settle,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -21,9 +29,8 @@ NASTY = ["[b]x[/b]", "[@click=app.quit]Click me[/]", "[red]Eve[/red] Mallory"]
 
 
 async def test_empty_database_welcomes_and_loads_the_demo(empty_path: str) -> None:
-    app = make_app(empty_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(empty_path) as pilot:
+        app = pilot.app
         text = screen_text(app)
         assert "Welcome to crm" in text
         assert "Import a vCard file" in text and "Load the demo network" in text
@@ -43,9 +50,8 @@ async def test_contact_text_is_never_markup_nor_an_action(empty_path: str) -> No
             add_position(s, p, "[blink]Acme[/blink]", title="[@click=app.quit]boss")
             add_interaction(s, p.id, "note", "2025-01-02", "[link=x]hi[/link]")
     db.dispose()
-    app = make_app(empty_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(empty_path) as pilot:
+        app = pilot.app
         text = screen_text(app)
         for name in NASTY:
             assert name in text
@@ -70,9 +76,8 @@ async def test_contact_text_is_never_markup_nor_an_action(empty_path: str) -> No
 
 
 async def test_palette_jumps_to_a_person_and_runs_actions(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(demo_path) as pilot:
+        app = pilot.app
         await pilot.press("ctrl+p", *"priya")
         await pilot.pause(0.4)
         await settle(pilot)
@@ -88,9 +93,8 @@ async def test_palette_jumps_to_a_person_and_runs_actions(demo_path: str) -> Non
 
 
 async def test_help_lists_the_keys_of_the_screen(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(demo_path) as pilot:
+        app = pilot.app
         await pilot.press("down", "question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
@@ -102,9 +106,8 @@ async def test_help_lists_the_keys_of_the_screen(demo_path: str) -> None:
 
 
 async def test_theme_toggles_and_q_quits(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(demo_path) as pilot:
+        app = pilot.app
         assert app.theme == DARK_THEME
         await pilot.press("ctrl+t")
         assert app.theme == LIGHT_THEME
@@ -116,9 +119,8 @@ async def test_theme_toggles_and_q_quits(demo_path: str) -> None:
 
 
 async def test_companies_search_and_open(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(demo_path) as pilot:
+        app = pilot.app
         await pilot.press("f3")
         await settle(pilot)
         assert isinstance(app.screen, CompaniesScreen)
@@ -140,55 +142,33 @@ async def test_companies_search_and_open(demo_path: str) -> None:
 
 async def test_company_details_aliases_and_domains_are_editable(demo_path: str) -> None:
     from crm.core.companies import company_summary, resolve_company
-    from crm.tui.screens.dialogs import FormDialog
     from crm.tui.widgets.editable import EditableField
 
-    app = make_app(demo_path)
-    async with app.run_test(size=(120, 60)) as pilot:
-        await settle(pilot)
-        with app.db.read() as s:
-            cid = resolve_company(s, "Pied Piper").id
-        app.open_company(cid)
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, CompanyScreen)
+    async with running(demo_path, size=(120, 60)) as pilot:
+        app = pilot.app
+        screen = await open_screen(pilot, CompanyScreen, "Pied Piper")
+        cid = screen.company_id
         screen.query_one("#field-website", EditableField).focus()
         await pilot.press("enter", "ctrl+u", *"not a url", "enter")
         await settle(pilot)
         assert "bad URL" in screen_text(app)
         await pilot.press("escape")
-        await pilot.press("a")
-        await settle(pilot)
-        assert isinstance(app.screen, FormDialog)
-        app.screen.query_one("#form-alias").value = "PiedPiper Inc"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        app.screen.query_one("#form-domain").value = "pp.example"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await fill_form(pilot, "a", alias="PiedPiper Inc")
+        await fill_form(pilot, "d", domain="pp.example")
         text = screen_text(app)
         assert "PiedPiper Inc" in text and "pp.example" in text
-    db = open_database(demo_path)
-    with db.read() as s:
-        c = company_summary(s, cid)
-        assert resolve_company(s, "someone@pp.example").id == cid
-    db.dispose()
+    c, found = read_db(demo_path, lambda s: (
+        company_summary(s, cid), resolve_company(s, "someone@pp.example").id))
+    assert found == cid
     assert c.website == "https://piedpiper.com" and "PiedPiper Inc" in c.aliases
 
 
 async def test_company_shows_who_i_know_now_before_and_through_whom(demo_path: str) -> None:
-    from crm.core.companies import resolve_company
     from crm.tui.widgets.rows import ItemRow
 
-    app = make_app(demo_path)
-    async with app.run_test(size=(120, 60)) as pilot:
-        await settle(pilot)
-        with app.db.read() as s:
-            cid = resolve_company(s, "stripe").id
-        app.open_company(cid)
-        await settle(pilot)
+    async with running(demo_path, size=(120, 60)) as pilot:
+        app = pilot.app
+        await open_screen(pilot, CompanyScreen, "stripe")
         text = screen_text(app)
         assert "Now (4)" in text and "Before (0)" in text and "Through whom (2)" in text
         now = text[text.index("Now (4)"):text.index("Before (0)")]
@@ -201,25 +181,18 @@ async def test_company_shows_who_i_know_now_before_and_through_whom(demo_path: s
         assert "Felix Wagner" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
-        with app.db.read() as s:
-            cid = resolve_company(s, "Northwind").id
-        app.open_company(cid)
-        await settle(pilot)
+        await open_screen(pilot, CompanyScreen, "Northwind")
         text = screen_text(app)
         before = text[text.index("Before ("):text.index("Through whom")]
         assert "Marcus Webb" in before and "Elena Petrova" in before
 
 
 async def test_palette_runs_the_actions_of_the_current_screen(demo_path: str) -> None:
-    from crm.core.people import resolve_person
     from crm.tui.screens.dialogs import FormDialog
 
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        with app.db.read() as s:
-            app.open_person(resolve_person(s, "Marcus Webb").id)
-        await settle(pilot)
+    async with running(demo_path) as pilot:
+        app = pilot.app
+        await open_screen(pilot, PersonScreen, "Marcus Webb")
         await pilot.press("ctrl+p", *"add a note")
         await pilot.pause(0.4)
         await pilot.press("enter")
@@ -234,22 +207,20 @@ async def test_company_aliases_and_domains_can_be_removed_after_asking(demo_path
     from crm.tui.screens.help import HelpScreen
     from crm.tui.widgets.rows import ItemRow
 
-    app = make_app(demo_path)
-    async with app.run_test(size=(120, 60)) as pilot:
-        await settle(pilot)
+    async with running(demo_path, size=(120, 60)) as pilot:
+        app = pilot.app
         with app.db.read() as s:
             cid = resolve_company(s, "Hooli").id
             before = company_summary(s, cid)
         assert before.aliases == ["Hooli XYZ"] and before.domains == ["hooli.xyz"]
-        app.open_company(cid)
-        await settle(pilot)
+        await open_screen(pilot, CompanyScreen, "Hooli")
+        toasts = Toasts(app)
         app.screen.query(ItemRow).first().focus()  # someone there now: Enter opens them
         await settle(pilot)
         assert "⏎ Open" in screen_text(app).splitlines()[-1]
         await pilot.press("x")  # a person selected, not an alias: says how
         await settle(pilot)
-        assert any("Select an alias or an email domain first" in n.message
-                   for n in app._notifications)
+        assert any("Select an alias or an email domain first" in m for m in toasts.messages())
 
         app.screen.query_one("#alias-0", ItemRow).focus()
         await settle(pilot)
@@ -265,7 +236,7 @@ async def test_company_aliases_and_domains_can_be_removed_after_asking(demo_path
         assert "Hooli XYZ" in screen_text(app)
         await pilot.press("x", "y")
         await settle(pilot)
-        assert "Removed the alias Hooli XYZ" in [n.message for n in app._notifications]
+        assert "Removed the alias Hooli XYZ" in toasts.messages()
 
         app.screen.query_one("#domain-0", ItemRow).focus()
         await pilot.press("x")
@@ -279,8 +250,5 @@ async def test_company_aliases_and_domains_can_be_removed_after_asking(demo_path
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         assert "Remove alias/domain" in screen_text(app)
-    db = open_database(demo_path)
-    with db.read() as s:
-        after = company_summary(s, cid)
-    db.dispose()
+    after = read_db(demo_path, lambda s: company_summary(s, cid))
     assert (after.name, after.aliases, after.domains) == ("Hooli", [], [])

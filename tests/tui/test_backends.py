@@ -7,10 +7,9 @@ import pytest
 from crm.core.db import open_database
 from crm.core.demo import load_demo
 from crm.core.profile import person_detail
-from crm.tui.app import make_app
 from crm.tui.screens.person import PersonScreen
 from crm.tui.widgets.editable import EditableField
-from tests.tui.conftest import SIZE, screen_text, settle
+from tests.tui.helpers import read_db, running, screen_text, settle
 
 pytestmark = pytest.mark.asyncio
 
@@ -20,9 +19,8 @@ async def test_search_open_and_edit_on_each_backend(db_url: str) -> None:
     with db.write() as s:
         load_demo(s)
     db.dispose()
-    app = make_app(db_url)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(db_url) as pilot:
+        app = pilot.app
         assert "31 people" in screen_text(app)
         await pilot.press(*"northwind")
         await settle(pilot)
@@ -40,7 +38,4 @@ async def test_search_open_and_edit_on_each_backend(db_url: str) -> None:
         await pilot.press("enter", *"Zürich", "enter")
         await settle(pilot)
         pid = screen.person_id
-    db = open_database(db_url)
-    with db.read() as s:
-        assert person_detail(s, pid)["location"] == "Zürich"
-    db.dispose()
+    assert read_db(db_url, lambda s: person_detail(s, pid))["location"] == "Zürich"

@@ -5,54 +5,33 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button
 
-from crm.core.db import open_database
+from crm.core.applications import list_applications
+from crm.core.companies import list_companies
 from crm.core.people import resolve_person
 from crm.core.profile import person_detail
-from crm.tui.app import make_app
 from crm.tui.screens.applications import ApplicationsScreen
 from crm.tui.screens.dialogs import CompanyChoiceDialog, FormDialog
 from crm.tui.screens.person import PersonScreen
-from tests.tui.conftest import SIZE, screen_text, settle
+from tests.tui.helpers import fill_form, open_screen, read_db, running, screen_text, settle
 
 pytestmark = pytest.mark.asyncio
 
 
 def _state(path: str) -> tuple[list[tuple[str, str | None]], list[str]]:
     """Marcus's positions (company, title), and every company name."""
-    from crm.core.companies import list_companies
-
-    db = open_database(path)
-    try:
-        with db.read() as s:
-            d = person_detail(s, resolve_person(s, "Marcus Webb").id)
-            names = [c.name for c in list_companies(s)]
-        return [(p["company"], p["title"]) for p in d["positions"]], names
-    finally:
-        db.dispose()
-
-
-async def _position_form(app, pilot, company: str, title: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("p")
-    await settle(pilot)
-    assert isinstance(app.screen, FormDialog)
-    app.screen.query_one("#form-company").value = company
-    app.screen.query_one("#form-title").value = title
-    await pilot.press("ctrl+s")
-    await settle(pilot)
+    d, names = read_db(path, lambda s: (person_detail(s, resolve_person(s, "Marcus Webb").id),
+                                        [c.name for c in list_companies(s)]))
+    return [(p["company"], p["title"]) for p in d["positions"]], names
 
 
 async def test_a_typo_offers_the_close_company_new_or_back(demo_path: str) -> None:
     positions, companies = _state(demo_path)
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        with app.db.read() as s:
-            app.open_person(resolve_person(s, "Marcus Webb").id)
-        await settle(pilot)
-        assert isinstance(app.screen, PersonScreen)
+    async with running(demo_path) as pilot:
+        app = pilot.app
+        await open_screen(pilot, PersonScreen, "Marcus Webb")
 
         # The close company is offered first; Enter takes it.
-        await _position_form(app, pilot, "Strpe", "Advisor")
+        await fill_form(pilot, "p", company="Strpe", title="Advisor")
         assert isinstance(app.screen, CompanyChoiceDialog)
         text = screen_text(app)
         assert "No company is named Strpe. Did you mean:" in text
@@ -67,7 +46,7 @@ async def test_a_typo_offers_the_close_company_new_or_back(demo_path: str) -> No
         assert names == companies
 
         # Back (Esc) returns to the form, filled, saying what was wrong; nothing is saved.
-        await _position_form(app, pilot, "Strpe", "Mentor")
+        await fill_form(pilot, "p", company="Strpe", title="Mentor")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
@@ -90,15 +69,12 @@ async def test_a_typo_offers_the_close_company_new_or_back(demo_path: str) -> No
 
 async def test_an_exact_or_unknown_name_does_not_ask(demo_path: str) -> None:
     _, companies = _state(demo_path)
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        with app.db.read() as s:
-            app.open_person(resolve_person(s, "Marcus Webb").id)
-        await settle(pilot)
-        await _position_form(app, pilot, "stripe.com", "Board member")
+    async with running(demo_path) as pilot:
+        app = pilot.app
+        await open_screen(pilot, PersonScreen, "Marcus Webb")
+        await fill_form(pilot, "p", company="stripe.com", title="Board member")
         assert isinstance(app.screen, PersonScreen)
-        await _position_form(app, pilot, "Zeta Labs", "Founder")
+        await fill_form(pilot, "p", company="Zeta Labs", title="Founder")
         assert isinstance(app.screen, PersonScreen)
     after, names = _state(demo_path)
     assert ("Stripe, Inc.", "Board member") in after and ("Zeta Labs", "Founder") in after
@@ -106,18 +82,10 @@ async def test_an_exact_or_unknown_name_does_not_ask(demo_path: str) -> None:
 
 
 async def test_applications_form_offers_the_close_company(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f5")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        assert isinstance(app.screen, FormDialog)
-        app.screen.query_one("#form-company").value = "Hooly"
-        app.screen.query_one("#form-role").value = "Data Scientist"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+    async with running(demo_path) as pilot:
+        app = pilot.app
+        await open_screen(pilot, ApplicationsScreen)
+        await fill_form(pilot, "a", company="Hooly", role="Data Scientist")
         assert isinstance(app.screen, CompanyChoiceDialog)
         buttons = [str(b.label) for b in app.screen.query(Button)]
         assert buttons[0] == "Hooli"
@@ -125,12 +93,6 @@ async def test_applications_form_offers_the_close_company(demo_path: str) -> Non
         await settle(pilot)
         assert isinstance(app.screen, ApplicationsScreen)
         assert "Data Scientist" in screen_text(app)
-    db = open_database(demo_path)
-    try:
-        from crm.core.applications import list_applications
-
-        with db.read() as s:
-            found = [a for a in list_applications(s) if a.role == "Data Scientist"]
-        assert [a.company for a in found] == ["Hooli"]
-    finally:
-        db.dispose()
+    found = read_db(demo_path, lambda s: [a for a in list_applications(s)
+                                          if a.role == "Data Scientist"])
+    assert [a.company for a in found] == ["Hooli"]

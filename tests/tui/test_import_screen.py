@@ -9,31 +9,23 @@ import pytest
 
 from crm.core.db import open_database
 from crm.core.listing import count_matching_people
-from crm.tui.app import make_app
 from crm.tui.screens.importing import ImportScreen, PathSuggester
 from crm.tui.screens.people import PeopleScreen
-from tests.tui.conftest import screen_text, settle
+from tests.tui.helpers import TALL, Toasts, open_screen, read_db, running, screen_text, settle
 
 pytestmark = pytest.mark.asyncio
 FIXTURES = Path(__file__).parent.parent / "vcard" / "fixtures"
-TALL = (120, 60)
 
 
 def _people(path: str) -> int:
-    db = open_database(path)
-    try:
-        with db.read() as s:
-            return count_matching_people(s, None)
-    finally:
-        db.dispose()
+    return read_db(path, lambda s: count_matching_people(s, None))
 
 
 async def test_welcome_import_preview_then_apply(empty_path: str, tmp_path: Path) -> None:
     vcf = tmp_path / "phone.vcf"
     shutil.copyfile(FIXTURES / "messy.vcf", vcf)
-    app = make_app(empty_path)
-    async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
+    async with running(empty_path, size=TALL) as pilot:
+        app = pilot.app
         await pilot.click("#welcome-import")
         await settle(pilot)
         assert isinstance(app.screen, ImportScreen)
@@ -49,20 +41,22 @@ async def test_welcome_import_preview_then_apply(empty_path: str, tmp_path: Path
         await settle(pilot)
         text = screen_text(app)
         assert "Imported:" in text and "rejected" in text
-        assert _people(empty_path) == 3
+        # The cards with one bad line are imported; the line is shown under "Read with a
+        # doubt" (the card stray text rejected).
+        assert "Read with a doubt" in text
+        assert _people(empty_path) == 6
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, PeopleScreen)
-        assert "Good One" in screen_text(app) and "3 people" in screen_text(app)
+        assert "Good One" in screen_text(app) and "6 people" in screen_text(app)
 
 
 async def test_import_needs_a_preview_and_reports_a_missing_file(demo_path: str,
                                                                  tmp_path: Path) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        app.action_open_import()
-        await settle(pilot)
+    async with running(demo_path, size=TALL) as pilot:
+        app = pilot.app
+        await open_screen(pilot, ImportScreen)
+        toasts = Toasts(app)
         app.screen.query_one("#import-path").value = str(tmp_path / "nope.vcf")
         await pilot.press("ctrl+s")  # not previewed: nothing happens
         await settle(pilot)
@@ -70,6 +64,8 @@ async def test_import_needs_a_preview_and_reports_a_missing_file(demo_path: str,
         await settle(pilot)
         assert "nope.vcf" in screen_text(app)
         assert app.screen.query_one("#import-apply").disabled
+        [error] = toasts.errors()  # told once, in the screen and in a toast
+        assert "nope.vcf" in error
     assert _people(demo_path) == 31
 
 
@@ -90,11 +86,10 @@ async def test_leaving_during_an_import_lets_it_finish_and_says_so(empty_path: s
     vcf = tmp_path / "big.vcf"
     phone_export(vcf, 2000)
     other = open_database(empty_path)  # another writer, so that the import is still running
-    app = make_app(empty_path)
-    async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        app.action_open_import()
-        await settle(pilot)
+    async with running(empty_path, size=TALL) as pilot:
+        app = pilot.app
+        await open_screen(pilot, ImportScreen)
+        toasts = Toasts(app)
         app.screen.query_one("#import-path").value = str(vcf)
         await pilot.press("ctrl+r")
         await settle(pilot)
@@ -103,9 +98,8 @@ async def test_leaving_during_an_import_lets_it_finish_and_says_so(empty_path: s
             await pilot.pause()
             assert isinstance(app.screen, PeopleScreen)
             assert "The import goes on in the background; you will be told when it is " \
-                   "done." in [n.message for n in app._notifications]
+                   "done." in toasts.messages()
         await settle(pilot)
-        assert "Imported big.vcf: 2000 people, 0 rejected." in [
-            n.message for n in app._notifications]
+        assert "Imported big.vcf: 2000 people, 0 rejected." in toasts.messages()
     other.dispose()
     assert _people(empty_path) == 2000

@@ -6,11 +6,10 @@ import pytest
 
 from crm.core.db import open_database
 from crm.core.people import create_person
-from crm.tui.app import make_app
 from crm.tui.screens.people import PeopleScreen
 from crm.tui.screens.person import PersonScreen
 from crm.tui.widgets.lazy_table import LazyTable
-from tests.tui.conftest import SIZE, screen_text, settle
+from tests.tui.helpers import running, screen_text, settle
 
 pytestmark = pytest.mark.asyncio
 
@@ -21,9 +20,8 @@ def _lines(table: LazyTable) -> list[str]:
 
 async def test_first_screen_lists_people_with_company_title_and_last_contacted(
         demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(demo_path) as pilot:
+        app = pilot.app
         text = screen_text(app)
         assert "31 people" in text
         assert "Name ▼" in text and "Last contacted" in text
@@ -34,9 +32,8 @@ async def test_first_screen_lists_people_with_company_title_and_last_contacted(
 
 
 async def test_typing_filters_and_enter_opens_the_person(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(demo_path) as pilot:
+        app = pilot.app
         await pilot.press(*"stripe")
         await settle(pilot)
         text = screen_text(app)
@@ -59,9 +56,8 @@ async def test_typing_filters_and_enter_opens_the_person(demo_path: str) -> None
 
 
 async def test_stale_searches_never_overwrite_the_latest(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(demo_path) as pilot:
+        app = pilot.app
         screen = app.screen
         assert isinstance(screen, PeopleScreen)
         table = screen.table
@@ -78,9 +74,8 @@ async def test_stale_searches_never_overwrite_the_latest(demo_path: str) -> None
 
 
 async def test_arrows_move_and_sort_cycles(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(demo_path) as pilot:
+        app = pilot.app
         await pilot.press("down")  # from the search box into the list
         table = app.screen.query_one(LazyTable)
         assert table.has_focus
@@ -102,9 +97,8 @@ async def test_only_visible_pages_are_loaded(empty_path: str) -> None:
         for i in range(1000):
             create_person(s, f"Person {i:04d}")
     db.dispose()
-    app = make_app(empty_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(empty_path) as pilot:
+        app = pilot.app
         table = app.screen.query_one(LazyTable)
         assert table.row_count == 1000
         assert len(table._pages) == 1  # the first page, not 1000 rows
@@ -117,9 +111,8 @@ async def test_only_visible_pages_are_loaded(empty_path: str) -> None:
 
 
 async def test_clicking_a_row_selects_and_a_second_click_opens(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(demo_path) as pilot:
+        app = pilot.app
         table = app.screen.query_one(LazyTable)
         await pilot.click(table, offset=(2, 3))  # header is line 0: third row
         assert table.cursor == 2
@@ -130,9 +123,8 @@ async def test_clicking_a_row_selects_and_a_second_click_opens(demo_path: str) -
 
 
 async def test_typing_in_the_list_goes_to_the_search_box(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(demo_path) as pilot:
+        app = pilot.app
         await pilot.press("down", "down")
         table = app.screen.query_one(LazyTable)
         assert table.has_focus

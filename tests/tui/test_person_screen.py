@@ -2,47 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from crm.core.db import open_database
 from crm.core.people import resolve_person, search_ids
 from crm.core.profile import person_detail
-from crm.tui.app import CrmApp, make_app
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog
 from crm.tui.screens.people import PeopleScreen
 from crm.tui.screens.person import PersonScreen
 from crm.tui.widgets.editable import EditableField
-from tests.tui.conftest import SIZE, screen_text, settle
+from tests.tui.helpers import (
+    Toasts,
+    fill_form,
+    open_screen,
+    read_db,
+    running,
+    screen_text,
+    settle,
+)
 
 pytestmark = pytest.mark.asyncio
 
 
-def _detail(path: str, name: str) -> dict:
-    db = open_database(path)
-    try:
-        with db.read() as s:
-            return person_detail(s, resolve_person(s, name).id)
-    finally:
-        db.dispose()
-
-
-async def _open(app: CrmApp, pilot, name: str) -> PersonScreen:  # type: ignore[no-untyped-def]
-    db = app.db
-    with db.read() as s:
-        pid = resolve_person(s, name).id
-    app.open_person(pid)
-    await settle(pilot)
-    assert isinstance(app.screen, PersonScreen)
-    return app.screen
+def _detail(path: str, name: str) -> dict[str, Any]:
+    return read_db(path, lambda s: person_detail(s, resolve_person(s, name).id))
 
 
 async def test_shows_contact_positions_connections_reference_interactions(
         demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=(120, 80)) as pilot:
-        await settle(pilot)
-        await _open(app, pilot, "Priya Natarajan")
-        text = screen_text(app)
+    async with running(demo_path, size=(120, 80)) as pilot:
+        await open_screen(pilot, PersonScreen, "Priya Natarajan")
+        text = screen_text(pilot.app)
         assert "Data Science Manager at Northwind Analytics" in text
         assert "priya@northwind.io" in text
         assert "● 2019-03 → now" in text  # the timeline, current first
@@ -60,77 +52,69 @@ async def test_a_position_shows_its_team(demo_path: str) -> None:
         for position in s.query(Position).filter_by(person_id=pid):
             position.department = "Forecasting"
     db.dispose()
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await _open(app, pilot, "Priya Natarajan")
-        assert "Data Science Manager, Forecasting · Northwind Analytics" in screen_text(app)
+    async with running(demo_path) as pilot:
+        await open_screen(pilot, PersonScreen, "Priya Natarajan")
+        assert "Data Science Manager, Forecasting · Northwind Analytics" in screen_text(
+            pilot.app)
 
 
 async def test_edit_a_field_in_place(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = await _open(app, pilot, "Marcus Webb")
+    async with running(demo_path) as pilot:
+        screen = await open_screen(pilot, PersonScreen, "Marcus Webb")
         field = screen.query_one("#field-headline", EditableField)
         field.focus()
         await pilot.press("enter", *"Payments engineer", "enter")
         await settle(pilot)
-        assert "Payments engineer" in screen_text(app)
+        assert "Payments engineer" in screen_text(pilot.app)
     assert _detail(demo_path, "Marcus Webb")["headline"] == "Payments engineer"
 
 
 async def test_bad_birthday_is_refused_with_a_message_and_nothing_saved(
         demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = await _open(app, pilot, "Marcus Webb")
+    async with running(demo_path) as pilot:
+        screen = await open_screen(pilot, PersonScreen, "Marcus Webb")
         screen.query_one("#field-birthday", EditableField).focus()
         await pilot.press("enter", *"1999-02-31", "enter")
         await settle(pilot)
         field = screen.query_one("#field-birthday", EditableField)
         assert field.editing  # still open, with what the user typed
-        assert "bad birthday" in screen_text(app)
+        assert "bad birthday" in screen_text(pilot.app)
         await pilot.press("escape")
         assert not field.editing
-        assert isinstance(app.screen, PersonScreen)  # escape closed the editor only
+        assert isinstance(pilot.app.screen, PersonScreen)  # escape closed the editor only
     assert _detail(demo_path, "Marcus Webb")["birthday"] is None
 
 
+async def test_a_refused_edit_is_told_once(demo_path: str) -> None:
+    """The refusal shows under the field and in one toast, not in two."""
+    async with running(demo_path) as pilot:
+        screen = await open_screen(pilot, PersonScreen, "Marcus Webb")
+        toasts = Toasts(pilot.app)
+        screen.query_one("#field-birthday", EditableField).focus()
+        await pilot.press("enter", *"1999-02-31", "enter")
+        await settle(pilot)
+        [error] = toasts.errors()
+        assert "bad birthday" in error
+        await pilot.press("escape")
+        # A refused form comes back with the reason in it, and one toast says it too.
+        await fill_form(pilot, "a", value="marcus at stripe")
+        assert isinstance(pilot.app.screen, FormDialog)
+        assert len(toasts.errors()) == 2 and "bad email address" in toasts.errors()[1]
+        await pilot.press("escape")
+        # A page that cannot be read (someone gone meanwhile) says so once too.
+        pilot.app.open_person(10**6)
+        await settle(pilot)
+        assert len(toasts.errors()) == 3
+
+
 async def test_add_note_contact_position_and_link(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=(120, 80)) as pilot:
-        await settle(pilot)
-        await _open(app, pilot, "Marcus Webb")
-        await pilot.press("n")
-        await settle(pilot)
-        assert isinstance(app.screen, FormDialog)
-        app.screen.query_one("#form-summary").value = "Coffee; he will refer me"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-
-        await pilot.press("a")
-        await settle(pilot)
-        app.screen.query_one("#form-value").value = "marcus@stripe.com"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-
-        await pilot.press("p")
-        await settle(pilot)
-        form = app.screen
-        form.query_one("#form-company").value = "Acme"
-        form.query_one("#form-title").value = "Advisor"
-        form.query_one("#form-start").value = "2026-01"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-
-        await pilot.press("l")
-        await settle(pilot)
-        app.screen.query_one("#form-other").value = "Priya"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        text = screen_text(app)
+    async with running(demo_path, size=(120, 80)) as pilot:
+        await open_screen(pilot, PersonScreen, "Marcus Webb")
+        await fill_form(pilot, "n", summary="Coffee; he will refer me")
+        await fill_form(pilot, "a", value="marcus@stripe.com")
+        await fill_form(pilot, "p", company="Acme", title="Advisor", start="2026-01")
+        await fill_form(pilot, "l", other="Priya")
+        text = screen_text(pilot.app)
         assert "he will refer me" in text and "marcus@stripe.com" in text
     d = _detail(demo_path, "Marcus Webb")
     assert d["interactions"][0]["summary"] == "Coffee; he will refer me"
@@ -142,27 +126,20 @@ async def test_add_note_contact_position_and_link(demo_path: str) -> None:
 
 
 async def test_bad_email_is_refused_and_the_form_comes_back_filled(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await _open(app, pilot, "Marcus Webb")
-        await pilot.press("a")
-        await settle(pilot)
-        app.screen.query_one("#form-value").value = "marcus at stripe"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, FormDialog)
-        assert app.screen.query_one("#form-value").value == "marcus at stripe"
-        assert "bad email address" in screen_text(app)
+    async with running(demo_path) as pilot:
+        await open_screen(pilot, PersonScreen, "Marcus Webb")
+        await fill_form(pilot, "a", value="marcus at stripe")
+        assert isinstance(pilot.app.screen, FormDialog)
+        assert pilot.app.screen.query_one("#form-value").value == "marcus at stripe"
+        assert "bad email address" in screen_text(pilot.app)
         await pilot.press("escape")
     assert "marcus at stripe" not in str(_detail(demo_path, "Marcus Webb"))
 
 
 async def test_delete_asks_first_and_goes_back(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await _open(app, pilot, "Marcus Webb")
+    async with running(demo_path) as pilot:
+        app = pilot.app
+        await open_screen(pilot, PersonScreen, "Marcus Webb")
         await pilot.press("D")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
@@ -176,18 +153,14 @@ async def test_delete_asks_first_and_goes_back(demo_path: str) -> None:
         assert isinstance(app.screen, PeopleScreen)
         assert "Marcus Webb" not in screen_text(app)
         assert "30 people" in screen_text(app)
-    db = open_database(demo_path)
-    with db.read() as s:
-        assert search_ids(s, "marcus webb") == []
-    db.dispose()
+    assert read_db(demo_path, lambda s: search_ids(s, "marcus webb")) == []
 
 
 async def test_enter_on_a_position_opens_the_company_and_on_a_connection_the_person(
         demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = await _open(app, pilot, "Marcus Webb")
+    async with running(demo_path) as pilot:
+        app = pilot.app
+        screen = await open_screen(pilot, PersonScreen, "Marcus Webb")
         row = next(r for r in screen.query("ItemRow") if r.kind == "company")
         row.focus()
         await pilot.press("enter")
@@ -200,3 +173,30 @@ async def test_enter_on_a_position_opens_the_company_and_on_a_connection_the_per
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PersonScreen) and app.screen.person_id != screen.person_id
+
+
+async def test_delete_names_what_goes_and_leaves_a_tombstone(demo_path: str) -> None:
+    from crm.core.models import Referral
+    from crm.core.tombstones import list_tombstones
+
+    db = open_database(demo_path)
+    with db.write() as s:
+        priya = resolve_person(s, "Priya Natarajan")
+        s.add(Referral(referrer_id=priya.id, to_person_id=resolve_person(s, "Marcus Webb").id))
+    db.dispose()
+    before = _detail(demo_path, "Priya Natarajan")
+    assert before["reference"]["uses"] and before["referrals"]
+    async with running(demo_path, size=(120, 40)) as pilot:
+        app = pilot.app
+        await open_screen(pilot, PersonScreen, "Priya Natarajan")
+        await pilot.press("D")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        text = app.screen.question.plain
+        n = len(before["referrals"])
+        assert f"{n} referral{'s' if n != 1 else ''}" in text
+        assert "their reference entry and 1 use of it" in text
+        assert f"{len(before['positions'])} position" in text
+        await pilot.press("y")
+        await settle(pilot)
+    assert [t.name for t in read_db(demo_path, list_tombstones)] == ["Priya Natarajan"]

@@ -3,76 +3,63 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from crm.core.applications import list_applications
-from crm.core.db import open_database
-from crm.core.people import resolve_person
 from crm.core.references import list_references
-from crm.tui.app import make_app
 from crm.tui.screens.applications import ApplicationsScreen
 from crm.tui.screens.dialogs import FormDialog
 from crm.tui.screens.people import PeopleScreen
 from crm.tui.screens.person import PersonScreen
 from crm.tui.screens.references import CandidatesView, ExportDone, ReferencesScreen
 from crm.tui.widgets.rows import ItemRow
-from tests.tui.conftest import screen_text, settle
+from tests.tui.helpers import (
+    TALL,
+    Toasts,
+    fill_form,
+    open_screen,
+    read_db,
+    running,
+    screen_text,
+    settle,
+)
 
 pytestmark = pytest.mark.asyncio
-TALL = (120, 60)
 
 
-def _refs(path: str) -> dict[str, object]:
-    db = open_database(path)
-    try:
-        with db.read() as s:
-            return {v.name: v for v in list_references(s)}
-    finally:
-        db.dispose()
+def _refs(path: str) -> dict[str, Any]:
+    return read_db(path, lambda s: {v.name: v for v in list_references(s)})
 
 
 async def test_board_groups_by_status_and_changes_one(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("f4")
-        await settle(pilot)
-        assert isinstance(app.screen, ReferencesScreen)
+    async with running(demo_path, size=TALL) as pilot:
+        app = pilot.app
+        await open_screen(pilot, ReferencesScreen)
         text = screen_text(app)
         assert text.index("agreed (3)") < text.index("asked (1)") < text.index("declined (1)")
         assert "Priya Natarajan" in text
         app.screen.query_one("#ref-" + str(_refs(demo_path)["Rachel Moore"].person_id),
                              ItemRow).focus()
-        await pilot.press("s")
-        await settle(pilot)
-        assert isinstance(app.screen, FormDialog)
-        app.screen.query_one("#form-status").value = "agreed"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        toasts = Toasts(app)
+        await fill_form(pilot, "s", status="agreed")
         assert "agreed (4)" in screen_text(app)
+        assert toasts.messages() == ["Rachel Moore: reference agreed"]  # said once
     assert _refs(demo_path)["Rachel Moore"].status == "agreed"
 
 
 async def test_export_writes_the_file_and_lists_whom_to_notify(demo_path: str,
                                                                tmp_path: Path) -> None:
     out = tmp_path / "refs.md"
-    app = make_app(demo_path)
-    async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("f4")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, FormDialog)
-        form.query_one("#form-application").clear()
-        form.query_one("#form-company").value = "stripe"
-        form.query_one("#form-format").value = "md"
-        form.query_one("#form-path").value = str(out)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+    async with running(demo_path, size=TALL) as pilot:
+        app = pilot.app
+        await open_screen(pilot, ReferencesScreen)
+        toasts = Toasts(app)
+        await fill_form(pilot, "e", application=None, company="stripe", format="md",
+                        path=str(out))
         assert isinstance(app.screen, ExportDone)
+        assert toasts.messages() == []  # the dialog says where it went, no toast besides
         text = screen_text(app)
         assert app.screen.result.path == out and out.name in text and "Stripe, Inc." in text
         assert "[ ] Priya Natarajan" in text
@@ -83,18 +70,11 @@ async def test_export_writes_the_file_and_lists_whom_to_notify(demo_path: str,
 
 
 async def test_export_refused_keeps_the_form(demo_path: str, tmp_path: Path) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("f4")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        app.screen.query_one("#form-application").clear()
-        app.screen.query_one("#form-company").value = "No Such Company Anywhere"
-        app.screen.query_one("#form-path").value = str(tmp_path / "x.md")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+    async with running(demo_path, size=TALL) as pilot:
+        app = pilot.app
+        await open_screen(pilot, ReferencesScreen)
+        await fill_form(pilot, "e", application=None, company="No Such Company Anywhere",
+                        path=str(tmp_path / "x.md"))
         assert isinstance(app.screen, FormDialog)
         assert app.screen.query_one("#form-company").value == "No Such Company Anywhere"
         assert "matches 'No Such Company Anywhere'" in screen_text(app)
@@ -102,17 +82,10 @@ async def test_export_refused_keeps_the_form(demo_path: str, tmp_path: Path) -> 
 
 
 async def test_candidates_are_ranked_with_reasons(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("f4")
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        app.screen.query_one("#form-application").clear()
-        app.screen.query_one("#form-company").value = "Hooli"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+    async with running(demo_path, size=TALL) as pilot:
+        app = pilot.app
+        await open_screen(pilot, ReferencesScreen)
+        await fill_form(pilot, "c", application=None, company="Hooli")
         assert isinstance(app.screen, CandidatesView)
         text = screen_text(app)
         assert "Reference candidates for Hooli" in text
@@ -123,61 +96,34 @@ async def test_candidates_are_ranked_with_reasons(demo_path: str) -> None:
 
 
 async def test_mark_someone_as_reference_from_their_page(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        with app.db.read() as s:
-            pid = resolve_person(s, "Kenji Watanabe").id
-        app.open_person(pid)
-        await settle(pilot)
-        assert isinstance(app.screen, PersonScreen)
-        await pilot.press("r")
-        await settle(pilot)
-        app.screen.query_one("#form-status").value = "asked"
-        app.screen.query_one("#form-relationship").value = "Teammate at Initech"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+    async with running(demo_path, size=TALL) as pilot:
+        app = pilot.app
+        await open_screen(pilot, PersonScreen, "Kenji Watanabe")
+        await fill_form(pilot, "r", status="asked", relationship="Teammate at Initech")
         assert "Teammate at Initech" in screen_text(app)
     ref = _refs(demo_path)["Kenji Watanabe"]
     assert (ref.status, ref.relationship) == ("asked", "Teammate at Initech")
 
 
 async def test_applications_show_stage_referrals_and_move_stage(demo_path: str) -> None:
-    app = make_app(demo_path)
-    async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("f5")
-        await settle(pilot)
-        assert isinstance(app.screen, ApplicationsScreen)
+    async with running(demo_path, size=TALL) as pilot:
+        app = pilot.app
+        await open_screen(pilot, ApplicationsScreen)
         text = screen_text(app)
         assert "Software Engineer II at Stripe, Inc." in text
         assert "referral: Marcus Webb [referred]" in text
         stripe = next(a for a in app.screen.applications if a.company == "Stripe, Inc.")
         app.screen.query_one(f"#app-{stripe.id}", ItemRow).focus()
-        await pilot.press("s")
-        await settle(pilot)
-        app.screen.query_one("#form-stage").value = "offer"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        app.screen.query_one("#form-company").value = "Pied Piper"
-        app.screen.query_one("#form-role").value = "Compression Engineer"
-        app.screen.query_one("#form-applied_on").value = "2026-13-01"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await fill_form(pilot, "s", stage="offer")
+        await fill_form(pilot, "a", company="Pied Piper", role="Compression Engineer",
+                        applied_on="2026-13-01")
         assert isinstance(app.screen, FormDialog)  # a bad date: refused, form kept
         assert "bad applied date" in screen_text(app)
-        app.screen.query_one("#form-applied_on").value = "2026-11-01"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await fill_form(pilot, applied_on="2026-11-01")
         assert "Compression Engineer at Pied Piper" in screen_text(app)
         await pilot.press("escape")  # back to the people list
         await settle(pilot)
         assert isinstance(app.screen, PeopleScreen)
-    db = open_database(demo_path)
-    with db.read() as s:
-        stages = {a.role: a.stage for a in list_applications(s)}
-    db.dispose()
+    stages = read_db(demo_path, lambda s: {a.role: a.stage for a in list_applications(s)})
     assert stages["Software Engineer II"] == "offer"
     assert stages["Compression Engineer"] == "applied"

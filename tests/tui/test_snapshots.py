@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from crm.core.db import open_database
 from crm.core.editing import add_contact, add_interaction, update_person
@@ -11,7 +12,7 @@ from crm.core.network import link
 from crm.core.people import create_person
 from crm.core.positions import add_position
 from crm.tui.app import make_app
-from tests.tui.conftest import settle
+from tests.tui.helpers import settle
 
 SIZE = (110, 34)
 
@@ -40,9 +41,18 @@ def fixed_path(empty_path: str) -> str:
     return empty_path
 
 
+async def steady(pilot: Pilot[None]) -> None:
+    """Settle, and stop the text cursors blinking: a picture taken after a slow settle must
+    not catch one half-way through a blink."""
+    await settle(pilot)
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+
+
 def test_people_list(snap_compare, fixed_path: str) -> None:  # type: ignore[no-untyped-def]
     async def ready(pilot: Pilot[None]) -> None:
-        await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(fixed_path), terminal_size=SIZE, run_before=ready)
 
@@ -51,7 +61,7 @@ def test_person(snap_compare, fixed_path: str) -> None:  # type: ignore[no-untyp
     async def ready(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("enter")  # Ada, first by name
-        await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(fixed_path), terminal_size=(110, 44), run_before=ready)
 
@@ -62,7 +72,7 @@ def test_companies_and_company(snap_compare, demo_path: str) -> None:  # type: i
         await pilot.press("f3")
         await settle(pilot)
         await pilot.press(*"hooli", "enter")
-        await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=ready)
 

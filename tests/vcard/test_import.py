@@ -31,7 +31,8 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def test_iphone_file_maps_every_field(db: Database) -> None:
     report = import_paths(db, [fixture("iphone.vcf")])
     assert report.to_json() == {"created": 2, "updated": 0, "unchanged": 0, "merged": 0,
-                                "companies_created": 1, "rejected": [], "suggestions": []}
+                                "companies_created": 1, "rejected": [], "suggestions": [],
+                                "skipped_deleted": 0, "warnings": []}
     chidi = person(db, "Dr. Chidi Emeka Okafor Jr.")
     assert (chidi["given_name"], chidi["family_name"], chidi["additional_names"],
             chidi["name_prefix"], chidi["name_suffix"]) == ("Chidi", "Okafor", "Emeka", "Dr.",
@@ -105,24 +106,31 @@ def test_android_outlook_google_v4_map(db: Database) -> None:
 def test_messy_file_imports_the_good_cards_and_keeps_the_bad(db: Database) -> None:
     report = import_paths(db, [fixture("messy.vcf")])
     data = report.to_json()
-    assert (data["created"], data["companies_created"]) == (3, 1)
+    assert (data["created"], data["companies_created"]) == (6, 1)
     assert [(r["line"], r["message"]) for r in data["rejected"]] == [
         (7, "text outside any card: 'this is not a vcard line'"),
-        (12, "PHOTO is not valid base64 (in the card from line 8)"),
-        (17, "not a vCard property: 'garbage line without colon' (in the card from line 14)"),
-        (19, "card has no END:VCARD"),
     ]
+    # A card with one bad line is imported; the line is reported (and stays in its raw text).
+    assert [(w["line"], w["message"], w["damaged"]) for w in data["warnings"]] == [
+        (12, "PHOTO is not valid base64 (damaged or cut short): left out, kept in the raw "
+             "card", True),
+        (17, "not a vCard property: 'garbage line without colon': left out, kept in the raw "
+             "card", True),
+        (19, "card has no END:VCARD; read up to line 22", True),
+    ]
+    assert person(db, "No End")["emails"] == ["noend@example.com"]
     assert all(r["file"] == str(fixture("messy.vcf")) for r in data["rejected"])
     assert person(db, "nofn@example.com")["emails"] == ["nofn@example.com"]
     with db.read() as s:
         rejected = s.scalars(select(ImportRecord).where(ImportRecord.status == "rejected")
                              .order_by(ImportRecord.line)).all()
-        assert [r.line for r in rejected] == [7, 12, 17, 19]
-        assert "FN:Broken Photo" in rejected[1].raw
+        assert [r.line for r in rejected] == [7]
+        kept = s.scalars(select(ImportRecord.raw).where(ImportRecord.line == 14)).one()
+        assert "garbage line without colon" in kept
         assert s.scalars(select(Company.name)).all() == ["Globex Corporation"]
     # Importing it again neither duplicates the rejected records nor anything else.
     again = import_paths(db, [fixture("messy.vcf")])
-    assert (again.created, again.unchanged, len(again.rejected)) == (0, 4, 4)
+    assert (again.created, again.unchanged, len(again.rejected)) == (0, 7, 1)
     assert count(db, ImportRecord) == 8
 
 
@@ -134,7 +142,7 @@ def test_reimporting_the_same_files_changes_nothing(db: Database) -> None:
     report = import_paths(db, files)
     assert (report.created, report.updated, report.merged, report.companies_created) == (
         0, 0, 0, 0)
-    assert report.unchanged == 14
+    assert report.unchanged == 17
     assert snapshot(db) == before
     assert count(db, ImportRecord) == records
     assert count(db, Connection) == 4
@@ -142,10 +150,11 @@ def test_reimporting_the_same_files_changes_nothing(db: Database) -> None:
 
 def test_dry_run_writes_nothing_and_previews(db: Database) -> None:
     report = import_paths(db, [fixture("iphone.vcf"), fixture("messy.vcf")], dry_run=True)
-    assert report.dry_run and report.created == 5
+    assert report.dry_run and report.created == 8
     assert report.names("created") == ["Dr. Chidi Emeka Okafor Jr.", "Amara Nwosu",
-                                       "Good One", "nofn@example.com", "Good Two"]
-    assert len(report.rejected) == 4
+                                       "Good One", "Broken Photo", "Garbage Inside", "No End",
+                                       "nofn@example.com", "Good Two"]
+    assert len(report.rejected) == 1 and len(report.warnings) == 3
     for model in (Person, Company, ImportRecord, Connection):
         assert count(db, model) == 0
 

@@ -124,8 +124,11 @@ def test_google_export() -> None:
 
 def test_outlook_21_windows_1252_export() -> None:
     data = fixture("outlook.vcf").read_bytes()
-    assert decode_bytes(data)[1] == "cp1252"
+    assert decode_bytes(data)[1] == "8bit"  # not UTF-8: decoded per property
     (zoe,) = cards("outlook.vcf")
+    # The charset was detected, and the import says which (a notice, not damage).
+    assert [(p.message, p.damaged) for p in zoe.problems] == [
+        ("file is not UTF-8 and declares no charset; read as windows-1252 (detected)", False)]
     assert zoe.display_name == "Zoë Lefèvre"
     assert (zoe.family_name, zoe.given_name) == ("Lefèvre", "Zoë")
     assert (zoe.org, zoe.department) == ("Café Société, Ltd.", "Ventes")
@@ -164,20 +167,30 @@ def test_messy_file_keeps_every_good_card_and_reports_each_broken_one() -> None:
     found = read("messy.vcf")
     good = [c for c in found if isinstance(c, Card)]
     bad = [c for c in found if isinstance(c, RejectedCard)]
-    assert [c.display_name for c in good] == ["Good One", "nofn@example.com",
+    assert [c.display_name for c in good] == ["Good One", "Broken Photo", "Garbage Inside",
+                                              "No End", "nofn@example.com",
                                               "Globex Corporation", "Good Two"]
-    assert good[1].contacts == [CardContact("email", "nofn@example.com", None, False)]
-    assert good[2].is_company and good[2].org == "Globex Corporation"
-    assert good[3].contacts == [CardContact("phone", "+1 415 555 0111", None, False)]
+    assert good[4].contacts == [CardContact("email", "nofn@example.com", None, False)]
+    assert good[5].is_company and good[5].org == "Globex Corporation"
+    assert good[6].contacts == [CardContact("phone", "+1 415 555 0111", None, False)]
+    # One bad line costs that line, not the card: each is reported with its line.
+    assert [(p.line, p.message) for c in good for p in c.problems] == [
+        (12, "PHOTO is not valid base64 (damaged or cut short): left out, kept in the raw "
+             "card"),
+        (17, "not a vCard property: 'garbage line without colon': left out, kept in the raw "
+             "card"),
+        (19, "card has no END:VCARD; read up to line 22"),
+    ]
+    assert good[1].photo is None and good[3].contacts == [
+        CardContact("email", "noend@example.com", None, False)]
     assert [(r.line, r.message) for r in bad] == [
         (7, "text outside any card: 'this is not a vcard line'"),
-        (12, "PHOTO is not valid base64"),
-        (17, "not a vCard property: 'garbage line without colon'"),
-        (19, "card has no END:VCARD"),
     ]
-    # The raw text of a broken card is kept whole, to be fixed and imported again.
-    assert bad[3].raw == "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No End\r\nEMAIL:noend@example.com\r\n"
-    assert "!!!not*base64***" in bad[1].raw
+    # The raw text of a card is kept whole, its bad lines included.
+    assert good[3].raw == ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No End\r\n"
+                           "EMAIL:noend@example.com\r\n")
+    assert "!!!not*base64***" in good[1].raw
+    assert "garbage line without colon" in good[2].raw
 
 
 def test_bom_and_line_endings() -> None:
@@ -193,8 +206,11 @@ def test_bom_and_line_endings() -> None:
 
 def test_legacy_charset_declared_by_the_file_is_used() -> None:
     data = "BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=SHIFT_JIS:山田太郎\r\nEND:VCARD\r\n"
-    text, charset = decode_bytes(data.encode("shift_jis"))
-    assert charset == "shift_jis" and "山田太郎" in text
+    text, _ = decode_bytes(data.encode("shift_jis"))
+    (raw,) = list(split_cards(text, "f.vcf"))
+    assert isinstance(raw, RawCard) and "山田太郎" in raw.raw
+    card = raw.parse()
+    assert card.display_name == "山田太郎" and card.problems == []
 
 
 def test_quoted_printable_in_a_legacy_charset() -> None:

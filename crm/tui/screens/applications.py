@@ -21,7 +21,7 @@ from crm.core.applications import (
 )
 from crm.core.companies import company_for_record
 from crm.core.models import APPLICATION_STAGES
-from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.lines import application_line
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormField
 from crm.tui.widgets.rows import ItemRow, section_title
@@ -29,33 +29,7 @@ from crm.tui.widgets.rows import ItemRow, section_title
 OPEN_STAGES = ("planned", "applied", "screening", "interviewing", "offer")
 
 
-def application_line(a: ApplicationView) -> Text:
-    t = Text(a.role, style="bold")
-    t.append(" at ")
-    t.append(a.company, style="bold")
-    t.append("   ")
-    t.append(a.stage, style="reverse" if a.stage in ("interviewing", "offer") else "dim")
-    dates = [f"{label} {d.isoformat()}" for label, d in (
-        ("applied", a.applied_on), ("interview", a.interview_on), ("closed", a.closed_on)) if d]
-    if dates:
-        t.append("\n    " + " · ".join(dates), style="dim")
-    for r in a.referrals:
-        t.append("\n    referral: ", style="dim")
-        t.append(r["referrer"])
-        t.append(f" → {r['referred']}" if r["referred"] != "me" else "")
-        t.append(f" [{r['status']}]", style="dim")
-    for ref in a.references:
-        t.append("\n    reference given: ", style="dim")
-        t.append(ref["name"])
-        t.append(f" on {ref['used_on']}" + ("" if ref["notified"] else " (not notified)"),
-                 style="dim")
-    if a.note:
-        t.append("\n    ")
-        t.append(a.note, style="italic dim")
-    return t
-
-
-class ApplicationsScreen(PageScreen):
+class ApplicationsScreen(PageScreen[list[ApplicationView]]):
     PAGE_TITLE = "Applications"
     BODY_ID = "apps-body"
     RELOAD_ON_RESUME = True
@@ -70,14 +44,11 @@ class ApplicationsScreen(PageScreen):
         super().__init__()
         self.applications: list[ApplicationView] = []
 
+    def fetch(self, session: Session) -> list[ApplicationView]:
+        return list_applications(session)
 
-    def load(self) -> None:
-        self.read("applications", list_applications)
-
-    async def on_loaded(self, message: Loaded) -> None:
-        if message.what != "applications":
-            return
-        self.applications = message.data
+    async def show(self, view: list[ApplicationView]) -> None:
+        self.applications = view
         await self.refill(self._widgets())
 
     def _widgets(self) -> list[Widget]:
@@ -109,7 +80,7 @@ class ApplicationsScreen(PageScreen):
             new = " (new company)" if at.created else ""
             return f"Added {app.role} at {app.company.name}{new}"
 
-        self.ask("add", Text("Add an application"), [
+        self.ask(Text("Add an application"), [
             FormField("company", "Company", placeholder="Stripe"),
             FormField("role", "Role", placeholder="Software Engineer, New Grad"),
             FormField("stage", "Stage", "applied", options=list(APPLICATION_STAGES)),
@@ -132,16 +103,8 @@ class ApplicationsScreen(PageScreen):
                                                             "interview date"))
             return f"{app.role} at {app.company.name}: {app.stage}"
 
-        self.ask("stage", Text("Stage of ").append(f"{current.role} at {current.company}"), [
+        self.ask(Text("Stage of ").append(f"{current.role} at {current.company}"), [
             FormField("stage", "Stage", current.stage, options=list(APPLICATION_STAGES)),
             FormField("interview_on", "Interview on (YYYY-MM-DD)",
                       current.interview_on.isoformat() if current.interview_on else ""),
         ], job)
-
-    def on_saved(self, message: Saved) -> None:
-        self.notify(message.summary, markup=False)
-        self.load()
-
-    def on_failed(self, message: Failed) -> None:
-        if not self.retry_form(message):
-            self.notify(message.error, severity="error", markup=False)

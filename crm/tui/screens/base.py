@@ -1,22 +1,33 @@
-"""What every crm screen shares: the database handle and the read/write worker plumbing."""
+"""What every crm screen shares: the database handle, the read/write worker plumbing and
+the forms; and the page template (fetch in a worker, then show)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from rich.text import Text
 from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, get_current_worker
 
 from crm.core.errors import CrmError, NotSureWhichCompany
-from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.forms.retry import FormRetry
+from crm.tui.messages import (
+    Fetched,
+    FieldRefused,
+    FieldSaved,
+    ReadFailed,
+    Refused,
+    Saved,
+    ViewT,
+)
 from crm.tui.screens.dialogs import NEW_COMPANY, CompanyChoiceDialog, FormDialog, FormField
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import ItemRow
@@ -24,6 +35,9 @@ from crm.tui.widgets.rows import ItemRow
 if TYPE_CHECKING:
     from crm.core.db import Database
     from crm.tui.app import CrmApp
+
+
+R = TypeVar("R")
 
 
 def describe_error(err: BaseException) -> str:
@@ -36,7 +50,11 @@ def describe_error(err: BaseException) -> str:
 
 
 class CrmScreen(Screen[None]):
-    """A screen whose database work runs in thread workers that post messages back."""
+    """A screen whose database work runs in thread workers that post messages back.
+
+    Every message a worker posts goes to this screen and stops here (none bubbles): the
+    screen that asked is the one that tells the user, once.
+    """
 
     @property
     def crm(self) -> CrmApp:
@@ -46,8 +64,10 @@ class CrmScreen(Screen[None]):
     def db(self) -> Database:
         return self.crm.db
 
-    def read(self, what: str, job: Callable[[Session], Any], generation: int = 0) -> Worker[None]:
-        """Run ``job`` in a read unit off the UI thread; post Loaded or Failed."""
+    def read(self, job: Callable[[Session], R], loaded: Callable[[R], Message], *,
+             group: str = "page") -> Worker[None]:
+        """Run ``job`` in a read unit off the UI thread; post ``loaded(result)``, or
+        ReadFailed. A read of the same ``group`` started later replaces this one."""
 
         def run() -> None:
             try:
@@ -55,18 +75,25 @@ class CrmScreen(Screen[None]):
                     data = job(session)
             except Exception as err:
                 if not get_current_worker().is_cancelled:
-                    self.post_message(Failed(what, describe_error(err)))
+                    self.post_message(ReadFailed(describe_error(err)))
                 return
             if not get_current_worker().is_cancelled:
-                self.post_message(Loaded(what, data, generation))
+                self.post_message(loaded(data))
 
-        return self.run_worker(run, thread=True, exclusive=True, group=f"read:{what}",
-                               name=f"read {what}")
+        return self.run_worker(run, thread=True, exclusive=True, group=f"read:{group}",
+                               name=f"read {group}")
 
-    def write(self, what: str, job: Callable[[Session], Any], *,
-              summary: Callable[[Any], str] = lambda _data: "saved",
-              data: Any = None) -> Worker[None]:
-        """Run ``job`` in one write unit: committed whole or not at all; post Saved/Failed.
+    def on_read_failed(self, message: ReadFailed) -> None:
+        self.notify(message.error, severity="error", markup=False)
+
+    def write(self, job: Callable[[Session], R], *,
+              saved: Callable[[R], Message] = lambda _result: Saved("saved"),
+              refused: Callable[[str, Exception], Message] = (
+                  lambda error, cause: Refused(error, cause=cause)),
+              ) -> Worker[None]:
+        """Run ``job`` in one write unit, committed whole or not at all; then post
+        ``saved(result)`` (made inside the unit, so it may read what was written), or
+        ``refused(error, cause)``, to this screen.
 
         The write may wait for another writer (a long import; the app tells the user after a
         second, see ``CrmApp``). They may leave this screen meanwhile, so the worker
@@ -78,30 +105,29 @@ class CrmScreen(Screen[None]):
         change = f"Your change to {about}" if about else "Your change"
         token = app.saving(change[0].lower() + change[1:])
 
-        def tell(message: Failed | Saved) -> bool:
+        def tell(message: Message) -> bool:
             """Post to this screen; False if it has gone (or is going) and cannot say it."""
             return self.is_attached and self.post_message(message)
 
         def run() -> None:
             try:
                 with db.write() as session:  # (the app says when it waits)
-                    result = job(session)
-                    text = summary(result)
+                    outcome = saved(job(session))
             except Exception as err:
                 error = describe_error(err)
                 app.saved(token, f"{change} was not saved: {error}", error=True,
-                          told=tell(Failed(what, error, data, cause=err)))
+                          told=tell(refused(error, err)))
                 return
-            app.saved(token, f"{change} was saved.", told=tell(Saved(what, text, result)))
+            app.saved(token, f"{change} was saved.", told=tell(outcome))
 
-        return app.run_worker(run, thread=True, group=f"write:{what}", name=f"write {what}")
+        return app.run_worker(run, thread=True, group="write", name="write")
 
     # -- forms ------------------------------------------------------------------------------
 
-    def ask(self, what: str, title: Text, fields: list[FormField],
+    def ask(self, title: Text, fields: list[FormField],
             job: Callable[[Session, dict[str, str]], Any], *,
             summary: Callable[[Any], str] = str, error: str | None = None) -> None:
-        """Show a form; its values go to ``job`` in one write unit (Saved or Failed follow).
+        """Show a form; its values go to ``job`` in one write unit (Saved or Refused follow).
 
         A refused form comes back (see ``retry_form``) with what the user typed and the
         reason, so nothing typed is lost.
@@ -109,61 +135,63 @@ class CrmScreen(Screen[None]):
 
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
-                retry = FormRetry(title, fields, job, summary, values)
-                self.write(what, lambda s: job(s, values), summary=summary, data=retry)
+                self._submit(FormRetry(title, fields, job, summary, values))
 
         self.app.push_screen(FormDialog(title, fields, error=error), done)
 
-    def retry_form(self, message: Failed) -> bool:
-        """Reopen the form a Failed write came from, filled in; False if it had none.
+    def _submit(self, form: FormRetry) -> None:
+        values = form.values
+        self.write(lambda s: form.job(s, values),
+                   saved=lambda result: Saved(form.summary(result), result),
+                   refused=lambda error, cause: Refused(error, form=form, cause=cause))
+
+    def on_refused(self, message: Refused) -> None:
+        """A refused write is told in a toast; a refused form also comes back, filled in."""
+        self.notify(message.error, severity="error", markup=False)
+        self.retry_form(message)
+
+    def retry_form(self, message: Refused) -> bool:
+        """Reopen the form a refused write came from, filled in; False if it had none.
 
         A company name close to known ones first asks which one was meant (or to create
         it); going back from that question reopens the form.
         """
-        retry = message.data
-        if not isinstance(retry, FormRetry):
+        form = message.form
+        if form is None:
             return False
         unsure = message.cause
-        if isinstance(unsure, NotSureWhichCompany) and "company" in retry.values:
-            self._ask_which_company(message, retry, unsure)
-            return True
-        self._reopen_form(message, retry)
+        if isinstance(unsure, NotSureWhichCompany) and "company" in form.values:
+            self._ask_which_company(message.error, form, unsure)
+        else:
+            self._reopen_form(message.error, form)
         return True
 
-    def _ask_which_company(self, message: Failed, retry: FormRetry,
+    def _ask_which_company(self, error: str, form: FormRetry,
                            unsure: NotSureWhichCompany) -> None:
         def chosen(answer: str | None) -> None:
             if answer is None:
-                self._reopen_form(message, retry)
+                self._reopen_form(error, form)
                 return
-            values = dict(retry.values)
+            values = dict(form.values)
             if answer == NEW_COMPANY:
                 values["new_company"] = "yes"
             else:
                 values["company"] = answer
-            again = replace(retry, values=values)
-            self.write(message.what, lambda s: retry.job(s, values), summary=retry.summary,
-                       data=again)
+            self._submit(replace(form, values=values))
 
         self.app.push_screen(CompanyChoiceDialog(unsure.query, unsure.companies), chosen)
 
-    def _reopen_form(self, message: Failed, retry: FormRetry) -> None:
-        filled = [replace(f, value=retry.values.get(f.name, f.value)) for f in retry.fields]
-        self.ask(message.what, retry.title, filled, retry.job, summary=retry.summary,
-                 error=message.error)
-
-    def ask_reference(self, person_id: int, name: str, status: str | None = None,
-                      relationship: str | None = None, speaks_to: str | None = None) -> None:
-        """Make someone a reference or change their status, relationship, what they speak to."""
-        from crm.tui.screens.references import reference_fields, save_reference
-
-        self.ask("reference", Text("Reference: ").append(name, style="bold"),
-                 reference_fields(status or "not-asked", relationship, speaks_to),
-                 lambda s, v: save_reference(s, person_id, v))
+    def _reopen_form(self, error: str, form: FormRetry) -> None:
+        filled = [replace(f, value=form.values.get(f.name, f.value)) for f in form.fields]
+        self.ask(form.title, filled, form.job, summary=form.summary, error=error)
 
 
-class PageScreen(CrmScreen):
-    """A screen that is one scrolling page, filled by ``load()`` when shown."""
+class PageScreen(CrmScreen, Generic[ViewT]):
+    """A screen that is one scrolling page: ``fetch`` reads what it shows (in a thread
+    worker, from one read unit), then ``show`` puts it on the page (on the UI thread).
+
+    Saving a change reloads the page; a field edited in place keeps the focus.
+    """
 
     PAGE_TITLE: ClassVar[str] = ""
     BODY_ID: ClassVar[str] = "page-body"
@@ -182,9 +210,24 @@ class PageScreen(CrmScreen):
         if self.RELOAD_ON_RESUME and self.is_mounted:
             self.load()
 
-    def load(self) -> None:
-        """Start the read that fills the page."""
+    # -- what a concrete page provides ------------------------------------------------------
+
+    def fetch(self, session: Session) -> ViewT:
+        """What the page shows, read in a worker thread: plain data, never ORM objects."""
         raise NotImplementedError
+
+    async def show(self, view: ViewT) -> None:
+        """Put ``view`` on the page (usually with ``refill``)."""
+        raise NotImplementedError
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read the page again (a read still running is replaced)."""
+        self.read(self.fetch, Fetched)
+
+    async def on_fetched(self, message: Fetched[ViewT]) -> None:
+        await self.show(message.view)
 
     # A widget id to focus after the next refill instead of the focused one (a field just
     # saved, whose editor had the focus).
@@ -205,23 +248,31 @@ class PageScreen(CrmScreen):
         elif fallback is not None and body.query(fallback):
             body.query(fallback).first().focus()
 
-    def show_failure(self, message: Failed) -> None:
-        """A refused field edit shows under the field; a refused form reopens; else a toast."""
-        if message.what == "field" and message.data:
-            found = self.query(f"#{message.data}")
-            if found and isinstance(found.first(), EditableField):
-                found.first(EditableField).show_error(message.error)
-        elif self.retry_form(message):
-            return
+    # -- writing ----------------------------------------------------------------------------
+
+    # (Textual calls a message's handler in every class of the screen's MRO: a page changes
+    # how a save is told by overriding tell_saved, not on_saved.)
+    def on_saved(self, message: Saved) -> None:
+        self.tell_saved(message)
+        self.load()
+
+    def tell_saved(self, message: Saved) -> None:
+        """Say what a write changed: a toast, unless the page shows it otherwise."""
+        self.notify(message.summary, markup=False)
+
+    def save_field(self, field: EditableField, job: Callable[[Session], object]) -> None:
+        """Save a field edited in place: refused, the reason shows under it."""
+        field_id = field.id or ""
+        self.refocus = field_id
+        # (job returns only plain data: the ORM object never crosses to the UI thread)
+        self.write(job, saved=lambda _result: FieldSaved(field_id),
+                   refused=lambda error, _cause: FieldRefused(field_id, error))
+
+    def on_field_saved(self, _message: FieldSaved) -> None:
+        self.load()
+
+    def on_field_refused(self, message: FieldRefused) -> None:
+        found = self.query(f"#{message.field_id}")
+        if found and isinstance(found.first(), EditableField):
+            found.first(EditableField).show_error(message.error)
         self.notify(message.error, severity="error", markup=False)
-
-
-@dataclass
-class FormRetry:
-    """What is needed to show a refused form again."""
-
-    title: Text
-    fields: list[FormField]
-    job: Callable[[Session, dict[str, str]], Any]
-    summary: Callable[[Any], str]
-    values: dict[str, str]

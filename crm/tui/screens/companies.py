@@ -29,7 +29,6 @@ def company_cells(c: CompanySummary) -> list[object]:
 
 
 class CompaniesScreen(SearchListScreen):
-    WHAT = "companies"
 
     def compose(self) -> ComposeResult:
         yield Header()

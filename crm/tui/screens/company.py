@@ -24,8 +24,8 @@ from crm.core.editing import update_company
 from crm.core.errors import InvalidInput, NotFound
 from crm.core.models import Company
 from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt, who_at
-from crm.tui.messages import Failed, Loaded, Saved
-from crm.tui.screens.applications import application_line
+from crm.tui.lines import application_line
+from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormField
 from crm.tui.widgets.editable import EditableField
@@ -92,7 +92,7 @@ def second_degree_line(d: SecondDegree) -> Text:
     return t
 
 
-class CompanyScreen(PageScreen):
+class CompanyScreen(PageScreen[dict[str, Any]]):
     PAGE_TITLE = "Company"
     BODY_ID = "company-body"
 
@@ -111,15 +111,13 @@ class CompanyScreen(PageScreen):
         self.company_id = company_id
         self.page: dict[str, Any] | None = None
 
-    def load(self) -> None:
-        self.read("company", lambda s: company_page(s, self.company_id))
+    def fetch(self, session: Session) -> dict[str, Any]:
+        return company_page(session, self.company_id)
 
-    async def on_loaded(self, message: Loaded) -> None:
-        if message.what != "company":
-            return
-        self.page = message.data
-        self.sub_title = message.data["summary"].name
-        await self.refill(self._widgets(message.data), fallback=None)
+    async def show(self, view: dict[str, Any]) -> None:
+        self.page = view
+        self.sub_title = view["summary"].name
+        await self.refill(self._widgets(view), fallback=None)
 
     def _widgets(self, page: dict[str, Any]) -> list[Widget]:
         c = page["summary"]
@@ -172,11 +170,8 @@ class CompanyScreen(PageScreen):
     @on(EditableField.Changed)
     def _field_changed(self, event: EditableField.Changed) -> None:
         event.stop()
-        self.refocus = event.field.id
         changes = {event.name: event.value}
-        # Only the outcome crosses back to the UI thread, never the ORM object.
-        self.write("field", lambda s: update_company(s, self.company_id, changes).id,
-                   data=event.field.id)
+        self.save_field(event.field, lambda s: update_company(s, self.company_id, changes).id)
 
     def action_add_alias(self) -> None:
         def job(s: Session, v: dict[str, str]) -> str:
@@ -187,7 +182,7 @@ class CompanyScreen(PageScreen):
             refresh_people_at(s, company)  # people are found by their company's aliases
             return f"Added the alias {v['alias'].strip()}"
 
-        self.ask("alias", Text("Add an alias (another name people use)"),
+        self.ask(Text("Add an alias (another name people use)"),
                  [FormField("alias", "Alias", placeholder="Alphabet, Google LLC, …")], job)
 
     def action_add_domain(self) -> None:
@@ -195,7 +190,7 @@ class CompanyScreen(PageScreen):
             add_domain(s, _company(s, self.company_id), v["domain"])
             return f"Added the domain {v['domain'].strip()}"
 
-        self.ask("domain", Text("Add an email domain (people@domain work here)"),
+        self.ask(Text("Add an email domain (people@domain work here)"),
                  [FormField("domain", "Domain", placeholder="stripe.com")], job)
 
     def action_remove_selected(self) -> None:
@@ -217,7 +212,7 @@ class CompanyScreen(PageScreen):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.write(f"remove-{kind}", job, summary=str)
+                self.write(job, saved=Saved)
 
         self.app.push_screen(ConfirmDialog(question, yes="Remove"), done)
 
@@ -225,14 +220,6 @@ class CompanyScreen(PageScreen):
     def _chosen(self, event: ItemRow.Chosen) -> None:
         if event.kind == "person":
             self.crm.open_person(event.key)
-
-    def on_saved(self, message: Saved) -> None:
-        if message.what != "field":
-            self.notify(message.summary, markup=False)
-        self.load()
-
-    def on_failed(self, message: Failed) -> None:
-        self.show_failure(message)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -28,7 +28,6 @@ from textual.widgets import (
     Static,
 )
 
-from crm.tui.messages import Failed, Loaded, Saved
 from crm.tui.screens.base import CrmScreen, describe_error
 
 SHOWN_NAMES = 40  # per group in the preview; the counts are always whole
@@ -118,13 +117,42 @@ def report_text(report: Any, applied: bool) -> Text:
             t.append(f"  {Path(r.file).name}:{r.line}  ", style="bold")
             t.append(r.message)
             t.append("\n")
+    if report.warnings:
+        t.append("\nRead with a doubt (the card is imported; its raw text is kept):\n",
+                 style="bold yellow")
+        for w in report.warnings:
+            t.append(f"  {Path(w.file).name}:{w.line}  ", style="bold")
+            t.append(w.message)
+            t.append("\n")
     return t
 
 
 @dataclass
-class ImportProgress(Message):
+class ImportProgress(Message, bubble=False):
     done: int
     total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ImportProgress)  # only the latest count matters
+
+
+@dataclass
+class Previewed(Message, bubble=False):
+    """What importing ``path`` would do (nothing was saved)."""
+
+    path: Path
+    report: Any
+
+
+@dataclass
+class Imported(Message, bubble=False):
+    path: Path
+    report: Any
+
+
+@dataclass
+class ImportFailed(Message, bubble=False):
+    error: str
 
 
 def job_change_text(j: Any) -> str:
@@ -250,7 +278,7 @@ class ImportScreen(CrmScreen):
         what = "preview" if dry_run else "import"
         token = None if dry_run else app.saving(f"the import of {path.name}")
 
-        def tell(message: Failed | Loaded | Saved) -> bool:
+        def tell(message: Message) -> bool:
             return self.is_attached and self.post_message(message)
 
         def run() -> None:
@@ -259,16 +287,16 @@ class ImportScreen(CrmScreen):
                                       progress=None if dry_run else progress)
             except Exception as err:
                 error = describe_error(err)
-                told = tell(Failed(what, error))
+                told = tell(ImportFailed(error))
                 if token is not None:
                     app.saved(token, f"Importing {path.name} failed: {error}", error=True,
                               told=told)
                 return
             if token is None:
-                tell(Loaded("preview", (path, report)))
+                tell(Previewed(path, report))
             else:
                 app.saved(token, import_summary(path, report),
-                          told=tell(Saved("import", "imported", (path, report))))
+                          told=tell(Imported(path, report)))
 
         app.run_worker(run, thread=True, group="import", name=f"{what} {path.name}")
 
@@ -277,10 +305,10 @@ class ImportScreen(CrmScreen):
             self.query_one("#import-progress", ProgressBar).update(total=message.total,
                                                                    progress=message.done)
 
-    def on_loaded(self, message: Loaded) -> None:
+    def on_previewed(self, message: Previewed) -> None:
         self.busy = False
-        path, report = message.data
-        self.previewed = path
+        report = message.report
+        self.previewed = message.path
         self.show(report_text(report, applied=False))
         apply = self.query_one("#import-apply", Button)
         extras = report.extras
@@ -291,19 +319,20 @@ class ImportScreen(CrmScreen):
                                   or extras.references or extras.applications
                                   or extras.job_changes or extras.me_created)))
 
-    def on_saved(self, message: Saved) -> None:
+    def on_imported(self, message: Imported) -> None:
         self.busy = False
-        path, report = message.data
+        path, report = message.path, message.report
         self.previewed = None
         self.query_one("#import-apply", Button).disabled = True
         self.query_one("#import-progress").display = False
         self.show(report_text(report, applied=True))
         self.notify(import_summary(path, report), markup=False)
 
-    def on_failed(self, message: Failed) -> None:
+    def on_import_failed(self, message: ImportFailed) -> None:
         self.busy = False
         self.query_one("#import-progress").display = False
         self.show(Text(message.error, style="bold red"))
+        self.notify(message.error, severity="error", markup=False)
 
     def action_back(self) -> None:
         if self.busy and self.query_one("#import-progress").display:

@@ -56,7 +56,6 @@ class PeopleScreen(SearchListScreen):
         Binding("d", "load_demo", "Demo data", id="people.demo"),
         Binding("i", "import", "Import", id="people.import"),
     ]
-    WHAT = "people"
 
     def __init__(self) -> None:
         super().__init__()

@@ -3,6 +3,7 @@ referrals, reference status, interactions; add, link and delete."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
@@ -10,6 +11,7 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -27,7 +29,8 @@ from crm.core.network import link
 from crm.core.people import resolve_person
 from crm.core.positions import add_position
 from crm.core.profile import person_detail
-from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.forms.reference import ask_reference
+from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormField
 from crm.tui.widgets.editable import EditableField
@@ -51,7 +54,31 @@ def _span(p: dict[str, Any]) -> str:
     return f"{p['start'] or '?'} → {end}"
 
 
-class PersonScreen(PageScreen):
+def _what_goes(d: dict[str, Any]) -> list[str]:
+    """Everything deleted with the person shown, for the confirmation."""
+    def n(count: int, one: str) -> str:
+        return f"{count} {one}{'' if count == 1 else 's'}"
+
+    out = []
+    for key, one in (("contact_points", "contact point"), ("positions", "position"),
+                     ("connections", "connection"), ("interactions", "interaction"),
+                     ("referrals", "referral")):
+        items = [x for x in d.get(key) or [] if not (isinstance(x, dict) and x.get("derived"))]
+        if items:
+            out.append(n(len(items), one))
+    ref = d.get("reference")
+    if ref:
+        uses = len(ref.get("uses") or [])
+        out.append("their reference entry" + (f" and {n(uses, 'use')} of it" if uses else ""))
+    return out
+
+
+@dataclass
+class PersonDeleted(Message, bubble=False):
+    summary: str
+
+
+class PersonScreen(PageScreen[dict[str, Any]]):
     PAGE_TITLE = "Person"
     BODY_ID = "person-body"
 
@@ -76,17 +103,15 @@ class PersonScreen(PageScreen):
         self.person_id = person_id
         self.detail: dict[str, Any] | None = None
 
-    def load(self) -> None:
-        self.read("person", lambda s: person_detail(s, self.person_id))
+    def fetch(self, session: Session) -> dict[str, Any]:
+        return person_detail(session, self.person_id)
 
     # -- showing ----------------------------------------------------------------------------
 
-    async def on_loaded(self, message: Loaded) -> None:
-        if message.what != "person":
-            return
-        self.detail = d = message.data
-        self.sub_title = d["name"]
-        await self.refill(self._widgets(d), fallback=EditableField)
+    async def show(self, view: dict[str, Any]) -> None:
+        self.detail = view
+        self.sub_title = view["name"]
+        await self.refill(self._widgets(view), fallback=EditableField)
 
     def _widgets(self, d: dict[str, Any]) -> list[Widget]:
         out: list[Widget] = []
@@ -195,11 +220,8 @@ class PersonScreen(PageScreen):
     @on(EditableField.Changed)
     def _field_changed(self, event: EditableField.Changed) -> None:
         event.stop()
-        self.refocus = event.field.id
         changes = {event.name: event.value}
-        # Only the outcome crosses back to the UI thread, never the ORM object.
-        self.write("field", lambda s: update_person(s, self.person_id, changes).id,
-                   summary=lambda _r: "saved", data=event.field.id)
+        self.save_field(event.field, lambda s: update_person(s, self.person_id, changes).id)
 
     @on(ItemRow.Chosen)
     def _item_chosen(self, event: ItemRow.Chosen) -> None:
@@ -207,18 +229,6 @@ class PersonScreen(PageScreen):
             self.crm.open_person(event.key)
         elif event.kind == "company":
             self.crm.open_company(event.key)
-
-    def on_saved(self, message: Saved) -> None:
-        if message.what == "delete":
-            self.notify(message.summary, markup=False)
-            self.dismiss()
-            return
-        if message.what != "field":
-            self.notify(message.summary, markup=False)
-        self.load()
-
-    def on_failed(self, message: Failed) -> None:
-        self.show_failure(message)
 
     def _person_name(self) -> str:
         return self.detail["name"] if self.detail else "this person"
@@ -231,7 +241,7 @@ class PersonScreen(PageScreen):
             add_contact(s, self.person_id, v["kind"], v["value"], v.get("label"))
             return f"Added {v['kind']} {v['value'].strip()}"
 
-        self.ask("contact", self._title("Add a contact point"), [
+        self.ask(self._title("Add a contact point"), [
             FormField("kind", "Kind", "email", options=list(CONTACT_KINDS)),
             FormField("value", "Value", placeholder="ada@example.com, +1 415 555 0100, …"),
             FormField("label", "Label (optional)", placeholder="work, home, cell…"),
@@ -242,7 +252,7 @@ class PersonScreen(PageScreen):
             add_interaction(s, self.person_id, v["kind"], v["date"], v["summary"])
             return f"Logged a {v['kind']} on {v['date'].strip()}"
 
-        self.ask("interaction", self._title("Add a note or interaction"), [
+        self.ask(self._title("Add a note or interaction"), [
             FormField("kind", "Kind", "note", options=list(INTERACTION_KINDS)),
             FormField("date", "Date", date.today().isoformat(), placeholder="YYYY-MM-DD"),
             FormField("summary", "What happened", placeholder="Coffee; talked about …"),
@@ -258,7 +268,7 @@ class PersonScreen(PageScreen):
             new = " (new company)" if at.created else ""
             return f"Added {pos.title or 'a position'} at {pos.company.name}{new}"
 
-        self.ask("position", self._title("Add a position"), [
+        self.ask(self._title("Add a position"), [
             FormField("company", "Company", placeholder="Acme Robotics"),
             FormField("title", "Title", placeholder="Software Engineering Intern"),
             FormField("kind", "Kind", options=list(POSITION_KINDS), allow_blank=True),
@@ -274,7 +284,7 @@ class PersonScreen(PageScreen):
                  note=v["note"] or None)
             return f"Linked {other.display_name} ({v['kind']})"
 
-        self.ask("link", self._title("Link a person"), [
+        self.ask(self._title("Link a person"), [
             FormField("other", "Who (name or #id)", placeholder="Priya"),
             FormField("kind", "They are this person's…", "co-worker",
                       options=list(CONNECTION_KINDS)),
@@ -284,8 +294,8 @@ class PersonScreen(PageScreen):
 
     def action_reference(self) -> None:
         ref = (self.detail or {}).get("reference") or {}
-        self.ask_reference(self.person_id, self._person_name(), ref.get("status"),
-                           ref.get("relationship"), ref.get("speaks_to"))
+        ask_reference(self, self.person_id, self._person_name(), ref.get("status"),
+                      ref.get("relationship"), ref.get("speaks_to"))
 
     def action_remove_contact(self) -> None:
         focused = self.focused
@@ -298,23 +308,27 @@ class PersonScreen(PageScreen):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.write("remove-contact",
-                           lambda s: remove_contact(s, self.person_id, contact_id),
-                           summary=lambda _r: "Removed the contact point")
+                self.write(lambda s: remove_contact(s, self.person_id, contact_id),
+                           saved=lambda _r: Saved("Removed the contact point"))
 
         self.app.push_screen(ConfirmDialog(text, yes="Remove"), done)
 
     def action_delete(self) -> None:
         question = Text("Delete ").append(self._person_name(), style="bold")
-        question.append(" and their contact points, positions, connections and notes? "
-                        "This cannot be undone.")
+        goes = _what_goes(self.detail or {})
+        question.append((" and " + ", ".join(goes) if goes else "") + "? Their imported "
+                        "cards are kept, and an import of the same cards will skip them.")
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.write("delete", lambda s: delete_person(s, self.person_id),
-                           summary=lambda name: f"Deleted {name}")
+                self.write(lambda s: delete_person(s, self.person_id),
+                           saved=lambda name: PersonDeleted(f"Deleted {name}"))
 
         self.app.push_screen(ConfirmDialog(question), done)
+
+    def on_person_deleted(self, message: PersonDeleted) -> None:
+        self.notify(message.summary, markup=False)
+        self.dismiss()
 
     def action_back(self) -> None:
         self.dismiss()

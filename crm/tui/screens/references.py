@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from sqlalchemy.orm import Session
@@ -12,11 +13,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.applications import get_application, list_applications, resolve_target
+from crm.core.applications import (
+    ApplicationView,
+    get_application,
+    list_applications,
+    resolve_target,
+)
 from crm.core.editing import get_person
 from crm.core.errors import InvalidInput
 from crm.core.models import Application, Company
@@ -26,11 +33,11 @@ from crm.core.references import (
     list_references,
     mark_notified,
     reference_candidates,
-    set_reference,
 )
 from crm.export import FORMATS
 from crm.export.service import ExportResult, export_references
-from crm.tui.messages import Failed, Loaded, Saved
+from crm.tui.forms.reference import ask_reference
+from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormDialog, FormField
 from crm.tui.widgets.rows import ItemRow, section_title
@@ -161,7 +168,22 @@ class CandidatesView(ModalScreen[None]):
         self.dismiss()
 
 
-class ReferencesScreen(PageScreen):
+@dataclass
+class CandidatesRanked(Message, bubble=False):
+    target: str  # the application or company, in the user's words
+    candidates: list[Candidate]
+
+
+@dataclass(frozen=True)
+class Board:
+    """What the references board shows: the references, and the applications to export
+    a list for."""
+
+    references: list[ReferenceView]
+    applications: list[ApplicationView]
+
+
+class ReferencesScreen(PageScreen[Board]):
     PAGE_TITLE = "References"
     BODY_ID = "refs-body"
     RELOAD_ON_RESUME = True
@@ -177,20 +199,13 @@ class ReferencesScreen(PageScreen):
     def __init__(self) -> None:
         super().__init__()
         self.references: list[ReferenceView] = []
-        self.applications: list[Any] = []
+        self.applications: list[ApplicationView] = []
 
+    def fetch(self, session: Session) -> Board:
+        return Board(list_references(session), list_applications(session))
 
-    def load(self) -> None:
-        self.read("references", lambda s: (list_references(s), list_applications(s)))
-
-    async def on_loaded(self, message: Loaded) -> None:
-        if message.what == "candidates":
-            label, candidates = message.data
-            self.app.push_screen(CandidatesView(label, candidates))
-            return
-        if message.what != "references":
-            return
-        self.references, self.applications = message.data
+    async def show(self, view: Board) -> None:
+        self.references, self.applications = view.references, view.applications
         await self.refill(self._widgets())
 
     def _widgets(self) -> list[Widget]:
@@ -226,7 +241,7 @@ class ReferencesScreen(PageScreen):
         if v is None:
             self.notify("Select a reference first.")
             return
-        self.ask_reference(v.person_id, v.name, v.status, v.relationship, v.speaks_to)
+        ask_reference(self, v.person_id, v.name, v.status, v.relationship, v.speaks_to)
 
     def action_notified(self) -> None:
         v = self._selected()
@@ -234,9 +249,9 @@ class ReferencesScreen(PageScreen):
             self.notify("Select a reference first.")
             return
         person_id = v.person_id
-        self.write("notified", lambda s: len(mark_notified(s, get_person(s, person_id))),
-                   summary=lambda n: f"Marked {n} use{'s' if n != 1 else ''} as notified"
-                   if n else "Already marked as notified")
+        self.write(lambda s: len(mark_notified(s, get_person(s, person_id))),
+                   saved=lambda n: Saved(f"Marked {n} use{'s' if n != 1 else ''} as notified"
+                                         if n else "Already marked as notified"))
 
     def _target_fields(self) -> list[FormField]:
         apps = [(f"{a.role} at {a.company} ({a.stage})", str(a.id)) for a in self.applications]
@@ -261,7 +276,7 @@ class ReferencesScreen(PageScreen):
                     else default_export_path(label, v["format"]))
             return export_references(s, target, v["format"], path)
 
-        self.ask("export", Text("Export the reference list"), fields, job,
+        self.ask(Text("Export the reference list"), fields, job,
                  summary=lambda r: f"Wrote {r.path}")
 
     def action_candidates(self) -> None:
@@ -269,46 +284,23 @@ class ReferencesScreen(PageScreen):
             if values is None:
                 return
 
-            def job(s: Session) -> tuple[str, list[Candidate]]:
+            def job(s: Session) -> CandidatesRanked:
                 target = resolve_pick(s, values)
                 label = (f"{target.role} at {target.company.name}"
                          if isinstance(target, Application) else target.name)
-                return label, reference_candidates(s, target)
+                return CandidatesRanked(label, reference_candidates(s, target))
 
-            self.read("candidates", job)
+            self.read(job, lambda ranked: ranked, group="candidates")
 
         self.app.push_screen(FormDialog(Text("Rank reference candidates for…"),
                                         self._target_fields(), save="Rank"), done)
 
-    def on_saved(self, message: Saved) -> None:
-        if message.what == "export" and isinstance(message.data, ExportResult):
-            self.app.push_screen(ExportDone(message.data))
+    def on_candidates_ranked(self, message: CandidatesRanked) -> None:
+        self.app.push_screen(CandidatesView(message.target, message.candidates))
+
+    def tell_saved(self, message: Saved) -> None:
+        if isinstance(message.result, ExportResult):
+            self.app.push_screen(ExportDone(message.result))
         else:
-            self.notify(message.summary, markup=False)
-        self.load()
+            super().tell_saved(message)
 
-    def on_failed(self, message: Failed) -> None:
-        if self.retry_form(message):
-            return
-        self.notify(message.error, severity="error", markup=False)
-
-
-def reference_fields(status: str, relationship: str | None,
-                     speaks_to: str | None) -> list[FormField]:
-    from crm.core.models import REFERENCE_STATUSES
-
-    return [
-        FormField("status", "Status", status or "not-asked", options=list(REFERENCE_STATUSES)),
-        FormField("relationship", "Relationship to you", relationship or "",
-                  placeholder="Supervisor at Northwind (2023 internship)"),
-        FormField("speaks_to", "Can speak to", speaks_to or "",
-                  placeholder="SQL, ownership, communication"),
-    ]
-
-
-def save_reference(session: Session, person_id: int, values: dict[str, str]) -> str:
-    person = get_person(session, person_id)
-    set_reference(session, person, status=values["status"],
-                  relationship=values.get("relationship", ""),
-                  speaks_to=values.get("speaks_to", ""))
-    return f"{person.display_name}: reference {values['status']}"

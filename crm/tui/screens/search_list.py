@@ -18,7 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from crm.tui.messages import CountLoaded, Failed, PageLoaded
+from crm.tui.messages import CountLoaded, PageLoaded, ReadFailed
 from crm.tui.screens.base import CrmScreen, describe_error
 from crm.tui.widgets.lazy_table import LazyTable
 
@@ -32,7 +32,6 @@ class SearchListScreen(CrmScreen):
 
     DEBOUNCE_SECONDS = 0.03  # keystrokes closer than this are one search
     PAGE_SIZE = 100
-    WHAT = "rows"  # for error messages
 
     def __init__(self) -> None:
         super().__init__()
@@ -112,7 +111,7 @@ class SearchListScreen(CrmScreen):
                     if not worker.is_cancelled:
                         self.post_message(CountLoaded(generation, total))
         except Exception as err:
-            self.post_message(Failed(self.WHAT, describe_error(err)))
+            self.post_message(ReadFailed(describe_error(err)))
         if cursor and not worker.is_cancelled:
             self.app.call_from_thread(setattr, self.table, "cursor", cursor)
 
@@ -127,7 +126,7 @@ class SearchListScreen(CrmScreen):
             with self.db.read() as session:
                 rows = self.fetch_page(session, query, offset, limit, sort)
         except Exception as err:
-            self.post_message(Failed(self.WHAT, describe_error(err)))
+            self.post_message(ReadFailed(describe_error(err)))
             return
         self.post_message(PageLoaded(generation, offset, rows))
 
@@ -144,9 +143,6 @@ class SearchListScreen(CrmScreen):
         if generation == self.table.generation:
             self.total = total
             self.show_total(total)
-
-    def on_failed(self, message: Failed) -> None:
-        self.notify(message.error, severity="error", markup=False)
 
     def on_key(self, event: events.Key) -> None:
         # Typing in the list searches: an unbound printable key goes to the search box.

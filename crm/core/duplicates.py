@@ -1,0 +1,289 @@
+"""Likely duplicates: pairs of people (or companies) that may be one, with the evidence.
+
+Never all pairs. Candidates come from blocks of people sharing a key, built in one pass:
+the same normalized email, phone or URL (grouped in SQL), the same folded name ("José
+García" = "Jose Garcia"), the same family name with first names that are nicknames of one
+another ("Bob" / "Robert", from the ``nicknames`` dataset) or an initial of one another
+("J. Smith" / "John Smith"). A block of more than ``COMMON`` people sharing only a name is a
+common name, not evidence: its pairs are kept only when they also worked at the same
+company. Each pair is then scored by all of its evidence (sharing a company adds to a name
+match) and listed best first.
+
+Same-name pairs are what an import reports as name-only ``suggestions`` (it never merges on a
+name): they appear here until merged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from itertools import combinations
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm.core.models import Company, CompanyAlias, ContactPoint, Person, Position
+
+# A value (a shared switchboard, a family landline) held by more people than this matches
+# nobody in particular.
+SHARED_BY_AT_MOST = 5
+# More people than this with one name: a common name, a pair needs more than the name.
+COMMON = 10
+
+WEIGHTS = {"email": 50, "phone": 45, "url": 40, "social": 40, "name": 30, "nickname": 20,
+           "initial": 15, "company": 15}
+_CONTACT_KINDS = ("email", "phone", "url", "social")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why two records may be one: ``kind`` (email, phone, url, social, name, nickname,
+    initial, company) and the value they share, as the user's data has it."""
+
+    kind: str
+    detail: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Record:
+    id: int
+    name: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name}
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two people (``kind="person"``) or companies that may be one; ``keep`` is the older
+    record (the one a merge keeps unless told otherwise)."""
+
+    kind: str
+    keep: Record
+    other: Record
+    score: int
+    evidence: tuple[Evidence, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "keep": self.keep.to_json(), "other": self.other.to_json(),
+                "score": self.score, "evidence": [e.to_json() for e in self.evidence]}
+
+
+@cache
+def _nicknamer() -> Any:
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+@cache
+def _first_names(first: str) -> frozenset[str]:
+    """The name and every name it is a nickname of, or has as a nickname."""
+    nn = _nicknamer()
+    return frozenset({first} | nn.canonicals_of(first) | nn.nicknames_of(first))
+
+
+def find_duplicates(session: Session, *, limit: int | None = None,
+                    companies: bool = True) -> list[DuplicatePair]:
+    """Likely duplicate people (and companies), best first."""
+    pairs = _people_pairs(session)
+    if companies:
+        pairs += _company_pairs(session)
+    pairs.sort(key=lambda p: (-p.score, p.kind != "person", p.keep.id, p.other.id))
+    return pairs[:limit] if limit else pairs
+
+
+def _people_pairs(session: Session) -> list[DuplicatePair]:
+    evidence: dict[tuple[int, int], dict[str, Evidence]] = defaultdict(dict)
+
+    def add(a: int, b: int, ev: Evidence) -> None:
+        key = (a, b) if a < b else (b, a)
+        evidence[key].setdefault(ev.kind + "\0" + ev.detail, ev)
+
+    # 1. Shared contact points, grouped by the database.
+    shared = (select(ContactPoint.kind, ContactPoint.normalized)
+              .where(ContactPoint.kind.in_(_CONTACT_KINDS), ContactPoint.normalized != "")
+              .group_by(ContactPoint.kind, ContactPoint.normalized)
+              # (a person never holds the same normalized value twice: count(*) will do)
+              .having(func.count().between(2, SHARED_BY_AT_MOST))
+              .subquery())
+    # Plain rows on the session's connection: no ORM bookkeeping for 100k-row answers.
+    conn = session.connection()
+    holders: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
+    for kind, norm, pid, value in conn.execute(
+            select(ContactPoint.kind, ContactPoint.normalized, ContactPoint.person_id,
+                   ContactPoint.value)
+            .join(shared, (shared.c.kind == ContactPoint.kind)
+                  & (shared.c.normalized == ContactPoint.normalized))):
+        holders[(kind, norm)].setdefault(pid, value)
+    for (kind, _norm), people in holders.items():
+        for (a, va), (b, _vb) in combinations(sorted(people.items()), 2):
+            add(a, b, Evidence(kind, va))
+
+    # 2. Names, blocked by folded keys: work per distinct name, then per person.
+    names: dict[int, str] = {}
+    raw: dict[str, list[int]] = defaultdict(list)
+    for pid, display, key in conn.execute(
+            select(Person.id, Person.display_name, Person.sort_key)):
+        names[pid] = display
+        raw[key].append(pid)
+    by_name: dict[str, list[int]] = defaultdict(list)  # "jose garcia" -> ids
+    for key, ids in raw.items():
+        folded = " ".join(key.replace(".", " ").split())
+        if folded:
+            by_name[folded] += ids
+    by_first: dict[tuple[str, str], list[str]] = defaultdict(list)  # (first-ish, family)
+    by_initial: dict[tuple[str, str], list[str]] = defaultdict(list)
+    initials: list[tuple[str, str, str]] = []
+    first_of: dict[str, str] = {}
+    for folded in by_name:
+        ws = folded.split()
+        if len(ws) < 2:
+            continue
+        first, family = ws[0], ws[-1]
+        first_of[folded] = first
+        if len(first) == 1:
+            initials.append((folded, first, family))
+        else:
+            by_initial[(first[0], family)].append(folded)
+            for f in _first_names(first):
+                by_first[(f, family)].append(folded)
+    big = [ids for ids in by_name.values() if len(ids) > COMMON]
+    for keys in by_first.values():
+        if len(keys) > 1 and sum(len(by_name[k]) for k in keys) > COMMON:
+            big.append([pid for k in keys for pid in by_name[k]])
+    for folded, letter, family in initials:
+        keys = by_initial.get((letter, family), [])
+        if sum(len(by_name[k]) for k in keys) > COMMON:
+            big.append([pid for k in [folded, *keys] for pid in by_name[k]])
+    companies_of = _companies_of(session, big, everyone=len(names))
+
+    def pairs_among(ids: list[int]) -> Iterable[tuple[int, int]]:
+        """All pairs of a small block; of a big one, those who share a company."""
+        if len(ids) <= COMMON:
+            return combinations(sorted(set(ids)), 2)
+        at: dict[int, list[int]] = defaultdict(list)
+        for pid in set(ids):
+            for cid in companies_of.get(pid, ()):
+                at[cid].append(pid)
+        return {pair for group in at.values() if len(group) <= COMMON
+                for pair in combinations(sorted(group), 2)}
+
+    for ids in by_name.values():
+        if len(ids) > 1:
+            for a, b in pairs_among(ids):
+                add(a, b, Evidence("name", names[a]))
+    name_of = {pid: folded for folded, ids in by_name.items() for pid in ids
+               if folded in first_of} if by_first else {}
+    for keys in by_first.values():
+        if len(keys) < 2:
+            continue
+        for a, b in pairs_among([pid for k in keys for pid in by_name[k]]):
+            if first_of[name_of[a]] != first_of[name_of[b]]:
+                add(a, b, Evidence("nickname", f"{names[a]} / {names[b]}"))
+    for folded, letter, family in initials:
+        # "J. Smith" and each John, Jane… Smith (not John and Jane with each other).
+        keys = by_initial.get((letter, family), [])
+        mine, others = by_name[folded], [pid for k in keys for pid in by_name[k]]
+        for pid in mine:
+            if len(others) > COMMON:
+                theirs = [o for o in others
+                          if companies_of.get(o, set()) & companies_of.get(pid, set())]
+            else:
+                theirs = others
+            for other in theirs:
+                add(pid, other, Evidence("initial", f"{names[pid]} / {names[other]}"))
+
+    # 3. Score every candidate pair with all its evidence (a shared company adds to it).
+    candidates = list(evidence)
+    companies_of.update(_companies_of(session, [[p for pair in candidates for p in pair
+                                                  if p not in companies_of]],
+                                      everyone=len(names)))
+    company_names = _company_names(session, {c for pair in candidates for p in pair
+                                             for c in companies_of.get(p, ())})
+    out = []
+    for a, b in candidates:
+        evs = dict(evidence[(a, b)])
+        kinds = {e.kind for e in evs.values()}
+        if "name" in kinds:  # the same name makes nickname/initial evidence redundant
+            evs = {k: e for k, e in evs.items() if e.kind not in ("nickname", "initial")}
+        for cid in sorted(set(companies_of.get(a, ())) & set(companies_of.get(b, ()))):
+            evs.setdefault(f"company\0{cid}", Evidence("company", company_names[cid]))
+        ordered = sorted(evs.values(), key=lambda e: (-WEIGHTS[e.kind], e.detail))
+        score = _score(ordered)
+        out.append(DuplicatePair("person", Record(a, names[a]), Record(b, names[b]), score,
+                                 tuple(ordered)))
+    return out
+
+
+def _score(evidence: Iterable[Evidence]) -> int:
+    seen: set[str] = set()
+    total = 0
+    for e in evidence:
+        # A second shared company or email adds less than the first.
+        total += WEIGHTS[e.kind] if e.kind not in seen else WEIGHTS[e.kind] // 3
+        seen.add(e.kind)
+    return min(total, 100)
+
+
+def _companies_of(session: Session, groups: list[list[int]],
+                  everyone: int = 0) -> dict[int, set[int]]:
+    """Companies each person was ever at (for the people in ``groups``)."""
+    ids = sorted({pid for g in groups for pid in g})
+    out: dict[int, set[int]] = defaultdict(set)
+    conn = session.connection()
+    if ids and len(ids) * 4 > everyone > 0:  # most people: one scan beats many lookups
+        for pid, cid in conn.execute(select(Position.person_id, Position.company_id)):
+            out[pid].add(cid)
+    else:
+        for i in range(0, len(ids), 5000):
+            for pid, cid in conn.execute(
+                    select(Position.person_id, Position.company_id)
+                    .where(Position.person_id.in_(ids[i:i + 5000]))):
+                out[pid].add(cid)
+    for pid in ids:
+        out.setdefault(pid, set())
+    return dict(out)
+
+
+def _company_names(session: Session, ids: set[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    wanted = sorted(ids)
+    for i in range(0, len(wanted), 5000):
+        out.update((cid, name) for cid, name in session.execute(
+            select(Company.id, Company.name).where(Company.id.in_(wanted[i:i + 5000]))))
+    return out
+
+
+def _company_pairs(session: Session) -> list[DuplicatePair]:
+    """Companies whose names or aliases reduce to the same key ("Stripe" and "Stripe, Inc.",
+    or one's alias is the other's name)."""
+    by_key: dict[str, dict[int, str]] = defaultdict(dict)
+    names: dict[int, str] = {}
+    for cid, name, key in session.execute(select(Company.id, Company.name, Company.name_key)):
+        names[cid] = name
+        if key:
+            by_key[key].setdefault(cid, name)
+    for cid, alias, key in session.execute(select(CompanyAlias.company_id, CompanyAlias.alias,
+                                                  CompanyAlias.alias_key)):
+        if key:
+            by_key[key].setdefault(cid, alias)
+    out = []
+    seen: set[tuple[int, int]] = set()
+    for held in by_key.values():
+        if not 2 <= len(held) <= SHARED_BY_AT_MOST:
+            continue
+        for (a, na), (b, nb) in combinations(sorted(held.items()), 2):
+            if (a, b) in seen:
+                continue
+            seen.add((a, b))
+            detail = na if na == nb else f"{na} / {nb}"
+            out.append(DuplicatePair("company", Record(a, names[a]), Record(b, names[b]),
+                                     WEIGHTS["name"] * 2, (Evidence("name", detail),)))
+    return out

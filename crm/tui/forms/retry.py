@@ -1,0 +1,21 @@
+"""What is needed to show a refused form again, filled in with what the user typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+
+from crm.tui.screens.dialogs import FormField
+
+
+@dataclass
+class FormRetry:
+    title: Text
+    fields: list[FormField]
+    job: Callable[[Session, dict[str, str]], Any]
+    summary: Callable[[Any], str]
+    values: dict[str, str]
