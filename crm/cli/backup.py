@@ -83,6 +83,7 @@ def restore_backup(path: Path, as_json: bool) -> None:
 
     data = load_backup(path)
     database = get_db()
+    database.check_sound()
     try:
         with database.write() as s:
             counts = restore_database(s, data)
@@ -112,8 +113,8 @@ def export_json(output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    from crm.export.service import publish, stage_private
+    from crm.core.files import write_file
 
-    publish(stage_private(output, text.encode("utf-8")), output)
+    write_file(output, text)
     message(f"crm: backed up {len(tables.get('person', []))} people "
             f"({sum(len(rows) for rows in tables.values())} rows) to {literal(output)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -49,6 +50,31 @@ class CrmGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(LAZY_COMMANDS))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a failure it did not expect is told by what went wrong.
+
+        Translated here, while the database the command opened is still known, so that
+        the line names it and a damaged SQLite file is checked (``crm.core.faults``).
+        """
+        from crm.core.errors import CrmError
+
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader stopped reading (`crm people | head -1`): done, exit 0 quietly
+            # (click itself would make it exit 1).
+            raise click.exceptions.Exit(_quiet_after_broken_pipe()) from None
+        except (CrmError, click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort, KeyboardInterrupt):
+            raise
+        except Exception as err:
+            if os.environ.get("CRM_DEBUG"):
+                raise
+            from crm.core.faults import explain
+
+            database = ctx.obj.get("database") if isinstance(ctx.obj, dict) else None
+            raise explain(err, database) from err
 
 
 @click.group(cls=CrmGroup, invoke_without_command=True,
@@ -144,6 +170,41 @@ def db_backup(output: str | None) -> None:
         raise CrmError("crm db backup copies SQLite files; for PostgreSQL use pg_dump")
     dest = backup_sqlite(path, Path(output) if output else None)
     click.echo(str(dest))
+
+
+@db.command("recover")
+@db_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="New database file to write (must not exist).")
+@json_option
+@click.pass_context
+def db_recover(ctx: click.Context, output: Path, as_json: bool) -> None:
+    """Copy what can be read of a damaged SQLite database into a new file.
+
+    Every readable row is copied, table by table; rows that cannot be read, or that refer
+    to rows that were lost, are counted per table. The damaged file is only read. Exit 1
+    when some rows could not be copied.
+    """
+    from crm.cli.context import _find_db_arg
+    from crm.core.errors import CrmError
+    from crm.core.paths import database_url, sqlite_path
+    from crm.core.recover import recover
+
+    source = sqlite_path(database_url(_find_db_arg(ctx)))
+    if source is None:
+        raise CrmError("crm db recover salvages SQLite files; for PostgreSQL use pg_dump")
+    done = recover(source, output)
+    if as_json:
+        emit_json(done.to_json())
+    message(f"crm: recovered {done.copied.get('person', 0)} people and "
+            f"{sum(done.copied.values())} rows in all into {literal(output)}")
+    for name, count in sorted(done.skipped.items()):
+        message(f"crm: {name}: {count} rows could not be read or copied")
+    if done.cleared:
+        message(f"crm: {done.cleared} references to lost rows were cleared (such as "
+                "\"known via\" a person who was lost)")
+    if done.skipped:
+        ctx.exit(1)
 
 
 # -- demo -----------------------------------------------------------------------------------
@@ -423,36 +484,77 @@ def link_cmd(person: str, other: str, kind: str, strength: int | None, note: str
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI; user errors become one line on stderr and a non-zero exit."""
-    from crm.core.errors import CrmError
+    """Run the CLI; errors become one line on stderr (and a JSON object under --json).
 
+    Exit codes (``crm.core.errors``): 0 done, 1 done in part, 2 bad input or usage,
+    3 an unexpected failure; 130 interrupted.
+    """
+    from crm.core.errors import EXIT_BAD_INPUT, CrmError
+
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        # Without standalone mode click returns (not raises) the code given to ctx.exit(n).
-        code = cli.main(args=argv, prog_name="crm", standalone_mode=False)
-    except CrmError as err:
-        message(f"crm: {literal(err)}")
-        return err.exit_code
-    except click.exceptions.Abort:
-        message("crm: aborted")
-        return 130
-    except click.ClickException as err:
-        err.show()
-        return err.exit_code
-    except click.exceptions.Exit as err:
-        return err.exit_code
-    except KeyboardInterrupt:
-        message("crm: interrupted")
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as err:  # never a traceback for the user; CRM_DEBUG=1 shows it
-        if os.environ.get("CRM_DEBUG"):
-            raise
-        reason = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        message(f"crm: unexpected error: {type(err).__name__}: {literal(reason)} "
-                "(set CRM_DEBUG=1 for details)")
-        return 1
-    return code if isinstance(code, int) else 0
+        try:
+            # Without standalone mode click returns (not raises) the code given to ctx.exit(n).
+            code = cli.main(args=args, prog_name="crm", standalone_mode=False)
+        except click.exceptions.Abort:
+            message("crm: aborted")
+            return 130
+        except click.ClickException as err:
+            err.show()
+            _json_error(args, err.format_message(), "usage", EXIT_BAD_INPUT)
+            return EXIT_BAD_INPUT if err.exit_code == 2 else err.exit_code
+        except click.exceptions.Exit as err:
+            return err.exit_code
+        except KeyboardInterrupt:
+            message("crm: interrupted")
+            return 130
+        except BrokenPipeError:
+            return _quiet_after_broken_pipe()
+        except CrmError as err:
+            return _report(args, err)
+        except Exception as err:  # never a traceback for the user; CRM_DEBUG=1 shows it
+            if os.environ.get("CRM_DEBUG"):
+                raise
+            from crm.core.faults import explain
+
+            return _report(args, explain(err))
+        return code if isinstance(code, int) else 0
+    except BrokenPipeError:  # the reader went away while we reported (`| head -1`)
+        return _quiet_after_broken_pipe()
+
+
+def _report(args: list[str], err: object) -> int:
+    from crm.core.errors import CrmError, DatabaseDamaged
+
+    assert isinstance(err, CrmError)
+    text = str(err)
+    if isinstance(err, DatabaseDamaged) and err.path is not None:
+        text += f"; `crm db recover --db {err.path} -o NEW` copies what can be read"
+    message(f"crm: {literal(text)}" + (" (set CRM_DEBUG=1 for details)"
+                                      if text.startswith("unexpected error") else ""))
+    _json_error(args, text, err.kind, err.exit_code)
+    return err.exit_code
+
+
+def _json_error(args: list[str], text: str, kind: str, code: int) -> None:
+    """Under --json, stdout says what failed too: {"error": {"message", "kind", "exit_code"}}."""
+    options = args[: args.index("--")] if "--" in args else args
+    if "--json" in options:
+        emit_json({"error": {"message": text, "kind": kind, "exit_code": code}})
+
+
+def _quiet_after_broken_pipe() -> int:
+    """The reader of our stdout stopped reading: that is done, not a failure (exit 0).
+
+    stdout is pointed at /dev/null so that Python's final flush does not fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 if __name__ == "__main__":

@@ -172,15 +172,10 @@ def _rejected(show: bool, output: Path | None, forget: bool, as_json: bool) -> N
     with database.read() as s:
         rows = list_rejected(s)
     if output is not None:
-        from crm.vcard.writer import write_private
+        from crm.core.files import write_file
 
-        if output.is_dir():
-            raise CrmError(f"{output}: is a directory")
-        try:
-            write_private(output, "".join(r.raw if r.raw.endswith("\n") else r.raw + "\r\n"
-                                          for r in rows))
-        except OSError as err:
-            raise CrmError(f"{output}: cannot write: {err.strerror}") from None
+        write_file(output, "".join(r.raw if r.raw.endswith("\n") else r.raw + "\r\n"
+                                   for r in rows))
         message(f"crm: wrote {len(rows)} rejected cards to {literal(output)}")
     if as_json:
         emit_json([r.to_json() for r in rows])
@@ -204,7 +199,8 @@ def export_group() -> None:
 @db_option
 def export_vcard(output: Path | None, version: str) -> None:
     """All people as vCards (UID, N and FN always; unknown imported properties kept)."""
-    from crm.vcard.writer import export_vcards, write_private
+    from crm.core.files import write_file
+    from crm.vcard.writer import export_vcards
 
     database = get_db()
     text = export_vcards(database, version)
@@ -212,10 +208,5 @@ def export_vcard(output: Path | None, version: str) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    if output.is_dir():
-        raise CrmError(f"{output}: is a directory")
-    try:
-        write_private(output, text)
-    except OSError as err:
-        raise CrmError(f"{output}: cannot write: {err.strerror}") from None
+    write_file(output, text)
     message(f"crm: exported {count} people to {literal(output)}")

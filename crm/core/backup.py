@@ -11,9 +11,11 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, LargeBinary, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm.core.errors import CrmError
+from crm.core.limits import TooLong, check_row
 from crm.core.models import Base
 
 if TYPE_CHECKING:
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
 
 FORMAT = "crm-backup"
 FORMAT_VERSION = 1
+# Rows inserted per statement on restore (a refused batch is retried row by row).
+RESTORE_BATCH = 1000
 
 
 def _encode(value: Any) -> Any:
@@ -69,14 +73,72 @@ def _decode(column: Any, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(column.type, LargeBinary):
-        if not (isinstance(value, dict) and "$base64" in value):
-            raise CrmError(f"backup: column {column.table.name}.{column.name} is not base64")
-        return base64.b64decode(value["$base64"])
+        if not (isinstance(value, dict) and isinstance(value.get("$base64"), str)):
+            raise ValueError("is not base64")
+        return base64.b64decode(value["$base64"], validate=True)
     if isinstance(column.type, DateTime):
         return datetime.fromisoformat(value)
     if isinstance(column.type, Date):
         return date.fromisoformat(value)
+    python_type = _python_type(column)
+    if python_type is bool:
+        if not isinstance(value, bool | int):
+            raise ValueError("is not true or false")
+    elif python_type is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("is not a whole number")
+    elif python_type is str and not isinstance(value, str):
+        raise ValueError("is not text")
     return value
+
+
+def _python_type(column: Any) -> type | None:
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return None
+
+
+def _decode_row(table: Any, cols: dict[str, Any], row: object, number: int) -> dict[str, Any]:
+    """One backup row as column values; anything wrong named by table, row and column."""
+    if not isinstance(row, dict):
+        raise CrmError(f"backup: {table.name} row {number} is not an object")
+    extra = set(row) - set(cols)
+    if extra:
+        raise CrmError(f"backup: {table.name} row {number} has unknown columns "
+                       f"({', '.join(sorted(extra))}); upgrade crm to restore it")
+    out = {}
+    for key, value in row.items():
+        column = cols[key]
+        try:
+            out[key] = _decode(column, value)
+        except (ValueError, TypeError) as err:
+            # (the value itself is not quoted: it may be a contact's text)
+            reason = str(err) if str(err).startswith("is not") else "cannot be read"
+            raise CrmError(f"backup: {table.name} row {number} column {key} {reason} "
+                           f"(expected {_expected(column)})") from None
+        if out[key] is None and not column.nullable and column.default is None \
+                and column.server_default is None and not column.primary_key:
+            raise CrmError(f"backup: {table.name} row {number} column {key} is empty, and it "
+                           "must have a value")
+    try:
+        check_row(table, out)
+    except TooLong as err:
+        raise CrmError(f"backup: {table.name} row {number} column {err.column} is too long: "
+                       f"{err.length} characters, at most {err.limit}") from None
+    return out
+
+
+def _expected(column: Any) -> str:
+    if isinstance(column.type, LargeBinary):
+        return '{"$base64": ...}'
+    if isinstance(column.type, DateTime):
+        return "a date and time, YYYY-MM-DDTHH:MM:SS"
+    if isinstance(column.type, Date):
+        return "a date, YYYY-MM-DD"
+    python_type = _python_type(column)
+    return {bool: "true or false", int: "a whole number", str: "text"}.get(
+        python_type, "a value") if python_type else "a value"
 
 
 def restore_database(session: Session, data: dict[str, Any]) -> dict[str, int]:
@@ -99,16 +161,12 @@ def restore_database(session: Session, data: dict[str, Any]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for table in Base.metadata.sorted_tables:
         rows = tables.get(table.name) or []
+        if not isinstance(rows, list):
+            raise CrmError(f"backup: {table.name} is not a list of rows")
         cols = {c.name: c for c in table.columns}
-        decoded = []
-        for i, row in enumerate(rows, 1):
-            extra = set(row) - set(cols)
-            if extra:
-                raise CrmError(f"backup: {table.name} row {i} has unknown columns "
-                               f"({', '.join(sorted(extra))}); upgrade crm to restore it")
-            decoded.append({k: _decode(cols[k], v) for k, v in row.items()})
-        if decoded:
-            session.execute(insert(table), decoded)
+        decoded = [_decode_row(table, cols, row, i) for i, row in enumerate(rows, 1)]
+        for start in range(0, len(decoded), RESTORE_BATCH):
+            _insert_batch(session, table, decoded[start:start + RESTORE_BATCH], start)
         counts[table.name] = len(decoded)
     session.flush()
     if session.get_bind().dialect.name == "postgresql":
@@ -120,3 +178,34 @@ def restore_database(session: Session, data: dict[str, Any]) -> dict[str, int]:
                     f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{pk[0].name}'), "
                     f"(SELECT max(\"{pk[0].name}\") FROM \"{table.name}\"))"))
     return counts
+
+
+def _insert_batch(session: Session, table: Any, rows: list[dict[str, Any]], start: int) -> None:
+    """Insert ``rows``; a row the database refuses (a duplicate, a reference to a row that
+    is not there) is found again one row at a time, so that the message can name it."""
+    try:
+        with session.begin_nested():
+            session.execute(insert(table), rows)
+        return
+    except IntegrityError:
+        pass
+    for i, row in enumerate(rows, start + 1):
+        try:
+            with session.begin_nested():
+                session.execute(insert(table), [row])
+        except IntegrityError as err:
+            raise CrmError(f"backup: {table.name} row {i} cannot be restored: "
+                           f"{_integrity_reason(err)}") from None
+    raise CrmError(f"backup: {table.name} rows {start + 1}-{start + len(rows)} cannot be "
+                   "restored together (they refer to one another out of order)")
+
+
+def _integrity_reason(err: IntegrityError) -> str:
+    low = str(err.orig).lower()
+    if "unique" in low or "duplicate" in low:
+        return "it repeats a value that must be unique (an id, UID, tag or domain)"
+    if "foreign key" in low:
+        return "it refers to a row that is not in the backup"
+    if "not null" in low or "null value" in low:
+        return "a column that must have a value is empty"
+    return "the database refused it"

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm.core import limits
 from crm.core.errors import CrmError, SchemaTooNew
 from crm.core.paths import database_url, sqlite_path
 
@@ -46,6 +47,9 @@ class Database:
     upgraded_from: str | None = field(default=None)
     # Called when a write has waited WAIT_NOTICE_S for another writer (see ``write``).
     on_wait: Callable[[], None] | None = field(default=None, repr=False)
+    # A SQLite file (or directory) this process may not write: opened read-only, and every
+    # write is refused before it starts.
+    read_only: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -71,6 +75,11 @@ class Database:
         is called, from another thread, if the write has not started after ``WAIT_NOTICE_S``,
         so that the user hears why nothing seems to happen.
         """
+        if self.read_only:
+            from crm.core.errors import Failure
+
+            raise Failure(f"{self.path}: the database is read-only here (the file or its "
+                          "directory cannot be written); nothing was written")
         notice = on_wait or self.on_wait
         timer = threading.Timer(WAIT_NOTICE_S, notice) if notice else None
         try:
@@ -130,16 +139,39 @@ class Database:
                 conn.rollback()
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def check_sound(self) -> None:
+        """Refuse to go on with a damaged SQLite file (``PRAGMA quick_check``).
+
+        Called before an import or a restore writes: SQLite can append to a file whose
+        other pages are damaged, and the user would not hear of it until a read fails.
+        """
+        path = self.path
+        if path is None:
+            return
+        from crm.core.faults import damaged, quick_check
+
+        problems = quick_check(path)
+        if problems:
+            raise damaged(path, problems)
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with crm's settings: SQLite pragmas, or a pre-pinged PostgreSQL pool."""
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine with crm's settings: SQLite pragmas, or a pre-pinged PostgreSQL pool.
+
+    ``read_only`` (SQLite files only) opens the file so that SQLite never tries to write it.
+    """
+    limits.install()
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
-        )
+        path = sqlite_path(url)
+        if read_only and path is not None:
+            engine = create_engine(url, creator=lambda: _readonly_connect(path, threads=True))
+        else:
+            engine = create_engine(
+                url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
+                                   "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -148,7 +180,7 @@ def make_engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            if sqlite_path(url) is not None:
+            if path is not None and not read_only:
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
@@ -171,18 +203,27 @@ def open_database(url_or_path: str | None = None, *, upgrade: bool = True) -> Da
     """Open (creating if needed) the selected database and bring its schema to head."""
     url = database_url(url_or_path)
     path = sqlite_path(url)
+    read_only = False
     if path is not None:
-        _prepare_sqlite_file(path)
+        read_only = _cannot_write(path)
+        if not read_only:
+            _prepare_sqlite_file(path)
         revision = _sqlite_revision(path)
     else:
         revision = None
-    engine = make_engine(url)
+    engine = make_engine(url, read_only=read_only)
     try:
         if path is None:
             revision = _engine_revision(engine)
         if revision == SCHEMA_HEAD:
-            return Database(url, engine, _session_factory(engine))
+            return Database(url, engine, _session_factory(engine), read_only=read_only)
         _refuse_if_newer(revision, url)
+        if read_only:
+            from crm.core.errors import Failure
+
+            what = "is empty" if revision is None else f"has schema {revision!r}"
+            raise Failure(f"{path}: the database {what} and needs upgrading, but it is "
+                          "read-only here; nothing was written")
         db = Database(url, engine, _session_factory(engine))
         if upgrade:
             if path is not None and (revision is not None or _has_tables(path)):
@@ -197,6 +238,14 @@ def open_database(url_or_path: str | None = None, *, upgrade: bool = True) -> Da
 
 def _session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def _cannot_write(path: Path) -> bool:
+    """An existing SQLite file that this process may not write, or whose directory it may
+    not write (SQLite writes its -wal and -shm files there): a read-only filesystem, say."""
+    if not path.is_file():
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK))
 
 
 def _prepare_sqlite_file(path: Path) -> None:
@@ -232,12 +281,16 @@ def _sqlite_revision(path: Path) -> str | None:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         return row[0] if row else None
     except sqlite3.DatabaseError as err:
+        from crm.core.faults import damaged, quick_check
+
+        if "malformed" in str(err) or "corrupt" in str(err):
+            raise damaged(path, quick_check(path)) from None
         raise CrmError(f"{path}: not a crm database ({err})") from None
     finally:
         conn.close()
 
 
-def _readonly_connect(path: Path) -> sqlite3.Connection:
+def _readonly_connect(path: Path, *, threads: bool = False) -> sqlite3.Connection:
     """A connection that cannot change the file or leave -wal/-shm files behind.
 
     With no WAL file present the database is opened immutable (no locks, no side files);
@@ -245,7 +298,8 @@ def _readonly_connect(path: Path) -> sqlite3.Connection:
     """
     wal = Path(str(path) + "-wal")
     params = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
-    return sqlite3.connect(f"file:{path}?{params}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    return sqlite3.connect(f"file:{path}?{params}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                           check_same_thread=not threads)
 
 
 def _has_tables(path: Path) -> bool:
@@ -333,26 +387,38 @@ def current_revision(db: Database) -> str | None:
 
 
 def backup_sqlite(path: Path, dest: Path | None = None) -> Path:
-    """Copy a SQLite database (consistently, WAL included) to a timestamped 0600 file."""
+    """Copy a SQLite database (consistently, WAL included) to a timestamped 0600 file.
+
+    The copy is made into a temporary file beside ``dest`` and renamed over it only when
+    whole (``crm.core.files``): on a full disk an older backup at ``dest`` is left as it was.
+    """
+    from crm.core.files import replacing
+
     if dest is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         dest = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix or '.sqlite3'}")
     if dest.is_dir():
         raise CrmError(f"{dest}: is a directory")
-    try:
-        fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    except OSError as err:
-        raise CrmError(f"{dest}: cannot write backup: {err.strerror}") from None
-    os.close(fd)
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        out = sqlite3.connect(dest)
+    with replacing(dest) as tmp:
+        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            src.backup(out)
+            out = sqlite3.connect(tmp)
+            try:
+                src.backup(out)
+            except sqlite3.Error as err:
+                raise _backup_failure(dest, err) from None
+            finally:
+                out.close()
         finally:
-            out.close()
-    finally:
-        src.close()
-    os.chmod(dest, 0o600)
+            src.close()
     return dest
 
+
+def _backup_failure(dest: Path, err: sqlite3.Error) -> CrmError:
+    from crm.core.errors import Failure
+
+    reason = str(err) or type(err).__name__
+    if "full" in reason or "I/O" in reason:
+        return Failure(f"cannot write {dest}: {reason}; the previous file, if any, is "
+                       "unchanged")
+    return Failure(f"cannot back up to {dest}: {reason}")

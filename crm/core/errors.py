@@ -1,12 +1,40 @@
-"""Errors meant for the user: each carries one clear line of text."""
+"""Errors meant for the user: each carries one clear line of text.
+
+The exit codes, the same for every command: 0 done; 1 done in part (some records rejected,
+the rest saved); 2 bad input or usage, nothing written; 3 an unexpected failure (disk full,
+database server gone, damaged database file, a bug), nothing written.
+"""
 
 from __future__ import annotations
+
+EXIT_DONE = 0
+EXIT_PARTLY = 1
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 3
 
 
 class CrmError(Exception):
     """A problem the user can fix; the CLI prints ``str(err)`` on one line and exits non-zero."""
 
-    exit_code = 2
+    exit_code = EXIT_BAD_INPUT
+    kind = "bad-input"
+
+
+class Failure(CrmError):
+    """Not the user's input: the disk, the database server or the database file failed."""
+
+    exit_code = EXIT_FAILURE
+    kind = "failure"
+
+
+class DatabaseDamaged(Failure):
+    """The SQLite file has damaged pages: crm refuses to write to it (see ``crm db recover``)."""
+
+    kind = "damaged-database"
+
+    def __init__(self, message: str, path: object = None) -> None:
+        super().__init__(message)
+        self.path = path  # the damaged SQLite file, when known
 
 
 class NotFound(CrmError):

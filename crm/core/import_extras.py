@@ -20,6 +20,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from crm.core.cards import raw_hash
+from crm.core.limits import check_rows
 from crm.core.models import (
     Application,
     Base,
@@ -283,7 +284,9 @@ class _Companies:
 
 def _insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert(Base.metadata.tables[model.__tablename__]), rows)
+        table = Base.metadata.tables[model.__tablename__]
+        check_rows(table, rows)  # (the ORM's flush checks itself; these rows bypass it)
+        session.connection().execute(insert(table), rows)
 
 
 def apply_extras(session: Session, extras: Extras, report: ExtrasReport, *,

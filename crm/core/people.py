@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, and_, bindparam, func, select, true
+from sqlalchemy import BindParameter, Table, and_, bindparam, func, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from crm.core.errors import Ambiguous, InvalidInput, NotFound
@@ -282,6 +282,20 @@ def split_name(name: str) -> tuple[str | None, str | None]:
     return " ".join(parts[:-1]), parts[-1]
 
 
+def _fitting(given: str | None, family: str | None) -> tuple[str | None, str | None]:
+    """Name parts guessed from a display name, left out when longer than their columns
+    (the display name itself is kept whole, or refused when too long)."""
+    from crm.core.limits import limit_of
+
+    table = Person.__table__
+    assert isinstance(table, Table)
+    if given is not None and len(given) > limit_of(table, "given_name"):
+        given = None
+    if family is not None and len(family) > limit_of(table, "family_name"):
+        family = None
+    return given, family
+
+
 def create_person(
     session: Session,
     name: str,
@@ -297,7 +311,7 @@ def create_person(
     name = name.strip()
     if not name:
         raise InvalidInput("a person needs a name")
-    given, family = split_name(name)
+    given, family = _fitting(*split_name(name))
     person = Person(display_name=name, given_name=given, family_name=family, note=note,
                     source=source, known_via=via)
     session.add(person)

@@ -201,6 +201,7 @@ def import_any(db: Database, paths: Sequence[Path], *, dry_run: bool = False,
 
         return import_paths(db, files, dry_run=dry_run, progress=progress)
     loaded = [_load(p, k) for p, k in zip(files, kinds, strict=True)]
+    db.check_sound()  # never write into (or report on) a file with damaged pages
     if not dry_run:
         with db.write() as session:
             return _write(session, loaded, progress)

@@ -56,5 +56,6 @@ def import_paths(db: Database, paths: Sequence[Path], *, dry_run: bool = False,
         if path is files[0]:
             first.append(text)
         del text
+    db.check_sound()  # never write into (or report on) a file with damaged pages
     return import_records(db, _cards(files, first), survey=survey, source="vcard",
                           dry_run=dry_run, progress=progress)

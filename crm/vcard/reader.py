@@ -93,7 +93,15 @@ def normalize_newlines(text: str) -> str:
 
 
 def looks_like_vcard(text: str) -> bool:
-    return re.search(r"^[ \t]*BEGIN[ \t]*:[ \t]*VCARD[ \t]*$", text, re.I | re.M) is not None
+    """A BEGIN:VCARD line, or a card's structure around a damaged one (VERSION, FN and
+    END:VCARD): such a file is a vCard file whose card is rejected and kept."""
+    if re.search(r"^[ \t]*BEGIN[ \t]*:[ \t]*VCARD[ \t]*$", text, re.I | re.M) is not None:
+        return True
+    return all(re.search(pattern, text, re.I | re.M) is not None for pattern in _STRUCTURE)
+
+
+_STRUCTURE = (r"^[ \t]*END[ \t]*:[ \t]*VCARD[ \t]*$", r"^VERSION[ \t]*[;:]",
+              r"^(?:[A-Za-z0-9_-]+\.)?FN[ \t]*[;:]")
 
 
 def split_cards(text: str, file: str) -> Iterator[RawCard | RejectedCard]:

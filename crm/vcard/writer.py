@@ -12,12 +12,10 @@ what is stored.
 from __future__ import annotations
 
 import base64
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import vobject
 from sqlalchemy import select
@@ -353,10 +351,3 @@ def export_vcards(db: Database, version: str = "3.0") -> str:
         last = _last_cards(session, [p.id for p in people])
         return "".join(card_text(p, version, last=last.get(p.id)) for p in people)
 
-
-def write_private(path: Path, text: str) -> None:
-    """Write contact data to a file only its owner can read (0600)."""
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    os.chmod(path, 0o600)

@@ -47,9 +47,13 @@ def test_who_bad_company_is_one_line(crm: Any) -> None:
     assert ambiguous.stderr.strip() == ("crm: company 'acme' is ambiguous: Acme Foods (#2), "
                                         "Acme Robotics (#3)")
     unknown = crm("who", "Strpie", "--json")
-    assert unknown.exit_code != 0 and unknown.stdout == ""
+    assert unknown.exit_code == 2
     assert unknown.stderr.strip() == ("crm: no company matches 'Strpie'; "
                                       "did you mean 'Stripe, Inc.'?")
+    # Under --json, stdout carries the same line as a JSON error object (and nothing else).
+    assert unknown.json() == {"error": {
+        "message": "no company matches 'Strpie'; did you mean 'Stripe, Inc.'?",
+        "kind": "bad-input", "exit_code": 2}}
 
 
 def test_path_to_a_person_and_to_a_company(crm: Any) -> None:

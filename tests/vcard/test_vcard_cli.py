@@ -66,11 +66,14 @@ def test_bad_files_are_one_clear_line(crm: Any, tmp_path: Path) -> None:
              (empty, "file is empty"), (binary, "binary file"), (csv, "not a vCard file")]
     for path, reason in cases:
         result = crm("import", str(path), "--json")
-        assert result.exit_code != 0
-        assert result.stdout == ""
-        assert result.stderr.strip() == f"crm: {path}: {reason}" + (
+        assert result.exit_code == 2
+        line = f"{path}: {reason}" + (
             " (no BEGIN:VCARD line)" if reason == "not a vCard file" else
             ", not a vCard file" if reason in ("is a directory", "binary file") else "")
+        assert result.stderr.strip() == f"crm: {line}"
+        # Under --json, stdout says the same as one JSON error object.
+        assert result.json() == {"error": {"message": line, "kind": "bad-input",
+                                           "exit_code": 2}}
     # A bad file next to a good one: nothing is imported (fix the command, run it again).
     result = crm("import", str(fixture("google.vcf")), str(empty))
     assert result.exit_code != 0

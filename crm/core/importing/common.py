@@ -13,7 +13,17 @@ from sqlalchemy.orm import Session
 
 from crm.core.cards import Card, CardContact
 from crm.core.identity import employer_domain
-from crm.core.models import Base, Company, ContactPoint, Person, Position, Tag
+from crm.core.limits import check_rows
+from crm.core.models import (
+    Base,
+    Company,
+    CompanyAlias,
+    CompanyDomain,
+    ContactPoint,
+    Person,
+    Position,
+    Tag,
+)
 from crm.core.people import contact_normalized
 
 Progress = Callable[[int, int], None]
@@ -108,14 +118,17 @@ def table(model: type[Base]) -> Table:
 def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
     """A Core INSERT of many rows (keys are column names): the ORM's bulk INSERT path costs
     more per row than SQLite does (import of 10k cards: -0.5 s)."""
-    session.connection().execute(insert(table(model)), rows)
+    target = table(model)
+    check_rows(target, rows)  # (the ORM's flush checks itself; these rows bypass it)
+    session.connection().execute(insert(target), rows)
 
 
 def _limit(column: Any) -> int:
     return int(column.type.length)
 
 
-# Card fields and the columns that hold them: a longer value is refused, never cut.
+# Card fields and the columns that hold them: a longer value is refused, never cut (the
+# same limits as crm.core.limits, which checks every write; here a card is refused alone).
 LIMITS = [
     ("FN", "display_name", _limit(Person.display_name)),
     ("N (given)", "given_name", _limit(Person.given_name)),
@@ -134,6 +147,11 @@ LIMITS = [
 TAG_LIMIT = _limit(Tag.name)
 LABEL_LIMIT = _limit(ContactPoint.label)
 NORMALIZED_LIMIT = _limit(ContactPoint.normalized)
+SORT_KEY_LIMIT = _limit(Person.sort_key)
+COMPANY_KEY_LIMIT = _limit(Company.name_key)
+ALIAS_LIMIT = min(_limit(CompanyAlias.alias), _limit(CompanyAlias.alias_key))
+DOMAIN_LIMIT = _limit(CompanyDomain.domain)
+WEBSITE_LIMIT = _limit(Company.website)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card, CardRejected, RejectedCard
-from crm.core.importing.common import LABEL_LIMIT, LIMITS, TAG_LIMIT, chunks
+from crm.core.importing.common import (
+    ALIAS_LIMIT,
+    COMPANY_KEY_LIMIT,
+    DOMAIN_LIMIT,
+    LABEL_LIMIT,
+    LIMITS,
+    SORT_KEY_LIMIT,
+    TAG_LIMIT,
+    WEBSITE_LIMIT,
+    card_domains,
+    chunks,
+)
 from crm.core.importing.rejected import store_rejected
 from crm.core.importing.report import CardOutcome, CardWarning, ImportReport
 from crm.core.importing.sources import PendingRecord, SourceItem
 from crm.core.importing.state import Run
 from crm.core.models import ImportRecord, Person
+from crm.core.normalize import company_key, fold
 
 
 def check_lengths(card: Card) -> None:
@@ -24,14 +36,35 @@ def check_lengths(card: Card) -> None:
         value = getattr(card, attr)
         if value is not None and len(value) > limit:
             raise CardRejected(card.line, f"{prop} is longer than {limit} characters")
+    # What crm derives from the card must fit as well: folding can lengthen a name.
+    if len(fold(card.display_name).strip()) > SORT_KEY_LIMIT:
+        raise CardRejected(card.line, f"FN is longer than {SORT_KEY_LIMIT} characters once "
+                                      "folded for sorting")
+    if card.org and len(company_key(card.org)) > COMPANY_KEY_LIMIT:
+        raise CardRejected(card.line, f"ORG is longer than {COMPANY_KEY_LIMIT} characters "
+                                      "once folded for matching")
+    if card.is_company:
+        if card.display_name != card.org and (
+                len(card.display_name) > ALIAS_LIMIT
+                or len(company_key(card.display_name)) > ALIAS_LIMIT):
+            raise CardRejected(card.line, f"FN of a company card is longer than "
+                                          f"{ALIAS_LIMIT} characters")
+        urls = [c.value for c in card.contacts if c.kind == "url"]
+        if urls and len(urls[0]) > WEBSITE_LIMIT:
+            raise CardRejected(card.line, f"URL of a company card is longer than "
+                                          f"{WEBSITE_LIMIT} characters")
     for tag in card.categories:
         if len(tag) > TAG_LIMIT:
             raise CardRejected(card.line, f"CATEGORIES has a tag longer than "
                                           f"{TAG_LIMIT} characters")
     for cp in card.contacts:
         if cp.label and len(cp.label) > LABEL_LIMIT:
-            raise CardRejected(card.line, f"label {cp.label[:20]!r}... is longer than "
+            raise CardRejected(card.line, f"a label of {cp.kind.upper()} is longer than "
                                           f"{LABEL_LIMIT} characters")
+    for dom in card_domains(card):
+        if len(dom) > DOMAIN_LIMIT:
+            raise CardRejected(card.line, f"EMAIL has a domain longer than {DOMAIN_LIMIT} "
+                                          "characters")
 
 
 def _parse(item: PendingRecord) -> Card | RejectedCard:

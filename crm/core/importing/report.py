@@ -15,7 +15,7 @@ from crm.core.import_extras import ExtrasReport
 
 # What a record did: a person created, updated (the same contact imported again, changed),
 # merged (into someone already there), unchanged, a company card, rejected, or skipped as
-# about someone the user deleted (a tombstone: crm.core.tombstones).
+# someone the user deleted.
 ACTIONS = ("created", "updated", "merged", "unchanged", "company", "rejected",
            "skipped_deleted")
 
@@ -95,7 +95,6 @@ class ImportReport:
     new_companies: list[str] = field(default_factory=list)
     # (person id, other id, kind) of each connection linked from the records' relations.
     new_connections: list[tuple[int, int, str]] = field(default_factory=list)
-    # Lines of imported cards read with a doubt or left out (see CardWarning).
     warnings: list[CardWarning] = field(default_factory=list)
     # What an export carried besides cards (LinkedIn: interactions, job changes…).
     extras: ExtrasReport | None = None
@@ -143,6 +142,7 @@ class ImportReport:
 
     @property
     def skipped_deleted(self) -> int:
+        """Cards about someone the user deleted (a tombstone): not brought back."""
         return self.count("skipped_deleted")
 
     @property

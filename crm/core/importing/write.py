@@ -18,6 +18,7 @@ from crm.core.importing.common import (
     table,
 )
 from crm.core.importing.index import Index
+from crm.core.limits import check_rows
 from crm.core.models import Company, ContactPoint, Person, PersonTag, Position, Tag, utcnow
 from crm.core.normalize import fold, is_email
 from crm.core.people import contact_normalized, search_text
@@ -130,6 +131,7 @@ def insert_people(session: Session, index: Index, cards: list[Card],
     } for card, new in zip(cards, people, strict=True)]
     ids: list[int] = []
     conn, person = session.connection(), table(Person)
+    check_rows(person, rows)
     # Small batches: SQLAlchemy splices RETURNING rows of every internal batch into one
     # result, which grows quadratically with the rows of a single call.
     for i in range(0, len(rows), 200):

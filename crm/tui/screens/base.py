@@ -41,11 +41,12 @@ R = TypeVar("R")
 
 
 def describe_error(err: BaseException) -> str:
-    """One line for the user: our own errors as they are, anything else labelled."""
+    """One line for the user: our own errors as they are, anything else told by its cause."""
     if isinstance(err, CrmError):
         return str(err)
-    first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    return f"unexpected error: {type(err).__name__}: {first}"
+    from crm.core.faults import explain
+
+    return str(explain(err))
 
 
 class CrmScreen(Screen[None]):
