@@ -26,10 +26,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("company_domain", schema=None) as batch_op:
         batch_op.add_column(sa.Column("source", sa.Text(), nullable=True))
-    day = ("CAST(created_at AS DATE)" if op.get_bind().dialect.name == "postgresql"
-           else "substr(created_at, 1, 10)")
-    op.execute(f"UPDATE position SET known_on = {day} "
-               "WHERE known_on IS NULL AND start IS NULL AND source <> 'manual'")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("UPDATE position SET known_on = CAST(created_at AS DATE) "
+                   "WHERE known_on IS NULL AND start IS NULL AND source <> 'manual'")
+    else:
+        op.execute("UPDATE position SET known_on = substr(created_at, 1, 10) "
+                   "WHERE known_on IS NULL AND start IS NULL AND source <> 'manual'")
 
 
 def downgrade() -> None:
