@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,9 +222,32 @@ def check_import(path: Path, url: str, good_ids: list[int]) -> dict[str, Any]:
     text_ = normalize_newlines(decode_bytes(path.read_bytes())[0]).replace("\x00", "\ufffd")
     # A byte that is not UTF-8 is kept decoded (in its CHARSET or a legacy one), and a
     # character cut by a fold moves whole before it: such lines keep their ASCII as it was.
+    # (The whole-file decoding here may read such a byte in another charset than the card's
+    # own CHARSET did: a stray byte in a SHIFT_JIS-declared line reads as cp1252 here.)
     skeletons = {ascii_part(line) for line in kept_lines}
+    # A line in a multibyte CHARSET it declares (SHIFT_JIS) is kept read in that charset, where
+    # a stray byte may take the next ASCII byte with it: such a line is kept when its text,
+    # written back in that charset, is the file's bytes.
+    file_lines = {b.rstrip(b"\r") for b in path.read_bytes().split(b"\n")}
+
+    def kept_as_declared(line: str) -> bool:
+        found = re.search(r"CHARSET=([\w-]+)", line, re.IGNORECASE)
+        if found is None:
+            return False
+        prefix = line.split(":", 1)[0]
+        for kept in kept_lines:
+            if kept.isascii() or kept.split(":", 1)[0] != prefix:
+                continue  # only this property's line, read with a non-ASCII character
+            try:
+                if kept.encode(found.group(1)) in file_lines:
+                    return True
+            except (LookupError, UnicodeError):
+                continue
+        return False
+
     missing = [line for line in text_.split("\n") if line.strip() and line not in kept_lines
-               and not (SURROGATE.search(line) and ascii_part(line) in skeletons)]
+               and not (SURROGATE.search(line) and ascii_part(line) in skeletons)
+               and not kept_as_declared(line)]
     assert not missing, f"lines lost: {[m[:60] for m in missing[:3]]}"
     # Counted: each BEGIN:VCARD line starts a card that was imported (a record), rejected
     # (listed) or found unchanged; stray text adds rejections, never takes cards away.
