@@ -20,6 +20,7 @@ from functools import lru_cache
 from crm.core.cards import CardProblem
 
 SURROGATE = re.compile("[\udc80-\udcff]")
+_SURROGATE_RUN = re.compile("[\udc80-\udcff]+")
 _NON_ASCII_TEXT = re.compile("[^\x00-\x7f\udc80-\udcff]")
 _DECLARED = re.compile(rb";\s*CHARSET=\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 # The 8-bit charsets address books write when they declare none (Outlook, old Nokia and
@@ -191,18 +192,28 @@ def _decode_group(group: list[str], line: int, charset: FileCharset,
         if text is not None:
             return text, None
     legacy = card_guess()
-    text = [x.decode(legacy, "replace") for x in pieces]
     if declared not in (None, "utf-8"):
+        text = [x.decode(legacy, "replace") for x in pieces]
         return text, CardProblem(line, f"{name} is not valid {display_name(declared)} as it "
                                  f"declares; read as {display_name(legacy)}")
     if charset.has_utf8():
-        return text, CardProblem(line, f"{name} is not valid UTF-8 (the rest of the file is); "
-                                 f"read as {display_name(legacy)}")
+        # The file is UTF-8 and this value holds a stray byte: only that byte is read in the
+        # legacy charset, its UTF-8 neighbours (on this line or another fold) stay as written.
+        text = [_utf8_except_strays(x, legacy) for x in _whole_characters(pieces)]
+        return text, CardProblem(line, f"{name} has bytes that are not UTF-8 (the rest of the "
+                                 f"file is); they were read as {display_name(legacy)}")
+    text = [x.decode(legacy, "replace") for x in pieces]
     if charset.noticed:
         return text, None
     charset.noticed = True
     return text, CardProblem(line, f"file is not UTF-8 and declares no charset; read as "
                              f"{display_name(legacy)} (detected)", damaged=False)
+
+
+def _utf8_except_strays(data: bytes, legacy: str) -> str:
+    text = data.decode("utf-8", "surrogateescape")
+    return _SURROGATE_RUN.sub(
+        lambda m: m.group().encode("utf-8", "surrogateescape").decode(legacy, "replace"), text)
 
 
 def _strict(pieces: list[bytes], codec: str) -> list[str] | None:

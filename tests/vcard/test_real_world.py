@@ -17,7 +17,7 @@ from crm.core.cards import (
     CardRelation,
     RejectedCard,
 )
-from crm.vcard.reader import RawCard, read_path
+from crm.vcard.reader import RawCard, decode_bytes, read_path, split_cards
 from tests.vcard.conftest import JPEG
 
 REAL = Path(__file__).parent / "fixtures" / "real"
@@ -62,9 +62,25 @@ def test_one_bad_byte_stays_in_its_value_and_is_reported() -> None:
     assert zoe.display_name == "Zoë Lefèvre"
     # The one bad byte: read in the likeliest legacy charset, and said so, with its line.
     assert zoe.note == "Rencontré au salon"
-    assert problems(zoe) == [(13, "NOTE is not valid UTF-8 (the rest of the file is); read "
-                                  "as windows-1252", True)]
+    assert problems(zoe) == [(13, "NOTE has bytes that are not UTF-8 (the rest of the file is); "
+                                  "they were read as windows-1252", True)]
     assert jurgen.problems == [] and cagri.problems == []
+
+
+def test_a_stray_byte_on_a_fold_leaves_the_rest_of_its_value_as_written() -> None:
+    # Found by the slow fuzz run: one stray byte on a continuation line of N read the whole
+    # value, valid UTF-8 included, as windows-1252 ("MÃ¼ller").
+    data = ("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Müller;Zoë;;;\r\n ;\r\nFN:Zoë Müller\r\n"
+            "NOTE:Met at the 日本 office\r\n and again\r\nEND:VCARD\r\n"
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jürgen\r\nEND:VCARD\r\n").encode()
+    data = data.replace(b" ;\r\n", b" ;\xe4\r\n").replace(b" and again", b" and \xe9 again")
+    text, how = decode_bytes(data)
+    assert how == "8bit"
+    zoe, jurgen = (c for c in split_cards(text, "f.vcf") if isinstance(c, RawCard))
+    assert "N:Müller;Zoë;;;" in zoe.lines and "NOTE:Met at the 日本 office" in zoe.lines
+    assert " ;ä" in zoe.lines and " and é again" in zoe.lines
+    assert [(p.line, p.damaged) for p in zoe.problems] == [(3, True), (6, True)]
+    assert jurgen.lines[2] == "FN:Jürgen" and jurgen.problems == []
 
 
 def test_a_character_split_by_a_fold_is_whole_again() -> None:
@@ -256,8 +272,9 @@ def test_import_of_damaged_text_never_exits_0(crm: Any) -> None:
     data = result.json()
     assert (data["created"], data["rejected"]) == (3, [])
     assert data["warnings"] == [{"file": str(real("utf8-one-bad-byte.vcf")), "line": 13,
-                                 "message": "NOTE is not valid UTF-8 (the rest of the file "
-                                            "is); read as windows-1252", "damaged": True}]
+                                 "message": "NOTE has bytes that are not UTF-8 (the rest of "
+                                            "the file is); they were read as windows-1252",
+                                 "damaged": True}]
     names = sorted(p["name"] for p in crm("people", "--json").json())
     assert names == ["Jürgen Müller", "Zoë Lefèvre", "Çağrı Şahin"]
 
