@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from crm.cli.context import db_option, get_db
-from crm.cli.output import emit_json, literal, message
+from crm.cli.output import emit_data, emit_json, literal, message
 from crm.cli.vcard import export_group
 from crm.core.errors import CrmError
 
@@ -111,7 +111,7 @@ def export_json(output: Path | None) -> None:
     tables = data["tables"]
     assert isinstance(tables, dict)
     if output is None:
-        click.echo(text, nl=False)
+        emit_data(text, kind="json")
         return
     from crm.core.files import write_file
 
