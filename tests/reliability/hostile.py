@@ -10,6 +10,7 @@ error…) is hostile too, and so that a table clipped at its width still shows t
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,16 @@ def build(crm: Any, db_url: str, tmp_path: Path) -> None:
 
     engine = create_engine(db_url)
     with engine.begin() as conn:
+        # Suggestions to review: one of each kind (the SQL pass below makes them hostile).
+        conn.execute(text(
+            "INSERT INTO suggestion (kind, person_id, other_id, connection_kind, evidence, "
+            "status, source, created_at, updated_at) SELECT :kind, me.id, o.id, :ck, "
+            ":evidence, 'open', 'inferred', :now, :now FROM person me, person o "
+            "WHERE me.is_me = :yes AND o.display_name = :other"),
+            [{"kind": "connection", "ck": "co-worker", "evidence": "both at Company",
+              "other": "Colleague", "now": datetime.now(UTC), "yes": True},
+             {"kind": "same-person", "ck": None, "evidence": "the same name",
+              "other": "Name", "now": datetime.now(UTC), "yes": True}])
         for table, column in FREE_TEXT:
             # Cut to the column's length (PostgreSQL enforces it): the controls come first.
             length = getattr(Base.metadata.tables[table].c[column].type, "length", None)
