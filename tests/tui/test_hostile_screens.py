@@ -17,13 +17,23 @@ import pytest
 from rich.console import Console
 from textual.app import App
 
+from crm.core.people import resolve_person
+from crm.core.profile import person_detail
 from crm.tui.screens.company import CompanyScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog
 from crm.tui.screens.importing import ImportScreen
 from crm.tui.screens.person import PersonScreen
 from crm.tui.screens.references import CandidatesView, ReferencesScreen
-from tests.reliability.hostile import build, driver_controls, hostile_vcf
-from tests.tui.helpers import TALL, fill_form, open_screen, running, screen_text, settle
+from tests.reliability.hostile import HOSTILE, build, driver_controls, hostile_vcf
+from tests.tui.helpers import (
+    TALL,
+    fill_form,
+    open_screen,
+    read_db,
+    running,
+    screen_text,
+    settle,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -75,7 +85,10 @@ async def test_every_screen_shows_hostile_data_inert(crm: Any, db_url: str,
         await pilot.press("enter")  # the note's editor, holding the stored note
         await settle(pilot)
         check(app, "note editor", markup=False)
-        await pilot.press("escape")
+        await pilot.press("ctrl+s")  # saved as it was shown: the stored note, unchanged
+        await settle(pilot)
+        note = read_db(db_url, lambda s: person_detail(s, resolve_person(s, "Name").id)["note"])
+        assert note == HOSTILE + "a note"
         await fill_form(pilot, "l", other="Colleague")  # the toast names both people
         check(app, "link toast")
         await pilot.press("D")
