@@ -215,8 +215,10 @@ def _stray(file: str, line: int, lines: list[str],
            charset: FileCharset | None = None) -> RejectedCard:
     if charset is not None and any(SURROGATE.search(x) for x in lines):
         lines = clean_card(lines, line, charset)[0]
-    shown = lines[0].strip()[:40].replace("\x00", "\ufffd")
-    return RejectedCard(file, line, f"text outside any card: {shown!r}", _kept(lines))
+    # Where, never what: the text may be anything (an error is printed and stored).
+    return RejectedCard(file, line, f"text outside any card ({len(lines)} line"
+                        f"{'s' if len(lines) != 1 else ''}, not between BEGIN:VCARD and "
+                        "END:VCARD)", _kept(lines))
 
 
 def read_path(path: Path) -> list[RawCard | RejectedCard]:
@@ -353,12 +355,13 @@ _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
 def parse_prop(number: int, line: str) -> Prop:
     parts = split_head(line)
     if parts is None:
-        raise CardRejected(number, f"not a vCard property: {line.strip()[:40]!r}")
+        # (the line's text is never quoted: it may be anything, and errors are stored)
+        raise CardRejected(number, "not a vCard property (no NAME: before a value)")
     head, value = parts
     pieces = _split_unquoted(head, ";")
     m = _NAME.match(pieces[0].strip())
     if not m:
-        raise CardRejected(number, f"bad property name {pieces[0].strip()[:40]!r}")
+        raise CardRejected(number, "bad property name (a name is letters, digits and '-')")
     params: dict[str, list[str]] = {}
     for piece in pieces[1:]:
         piece = piece.strip()

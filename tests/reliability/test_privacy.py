@@ -112,3 +112,38 @@ def test_error_messages_do_not_dump_cards(crm: Any, tmp_path: Path) -> None:
     assert max(len(line) for line in result.stderr.splitlines()) < 300
     listed = run("import", "--rejected")
     assert secret not in listed.stdout + listed.stderr
+
+
+def test_no_error_quotes_card_text_nor_stores_it(crm: Any, db_url: str,
+                                                 tmp_path: Path) -> None:
+    """Every error and warning says what is wrong and where (file, line, a property's name
+    when it is a valid one), never the text: not on stderr, not in --json, not in the
+    rejection crm stores."""
+    from sqlalchemy import create_engine, text
+
+    ssn = "123-45-6789"
+    path = tmp_path / "secrets.vcf"
+    path.write_bytes(
+        f"SSN of Jane {ssn} pin 4321\r\n"  # text outside any card
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane\r\n"
+        f"SSN of Jane {ssn} pin 4321\r\n"  # a line with no colon: left out, reported
+        f"SSN {ssn}:x\r\n"  # a bad property name: left out, reported
+        "END:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\n".encode()
+        + f"SSN {ssn};CHARSET=ISO-8859-7:".encode() + b"\xff\xfe\r\n"  # bad charset
+        + b"END:VCARD\r\n")
+    shown = []
+    for args in (("import", str(path)), ("import", str(path), "--json"),
+                 ("import", "--rejected"), ("import", "--rejected", "--json")):
+        result = crm(*args)
+        shown.append(result.stdout + result.stderr)
+    assert "text outside any card" in shown[0] and "not a vCard property" in shown[0]
+    assert "bad property name" in shown[0]
+    for out in shown:
+        assert ssn not in out and "4321" not in out and "SSN" not in out, out
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        errors = conn.execute(text("SELECT error FROM import_record WHERE error IS NOT NULL"))
+        stored = [row[0] for row in errors]
+    engine.dispose()
+    assert stored and not [e for e in stored if ssn in e or "SSN" in e], stored

@@ -177,14 +177,14 @@ def test_messy_file_keeps_every_good_card_and_reports_each_broken_one() -> None:
     assert [(p.line, p.message) for c in good for p in c.problems] == [
         (12, "PHOTO is not valid base64 (damaged or cut short): left out, kept in the raw "
              "card"),
-        (17, "not a vCard property: 'garbage line without colon': left out, kept in the raw "
+        (17, "not a vCard property (no NAME: before a value): left out, kept in the raw "
              "card"),
         (19, "card has no END:VCARD; read up to line 22"),
     ]
     assert good[1].photo is None and good[3].contacts == [
         CardContact("email", "noend@example.com", None, False)]
     assert [(r.line, r.message) for r in bad] == [
-        (7, "text outside any card: 'this is not a vcard line'"),
+        (7, "text outside any card (1 line, not between BEGIN:VCARD and END:VCARD)"),
     ]
     # The raw text of a card is kept whole, its bad lines included.
     assert good[3].raw == ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No End\r\n"

@@ -77,9 +77,9 @@ def _parse(item: PendingRecord) -> Card | RejectedCard:
                             item.raw_format)
     except Exception as err:  # a card we fail to read is reported, never the whole file
         return RejectedCard(item.file, item.line,
-                            # (bounded: an exception may quote the card's text)
-                            f"cannot read this card ({type(err).__name__}: "
-                            f"{str(err)[:100]})", item.raw, item.raw_format)
+                            # (the exception's kind only: its text may quote the card's)
+                            f"cannot read this card ({type(err).__name__})", item.raw,
+                            item.raw_format)
     return card
 
 
