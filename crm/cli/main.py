@@ -428,19 +428,18 @@ def add_position_cmd(person: str, company: str, title: str | None, kind: str | N
     of them creates the company, and a name close to one (a typo?) is refused with the
     close ones listed, unless --new-company.
     """
-    from crm.core.companies import company_for_record
     from crm.core.people import resolve_person
-    from crm.core.positions import add_position
+    from crm.core.positions import add_position_at
 
     database = get_db()
     with database.write() as s, hint_new_company():
         who = resolve_person(s, person)
-        at = company_for_record(s, company, new_company=new_company)
-        pos = add_position(s, who, at.company, title=title, kind=kind,
-                           department=department, start=start, end=end)
+        added = add_position_at(s, who, company, new_company=new_company, title=title,
+                                kind=kind, department=department, start=start, end=end)
+        pos = added.position
         result = {"id": pos.id, "person": who.display_name, "company": pos.company.name,
                   "title": pos.title, "kind": pos.kind, "start": pos.start, "end": pos.end,
-                  "current": pos.is_current, "company_created": at.created}
+                  "current": pos.is_current, "company_created": added.company_created}
     if as_json:
         emit_json(result)
     else:
@@ -524,10 +523,11 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _report(args: list[str], err: object) -> int:
+    from crm.cli.wording import say
     from crm.core.errors import CrmError, DatabaseDamaged
 
     assert isinstance(err, CrmError)
-    text = str(err)
+    text = say(err)
     if isinstance(err, DatabaseDamaged) and err.path is not None:
         text += f"; `crm db recover --db {err.path} -o NEW` copies what can be read"
     message(f"crm: {literal(text)}" + (" (set CRM_DEBUG=1 for details)"

@@ -7,13 +7,12 @@ import click
 from crm.cli.context import db_option, get_db, hint_new_company, json_option, new_company_option
 from crm.cli.main import cli
 from crm.cli.output import emit_json, literal, message, one_line, table
-
-REF_STATUSES = ["not-asked", "asked", "agreed", "declined"]
-REFERRAL_STATUSES = ["asked", "offered", "introduced", "referred", "interviewing", "hired",
-                     "declined"]
-STAGES = ["planned", "applied", "screening", "interviewing", "offer", "accepted", "rejected",
-          "withdrawn"]
-FORMATS = ["md", "txt", "csv", "json", "pdf", "html"]
+from crm.core.vocabulary import (
+    APPLICATION_STAGES,
+    EXPORT_FORMATS,
+    REFERENCE_STATUSES,
+    REFERRAL_STATUSES,
+)
 
 for_option = click.option("--for", "for_", metavar="APPLICATION-or-COMPANY",
                           help="An application (#3, app:3, 'Stripe Software Engineer') or a "
@@ -30,7 +29,7 @@ def refs() -> None:
 
 @refs.command("add")
 @click.argument("person")
-@click.option("--status", type=click.Choice(REF_STATUSES), help="Consent so far.")
+@click.option("--status", type=click.Choice(REFERENCE_STATUSES), help="Consent so far.")
 @click.option("--relationship", metavar="T", help="e.g. 'Supervisor at Northwind'.")
 @click.option("--speaks-to", "speaks_to", metavar="T", help="What they can speak to.")
 @click.option("--since", metavar="DATE", help="Known since: YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -148,7 +147,7 @@ def refs_notified(person: str | None, for_: str | None, use_id: int | None,
 
 @refs.command("export")
 @for_option
-@click.option("--format", "fmt", required=True, metavar="|".join(FORMATS),
+@click.option("--format", "fmt", required=True, metavar="|".join(EXPORT_FORMATS),
               help="Document format.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="File to write (created mode 0600).")
@@ -297,7 +296,8 @@ def apps() -> None:
 @apps.command("add")
 @click.argument("company")
 @click.argument("role")
-@click.option("--stage", type=click.Choice(STAGES), default="applied", show_default=True)
+@click.option("--stage", type=click.Choice(APPLICATION_STAGES), default="applied",
+              show_default=True)
 @click.option("--applied", metavar="YYYY-MM-DD", help="Date applied.")
 @click.option("--interview", metavar="YYYY-MM-DD", help="Interview date.")
 @click.option("--url", help="The job posting.")
@@ -312,28 +312,27 @@ def apps_add(company: str, role: str, stage: str, applied: str | None, interview
     COMPANY is found as for `crm add position`: a name close to one you have is refused
     with the close ones listed, unless --new-company.
     """
-    from crm.core.applications import add_application, application_detail, parse_day
-    from crm.core.companies import company_for_record
+    from crm.core.applications import add_application_at, application_detail, parse_day
 
     database = get_db()
     with database.write() as s, hint_new_company():
-        at = company_for_record(s, company, new_company=new_company)
-        app = add_application(s, at.company, role, stage=stage,
-                              applied_on=parse_day(applied, "--applied date"),
-                              interview_on=parse_day(interview, "--interview date"), url=url,
-                              note=note)
-        v = application_detail(s, app)
+        added = add_application_at(s, company, role, new_company=new_company, stage=stage,
+                                   applied_on=parse_day(applied, "--applied date"),
+                                   interview_on=parse_day(interview, "--interview date"),
+                                   url=url, note=note)
+        v = application_detail(s, added.application)
     if as_json:
         emit_json(v.to_json())
     else:
-        new = " (new company)" if at.created else ""
+        new = " (new company)" if added.company_created else ""
         message(f"crm: application #{v.id}: {literal(v.role)} at {literal(v.company)}{new} "
                 f"({v.stage})")
 
 
 @apps.command("list")
 @click.option("--company", metavar="COMPANY", help="Only this company's applications.")
-@click.option("--stage", type=click.Choice(STAGES), help="Only applications at this stage.")
+@click.option("--stage", type=click.Choice(APPLICATION_STAGES),
+              help="Only applications at this stage.")
 @db_option
 @json_option
 def apps_list(company: str | None, stage: str | None, as_json: bool) -> None:
@@ -393,7 +392,7 @@ def apps_show(application: str, as_json: bool) -> None:
 
 @apps.command("stage")
 @click.argument("application")
-@click.argument("stage", type=click.Choice(STAGES))
+@click.argument("stage", type=click.Choice(APPLICATION_STAGES))
 @db_option
 @json_option
 def apps_stage(application: str, stage: str, as_json: bool) -> None:

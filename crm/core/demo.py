@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from crm.core.companies import add_alias, add_domain, get_or_create_company
-from crm.core.errors import CrmError
+from crm.core.errors import DatabaseNotEmpty
 from crm.core.models import (
     Application,
     Company,
@@ -236,8 +236,7 @@ REFERENCE_USES = [
 def load_demo(session: Session) -> int:
     """Fill an empty database with the sample network; returns the number of people."""
     if count_people(session):
-        raise CrmError("this database already has people; load the demo into an empty one "
-                       "(e.g. crm --db /tmp/demo.sqlite3 demo)")
+        raise DatabaseNotEmpty("demo")
     companies: dict[str, Company] = {}
     for name, industry, website, aliases, domains in COMPANIES:
         c = get_or_create_company(session, name, source=SOURCE)

@@ -15,16 +15,10 @@ from sqlalchemy.orm import Session
 
 from crm.core.companies import refresh_people_at
 from crm.core.errors import InvalidInput, NotFound
-from crm.core.models import (
-    CONTACT_KINDS,
-    INTERACTION_KINDS,
-    Company,
-    ContactPoint,
-    Interaction,
-    Person,
-)
+from crm.core.models import Company, ContactPoint, Interaction, Person
 from crm.core.normalize import company_key
 from crm.core.people import add_contact_point, refresh_search_text, set_tags, summary_loader
+from crm.core.vocabulary import CONTACT_KINDS, INTERACTION_KINDS
 
 # Text fields a user edits directly; None or "" clears them (except the name).
 TEXT_FIELDS = ("display_name", "given_name", "family_name", "nickname", "pronouns", "headline",

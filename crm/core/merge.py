@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from crm.core.errors import InvalidInput, NotFound
 from crm.core.models import (
-    REFERENCE_STATUSES,
     Base,
     Company,
     CompanyAlias,
@@ -39,6 +38,7 @@ from crm.core.models import (
     Reference,
 )
 from crm.core.normalize import company_key
+from crm.core.vocabulary import REFERENCE_STATUSES
 
 Side = Literal["keep", "other"]
 

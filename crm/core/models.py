@@ -25,6 +25,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The vocabulary lives in crm.core.vocabulary (no SQLAlchemy there); it is named here too so
+# that code written against the models' old home keeps working. New code imports vocabulary.
+from crm.core.vocabulary import (  # noqa: F401
+    APPLICATION_STAGES,
+    CONNECTION_KINDS,
+    CONTACT_KINDS,
+    INTERACTION_KINDS,
+    POSITION_KINDS,
+    REFERENCE_STATUSES,
+    REFERRAL_STATUSES,
+    SUGGESTION_KINDS,
+)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -33,21 +46,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# Vocabularies (kept as text in the database so that new kinds need no migration).
-CONTACT_KINDS = ("email", "phone", "url", "social", "address", "other")
-POSITION_KINDS = ("full-time", "intern", "part-time", "contract", "volunteer", "student",
-                  "freelance", "other")
-CONNECTION_KINDS = ("co-worker", "fellow-intern", "manager", "report", "mentor", "mentee",
-                    "classmate", "professor", "recruiter", "friend", "introduced-by",
-                    "family", "acquaintance", "other")
-REFERRAL_STATUSES = ("asked", "offered", "introduced", "referred", "interviewing", "hired",
-                     "declined")
-REFERENCE_STATUSES = ("not-asked", "asked", "agreed", "declined")
-APPLICATION_STAGES = ("planned", "applied", "screening", "interviewing", "offer", "accepted",
-                      "rejected", "withdrawn")
-INTERACTION_KINDS = ("call", "coffee", "email", "message", "meeting", "met", "event", "note",
-                     "other")
-SUGGESTION_KINDS = ("connection", "same-person")
 
 
 def utcnow() -> datetime:

@@ -18,10 +18,6 @@ from sqlalchemy.orm import Session
 
 from crm.core.errors import InvalidInput, NotFound
 from crm.core.models import (
-    CONNECTION_KINDS,
-    CONTACT_KINDS,
-    INTERACTION_KINDS,
-    POSITION_KINDS,
     Application,
     Company,
     Connection,
@@ -34,6 +30,7 @@ from crm.core.models import (
     Referral,
 )
 from crm.core.normalize import parse_partial_date
+from crm.core.vocabulary import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
 
 
 def _get(session: Session, model: Any, record_id: int, what: str) -> Any:

@@ -16,9 +16,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm.core.applications import target_label
 from crm.core.editing import get_person
-from crm.core.errors import CrmError, InvalidInput, NotFound
+from crm.core.errors import (
+    CrmError,
+    InvalidInput,
+    NoMe,
+    NoReferencesToList,
+    NotAReference,
+    NotFound,
+)
 from crm.core.models import (
-    REFERENCE_STATUSES,
     Application,
     Company,
     Interaction,
@@ -30,13 +36,14 @@ from crm.core.models import (
 from crm.core.network import derived_connections, explicit_connections
 from crm.core.normalize import fold, parse_partial_date
 from crm.core.people import current_position, get_me, summarize
+from crm.core.vocabulary import (
+    REFERENCE_STATUS_RANK,
+    REFERENCE_STATUSES,
+    SUPERVISOR_KINDS,
+    WORKED_WITH_KINDS,
+)
 
-# Connection kinds that mean "we worked (or studied) together closely": a reference who
-# supervised or taught me carries more weight than a friend.
-SUPERVISOR_KINDS = ("manager", "professor", "mentor")
-WORKED_WITH_KINDS = ("co-worker", "fellow-intern", "report", "mentee", "classmate")
 RECENT_USE_DAYS = 180
-STATUS_ORDER = {"agreed": 0, "asked": 1, "not-asked": 2, "declined": 3}
 
 
 def _iso(d: date | None) -> str | None:
@@ -207,14 +214,13 @@ def list_references(session: Session) -> list[ReferenceView]:
     """Every reference: agreed first, then asked, not asked, declined; by name within."""
     refs = session.scalars(select(Reference).options(*_reference_loader()))
     views = [_view(r) for r in refs]
-    return sorted(views, key=lambda v: (STATUS_ORDER.get(v.status, 9), fold(v.name), v.id))
+    return sorted(views, key=lambda v: (REFERENCE_STATUS_RANK.get(v.status, 9), fold(v.name), v.id))
 
 
 def reference_of(session: Session, person: Person) -> Reference:
     ref = session.scalar(select(Reference).where(Reference.person_id == person.id))
     if ref is None:
-        raise NotFound(f"{person.display_name} is not a reference (add them with "
-                       f"crm refs add {person.display_name!r})")
+        raise NotAReference(person.id, person.display_name)
     return ref
 
 
@@ -387,7 +393,8 @@ def reference_candidates(session: Session, target: Company | Application,
             strength=ref.strength, score=score, reasons=reasons,
             title=pos.title if pos else None, company=pos.company.name if pos else None,
             last_contacted=last, recent_uses=len(recent)))
-    return sorted(out, key=lambda c: (STATUS_ORDER.get(c.status, 9), -c.score, fold(c.name)))
+    return sorted(out, key=lambda c: (REFERENCE_STATUS_RANK.get(c.status, 9), -c.score,
+                                      fold(c.name)))
 
 
 # -- the reference list document ------------------------------------------------------------
@@ -477,8 +484,7 @@ def choose_references(session: Session, *, include: Sequence[Person] | None = No
             ref = session.scalars(select(Reference).where(Reference.person_id == person.id)
                                   .options(*_reference_loader())).first()
             if ref is None:
-                raise NotFound(f"{person.display_name} is not a reference (add them with "
-                               f"crm refs add)")
+                raise NotAReference(person.id, person.display_name)
             if ref.status == "declined":
                 raise CrmError(f"{person.display_name} declined to be a reference")
             if ref not in chosen:
@@ -489,11 +495,9 @@ def choose_references(session: Session, *, include: Sequence[Person] | None = No
         Reference.status == "agreed")
     refs = list(session.scalars(stmt))
     if not refs:
-        raise CrmError("no references have agreed yet (record consent with crm refs add "
-                       "PERSON --status agreed, or choose people with --include)"
-                       if not include_all else "no references yet (crm refs add PERSON)")
+        raise NoReferencesToList(include_all)
     # Strongest first, the way a reader expects the list ordered.
-    return sorted(refs, key=lambda r: (STATUS_ORDER.get(r.status, 9), -r.strength,
+    return sorted(refs, key=lambda r: (REFERENCE_STATUS_RANK.get(r.status, 9), -r.strength,
                                        fold(r.person.display_name)))
 
 
@@ -519,8 +523,7 @@ def build_reference_list(
     today = today or date.today()
     me = get_me(session)
     if me is None:
-        raise CrmError("nobody is marked as you, so the list has no header: mark yourself with "
-                       "crm add person 'Your Name' --me --email ... --phone ...")
+        raise NoMe("reference-list")
     refs = choose_references(session, include=include, include_all=include_all)
     if not include:
         # The best references for this job first; names given with --include keep their order.

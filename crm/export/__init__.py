@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from crm.core.errors import InvalidInput
 from crm.core.references import ReferenceList
-
-FORMATS = ("md", "txt", "csv", "json", "pdf", "html")
+from crm.core.vocabulary import EXPORT_FORMATS
 
 
 def check_format(fmt: str) -> str:
     f = fmt.strip().lower().lstrip(".")
     if f == "markdown":
         f = "md"
-    if f not in FORMATS:
-        raise InvalidInput(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if f not in EXPORT_FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
     return f
 
 

@@ -54,8 +54,12 @@ def test_paths_need_a_me(db) -> None:  # type: ignore[no-untyped-def]
 
     with db.write() as s:
         p = create_person(s, "Someone")
-        with pytest.raises(InvalidInput, match="--me"):
+        with pytest.raises(InvalidInput, match="nobody is marked as you") as refused:
             intro_paths(s, p)
+    # Core says what is wrong; the CLI adds the command that fixes it.
+    from crm.cli.wording import say
+
+    assert "--me" in say(refused.value) and "--me" not in str(refused.value)
 
 
 def test_losing_touch_orders_by_strength_then_longest_silence(net: Net) -> None:

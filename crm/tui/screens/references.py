@@ -34,15 +34,13 @@ from crm.core.references import (
     mark_notified,
     reference_candidates,
 )
-from crm.export import FORMATS
+from crm.core.vocabulary import EXPORT_FORMATS, REFERENCE_BOARD_ORDER
 from crm.export.service import ExportResult, export_references
 from crm.tui.forms.reference import ask_reference
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormDialog, FormField
 from crm.tui.widgets.rows import ItemRow, section_title
-
-BOARD_ORDER = ("agreed", "asked", "not-asked", "declined")
 
 
 def reference_line(v: ReferenceView) -> Text:
@@ -216,7 +214,7 @@ class ReferencesScreen(PageScreen[Board]):
         if not self.references:
             out.append(Static(Text("No references yet: open a person and press r to mark them "
                                    "as a reference.")))
-        for status in BOARD_ORDER:
+        for status in REFERENCE_BOARD_ORDER:
             group = [v for v in self.references if v.status == status]
             if not group:
                 continue
@@ -264,7 +262,7 @@ class ReferencesScreen(PageScreen[Board]):
 
     def action_export(self) -> None:
         fields = [*self._target_fields(),
-                  FormField("format", "Format", "md", options=list(FORMATS)),
+                  FormField("format", "Format", "md", options=list(EXPORT_FORMATS)),
                   FormField("path", "Write to (empty: ./references-<for>.<format>)",
                             placeholder=str(Path.cwd() / "references.md"))]
 
