@@ -55,4 +55,4 @@ def test_who_does_not_import_other_feature_commands(tmp_path: object) -> None:
     )
     loaded = _modules_after(code)
     assert "crm.cli.network" in loaded
-    assert not {"crm.cli.refs", "crm.cli.vcard"} & loaded
+    assert not {"crm.cli.refs", "crm.cli.transfer"} & loaded
