@@ -225,7 +225,7 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
     """
     database = get_db()
     if people_count is None:
-        from crm.core.demo import load_demo
+        from crm.core.samples.demo import load_demo
 
         with database.write() as s:
             n = load_demo(s)
@@ -235,7 +235,7 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
         return
     import time
 
-    from crm.core.generate import generate_network
+    from crm.core.samples.generate import generate_network
 
     began = time.perf_counter()
     with database.write() as s:
@@ -258,7 +258,7 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
 @json_option
 def people(query: str | None, limit: int | None, as_json: bool) -> None:
     """List people, or search names, companies, titles, tags, notes, emails and phones."""
-    from crm.core.people import search_people
+    from crm.core.contacts.people import search_people
 
     database = get_db()
     with database.read() as s:
@@ -282,8 +282,8 @@ def people(query: str | None, limit: int | None, as_json: bool) -> None:
 @json_option
 def show(person: str, as_json: bool) -> None:
     """Show one person whole: contact points, positions, connections, references, notes."""
-    from crm.core.people import resolve_person
-    from crm.core.profile import person_detail
+    from crm.core.contacts.people import resolve_person
+    from crm.core.contacts.profile import person_detail
 
     database = get_db()
     with database.read() as s:
@@ -357,7 +357,7 @@ def _print_person(d: dict[str, Any]) -> None:
 @json_option
 def companies(query: str | None, as_json: bool) -> None:
     """List companies, or search them by name, alias or email domain."""
-    from crm.core.companies import list_companies
+    from crm.core.contacts.companies import list_companies
 
     database = get_db()
     with database.read() as s:
@@ -394,7 +394,7 @@ def add() -> None:
 def add_person(name: str, emails: tuple[str, ...], phones: tuple[str, ...], me: bool,
                via: str | None, tags: tuple[str, ...], note: str | None, as_json: bool) -> None:
     """Add a person."""
-    from crm.core.people import create_person, resolve_person, summarize
+    from crm.core.contacts.people import create_person, resolve_person, summarize
 
     database = get_db()
     with database.write() as s:
@@ -428,8 +428,8 @@ def add_position_cmd(person: str, company: str, title: str | None, kind: str | N
     of them creates the company, and a name close to one (a typo?) is refused with the
     close ones listed, unless --new-company.
     """
-    from crm.core.people import resolve_person
-    from crm.core.positions import add_position_at
+    from crm.core.contacts.people import resolve_person
+    from crm.core.contacts.positions import add_position_at
 
     database = get_db()
     with database.write() as s, hint_new_company():
@@ -463,8 +463,8 @@ def add_position_cmd(person: str, company: str, title: str | None, kind: str | N
 def link_cmd(person: str, other: str, kind: str, strength: int | None, note: str | None,
              as_json: bool) -> None:
     """Record a connection: OTHER is PERSON's KIND (e.g. `crm link me Priya --kind mentor`)."""
+    from crm.core.contacts.people import resolve_person
     from crm.core.network import link
-    from crm.core.people import resolve_person
 
     database = get_db()
     with database.write() as s:

@@ -25,18 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-# The vocabulary lives in crm.core.vocabulary (no SQLAlchemy there); it is named here too so
-# that code written against the models' old home keeps working. New code imports vocabulary.
-from crm.core.vocabulary import (  # noqa: F401
-    APPLICATION_STAGES,
-    CONNECTION_KINDS,
-    CONTACT_KINDS,
-    INTERACTION_KINDS,
-    POSITION_KINDS,
-    REFERENCE_STATUSES,
-    REFERRAL_STATUSES,
-    SUGGESTION_KINDS,
-)
+# The vocabulary (statuses, stages, kinds) lives in crm.core.vocabulary, with no SQLAlchemy.
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -93,7 +82,7 @@ class Person(Timestamped, Base):
     # Folded display name, for sorting and prefix lookups.
     sort_key: Mapped[str] = mapped_column(String(400), index=True, default="")
     # Folded words of everything searchable (names, company, title, tags, notes, emails,
-    # phones); maintained by crm.core.people.refresh_search_text.
+    # phones); maintained by crm.core.contacts.people.refresh_search_text.
     search_text: Mapped[str] = mapped_column(Text, default="")
 
     contact_points: Mapped[list[ContactPoint]] = relationship(
@@ -114,7 +103,7 @@ class Person(Timestamped, Base):
     # At most one person is "me": the partial unique index ``uq_person_me`` (is_me = 1 /
     # WHERE is_me) is created by migration 0001 and not declared here, because declaring
     # ``postgresql_where`` makes every command import SQLAlchemy's PostgreSQL dialect (30 ms,
-    # asyncio included) even on SQLite; crm.core.search.UNMODELLED_NAMES lists it.
+    # asyncio included) even on SQLite; crm.core.contacts.search.UNMODELLED_NAMES lists it.
 
 
 class ContactPoint(Base):
@@ -443,7 +432,7 @@ class Tombstone(Base):
     person_id: Mapped[int] = mapped_column(Integer)  # the id they had (not a foreign key)
     name: Mapped[str] = mapped_column(String(400))
     deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # JSON of the person's rows (crm.core.tombstones), enough to restore them.
+    # JSON of the person's rows (crm.core.upkeep.tombstones), enough to restore them.
     snapshot: Mapped[str] = mapped_column(Text)
 
     keys: Mapped[list[TombstoneKey]] = relationship(
@@ -474,7 +463,7 @@ class Suggestion(Timestamped, Base):
     __tablename__ = "suggestion"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))  # SUGGESTION_KINDS
+    kind: Mapped[str] = mapped_column(String(30))  # one of SUGGESTION_KINDS
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     other_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     # For a connection: the Connection kind it would make (co-worker, fellow-intern…).

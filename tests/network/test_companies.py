@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from crm.core.companies import (
+from crm.core.contacts.companies import (
     add_alias,
     add_domain,
     company_for_record,
@@ -14,11 +14,11 @@ from crm.core.companies import (
     remove_alias,
     remove_domain,
 )
+from crm.core.contacts.people import create_person, search_ids
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
 from crm.core.errors import Ambiguous, InvalidInput, NotFound, NotSureWhichCompany
 from crm.core.models import Company
-from crm.core.people import create_person, search_ids
-from crm.core.positions import add_position
 
 
 @pytest.fixture
@@ -155,8 +155,8 @@ def test_positions_and_applications_at_typed_companies_are_found_the_same_way(
         companies: Database) -> None:
     """add_position_at and add_application_at (what both faces call) refuse a close name,
     use a known one and create a new one, saying which."""
-    from crm.core.applications import add_application_at
-    from crm.core.positions import add_position_at
+    from crm.core.contacts.positions import add_position_at
+    from crm.core.jobhunt.applications import add_application_at
 
     with companies.write() as s:
         who = create_person(s, "Ada Lovelace")

@@ -32,7 +32,7 @@ def test_paths_to_a_company_end_at_the_first_person_there(net: Net) -> None:
 
 
 def test_three_hops_and_the_hop_limit(net: Net) -> None:
-    from crm.core.people import create_person
+    from crm.core.contacts.people import create_person
 
     with net.db.write() as s:
         net.ids["Zed"] = create_person(s, "Zed Zane", via=net.person(s, "Frank")).id
@@ -50,7 +50,7 @@ def test_three_hops_and_the_hop_limit(net: Net) -> None:
 
 
 def test_paths_need_a_me(db) -> None:  # type: ignore[no-untyped-def]
-    from crm.core.people import create_person
+    from crm.core.contacts.people import create_person
 
     with db.write() as s:
         p = create_person(s, "Someone")

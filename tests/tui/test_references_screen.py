@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from crm.core.applications import list_applications
-from crm.core.references import list_references
+from crm.core.jobhunt.applications import list_applications
+from crm.core.jobhunt.references import list_references
 from crm.tui.screens.applications import ApplicationsScreen
 from crm.tui.screens.dialogs import FormDialog
 from crm.tui.screens.people import PeopleScreen

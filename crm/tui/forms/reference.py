@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from crm.core.references import ReferenceView, save_reference
+from crm.core.jobhunt.references import ReferenceView, save_reference
 from crm.core.vocabulary import REFERENCE_STATUSES
 from crm.tui.screens.dialogs import FormField
 

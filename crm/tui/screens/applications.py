@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.applications import (
+from crm.core.jobhunt.applications import (
     ApplicationView,
     add_application_at,
     get_application,

@@ -15,7 +15,11 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.editing import (
+from crm.core.contacts.people import resolve_person
+from crm.core.contacts.positions import add_position_at
+from crm.core.contacts.profile import person_detail
+from crm.core.network import link
+from crm.core.upkeep.editing import (
     add_contact,
     add_interaction,
     delete_person,
@@ -23,10 +27,6 @@ from crm.core.editing import (
     remove_contact,
     update_person,
 )
-from crm.core.network import link
-from crm.core.people import resolve_person
-from crm.core.positions import add_position_at
-from crm.core.profile import person_detail
 from crm.core.vocabulary import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
 from crm.tui.forms.reference import ask_reference
 from crm.tui.messages import Saved

@@ -18,22 +18,22 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.applications import (
+from crm.core.errors import InvalidInput
+from crm.core.jobhunt.applications import (
     ApplicationView,
     get_application,
     list_applications,
     resolve_target,
 )
-from crm.core.editing import get_person
-from crm.core.errors import InvalidInput
-from crm.core.models import Application, Company
-from crm.core.references import (
+from crm.core.jobhunt.references import (
     Candidate,
     ReferenceView,
     list_references,
     mark_notified,
     reference_candidates,
 )
+from crm.core.models import Application, Company
+from crm.core.upkeep.editing import get_person
 from crm.core.vocabulary import EXPORT_FORMATS, REFERENCE_BOARD_ORDER
 from crm.export.service import ExportResult, export_references
 from crm.tui.forms.reference import ask_reference

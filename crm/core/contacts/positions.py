@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from crm.core.companies import company_for_record
+from crm.core.contacts.companies import company_for_record
+from crm.core.contacts.people import refresh_search_text
 from crm.core.errors import InvalidInput
 from crm.core.models import Company, Person, Position
 from crm.core.normalize import parse_partial_date
-from crm.core.people import refresh_search_text
 from crm.core.vocabulary import POSITION_KINDS
 
 

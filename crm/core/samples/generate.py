@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
+from crm.core.contacts.people import count_people, search_text
 from crm.core.errors import CrmError, DatabaseNotEmpty
 from crm.core.models import (
     Company,
@@ -43,7 +44,6 @@ from crm.core.models import (
     Tag,
 )
 from crm.core.normalize import company_key, fold, words
-from crm.core.people import count_people, search_text
 
 SOURCE = "generated"
 

@@ -9,7 +9,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from crm.core.companies import add_alias, add_domain, get_or_create_company
+from crm.core.contacts.companies import add_alias, add_domain, get_or_create_company
+from crm.core.contacts.people import count_people, create_person, refresh_search_text
+from crm.core.contacts.positions import add_position
 from crm.core.errors import DatabaseNotEmpty
 from crm.core.models import (
     Application,
@@ -21,8 +23,6 @@ from crm.core.models import (
     Referral,
 )
 from crm.core.network import link
-from crm.core.people import count_people, create_person, refresh_search_text
-from crm.core.positions import add_position
 
 SOURCE = "demo"
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from crm.core.companies import company_for_record, resolve_company
+from crm.core.contacts.companies import company_for_record, resolve_company
 from crm.core.errors import Ambiguous, InvalidInput, NoTarget, NotFound
 from crm.core.models import Application, Company, Reference, ReferenceUse, Referral
 from crm.core.normalize import fold, words
