@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from crm.core.companies import list_companies
-from crm.core.listing import people_page
+from crm.core.contacts.companies import list_companies
+from crm.core.contacts.listing import people_page
 from crm.core.terminal_text import terminal_text as shown
 
 if TYPE_CHECKING:

@@ -17,8 +17,8 @@ import pytest
 from rich.console import Console
 from textual.app import App
 
-from crm.core.people import resolve_person
-from crm.core.profile import person_detail
+from crm.core.contacts.people import resolve_person
+from crm.core.contacts.profile import person_detail
 from crm.tui.screens.company import CompanyScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog
 from crm.tui.screens.importing import ImportScreen
