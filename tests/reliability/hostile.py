@@ -64,17 +64,21 @@ FREE_TEXT = [
 ]
 
 
-def hostile_vcf(tmp_path: Path) -> Path:
-    vcf = tmp_path / "hostile.vcf"
+def hostile_vcf(folder: Path, tag: str = "") -> Path:
+    """A vCard file of hostile cards (``tag`` makes them other people than a first file's):
+    one imported, one rejected (a line outside any card), one with the same name as the
+    first (a review suggestion)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    vcf = folder / "hostile.vcf"
     vcf.write_text(
-        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Card {HOSTILE}\r\nN:Card;{HOSTILE};;;\r\n"
-        f"ORG:Cardco {HOSTILE}\r\nTITLE:{HOSTILE}\r\nEMAIL:card@example.com\r\n"
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Card{tag} {HOSTILE}\r\nN:Card;{HOSTILE};;;\r\n"
+        f"ORG:Cardco {HOSTILE}\r\nTITLE:{HOSTILE}\r\nEMAIL:card{tag}@example.com\r\n"
         f"NOTE:{HOSTILE}\r\nCATEGORIES:{HOSTILE}\r\nEND:VCARD\r\n"
         f"stray {HOSTILE}\r\n"
         f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken\r\n{HOSTILE} no colon\r\nEND:VCARD\r\n"
         # The same name as the first card, another address: a review suggestion.
-        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Card {HOSTILE}\r\nEMAIL:other@example.com\r\n"
-        "END:VCARD\r\n", newline="")
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Card{tag} {HOSTILE}\r\n"
+        f"EMAIL:other{tag}@example.com\r\nEND:VCARD\r\n", newline="")
     return vcf
 
 

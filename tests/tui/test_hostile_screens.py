@@ -130,7 +130,8 @@ async def test_every_screen_shows_hostile_data_inert(crm: Any, db_url: str,
         await settle(pilot)
 
         await open_screen(pilot, ImportScreen)
-        app.screen.query_one("#import-path").value = str(hostile_vcf(tmp_path))
+        # Other people than the file imported above: the preview names them.
+        app.screen.query_one("#import-path").value = str(hostile_vcf(tmp_path / "new", "new"))
         await pilot.press("ctrl+r")
         await settle(pilot)
         check(app, "import preview")
