@@ -23,7 +23,7 @@ from crm.tui.screens.company import CompanyScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog
 from crm.tui.screens.importing import ImportScreen
 from crm.tui.screens.person import PersonScreen
-from crm.tui.screens.references import CandidatesView, ReferencesScreen
+from crm.tui.screens.references import CandidatesView, ExportDone, ReferencesScreen
 from tests.reliability.hostile import HOSTILE, build, driver_controls, hostile_vcf
 from tests.tui.helpers import (
     TALL,
@@ -78,6 +78,14 @@ async def test_every_screen_shows_hostile_data_inert(crm: Any, db_url: str,
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is refs
+        # A PDF reference list: where it went, whom to tell, the font's warning (it names
+        # the characters the PDF font cannot show: controls among them).
+        await fill_form(pilot, "e", format="pdf", path=str(tmp_path / "refs.pdf"))
+        assert isinstance(app.screen, ExportDone), app.screen
+        assert "warning" in screen_text(app)
+        check(app, "export done")
+        await pilot.press("escape")
+        await settle(pilot)
 
         await open_screen(pilot, PersonScreen, "Name")
         check(app, "person")
