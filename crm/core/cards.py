@@ -111,6 +111,12 @@ class CardPosition:
     department: str | None = None
     title: str | None = None
     role: str | None = None
+    # What crm's own export says of it (X-CRM-POSITION): kind, start, end, and whether it
+    # is current (a position the card names with ORG is).
+    kind: str | None = None
+    start: str | None = None
+    end: str | None = None
+    current: bool = True
 
 
 @dataclass
@@ -168,6 +174,14 @@ class Card:
     @property
     def raw_hash(self) -> str:
         return raw_hash(self.raw)
+
+    def employments(self) -> list[CardPosition]:
+        """Every position at a company the card names, in card order (ORG/TITLE pairs, then
+        past ones); a record read without positions (a CSV row) gives its one ORG."""
+        jobs = [p for p in self.positions if p.org]
+        if not jobs and self.org:
+            jobs = [CardPosition(self.org, self.department, self.title)]
+        return jobs
 
 
 @dataclass

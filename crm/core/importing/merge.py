@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from crm.core.cards import Card
+from crm.core.cards import Card, CardPosition
 from crm.core.companies import add_alias
-from crm.core.importing.common import card_domains
+from crm.core.importing.common import card_domains, employer_domains
 from crm.core.importing.index import Index
 from crm.core.importing.write import add_contacts, known_on
-from crm.core.models import Company, CompanyDomain, Person, utcnow
+from crm.core.models import Company, CompanyDomain, Person, Position, utcnow
 from crm.core.normalize import company_key
-from crm.core.people import current_position, refresh_search_text
+from crm.core.people import refresh_search_text
 from crm.core.positions import add_position, end_position
 
 _NAME_FIELDS = ("given_name", "family_name", "additional_names", "name_prefix",
@@ -47,7 +47,7 @@ def merge(session: Session, index: Index, person: Person, card: Card, source: st
             person.tags.append(index.tag(name))
             have_tags.add(name)
             changed = True
-    if card.org:
+    if card.employments():
         changed |= update_position(session, index, person, card, source)
     elif card.title and not person.headline and not person.positions:
         person.headline = card.title
@@ -75,29 +75,54 @@ def _merge_birthday(person: Person, card: Card) -> bool:
 
 def update_position(session: Session, index: Index, person: Person, card: Card,
                     source: str) -> bool:
-    """A new ORG/TITLE closes the current position and opens a new one; a known one is kept."""
-    assert card.org
-    key = company_key(card.org)
-    domains = card_domains(card)
-    found = index.companies.find(card.org, domains)
-    for pos in person.positions:
-        same_company = (pos.company is found if found is not None
-                        else company_key(pos.company.name) == key)
-        if same_company and (pos.title or None) == (card.title or None):
-            if pos.is_current and card.department and not pos.department:
-                pos.department = card.department
-                return True
-            # Known already, current or as history: an older export does not reopen it.
-            return False
-    current = current_position(person)
-    with session.no_autoflush:
-        if current is not None:
-            end_position(current, None)
-        company = index.companies.employer(card, source)
-    pos = add_position(session, person, company, title=card.title, department=card.department,
-                       current=True, source=source)
-    pos.known_on = known_on(card, utcnow().date())
-    return True
+    """The card's positions, each in turn: a known one is kept (gaps filled; an older
+    export does not reopen a past one); a new current one closes the current positions
+    the card no longer names and opens beside the others, so history is kept; a past one
+    (from crm's own export) is added as history."""
+    changed = False
+    named: set[int] = set()  # positions the card names (by object id: some are unsaved)
+    new: list[CardPosition] = []
+    for job in card.employments():
+        assert job.org
+        key = company_key(job.org)
+        found = index.companies.find(job.org, employer_domains(card, job.org))
+        for pos in person.positions:
+            same_company = (pos.company is found if found is not None
+                            else company_key(pos.company.name) == key)
+            if same_company and (pos.title or None) == (job.title or None):
+                named.add(id(pos))
+                changed |= _fill_position(pos, job)
+                break
+        else:
+            new.append(job)
+    if any(job.current for job in new):
+        for pos in person.positions:
+            if pos.is_current and id(pos) not in named:
+                end_position(pos, None)
+    for job in new:
+        with session.no_autoflush:
+            company = index.companies.employer(card, source, job)
+        pos = add_position(session, person, company, title=job.title,
+                           department=job.department, kind=job.kind, start=job.start,
+                           end=job.end, current=job.current, source=source)
+        pos.known_on = known_on(card, utcnow().date())
+        named.add(id(pos))
+        changed = True
+    return changed
+
+
+def _fill_position(pos: Position, job: CardPosition) -> bool:
+    """Gaps of a known position that the card fills (never a value it has)."""
+    changed = False
+    if pos.is_current and job.department and not pos.department:
+        pos.department = job.department
+        changed = True
+    for attr in ("kind", "start", "end"):
+        value = getattr(job, attr)
+        if value and not getattr(pos, attr) and (attr != "end" or not pos.is_current):
+            setattr(pos, attr, value)
+            changed = True
+    return changed
 
 
 def company_card(index: Index, card: Card, source: str) -> Company:

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from crm.core.cards import Card, CardContact
+from crm.core.cards import Card, CardContact, CardPosition
 from crm.core.importing.common import (
     NORMALIZED_LIMIT,
     insert_rows,
@@ -65,8 +65,7 @@ def add_contacts(person: Person, card: Card) -> bool:
 
 @dataclass
 class _NewPosition:
-    title: str | None
-    department: str | None
+    job: CardPosition
     company: Company
 
 
@@ -81,7 +80,8 @@ class _NewPerson:
 
 
 def _new_person(index: Index, card: Card, source: str) -> _NewPerson:
-    new = _NewPerson(headline=None if card.org else card.title)
+    jobs = card.employments()
+    new = _NewPerson(headline=None if jobs else card.title)
     have: set[tuple[str, str]] = set()
     for cp in card.contacts:
         point = contact_point(cp)
@@ -93,9 +93,9 @@ def _new_person(index: Index, card: Card, source: str) -> _NewPerson:
         if name not in seen_tags:
             seen_tags.add(name)
             new.tags.append(index.tag(name))
-    if card.org:
-        company = index.companies.employer(card, source_label(source, card))
-        new.positions.append(_NewPosition(card.title, card.department, company))
+    for job in jobs:
+        company = index.companies.employer(card, source_label(source, card), job)
+        new.positions.append(_NewPosition(job, company))
     return new
 
 
@@ -105,7 +105,7 @@ def _search_text(card: Card, new: _NewPerson) -> str:
         card.display_name, given_name=card.given_name, family_name=card.family_name,
         nickname=card.nickname, headline=new.headline, note=card.note,
         contacts=[(p.kind, p.value, p.normalized) for p in new.contact_points],
-        positions=[(pos.title, pos.department, pos.company.name,
+        positions=[(pos.job.title, pos.job.department, pos.company.name,
                     [a.alias for a in pos.company.aliases]) for pos in new.positions],
         tags=[t.name for t in new.tags])
 
@@ -144,9 +144,11 @@ def insert_people(session: Session, index: Index, cards: list[Card],
                            "value": point.value, "normalized": point.normalized,
                            "preferred": point.preferred})
         for pos in new.positions:
+            job = pos.job
             positions.append({"person_id": pid, "company_id": pos.company.id,
-                              "title": pos.title, "department": pos.department,
-                              "is_current": True, "source": source_label(source, card),
+                              "title": job.title, "department": job.department,
+                              "kind": job.kind, "start": job.start, "end": job.end,
+                              "is_current": job.current, "source": source_label(source, card),
                               "known_on": known_on(card, now.date()),
                               "created_at": now, "updated_at": now})
         for tag in new.tags:
