@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.errors import Ambiguous, InvalidInput, NotFound, NotSureWhichCompany
@@ -411,15 +411,26 @@ def company_summary(session: Session, company_id: int) -> CompanySummary:
 
 
 def _summaries(session: Session, companies: list[Company]) -> list[CompanySummary]:
+    """Companies with the counts their page shows (``who_at``): the people I know there now,
+    and those I know who were there and are no longer; never me, nor someone I know only
+    through another person (they are that page's second degree)."""
+    from crm.core.network.ties import linked_to_me, me_id
+
     counts: dict[tuple[int, bool], int] = {}
     if companies:
         ids = [c.id for c in companies]
+        linked = sorted(linked_to_me(session, me_id(session)))
+        known = (or_(Person.known_via_id.is_(None), Person.id.in_(linked)) if linked
+                 else Person.known_via_id.is_(None))
+        per_person = (
+            select(Position.company_id.label("cid"),
+                   func.max(case((Position.is_current, 1), else_=0)).label("now"))
+            .join(Person, Person.id == Position.person_id)
+            .where(Position.company_id.in_(ids), Person.is_me == false(), known)
+            .group_by(Position.company_id, Position.person_id).subquery())
         rows = session.execute(
-            select(Position.company_id, Position.is_current,
-                   func.count(func.distinct(Position.person_id)))
-            .where(Position.company_id.in_(ids))
-            .group_by(Position.company_id, Position.is_current)
-        )
+            select(per_person.c.cid, per_person.c.now, func.count())
+            .group_by(per_person.c.cid, per_person.c.now))
         for cid, current, n in rows:
             counts[(cid, bool(current))] = n
     return [
