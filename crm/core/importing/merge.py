@@ -9,8 +9,25 @@ from crm.core.cards import Card, CardPosition
 from crm.core.companies import add_alias
 from crm.core.importing.common import card_domains, employer_domains
 from crm.core.importing.index import Index
-from crm.core.importing.write import add_contacts, known_on
-from crm.core.models import Company, CompanyDomain, Person, Position, utcnow
+from crm.core.importing.write import (
+    add_contacts,
+    card_dates,
+    card_relations,
+    contact_point,
+    date_key,
+    known_on,
+    relation_key,
+)
+from crm.core.models import (
+    Company,
+    CompanyContact,
+    CompanyDomain,
+    Person,
+    PersonDate,
+    PersonRelation,
+    Position,
+    utcnow,
+)
 from crm.core.normalize import company_key
 from crm.core.people import refresh_search_text
 from crm.core.positions import add_position, end_position
@@ -41,6 +58,10 @@ def merge(session: Session, index: Index, person: Person, card: Card, source: st
             changed = True
     if add_contacts(person, card):
         changed = True
+    if card.role and not person.role:
+        person.role = card.role
+        changed = True
+    changed |= _merge_dates_and_relations(person, card)
     have_tags = {t.name for t in person.tags}
     for name in card.categories:
         if name not in have_tags:
@@ -54,6 +75,26 @@ def merge(session: Session, index: Index, person: Person, card: Card, source: st
         changed = True
     if changed:
         refresh_search_text(person)
+    return changed
+
+
+def _merge_dates_and_relations(person: Person, card: Card) -> bool:
+    """The card's dated events and named relations that ``person`` has not got yet."""
+    changed = False
+    have_dates: set[tuple[str, int | None, int | None, int | None]] = {
+        (d.label, d.year, d.month, d.day) for d in person.dates}
+    for d in card_dates(card):
+        if date_key(d) not in have_dates:
+            have_dates.add(date_key(d))
+            person.dates.append(PersonDate(label=d.label, year=d.year, month=d.month,
+                                           day=d.day))
+            changed = True
+    have = {(r.name, r.label, r.uid) for r in person.relations}
+    for r in card_relations(card):
+        if relation_key(r) not in have:
+            have.add(relation_key(r))
+            person.relations.append(PersonRelation(name=r.name, label=r.label, uid=r.uid))
+            changed = True
     return changed
 
 
@@ -99,7 +140,7 @@ def update_position(session: Session, index: Index, person: Person, card: Card,
         for pos in person.positions:
             if pos.is_current and id(pos) not in named:
                 end_position(pos, None)
-    for job in new:
+    for job in reversed(new):  # the card's first ORG last: the current one (see write)
         with session.no_autoflush:
             company = index.companies.employer(card, source, job)
         pos = add_position(session, person, company, title=job.title,
@@ -143,4 +184,20 @@ def company_card(index: Index, card: Card, source: str) -> Company:
         company.website = urls[0]
     if card.note and not company.note:
         company.note = card.note
+    # Its own phones, emails, URLs and addresses, tags and photo (gaps filled).
+    have = {(c.kind, c.normalized) for c in company.contact_points}
+    for cp in card.contacts:
+        p = contact_point(cp)
+        if (p.kind, p.normalized) not in have:
+            have.add((p.kind, p.normalized))
+            company.contact_points.append(CompanyContact(
+                kind=p.kind, label=p.label, value=p.value, normalized=p.normalized,
+                preferred=p.preferred, address_parts=p.parts, address_label=p.formatted))
+    have_tags = {t.name for t in company.tags}
+    for name in card.categories:
+        if name not in have_tags:
+            have_tags.add(name)
+            company.tags.append(index.tag(name))
+    if card.photo is not None and company.photo_type is None:
+        company.photo, company.photo_type = card.photo, card.photo_type
     return company
