@@ -63,3 +63,67 @@ def test_a_later_card_keeps_the_positions_it_still_names(db: Database,
     # The same cards again change nothing.
     again = import_paths(db, [write(tmp_path, later, "c.vcf")])
     assert (again.updated, again.merged, again.unchanged) == (0, 0, 1)
+
+
+def test_role_dates_relations_address_parts_and_label_are_stored_and_shown(
+        db: Database) -> None:
+    import_paths(db, [OUTLOOK])
+    priya = person(db, "Priya Raman")
+    assert priya["role"] == "Executive sponsor"
+    assert priya["dates"] == [{"id": priya["dates"][0]["id"], "label": "anniversary",
+                               "date": "2015-06-12"}]
+    assert [(r["name"], r["label"], r["person_id"]) for r in priya["relations"]] == [
+        ("Satya Iyer", "manager", None), ("Tom Becker", "assistant", None)]
+    [address] = [c for c in priya["contact_points"] if c["kind"] == "address"]
+    assert address["address"] == {
+        "po_box": "", "extended": "", "street": "One Microsoft Way", "locality": "Redmond",
+        "region": "WA", "postal_code": "98052", "country": "United States of America"}
+    assert address["address_label"] == ("One Microsoft Way\nRedmond, WA 98052\n"
+                                        "United States of America")
+
+
+def test_what_a_card_says_is_searchable(db: Database) -> None:
+    from crm.core.people import search_people
+
+    import_paths(db, [OUTLOOK])
+    with db.read() as s:
+        for query in ("executive sponsor", "satya", "becker", "anniversary"):
+            assert [p.name for p in search_people(s, query)] == ["Priya Raman"], query
+
+
+def test_a_relation_naming_nobody_links_when_that_person_comes(db: Database,
+                                                               tmp_path: Path) -> None:
+    import_paths(db, [OUTLOOK])
+    import_paths(db, [write(tmp_path, card("FN:Satya Iyer", "EMAIL:satya@contoso.com"))])
+    priya = person(db, "Priya Raman")
+    satya = person(db, "Satya Iyer")
+    [manager] = [r for r in priya["relations"] if r["label"] == "manager"]
+    assert manager["person_id"] == satya["id"]
+    assert [(c["person"], c["kind"]) for c in priya["connections"]] == [
+        ("Satya Iyer", "manager")]
+
+
+def test_a_company_card_keeps_its_address_phones_tags_and_photo(db: Database,
+                                                                tmp_path: Path) -> None:
+    from crm.vcard.writer import export_vcards
+
+    path = write(tmp_path, card(
+        "FN:Contoso Ltd.", "ORG:Contoso Ltd.", "X-ABShowAs:COMPANY",
+        "TEL;TYPE=WORK:+1 425 555 0199", "ADR;TYPE=WORK:;Building 4;1 Main St;Redmond;WA;"
+        "98052;USA", "CATEGORIES:clients,cloud", "URL:https://contoso.example",
+        "PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ"))
+    import_paths(db, [path])
+    with db.read() as s:
+        from crm.core.companies import list_companies
+
+        [contoso] = list_companies(s)
+    assert [(c["kind"], c["value"]) for c in contoso.contact_points] == [
+        ("phone", "+1 425 555 0199"), ("address", "Building 4, 1 Main St, Redmond, WA, 98052, USA"),
+        ("url", "https://contoso.example")]
+    assert contoso.tags == ["clients", "cloud"] and contoso.has_photo
+    v3, v4 = export_vcards(db, "3.0"), export_vcards(db, "4.0")
+    for text, kind in ((v3, "X-ABShowAs:COMPANY"), (v4, "KIND:org")):
+        assert kind in text
+        assert "ADR;TYPE=work:;Building 4;1 Main St;Redmond;WA;98052;USA" in text
+        assert "CATEGORIES:clients,cloud" in text
+        assert "TEL;TYPE=work:+1 425 555 0199" in text
