@@ -64,6 +64,8 @@ _APPLE_LABELS = {x.lower(): x for x in (
     "HomePage", "Home", "Work", "Other", "Mobile", "Main", "HomeFAX", "WorkFAX", "OtherFAX",
     "Pager", "iPhone", "School", "Anniversary", "Father", "Mother", "Parent", "Brother",
     "Sister", "Child", "Friend", "Spouse", "Partner", "Assistant", "Manager")}
+# 2.1 bare parameter words that are no type (an encoding, a charset: undone when kept).
+_BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
 _LOGICAL_LINE_END = re.compile(r"\r\n(?! )")
 _PROP_NAME = re.compile(r"^([A-Za-z0-9_-]+\.)?([A-Za-z0-9_-]+)(.*)$", re.S)
 
@@ -346,9 +348,15 @@ def _add_kept(card: Component, line: str, v4: bool) -> str | None:
     if parsed is not None:
         name = _name_for_version(parsed.name, v4)
         params = dict(parsed.params)
-        # vobject drops bare (2.1-style) parameters and refuses a double quote in one.
-        if not parsed.singletonparams and not any('"' in v for vs in params.values()
-                                                  for v in vs):
+        # TYPE values as RFC 2426 spells them (lower-case: `LABEL;TYPE=WORK,PREF` from
+        # Outlook fails a strict validator), 2.1's bare type words as TYPE=.
+        types = [t.lower() for t in params.pop("TYPE", [])]
+        types += [w.lower() for w in parsed.singletonparams
+                  if w.upper() not in _BARE_ENCODINGS]
+        if types:
+            params["TYPE"] = list(dict.fromkeys(types))
+        # vobject refuses a double quote in a parameter.
+        if not any('"' in v for vs in params.values() for v in vs):
             _add(card, name, parsed.value, parsed.group, verbatim=True, **params)
             return None
     m = _PROP_NAME.match(line)

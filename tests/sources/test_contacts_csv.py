@@ -39,7 +39,8 @@ BLANK = {"uid": None, "display_name": "", "given_name": None, "family_name": Non
          "birthday_month": None, "birthday_day": None, "photo": None, "photo_type": None,
          "is_company": False, "is_me": False, "contacts": [], "categories": [], "relations": [],
          "positions": [], "dates": [], "role": None, "address_labels": [], "problems": [],
-         "extra_lines": [], "stored_lines": [], "known_on": None}  # a CSV row has no REV: the import dates it
+         "extra_lines": [], "stored_lines": [],
+         "known_on": None}  # a CSV row has no REV: the import dates it
 
 
 def test_google_new_layout() -> None:
