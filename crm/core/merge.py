@@ -31,6 +31,7 @@ from crm.core.models import (
     CompanyAlias,
     CompanyDomain,
     CompanyMerged,
+    CompanyTag,
     Connection,
     Person,
     PersonAlias,
@@ -45,7 +46,7 @@ Side = Literal["keep", "other"]
 # The person's own fields a merge chooses between, in the order a merge screen shows them.
 PERSON_FIELDS = ("display_name", "given_name", "family_name", "additional_names",
                  "name_prefix", "name_suffix", "nickname", "pronouns", "headline",
-                 "location", "birthday")
+                 "location", "birthday", "role")
 _LABELS = {"display_name": "name", "given_name": "given name", "family_name": "family name",
            "additional_names": "middle names", "name_prefix": "prefix",
            "name_suffix": "suffix"}
@@ -438,6 +439,8 @@ _COMPANY_SPECIAL = {("company_alias", "company_id"), ("company_domain", "company
 _COMPANY_READABLE = {"position.company_id": "positions", "application.company_id":
                      "applications", "import_record.company_id": "cards",
                      "company_merged.company_id": "merged ids",
+                     "company_contact.company_id": "contact points",
+                     "company_tag.company_id": "tags",
                      "connection.context_company_id": "connection contexts",
                      "referral.to_company_id": "referrals",
                      "reference_use.company_id": "reference uses"}
@@ -516,6 +519,14 @@ def _merge_companies(session: Session, keep_id: int, other_id: int,
         wanted.pop(a.alias_key, None)
     for k, alias in wanted.items():
         keep.aliases.append(CompanyAlias(alias=alias, alias_key=k))
+    session.flush()
+    # A tag both companies have is kept once (the tag rows' key is the pair).
+    session.execute(delete(CompanyTag).where(
+        CompanyTag.company_id == other_id_,
+        CompanyTag.tag_id.in_(select(CompanyTag.tag_id).where(CompanyTag.company_id
+                                                             == keep.id))))
+    if keep.photo_type is None and other.photo_type is not None:
+        keep.photo, keep.photo_type = other.photo, other.photo_type
     session.flush()
     for table, column in _company_fk_columns():
         if (table.name, column) in _COMPANY_SPECIAL:

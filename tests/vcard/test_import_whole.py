@@ -5,6 +5,7 @@ the people the company page shows (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -108,7 +109,7 @@ def test_a_company_card_keeps_its_address_phones_tags_and_photo(db: Database,
     from crm.vcard.writer import export_vcards
 
     path = write(tmp_path, card(
-        "FN:Contoso Ltd.", "ORG:Contoso Ltd.", "X-ABShowAs:COMPANY",
+        "FN:Northwind", "ORG:Northwind", "X-ABShowAs:COMPANY",
         "TEL;TYPE=WORK:+1 425 555 0199", "ADR;TYPE=WORK:;Building 4;1 Main St;Redmond;WA;"
         "98052;USA", "CATEGORIES:clients,cloud", "URL:https://contoso.example",
         "PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ"))
@@ -127,3 +128,32 @@ def test_a_company_card_keeps_its_address_phones_tags_and_photo(db: Database,
         assert "ADR;TYPE=work:;Building 4;1 Main St;Redmond;WA;98052;USA" in text
         assert "CATEGORIES:clients,cloud" in text
         assert "TEL;TYPE=work:+1 425 555 0199" in text
+
+
+def test_merging_two_companies_keeps_both_cards(db: Database, crm: Any,
+                                                 tmp_path: Path) -> None:
+    path = write(tmp_path, card("FN:Northwind", "ORG:Northwind", "X-ABShowAs:COMPANY",
+                                "TEL:+1 425 555 0199", "CATEGORIES:clients")
+                 + card("FN:Northwind Traders", "ORG:Northwind Traders", "X-ABShowAs:COMPANY",
+                        "TEL:+1 425 555 0200", "CATEGORIES:clients,cloud"))
+    import_paths(db, [path])
+    result = crm("merge", "--company", "Northwind", "Northwind Traders")
+    assert result.exit_code == 0, result.stderr
+    [northwind] = crm("companies", "--json").json()
+    assert [c["value"] for c in northwind["contact_points"]] == ["+1 425 555 0199",
+                                                               "+1 425 555 0200"]
+    assert northwind["tags"] == ["clients", "cloud"]
+
+
+def test_merging_two_people_keeps_role_dates_and_relations(db: Database, crm: Any,
+                                                           tmp_path: Path) -> None:
+    import_paths(db, [OUTLOOK, write(tmp_path, card(
+        "FN:P. Raman", "ROLE:Sponsor", "X-ABDATE:2020-01-02", "X-SPOUSE:Ravi Raman"))])
+    result = crm("merge", "Priya Raman", "P. Raman")
+    assert result.exit_code == 0, result.stderr
+    priya = person(db, "Priya Raman")
+    assert priya["role"] == "Executive sponsor"
+    assert "Sponsor" in (priya["note"] or "")  # the value not taken is kept in the note
+    assert sorted(d["date"] for d in priya["dates"]) == ["2015-06-12", "2020-01-02"]
+    assert sorted(r["name"] for r in priya["relations"]) == ["Ravi Raman", "Satya Iyer",
+                                                             "Tom Becker"]
