@@ -55,11 +55,15 @@ def time_changed(dbs: list[Any], path: Path, changed: Path, n: int, runs: int,
 
     def first() -> None:
         fresh_db()
-        assert import_paths(dbs[-1], [path]).created == n
+        report = import_paths(dbs[-1], [path])
+        assert report.created > 0 and not report.rejected
 
     def later() -> None:
+        # (a few cards of the file share a name and a number with another: merged the
+        # first time, they are "merged" into that person again)
         report = import_paths(dbs[-1], [changed])
-        assert report.updated == n and report.created == 0, report.to_json()
+        assert report.created == 0 and report.unchanged == 0 and not report.rejected
+        assert report.updated + report.merged == n
 
     return measure(later, runs, setup=first)
 
