@@ -33,8 +33,8 @@ from crm.core.cards import (
     raw_hash,
 )
 from crm.core.errors import CrmError, InvalidInput
-from crm.core.models import POSITION_KINDS
 from crm.core.normalize import parse_partial_date
+from crm.core.vocabulary import POSITION_KINDS
 from crm.vcard.charsets import SURROGATE, FileCharset, clean_card, decode_file
 
 # Guards against absurd input, far above what phones write (a 10k-card export with photos is

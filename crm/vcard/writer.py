@@ -25,6 +25,7 @@ from vobject.vcard import Address, Name
 
 from crm.core.addresses import decode_parts
 from crm.core.cards import Card
+from crm.core.contacts.people import current_position
 from crm.core.db import Database
 from crm.core.models import (
     Company,
@@ -34,7 +35,6 @@ from crm.core.models import (
     Person,
     Position,
 )
-from crm.core.people import current_position
 from crm.vcard.reader import NO_YEAR, RawCard, parse_card, split_cards
 
 VERSIONS = ("3.0", "4.0")

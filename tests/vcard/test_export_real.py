@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from crm.core.companies import list_companies
+from crm.core.contacts.companies import list_companies
+from crm.core.contacts.people import resolve_person, set_me
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database, open_database
-from crm.core.people import resolve_person, set_me
-from crm.core.positions import add_position
 from crm.vcard.importer import import_paths
 from crm.vcard.writer import export_vcards
 from tests.vcard.conftest import person, snapshot
@@ -187,8 +187,8 @@ def test_kept_lines_are_written_the_way_the_validator_wants(db: Database,
 def test_past_positions_and_dates_go_out_and_come_back(db: Database, tmp_path: Path) -> None:
     """Every position is exported with its dates and kind (crm's X-CRM-POSITION, which a
     phone keeps and ignores); the current one is the first ORG, the one a phone shows."""
-    from crm.core.people import resolve_person
-    from crm.core.positions import add_position
+    from crm.core.contacts.people import resolve_person
+    from crm.core.contacts.positions import add_position
 
     import_paths(db, [REAL / "outlook-relations-and-im.vcf"])
     with db.write() as s:

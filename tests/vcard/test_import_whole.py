@@ -84,7 +84,7 @@ def test_role_dates_relations_address_parts_and_label_are_stored_and_shown(
 
 
 def test_what_a_card_says_is_searchable(db: Database) -> None:
-    from crm.core.people import search_people
+    from crm.core.contacts.people import search_people
 
     import_paths(db, [OUTLOOK])
     with db.read() as s:
@@ -115,7 +115,7 @@ def test_a_company_card_keeps_its_address_phones_tags_and_photo(db: Database,
         "PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ"))
     import_paths(db, [path])
     with db.read() as s:
-        from crm.core.companies import list_companies
+        from crm.core.contacts.companies import list_companies
 
         [contoso] = list_companies(s)
     assert [(c["kind"], c["value"]) for c in contoso.contact_points] == [

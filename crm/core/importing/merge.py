@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card, CardPosition
-from crm.core.companies import add_alias
+from crm.core.contacts.companies import add_alias
+from crm.core.contacts.people import refresh_search_text
+from crm.core.contacts.positions import end_position
 from crm.core.importing.common import card_domains, employer_domains
 from crm.core.importing.index import Index
 from crm.core.importing.write import (
@@ -29,8 +31,6 @@ from crm.core.models import (
     utcnow,
 )
 from crm.core.normalize import company_key
-from crm.core.people import refresh_search_text
-from crm.core.positions import end_position
 
 _NAME_FIELDS = ("given_name", "family_name", "additional_names", "name_prefix",
                 "name_suffix", "nickname", "uid")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from crm.core.addresses import encode_parts
 from crm.core.cards import Card, CardContact, CardDate, CardPosition, CardRelation
+from crm.core.contacts.people import contact_normalized, search_text
 from crm.core.importing.common import (
     NORMALIZED_LIMIT,
     insert_rows,
@@ -32,7 +33,6 @@ from crm.core.models import (
     utcnow,
 )
 from crm.core.normalize import fold, is_email
-from crm.core.people import contact_normalized, search_text
 
 
 @dataclass

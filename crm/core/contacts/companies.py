@@ -9,6 +9,7 @@ from sqlalchemy import case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.addresses import parts_view
+from crm.core.contacts.people import refresh_search_text
 from crm.core.errors import Ambiguous, InvalidInput, NotFound, NotSureWhichCompany
 from crm.core.models import (
     Company,
@@ -22,7 +23,6 @@ from crm.core.models import (
     Tag,
 )
 from crm.core.normalize import company_key, email_domain, normalize_domain
-from crm.core.people import refresh_search_text
 
 
 @dataclass(frozen=True)
