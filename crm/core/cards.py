@@ -54,8 +54,10 @@ class PendingCard(Protocol):
 
 # Properties a relation can come from: X-ABRELATEDNAMES, RELATED, Android's .../relation,
 # a CSV's "Relation 1 - Type" column.
-# X-MS-MANAGER, X-ASSISTANT, X-EVOLUTION-SPOUSE…, AGENT.
-_MAY_RELATE = re.compile("relat|manager|assistant|spouse|agent", re.IGNORECASE)
+# X-MS-MANAGER, X-ASSISTANT, X-EVOLUTION-SPOUSE…, AGENT, as property names only (a TITLE of
+# "Engineering Manager" names nobody: its card need not be read twice).
+_MAY_RELATE = re.compile(r"relat|^(?:[A-Za-z0-9-]+\.)?(?:X-[A-Za-z0-9-]*(?:MANAGER|ASSISTANT"
+                         r"|SPOUSE)[A-Za-z0-9-]*|AGENT)[;:]", re.IGNORECASE | re.MULTILINE)
 
 
 def may_name_relations(raw: str) -> bool:
