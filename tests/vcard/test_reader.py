@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crm.core.cards import Card, CardContact, CardRejected, CardRelation, RejectedCard
+from crm.core.cards import Card, CardContact, CardDate, CardRejected, CardRelation, RejectedCard
 from crm.core.errors import CrmError
 from crm.vcard.reader import RawCard, decode_bytes, read_path, split_cards
 from tests.vcard.conftest import JPEG, PNG, fixture
@@ -57,10 +57,15 @@ def test_iphone_export() -> None:
     assert chidi.photo == JPEG and chidi.photo_type == "image/jpeg"
     assert chidi.relations == [CardRelation("Amara Nwosu", "manager")]
     assert chidi.uid is None and not chidi.is_company
-    # Properties crm does not model are kept whole, with their group labels.
-    assert chidi.extra_lines == [
-        "item4.X-ABRELATEDNAMES;type=pref:Amara Nwosu", "item4.X-ABLabel:_$!<Manager>!$_",
-        "item5.X-ABDATE;type=pref:2015-06-01", "item5.X-ABLabel:_$!<Anniversary>!$_",
+    assert chidi.dates == [CardDate("anniversary", 2015, 6, 1)]
+    # What crm stores (relations, dates) is not kept as a raw line to export; its lines are
+    # remembered, with their group labels, for a person stored before crm kept them.
+    assert chidi.extra_lines == []
+    assert chidi.stored_lines == [
+        ("relation", "item4.X-ABRELATEDNAMES;type=pref:Amara Nwosu"),
+        ("relation", "item4.X-ABLabel:_$!<Manager>!$_"),
+        ("date", "item5.X-ABDATE;type=pref:2015-06-01"),
+        ("date", "item5.X-ABLabel:_$!<Anniversary>!$_"),
     ]
     assert (amara.org, amara.department, amara.title) == ("Stripe", None, "Engineering Manager")
     assert amara.contacts == [CardContact("email", "amara@stripe.com", "work", True)]

@@ -40,9 +40,17 @@ def check_lengths(card: Card) -> None:
     if len(fold(card.display_name).strip()) > SORT_KEY_LIMIT:
         raise CardRejected(card.line, f"FN is longer than {SORT_KEY_LIMIT} characters once "
                                       "folded for sorting")
-    if card.org and len(company_key(card.org)) > COMPANY_KEY_LIMIT:
-        raise CardRejected(card.line, f"ORG is longer than {COMPANY_KEY_LIMIT} characters "
-                                      "once folded for matching")
+    for job in card.positions:
+        for prop, value, attr in (("ORG", job.org, "org"),
+                                  ("ORG (department)", job.department, "department"),
+                                  ("TITLE", job.title, "title")):
+            limit = next(lim for _, a, lim in LIMITS if a == attr)
+            if value is not None and len(value) > limit:
+                raise CardRejected(card.line, f"{prop} is longer than {limit} characters")
+    for org in {card.org, *(job.org for job in card.positions)}:
+        if org and len(company_key(org)) > COMPANY_KEY_LIMIT:
+            raise CardRejected(card.line, f"ORG is longer than {COMPANY_KEY_LIMIT} "
+                                          "characters once folded for matching")
     if card.is_company:
         if card.display_name != card.org and (
                 len(card.display_name) > ALIAS_LIMIT

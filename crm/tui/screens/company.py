@@ -140,6 +140,21 @@ class CompanyScreen(PageScreen[dict[str, Any]]):
         for name, label, multiline in COMPANY_FIELDS:
             out.append(EditableField(name, label, values[name], multiline=multiline,
                                      id=f"field-{name}"))
+        if c.contact_points or c.tags:
+            # What its company card gave it.
+            card = Text()
+            for cp in c.contact_points:
+                card.append("\n" if card.plain else "")
+                card.append(f"{cp['kind']!s:<10}", style="dim")
+                card.append(str(cp["value"]))
+                if cp.get("label"):
+                    card.append(f"  {cp['label']}", style="dim")
+            if c.tags:
+                card.append("\n" if card.plain else "")
+                card.append(f"{'tags':<10}", style="dim")
+                card.append(", ".join(c.tags))
+            out.append(section_title("Contact"))
+            out.append(Static(card, classes="item", id="company-contact"))
         out.append(section_title("Also known as", "a add an alias · x removes the selected one"))
         out += [ItemRow(Text(shown(alias)), "alias", alias, opens=False, id=f"alias-{i}")
                 for i, alias in enumerate(c.aliases)]

@@ -142,6 +142,29 @@ class PersonScreen(PageScreen[dict[str, Any]]):
                 t.append(f"  {shown(cp['label'])}", style="dim")
             out.append(ItemRow(t, "contact", cp["id"], opens=False, id=f"contact-{cp['id']}"))
 
+        facts = Text()
+        if d.get("role"):
+            facts.append(f"{'role':<12}", style="dim")
+            facts.append(d["role"])
+        for event in d.get("dates") or []:
+            facts.append("\n" if facts.plain else "")
+            facts.append(f"{event['label']:<12}", style="dim")
+            facts.append(event["date"])
+        for rel in d.get("relations") or []:
+            facts.append("\n" if facts.plain else "")
+            facts.append(f"{rel.get('label') or 'related':<12}", style="dim")
+            facts.append(rel["name"])
+            if rel.get("person_id"):
+                facts.append(f"  #{rel['person_id']}", style="dim")
+        for cp in d.get("contact_points") or []:
+            if cp.get("address_label"):
+                facts.append("\n" if facts.plain else "")
+                facts.append(f"{'address':<12}", style="dim")
+                facts.append(cp["address_label"].replace("\n", "\n" + " " * 12))
+        if facts.plain:
+            out.append(section_title("From their card", "dates, relations, role"))
+            out.append(Static(facts, classes="facts", id="card-facts"))
+
         out.append(section_title("Positions", "p add · enter opens the company"))
         for p in d.get("positions") or []:
             t = Text("● " if p["current"] else "○ ", style="bold green" if p["current"] else "dim")
