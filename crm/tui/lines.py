@@ -20,13 +20,13 @@ def application_line(a: ApplicationView) -> Text:
         t.append("\n    " + " · ".join(dates), style="dim")
     for r in a.referrals:
         t.append("\n    referral: ", style="dim")
-        t.append(shown(r["referrer"]))
-        t.append(f" → {shown(r['referred'])}" if r["referred"] != "me" else "")
-        t.append(f" [{r['status']}]", style="dim")
+        t.append(shown(r.referrer))
+        t.append(f" → {shown(r.referred)}" if r.referred != "me" else "")
+        t.append(f" [{r.status}]", style="dim")
     for ref in a.references:
         t.append("\n    reference given: ", style="dim")
-        t.append(shown(ref["name"]))
-        t.append(f" on {ref['used_on']}" + ("" if ref["notified"] else " (not notified)"),
+        t.append(shown(ref.name))
+        t.append(f" on {ref.used_on.isoformat()}" + ("" if ref.notified else " (not notified)"),
                  style="dim")
     if a.note:
         t.append("\n    ")

@@ -95,7 +95,7 @@ async def test_every_screen_shows_hostile_data_inert(crm: Any, db_url: str,
         check(app, "note editor", markup=False)
         await pilot.press("ctrl+s")  # saved as it was shown: the stored note, unchanged
         await settle(pilot)
-        note = read_db(db_url, lambda s: person_detail(s, resolve_person(s, "Name").id)["note"])
+        note = read_db(db_url, lambda s: person_detail(s, resolve_person(s, "Name").id).note)
         assert note == HOSTILE + "a note"
         await fill_form(pilot, "l", other="Colleague")  # the toast names both people
         check(app, "link toast")

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.asyncio
 
 
 def _detail(path: str, name: str) -> dict[str, Any]:
-    return read_db(path, lambda s: person_detail(s, resolve_person(s, name).id))
+    return read_db(path, lambda s: person_detail(s, resolve_person(s, name).id).to_json())
 
 
 async def test_shows_contact_positions_connections_reference_interactions(
