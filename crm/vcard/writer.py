@@ -350,13 +350,18 @@ def _add_kept(card: Component, line: str, v4: bool) -> str | None:
         params = dict(parsed.params)
         # TYPE values as RFC 2426 spells them (lower-case: `LABEL;TYPE=WORK,PREF` from
         # Outlook fails a strict validator), 2.1's bare type words as TYPE=.
+        # (On an X- property a bare word may be anything: it is written as it came.)
+        standard = parsed.name.upper() in _VCARD3_PROPERTIES
         types = [t.lower() for t in params.pop("TYPE", [])]
-        types += [w.lower() for w in parsed.singletonparams
-                  if w.upper() not in _BARE_ENCODINGS]
+        if standard:
+            types += [w.lower() for w in parsed.singletonparams
+                      if w.upper() not in _BARE_ENCODINGS]
         if types:
             params["TYPE"] = list(dict.fromkeys(types))
-        # vobject refuses a double quote in a parameter.
-        if not any('"' in v for vs in params.values() for v in vs):
+        # vobject drops the bare parameters of an X- property and refuses a double quote
+        # in a parameter.
+        if ((standard or not parsed.singletonparams)
+                and not any('"' in v for vs in params.values() for v in vs)):
             _add(card, name, parsed.value, parsed.group, verbatim=True, **params)
             return None
     m = _PROP_NAME.match(line)

@@ -296,7 +296,7 @@ def test_every_real_fixture_imports(crm: Any) -> None:
     # The one rejection is the comment line before the first card of comment-lines.vcf.
     assert [(Path(r["file"]).name, r["line"]) for r in data["rejected"]] == [
         ("comment-lines.vcf", 1)]
-    # 24 cards: the two UTF-16 files hold the same text (so one is "unchanged"), and the
-    # two ez-vcard samples are one John Doe (one email).
-    assert data["created"] + data["merged"] + data["unchanged"] == 24
+    # 26 people's cards: the two UTF-16 files hold the same text (so one is "unchanged"),
+    # and the two ez-vcard samples are one John Doe (one email); (and a company card).
+    assert data["created"] + data["merged"] + data["unchanged"] == 26
     assert data["unchanged"] == 1
