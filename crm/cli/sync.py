@@ -59,6 +59,26 @@ def sync_vdir(ctx: click.Context, folder: Path, dry_run: bool, apply_deletions: 
     _run(ctx, VdirStore(folder), None, dry_run, apply_deletions, as_json)
 
 
+@sync_group.command("carddav")
+@click.argument("url")
+@click.option("--user", "username", required=True, help="The CardDAV user name.")
+@_common
+@click.pass_context
+def sync_carddav(ctx: click.Context, url: str, username: str, dry_run: bool,
+                 apply_deletions: bool, as_json: bool) -> None:
+    """Sync with the CardDAV address book at URL (Radicale, Nextcloud, Fastmail, iCloud…).
+
+    The password comes from the system keyring (service URL or "crm", user USER), else
+    CRM_CARDDAV_PASSWORD, else a prompt on a terminal; it is never stored or printed. The
+    first sync with an address book backs up a SQLite database first.
+    """
+    from crm.sync.carddav import CardDavStore
+
+    password = carddav_password(username, url)
+    _run(ctx, CardDavStore(url, username, password), username, dry_run, apply_deletions,
+         as_json)
+
+
 def _run(ctx: click.Context, store: Store, username: str | None, dry_run: bool,
          apply_deletions: bool, as_json: bool) -> None:
     from crm.sync.engine import sync

@@ -213,6 +213,8 @@ def sync(db: Database, store: Store, *, username: str | None = None, dry_run: bo
     report = SyncReport(store.kind, store.location, dry_run=dry_run)
     tell = progress or (lambda phase, done, total: None)
     db.check_sound()
+    if not dry_run:
+        report.backup = _backup_before_first(db, store)
     for _ in range(ROUNDS):
         report.rounds += 1
         retry = _round(db, store, report, username, dry_run, apply_deletions, tell)
@@ -224,6 +226,19 @@ def sync(db: Database, store: Store, *, username: str | None = None, dry_run: bo
             target.last_sync_at = _now()
             target.last_report = json.dumps(report.summary(), sort_keys=True)
     return report
+
+
+def _backup_before_first(db: Database, store: Store) -> str | None:
+    """A copy of the SQLite file before the first sync with a target (as ``crm db backup``);
+    a PostgreSQL database is the user's to back up (pg_dump)."""
+    with db.read() as session:
+        known = session.scalar(select(SyncTarget.id).where(
+            SyncTarget.kind == store.kind, SyncTarget.location == store.location))
+    if known is not None or db.path is None:
+        return None
+    from crm.core.db import backup_sqlite
+
+    return str(backup_sqlite(db.path))
 
 
 def _target(session: Session, store: Store, username: str | None) -> SyncTarget:
@@ -374,21 +389,24 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
     gone_people = _load_people(session, sorted({states[n].person_id for n in gone
                                                 if states[n].person_id is not None}))
     for name in gone:
-        state = states.pop(name)
+        state = states[name]
         person = gone_people.get(state.person_id) if state.person_id is not None else None
         if person is None or state.status != "linked":
             session.delete(state)  # gone on both sides (or never about a person)
+            del states[name]
             continue
         action = SyncAction("crm", "deleted", name, person.id, person.display_name)
         if apply_deletions:
             bury(session, person.id)
             session.delete(state)
+            del states[name]
             report.actions.append(action)
         else:
             report.deletion_proposals.append(action)
     session.flush()
 
-    return _plan_pushes(session, store, report, target, states, touched, tell)
+    waiting = {n for n in gone if n in states}  # proposals: neither rewritten nor re-created
+    return _plan_pushes(session, report, states, touched, waiting, tell)
 
 
 def _absorb(report: SyncReport, imp: ImportReport) -> None:
@@ -398,9 +416,8 @@ def _absorb(report: SyncReport, imp: ImportReport) -> None:
         report.imported.add(imp)
 
 
-def _plan_pushes(session: Session, store: Store, report: SyncReport, target: SyncTarget,
-                 states: dict[str, SyncCard], touched: set[int],
-                 tell: Progress) -> list[_Push]:
+def _plan_pushes(session: Session, report: SyncReport, states: dict[str, SyncCard],
+                 touched: set[int], waiting: set[str], tell: Progress) -> list[_Push]:
     """What crm writes on the other side: rendered now, inside the pull's transaction."""
     linked = {s.person_id: s for s in states.values()
               if s.status == "linked" and s.person_id is not None}
@@ -422,6 +439,8 @@ def _plan_pushes(session: Session, store: Store, report: SyncReport, target: Syn
             digest = fields_hash(fields)
             if state is None:
                 render.append((person, None, digest))
+            elif state.name in waiting:
+                continue
             elif pid in touched or digest != state.crm_hash:
                 base = _fields_of(state.base, state.name)
                 if base == fields:
