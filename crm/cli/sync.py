@@ -164,20 +164,26 @@ def _print(report: SyncReport) -> None:
             message(f"crm: {literal(r.file)}:{r.line}: rejected: {one_line(r.message)}")
 
 
-def carddav_password(user: str, url: str) -> str:
-    """The keyring's password for ``user`` at ``url``, else CRM_CARDDAV_PASSWORD, else one
-    typed on a terminal; never stored or printed."""
+def _from_keyring(user: str, url: str) -> str | None:
+    """The password kept in the system keyring (service: the URL, else "crm"), when the
+    optional ``keyring`` package is installed and has a usable backend."""
     try:
         import keyring
     except ImportError:
-        keyring = None  # type: ignore[assignment]
-    if keyring is not None:
-        try:
-            found = keyring.get_password(url, user) or keyring.get_password("crm", user)
-        except Exception:  # no usable keyring backend: fall through
-            found = None
-        if found:
-            return found
+        return None
+    try:
+        found = keyring.get_password(url, user) or keyring.get_password("crm", user)
+    except Exception:  # no usable keyring backend: the next way
+        return None
+    return str(found) if found else None
+
+
+def carddav_password(user: str, url: str) -> str:
+    """The keyring's password for ``user`` at ``url``, else CRM_CARDDAV_PASSWORD, else one
+    typed on a terminal; never stored or printed."""
+    found = _from_keyring(user, url)
+    if found:
+        return found
     env = os.environ.get("CRM_CARDDAV_PASSWORD")
     if env:
         return env

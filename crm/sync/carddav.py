@@ -50,7 +50,7 @@ class CardDavStore:
         except Exception as err:  # aiohttp, XML, HTTP status: one line, no traceback
             raise StoreError(f"CardDAV server {self.location}: {_why(err)}") from None
 
-    def list(self) -> dict[str, str]:
+    def listing(self) -> dict[str, str]:
         async def listing() -> dict[str, str]:
             return {href: etag async for href, etag in self._storage.list()}
         return self._run(listing())

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -257,7 +257,7 @@ def _round(db: Database, store: Store, report: SyncReport, username: str | None,
            dry_run: bool, apply_deletions: bool, tell: Progress) -> bool:
     """One pull and push; True when some card changed meanwhile (another round merges it)."""
     tell("listing", 0, 1)
-    listing = store.list()
+    listing = store.listing()
     tell("listing", 1, 1)
     pushes: list[_Push] = []
     with _unit(db, dry_run) as session:
@@ -330,11 +330,13 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
             raw, etag = fetched[name]
             pid = by_name.get(name)
             linked = pid is not None and pid not in taken
-            state = states.get(name)
-            if state is None:
+            found = states.get(name)
+            if found is None:
                 state = SyncCard(target_id=target.id, name=name, crm_hash="")
                 session.add(state)
                 states[name] = state
+            else:
+                state = found
             state.etag, state.content_hash, state.base = etag, raw_hash(raw), raw
             state.person_id = pid if linked else None
             state.status = "linked" if linked else "ignored"
@@ -345,8 +347,7 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
         session.flush()
 
     # Cards changed there: merged field by field against the base.
-    people = _load_people(session, sorted({states[n].person_id for n in changed
-                                           if states[n].person_id is not None}))
+    people = _load_people(session, _ids(states[n].person_id for n in changed))
     for i, name in enumerate(changed):
         tell("merging", i + 1, len(changed))
         state = states[name]
@@ -386,8 +387,7 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
         report.deletions_withheld = (f"the {store.kind} listed no cards at all, where "
                                      f"{len(gone)} were synced before: nothing is deleted")
         gone = []
-    gone_people = _load_people(session, sorted({states[n].person_id for n in gone
-                                                if states[n].person_id is not None}))
+    gone_people = _load_people(session, _ids(states[n].person_id for n in gone))
     for name in gone:
         state = states[name]
         person = gone_people.get(state.person_id) if state.person_id is not None else None
@@ -407,6 +407,10 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
 
     waiting = {n for n in gone if n in states}  # proposals: neither rewritten nor re-created
     return _plan_pushes(session, report, states, touched, waiting, tell)
+
+
+def _ids(ids: Iterable[int | None]) -> list[int]:
+    return sorted({i for i in ids if i is not None})
 
 
 def _absorb(report: SyncReport, imp: ImportReport) -> None:

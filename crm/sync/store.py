@@ -23,7 +23,7 @@ class Store(Protocol):
     kind: str  # "vdir" or "carddav"
     location: str  # the folder or URL, as stored in sync_target
 
-    def list(self) -> dict[str, str]:
+    def listing(self) -> dict[str, str]:
         """Every card's name and ETag; a listing that fails raises StoreError (never a
         partial listing)."""
         ...

@@ -41,7 +41,7 @@ class VdirStore:
         st = path.stat()
         return f"{st.st_mtime_ns}-{st.st_size}"
 
-    def list(self) -> dict[str, str]:
+    def listing(self) -> dict[str, str]:
         try:
             out = {}
             with os.scandir(self.folder) as entries:

@@ -99,6 +99,10 @@ class Side:
     def remove(self, name: str) -> None:
         raise NotImplementedError
 
+    def put_many(self, cards: dict[str, str]) -> None:
+        for name, text in cards.items():
+            self.put(name, text)
+
     def touch(self, name: str) -> None:
         """A new ETag, the same content."""
         raise NotImplementedError
@@ -177,6 +181,14 @@ class CardDavSide(Side):
     def remove(self, name: str) -> None:
         status, _, _ = self.server.request("DELETE", self.server.path + name)
         assert status in (200, 204), status
+
+    def put_many(self, cards: dict[str, str]) -> None:
+        """Many cards at once, written into Radicale's storage folder as it keeps them
+        (one PUT each costs Radicale ~0.1 s), then listed once so that it has read them."""
+        book = self.server.folder / "storage" / "collection-root" / USER / "contacts"
+        for name, text in cards.items():
+            (book / name).write_text(text, "utf-8", newline="")
+        self.names()
 
     def touch(self, name: str) -> None:
         # Radicale's ETag is a hash of the stored item: rewriting the same card with its

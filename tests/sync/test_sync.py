@@ -7,6 +7,7 @@ database backends.
 from __future__ import annotations
 
 import stat
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,18 +60,20 @@ def test_crm_people_are_written_there_and_a_second_sync_does_nothing(crm: Any,
     assert {n: side.read(n) for n in side.names()} == before
 
 
-def test_first_sync_into_an_empty_crm_then_nothing(crm: Any, side: Side) -> None:
+def test_first_sync_into_an_empty_crm_then_nothing(crm: Any, side: Side, db_url: str) -> None:
     side.put("a.vcf", card("uid-a", "Ana Lima", email="ana@acme.com", org="Acme",
                            title="Engineer"))
     side.put("b.vcf", card("uid-b", "Ben Ode", phone="+1 212 555 0199"))
     first = _sync(crm, side)
     assert first["crm"]["created"] == 2
+    if db_url.startswith("sqlite"):  # a copy of the database before the first sync
+        assert first["backup"] and Path(first["backup"]).exists()
     people = _people(crm)
     assert people["Ana Lima"]["company"] == "Acme" and people["Ana Lima"]["title"] == "Engineer"
     assert people["Ben Ode"]["phones"] == ["+1 212 555 0199"]
     assert first["remote"] == {"created": 0, "updated": 0, "deleted": 0}
     second = _sync(crm, side)
-    assert _nothing_changed(second)
+    assert _nothing_changed(second) and second["backup"] is None  # only before the first
     assert sorted(side.names()) == ["a.vcf", "b.vcf"]
 
 
@@ -80,7 +83,8 @@ def test_edits_on_both_sides_are_merged(crm: Any, side: Side) -> None:
     _sync(crm, side)
     # crm: a nickname for Ana; there: a new phone and a title for Ben, and Ana's new email.
     assert crm("edit", "person", "Ana Lima", "--nickname", "Aninha").exit_code == 0
-    side.edit("b.vcf", "END:VCARD", "TEL;TYPE=CELL:+1 212 555 0123\r\nORG:Bistro\r\nTITLE:Chef\r\nEND:VCARD")
+    side.edit("b.vcf", "END:VCARD",
+              "TEL;TYPE=CELL:+1 212 555 0123\r\nORG:Bistro\r\nTITLE:Chef\r\nEND:VCARD")
     side.edit("a.vcf", "ana@acme.com", "ana@lima.dev")
     data = _sync(crm, side)
     people = _people(crm)
@@ -209,9 +213,8 @@ def test_an_interrupted_sync_leaves_no_duplicates_and_loses_nothing(
 
 @pytest.mark.slow
 def test_a_thousand_contacts(crm: Any, side: Side) -> None:
-    for i in range(1000):
-        side.put(f"c{i}.vcf", card(f"uid-{i}", f"Person {i:04d}", email=f"p{i}@example.com",
-                                   org="Acme", title="Engineer"))
+    side.put_many({f"c{i}.vcf": card(f"uid-{i}", f"Person {i:04d}", email=f"p{i}@example.com",
+                                     org="Acme", title="Engineer") for i in range(1000)})
     first = _sync(crm, side)
     assert first["crm"]["created"] == 1000
     assert first["remote"] == {"created": 0, "updated": 0, "deleted": 0}
