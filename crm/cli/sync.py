@@ -164,24 +164,12 @@ def _print(report: SyncReport) -> None:
             message(f"crm: {literal(r.file)}:{r.line}: rejected: {one_line(r.message)}")
 
 
-def _from_keyring(user: str, url: str) -> str | None:
-    """The password kept in the system keyring (service: the URL, else "crm"), when the
-    optional ``keyring`` package is installed and has a usable backend."""
-    try:
-        import keyring
-    except ImportError:
-        return None
-    try:
-        found = keyring.get_password(url, user) or keyring.get_password("crm", user)
-    except Exception:  # no usable keyring backend: the next way
-        return None
-    return str(found) if found else None
-
-
 def carddav_password(user: str, url: str) -> str:
     """The keyring's password for ``user`` at ``url``, else CRM_CARDDAV_PASSWORD, else one
     typed on a terminal; never stored or printed."""
-    found = _from_keyring(user, url)
+    from crm.sync.targets import keyring_password
+
+    found = keyring_password(user, url)
     if found:
         return found
     env = os.environ.get("CRM_CARDDAV_PASSWORD")
