@@ -220,3 +220,32 @@ def test_a_thousand_contacts(crm: Any, side: Side) -> None:
     assert first["remote"] == {"created": 0, "updated": 0, "deleted": 0}
     assert _nothing_changed(_sync(crm, side))
     assert len(side.names()) == 1000
+
+
+def test_a_card_changed_while_crm_writes_it_is_merged_again(
+        crm: Any, side: Side, monkeypatch: pytest.MonkeyPatch) -> None:
+    side.put("a.vcf", card("uid-a", "Ana Lima", email="ana@acme.com"))
+    _sync(crm, side)
+    assert crm("edit", "person", "Ana Lima", "--nickname", "Aninha").exit_code == 0
+    if side.kind == "vdir":
+        from crm.sync.vdir import VdirStore as StoreClass
+    else:
+        from crm.sync.carddav import CardDavStore as StoreClass  # type: ignore[assignment]
+    real = StoreClass.update
+    raced = []
+
+    def update(self: Any, name: str, raw: str, etag: str) -> str:
+        if not raced:  # the phone saves a new email just before crm's write lands
+            raced.append(name.rsplit("/", 1)[-1])  # (a CardDAV href is a path)
+            side.edit(raced[0], "ana@acme.com", "ana@lima.dev")
+        return real(self, name, raw, etag)
+
+    monkeypatch.setattr(StoreClass, "update", update)
+    data = _sync(crm, side)
+    assert raced == ["a.vcf"]
+    assert data["crm"]["updated"] == 1 and data["remote"]["updated"] == 1
+    there = side.read("a.vcf")
+    assert "NICKNAME:Aninha" in there and "ana@lima.dev" in there  # neither write lost
+    assert "ana@acme.com" not in there
+    assert _people(crm)["Ana Lima"]["emails"] == ["ana@lima.dev"]
+    assert _nothing_changed(_sync(crm, side))
