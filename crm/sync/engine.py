@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload, undefer
+from sqlalchemy.orm import Session, defer, selectinload, undefer
 
 from crm.core.cards import Card, RejectedCard, raw_hash
 from crm.core.db import Database
@@ -47,6 +47,7 @@ from crm.sync.fields import (
     conflict_note,
     fields_hash,
     merge3,
+    people_fields,
     person_fields,
 )
 from crm.sync.store import Changed, Store
@@ -274,7 +275,8 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
           username: str | None, apply_deletions: bool, tell: Progress) -> list[_Push]:
     target = _target(session, store, username)
     states = {s.name: s for s in session.scalars(
-        select(SyncCard).where(SyncCard.target_id == target.id))}
+        select(SyncCard).where(SyncCard.target_id == target.id)
+        .options(defer(SyncCard.base)))}
     new_names = sorted(n for n in listing if n not in states)
     seen = sorted(n for n in listing if n in states and states[n].etag != listing[n])
     report.unchanged += sum(1 for n in listing if n in states and states[n].etag == listing[n])
@@ -316,7 +318,8 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
         # The pipeline lets go of every object after each chunk: read the state again.
         target = _target(session, store, username)
         states = {s.name: s for s in session.scalars(
-            select(SyncCard).where(SyncCard.target_id == target.id))}
+            select(SyncCard).where(SyncCard.target_id == target.id)
+        .options(defer(SyncCard.base)))}
         by_name: dict[str, int] = {}
         for outcome in imp.outcomes:
             if outcome.person_id is not None:
@@ -434,38 +437,37 @@ def _plan_pushes(session: Session, report: SyncReport, states: dict[str, SyncCar
     for i in range(0, len(all_ids), _CHUNK):
         ids = all_ids[i:i + _CHUNK]
         tell("comparing", min(i + _CHUNK, len(all_ids)), len(all_ids))
-        people = _load_people(session, ids)
-        render: list[tuple[Person, SyncCard | None, str]] = []
+        fields_of = people_fields(session, ids)
+        wanted: list[tuple[int, SyncCard | None, str]] = []
         for pid in ids:
-            person = people[pid]
             state = linked.get(pid)
-            fields = person_fields(person)
+            fields = fields_of[pid]
             digest = fields_hash(fields)
             if state is None:
-                render.append((person, None, digest))
+                wanted.append((pid, None, digest))
             elif state.name in waiting:
                 continue
             elif pid in touched or digest != state.crm_hash:
-                base = _fields_of(state.base, state.name)
-                if base == fields:
+                if _fields_of(state.base, state.name) == fields:
                     state.crm_hash = digest  # the card already says what crm holds
                 else:
-                    render.append((person, state, digest))
-        if not render:
-            _let_go(session, people)
+                    wanted.append((pid, state, digest))
+        if not wanted:
             continue
-        for person, _state, _digest in render:
-            if not person.uid:
-                person.uid = str(uuid.uuid4())
+        people = _load_people(session, [pid for pid, _s, _d in wanted])
+        for pid, _state, _digest in wanted:
+            if not people[pid].uid:
+                people[pid].uid = str(uuid.uuid4())
         session.flush()
-        last = _last_cards(session, [p.id for p, _s, _d in render])
-        for person, state, digest in render:
-            text = card_text(person, "3.0", last=last.get(person.id))
+        last = _last_cards(session, list(people))
+        for pid, state, digest in wanted:
+            person = people[pid]
+            text = card_text(person, "3.0", last=last.get(pid))
             if state is None:
-                pushes.append(_Push("created", None, person.uid or "", person.id,
+                pushes.append(_Push("created", None, person.uid or "", pid,
                                     person.display_name, text, None, digest))
             else:
-                pushes.append(_Push("updated", state.name, person.uid or "", person.id,
+                pushes.append(_Push("updated", state.name, person.uid or "", pid,
                                     person.display_name, text, state.etag, digest))
         _let_go(session, people)
     return pushes
