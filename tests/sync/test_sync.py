@@ -249,3 +249,35 @@ def test_a_card_changed_while_crm_writes_it_is_merged_again(
     assert "ana@acme.com" not in there
     assert _people(crm)["Ana Lima"]["emails"] == ["ana@lima.dev"]
     assert _nothing_changed(_sync(crm, side))
+
+
+@pytest.mark.slow
+def test_a_sync_killed_mid_way_then_run_again(crm: Any, side: Side, db_url: str,
+                                              tmp_path: Path) -> None:
+    """A real SIGKILL while crm writes cards there; the next sync finishes the job."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    n = 300
+    for i in range(n):
+        assert crm("add", "person", f"Person {i:03d}", "--email",
+                   f"p{i}@example.com").exit_code == 0
+    proc = subprocess.Popen([sys.executable, "-m", "crm", *side.args(), "--db", db_url],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ})
+    deadline = time.monotonic() + 120
+    while len(side.names()) < 20:
+        assert proc.poll() is None, "the sync finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    written = len(side.names())
+    assert 20 <= written < n  # killed mid-way
+    _sync(crm, side)
+    assert len(_people(crm)) == n  # nothing duplicated in crm
+    assert len(side.names()) == n  # nor there, and nothing missing
+    assert _nothing_changed(_sync(crm, side))
