@@ -39,7 +39,7 @@ from crm.core.cards import Card, RejectedCard, raw_hash
 from crm.core.db import Database
 from crm.core.importing import ImportReport, import_cards
 from crm.core.models import Company, ImportRecord, Person, Position, SyncCard, SyncTarget
-from crm.core.tombstones import bury
+from crm.core.upkeep.tombstones import bury
 from crm.sync.fields import (
     Fields,
     apply_fields,

@@ -23,10 +23,15 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card
+from crm.core.contacts.people import (
+    add_contact_point,
+    current_position,
+    refresh_search_text,
+    set_tags,
+)
+from crm.core.contacts.positions import add_position, end_position
 from crm.core.errors import InvalidInput
 from crm.core.models import Person
-from crm.core.people import add_contact_point, current_position, refresh_search_text, set_tags
-from crm.core.positions import add_position, end_position
 
 SCALARS = ("display_name", "given_name", "family_name", "additional_names", "name_prefix",
            "name_suffix", "nickname", "org", "title", "note", "birthday", "photo")

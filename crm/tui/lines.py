@@ -6,8 +6,8 @@ from datetime import UTC
 
 from rich.text import Text
 
-from crm.core.applications import ApplicationView
 from crm.core.db import Database
+from crm.core.jobhunt.applications import ApplicationView
 
 
 def application_line(a: ApplicationView) -> Text:
