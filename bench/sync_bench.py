@@ -54,6 +54,16 @@ def run(contacts: int, runs: int) -> list[Result]:
         probe.close()
         cold = time.perf_counter() - began
 
+        def listing() -> None:
+            store = CardDavStore(server.url, USER, PASSWORD)
+            try:
+                assert len(store.listing()) == contacts
+            finally:
+                store.close()
+
+        # Radicale's part of any sync: one PROPFIND of the whole address book, warm.
+        server_listing = measure(listing, runs)
+
         dbs: list[object] = []
 
         def fresh() -> None:
@@ -90,6 +100,8 @@ def run(contacts: int, runs: int) -> list[Result]:
     return [
         Result("Radicale's own first listing of the address book (not crm's)", size,
                f"{cold:.2f} s"),
+        Result("Radicale answering one listing (PROPFIND, warm): the floor of any sync",
+               size, server_listing),
         within(merged(timings[True]), FIRST_GOAL, "CardDAV first sync into an empty crm",
                size, seconds_goal(FIRST_GOAL)),
         within(merged(timings[False]), RESYNC_GOAL, "CardDAV resync, nothing changed",
