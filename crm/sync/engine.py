@@ -257,6 +257,7 @@ def _target(session: Session, store: Store, username: str | None) -> SyncTarget:
 def _round(db: Database, store: Store, report: SyncReport, username: str | None,
            dry_run: bool, apply_deletions: bool, tell: Progress) -> bool:
     """One pull and push; True when some card changed meanwhile (another round merges it)."""
+    report.unchanged = 0  # (of the last round: a card merged in a round before is not)
     tell("listing", 0, 1)
     listing = store.listing()
     tell("listing", 1, 1)
