@@ -305,11 +305,20 @@ def _print_person(d: dict[str, Any]) -> None:
     if d.get("title") or d.get("company"):
         line("now", " at ".join(str(x) for x in (d.get("title"), d.get("company")) if x))
     line("known via", d.get("known_via"))
+    line("role", d.get("role"))
     line("birthday", d.get("birthday"))
+    for date in d.get("dates") or []:
+        line(date["label"], date["date"])
     line("location", d.get("location"))
     line("tags", ", ".join(d.get("tags") or []))
     for cp in d.get("contact_points") or []:
         line(cp["kind"], cp["value"] + (f"  ({cp['label']})" if cp.get("label") else ""))
+        if cp.get("address_label"):
+            for text_line in str(cp["address_label"]).splitlines():
+                click.echo(" " * 14 + literal(text_line))
+    for rel in d.get("relations") or []:
+        known = f"  (#{rel['person_id']})" if rel.get("person_id") else ""
+        line(rel.get("label") or "related", f"{rel['name']}{known}")
     if d.get("note"):
         click.echo("note")
         for text_line in str(d["note"]).splitlines():

@@ -178,11 +178,11 @@ def refs_export(for_: str | None, fmt: str, output: str, include: tuple[str, ...
         result = export_references(s, target, fmt, Path(output), include=chosen,
                                    include_all=include_all)
     for w in result.warnings:
-        message(f"crm: warning: {w}")
+        message(f"crm: warning: {literal(w)}")
     if as_json:
         emit_json(result.to_json())
         return
-    message(f"crm: wrote {result.path} ({result.format}, {len(result.references)} "
+    message(f"crm: wrote {literal(result.path)} ({result.format}, {len(result.references)} "
             f"reference{'s' if len(result.references) != 1 else ''} for "
             f"{literal(result.target)})")
     click.echo("Let them know you gave their name:")

@@ -6,7 +6,7 @@ its file name or href, ETag, the content hash and raw text of the last synced ve
 merge base), the hash of crm's fields then, and whom it is about.
 
 Revision ID: 0007_sync
-Revises: 0005_import_truth
+Revises: 0009_truth
 Create Date: 2026-12-06 17:30:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_sync"
-down_revision: str | None = "0005_import_truth"
+down_revision: str | None = "0009_truth"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

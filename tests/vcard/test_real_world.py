@@ -152,7 +152,7 @@ def test_a_line_with_no_colon_costs_that_line_only() -> None:
     assert gabriela.note == "Escritório em São Paulo"
     assert [c.value for c in gabriela.contacts] == ["gabriela@example.com.br",
                                                     "+55 11 91234-5678"]
-    assert problems(gabriela) == [(8, "not a vCard property: 'segundo andar, sala 204': "
+    assert problems(gabriela) == [(8, "not a vCard property (no NAME: before a value): "
                                       "left out, kept in the raw card", True)]
     assert "segundo andar, sala 204" in gabriela.raw
 

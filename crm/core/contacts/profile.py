@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from crm.core.addresses import parts_view
 from crm.core.contacts.people import summarize, summary_loader
-from crm.core.models import Interaction, Person, Reference, Referral
+from crm.core.models import Interaction, Person, PersonRelation, Reference, Referral
 from crm.core.network import derived_connections, explicit_connections
 
 
@@ -19,11 +20,17 @@ def _birthday(person: Person) -> str | None:
     return f"{person.birthday_year:04d}-{md}" if person.birthday_year else f"--{md}"
 
 
+def _date(year: int | None, month: int, day: int) -> str:
+    return f"{year:04d}-{month:02d}-{day:02d}" if year is not None else f"--{month:02d}-{day:02d}"
+
+
 def person_detail(session: Session, person_id: int) -> dict[str, Any]:
     person = session.scalars(
         select(Person).where(Person.id == person_id).options(
             *summary_loader(),
             selectinload(Person.interactions),
+            selectinload(Person.dates),
+            selectinload(Person.relations).selectinload(PersonRelation.other),
             selectinload(Person.reference).selectinload(Reference.uses),
         )
     ).one()
@@ -40,11 +47,22 @@ def person_detail(session: Session, person_id: int) -> dict[str, Any]:
         "has_photo": person.photo_type is not None,
         "created_at": person.created_at.isoformat() if person.created_at else None,
         "updated_at": person.updated_at.isoformat() if person.updated_at else None,
+        "role": person.role,
         "contact_points": [
             {"id": cp.id, "kind": cp.kind, "label": cp.label, "value": cp.value,
-             "preferred": cp.preferred}
+             "preferred": cp.preferred,
+             **({"address": parts_view(cp.address_parts), "address_label": cp.address_label}
+                if cp.kind == "address" else {})}
             for cp in person.contact_points
         ],
+        # Anniversaries and other labelled dates (a date without its year: --MM-DD).
+        "dates": [{"id": d.id, "label": d.label, "date": _date(d.year, d.month, d.day)}
+                  for d in person.dates],
+        # People a card names beside them; "person_id" once crm knows who that is.
+        "relations": [{"id": r.id, "name": r.other.display_name if r.other else r.name,
+                       "named": r.name, "label": r.label, "uid": r.uid,
+                       "person_id": r.other_id}
+                      for r in person.relations],
     })
     # Current first, then most recent start first.
     positions = sorted(person.positions, key=lambda p: (p.start or ""), reverse=True)

@@ -23,6 +23,7 @@ from crm.core.errors import InvalidInput, NotFound
 from crm.core.jobhunt.applications import list_applications
 from crm.core.models import Company
 from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt, who_at
+from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.editing import update_company
 from crm.tui.lines import application_line
 from crm.tui.messages import Saved
@@ -69,9 +70,9 @@ def _positions(positions: list[PositionAt]) -> str:
 
 
 def staff_line(s: Staff) -> Text:
-    t = Text(s.person.name, style="bold")
+    t = Text(shown(s.person.name), style="bold")
     t.append("  ")
-    t.append(_positions(s.positions))
+    t.append(shown(_positions(s.positions)))
     t.append(f"\n    {_tie(s.tie)}", style="dim")
     if s.last_contacted:
         t.append(f" · last contacted {s.last_contacted.isoformat()}", style="dim")
@@ -79,13 +80,13 @@ def staff_line(s: Staff) -> Text:
 
 
 def second_degree_line(d: SecondDegree) -> Text:
-    t = Text(d.person.name, style="bold")
+    t = Text(shown(d.person.name), style="bold")
     t.append("  ")
-    t.append(_positions(d.positions))
+    t.append(shown(_positions(d.positions)))
     for v in d.via[:3]:
         t.append("\n    via ", style="dim")
-        t.append(v.person.name)
-        t.append(f" ({_tie(v.my_tie)}) → {v.their_tie.kind or 'knows them'}, "
+        t.append(shown(v.person.name))
+        t.append(f" ({_tie(v.my_tie)}) → {shown(v.their_tie.kind) or 'knows them'}, "
                  f"path strength {v.strength}", style="dim")
     if len(d.via) > 3:
         t.append(f"\n    … and {len(d.via) - 3} more ways in", style="dim")
@@ -116,15 +117,15 @@ class CompanyScreen(PageScreen[dict[str, Any]]):
 
     async def show(self, view: dict[str, Any]) -> None:
         self.page = view
-        self.sub_title = view["summary"].name
+        self.sub_title = shown(view["summary"].name)
         await self.refill(self._widgets(view), fallback=None)
 
     def _widgets(self, page: dict[str, Any]) -> list[Widget]:
         c = page["summary"]
-        head = Text(c.name, style="bold")
+        head = Text(shown(c.name), style="bold")
         facts = [x for x in (c.industry, c.location, c.website) if x]
         if facts:
-            head.append("\n" + " · ".join(facts), style="dim")
+            head.append("\n" + shown(" · ".join(facts)), style="dim")
         out: list[Widget] = [Static(head, classes="headline")]
         out += self.who_widgets(page)
         apps = page["applications"]
@@ -139,11 +140,26 @@ class CompanyScreen(PageScreen[dict[str, Any]]):
         for name, label, multiline in COMPANY_FIELDS:
             out.append(EditableField(name, label, values[name], multiline=multiline,
                                      id=f"field-{name}"))
+        if c.contact_points or c.tags:
+            # What its company card gave it.
+            card = Text()
+            for cp in c.contact_points:
+                card.append("\n" if card.plain else "")
+                card.append(f"{cp['kind']!s:<10}", style="dim")
+                card.append(str(cp["value"]))
+                if cp.get("label"):
+                    card.append(f"  {cp['label']}", style="dim")
+            if c.tags:
+                card.append("\n" if card.plain else "")
+                card.append(f"{'tags':<10}", style="dim")
+                card.append(", ".join(c.tags))
+            out.append(section_title("Contact"))
+            out.append(Static(card, classes="item", id="company-contact"))
         out.append(section_title("Also known as", "a add an alias · x removes the selected one"))
-        out += [ItemRow(Text(alias), "alias", alias, opens=False, id=f"alias-{i}")
+        out += [ItemRow(Text(shown(alias)), "alias", alias, opens=False, id=f"alias-{i}")
                 for i, alias in enumerate(c.aliases)]
         out.append(section_title("Email domains", "d add a domain · x removes the selected one"))
-        out += [ItemRow(Text(domain), "domain", domain, opens=False, id=f"domain-{i}")
+        out += [ItemRow(Text(shown(domain)), "domain", domain, opens=False, id=f"domain-{i}")
                 for i, domain in enumerate(c.domains)]
         return out
 
@@ -200,7 +216,7 @@ class CompanyScreen(PageScreen[dict[str, Any]]):
             return
         kind, value = focused.kind, str(focused.key)
         what = "the alias" if kind == "alias" else "the email domain"
-        question = Text(f"Remove {what} ").append(value, style="bold")
+        question = Text(f"Remove {what} ").append(shown(value), style="bold")
         question.append(" from ").append(self.sub_title or "this company", style="bold")
         question.append("?")
 

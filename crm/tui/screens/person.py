@@ -19,6 +19,7 @@ from crm.core.contacts.people import resolve_person
 from crm.core.contacts.positions import add_position_at
 from crm.core.contacts.profile import person_detail
 from crm.core.network import link
+from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.editing import (
     add_contact,
     add_interaction,
@@ -109,20 +110,20 @@ class PersonScreen(PageScreen[dict[str, Any]]):
 
     async def show(self, view: dict[str, Any]) -> None:
         self.detail = view
-        self.sub_title = view["name"]
+        self.sub_title = shown(view["name"])
         await self.refill(self._widgets(view), fallback=EditableField)
 
     def _widgets(self, d: dict[str, Any]) -> list[Widget]:
         out: list[Widget] = []
-        head = Text(d["name"], style="bold")
+        head = Text(shown(d["name"]), style="bold")
         if d.get("me"):
             head.append("  (me)", style="dim")
         if d.get("title") or d.get("company"):
             head.append("\n")
-            head.append(" at ".join(x for x in (d.get("title"), d.get("company")) if x))
+            head.append(shown(" at ".join(x for x in (d.get("title"), d.get("company")) if x)))
         if d.get("known_via"):
             head.append("\nknown through ", style="dim")
-            head.append(d["known_via"])
+            head.append(shown(d["known_via"]))
         out.append(Static(head, classes="headline"))
 
         out.append(section_title("Details", "enter edits a field"))
@@ -136,56 +137,79 @@ class PersonScreen(PageScreen[dict[str, Any]]):
         out.append(section_title("Contact", "a add · x remove the selected one"))
         for cp in d.get("contact_points") or []:
             t = Text(f"{cp['kind']:<10}", style="dim")
-            t.append(cp["value"])
+            t.append(shown(cp["value"]))
             if cp.get("label"):
-                t.append(f"  {cp['label']}", style="dim")
+                t.append(f"  {shown(cp['label'])}", style="dim")
             out.append(ItemRow(t, "contact", cp["id"], opens=False, id=f"contact-{cp['id']}"))
+
+        facts = Text()
+        if d.get("role"):
+            facts.append(f"{'role':<12}", style="dim")
+            facts.append(d["role"])
+        for event in d.get("dates") or []:
+            facts.append("\n" if facts.plain else "")
+            facts.append(f"{event['label']:<12}", style="dim")
+            facts.append(event["date"])
+        for rel in d.get("relations") or []:
+            facts.append("\n" if facts.plain else "")
+            facts.append(f"{rel.get('label') or 'related':<12}", style="dim")
+            facts.append(rel["name"])
+            if rel.get("person_id"):
+                facts.append(f"  #{rel['person_id']}", style="dim")
+        for cp in d.get("contact_points") or []:
+            if cp.get("address_label"):
+                facts.append("\n" if facts.plain else "")
+                facts.append(f"{'address':<12}", style="dim")
+                facts.append(cp["address_label"].replace("\n", "\n" + " " * 12))
+        if facts.plain:
+            out.append(section_title("From their card", "dates, relations, role"))
+            out.append(Static(facts, classes="facts", id="card-facts"))
 
         out.append(section_title("Positions", "p add · enter opens the company"))
         for p in d.get("positions") or []:
             t = Text("● " if p["current"] else "○ ", style="bold green" if p["current"] else "dim")
             t.append(f"{_span(p):<22}", style="dim")
-            t.append(p["title"] or "(no title)")
+            t.append(shown(p["title"]) or "(no title)")
             if p.get("department"):
-                t.append(f", {p['department']}")
+                t.append(f", {shown(p['department'])}")
             t.append(" · ")
-            t.append(p["company"], style="bold")
+            t.append(shown(p["company"]), style="bold")
             if p.get("kind"):
                 t.append(f"  {p['kind']}", style="dim")
             out.append(ItemRow(t, "company", p["company_id"], id=f"position-{p['id']}"))
 
         out.append(section_title("Connections", "l link · enter opens the person"))
         for i, c in enumerate(d.get("connections") or []):
-            t = Text(c["person"])
+            t = Text(shown(c["person"]))
             t.append(f"  {c['kind']}", style="dim")
             if c.get("derived"):
                 ov = c.get("overlap") or {}
                 t.append("  maybe (undated), from " if c.get("maybe") else "  derived from ",
                          style="italic dim")
-                t.append(c.get("company") or "", style="italic dim")
+                t.append(shown(c.get("company")), style="italic dim")
                 t.append(f", {ov.get('from')} → {ov.get('to')}", style="italic dim")
             else:
                 t.append(f"  strength {c['strength']}", style="dim")
                 if c.get("note"):
                     t.append("  ")
-                    t.append(c["note"], style="dim")
+                    t.append(shown(c["note"], multiline=True), style="dim")
             out.append(ItemRow(t, "person", c["person_id"], id=f"connection-{i}"))
 
         referrals = d.get("referrals") or []
         if referrals:
             out.append(section_title("Referrals"))
             for r in referrals:
-                t = Text(r["referrer"])
+                t = Text(shown(r["referrer"]))
                 t.append(" → ")
-                t.append(r["referred"])
+                t.append(shown(r["referred"]))
                 target = r.get("to_company") or r.get("to_person")
                 if target:
                     t.append(" to ")
-                    t.append(target)
+                    t.append(shown(target))
                 t.append(f"  [{r['status']}]", style="dim")
                 if r.get("note"):
                     t.append("  ")
-                    t.append(r["note"], style="dim")
+                    t.append(shown(r["note"], multiline=True), style="dim")
                 out.append(Static(t, classes="item", markup=False))
 
         out.append(section_title("Reference"))
@@ -196,10 +220,10 @@ class PersonScreen(PageScreen[dict[str, Any]]):
             t = Text(ref["status"], style="bold")
             if ref.get("relationship"):
                 t.append("  ")
-                t.append(ref["relationship"])
+                t.append(shown(ref["relationship"]))
             if ref.get("speaks_to"):
                 t.append("\ncan speak to: ", style="dim")
-                t.append(ref["speaks_to"])
+                t.append(shown(ref["speaks_to"]))
             uses = ref.get("uses") or []
             t.append(f"\nused {len(uses)} time{'s' if len(uses) != 1 else ''}", style="dim")
             for u in uses:
@@ -211,7 +235,7 @@ class PersonScreen(PageScreen[dict[str, Any]]):
         for i, entry in enumerate(d.get("interactions") or []):
             t = Text(f"{entry['date']}  ", style="dim")
             t.append(f"{entry['kind']:<8} ", style="dim")
-            t.append(entry["summary"])
+            t.append(shown(entry["summary"], multiline=True))
             out.append(Static(t, classes="item", id=f"interaction-{i}", markup=False))
         return out
 
@@ -234,7 +258,7 @@ class PersonScreen(PageScreen[dict[str, Any]]):
         return self.detail["name"] if self.detail else "this person"
 
     def _title(self, what: str) -> Text:
-        return Text(f"{what} for ").append(self._person_name(), style="bold")
+        return Text(f"{what} for ").append(shown(self._person_name()), style="bold")
 
     def action_add_contact(self) -> None:
         def job(s: Session, v: dict[str, str]) -> str:
@@ -315,7 +339,7 @@ class PersonScreen(PageScreen[dict[str, Any]]):
         self.app.push_screen(ConfirmDialog(text, yes="Remove"), done)
 
     def action_delete(self) -> None:
-        question = Text("Delete ").append(self._person_name(), style="bold")
+        question = Text("Delete ").append(shown(self._person_name()), style="bold")
         goes = _what_goes(self.detail or {})
         question.append((" and " + ", ".join(goes) if goes else "") + "? Their imported "
                         "cards are kept, and an import of the same cards will skip them.")
