@@ -37,6 +37,7 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "edit": ("crm.cli.editing",),
     "end": ("crm.cli.editing",),
     "log": ("crm.cli.editing",),
+    "sync": ("crm.cli.sync",),
 }
 
 

@@ -574,3 +574,43 @@ class Suggestion(Timestamped, Base):
         Index("ix_suggestion_status", "status", "id"),
         Index("ix_suggestion_other", "other_id"),
     )
+
+
+class SyncTarget(Base):
+    """A vdir folder or a CardDAV address book crm syncs with (``crm sync``); the user name
+    is kept, a password never."""
+
+    __tablename__ = "sync_target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "vdir" or "carddav"
+    location: Mapped[str] = mapped_column(String(1000))  # absolute folder or URL
+    username: Mapped[str | None] = mapped_column(String(300))
+    last_sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_report: Mapped[str | None] = mapped_column(Text)  # that sync's JSON report
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("kind", "location", name="uq_sync_target_kind_location"),)
+
+
+class SyncCard(Base):
+    """One card of a sync target as it was last synced: the merge base of the next sync."""
+
+    __tablename__ = "sync_card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("sync_target.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(1000))  # file name in the vdir, or href
+    # Whom the card is about; NULL once that person was deleted in crm.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"),
+                                                  index=True)
+    # "linked" (about person_id, or whom crm deleted when that is NULL) or "ignored" (a
+    # company card, a rejected or deleted-person card: looked at again when it changes).
+    status: Mapped[str] = mapped_column(String(20), default="linked")
+    etag: Mapped[str | None] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64))  # of ``base``
+    crm_hash: Mapped[str] = mapped_column(String(64))  # of crm's fields after that sync
+    base: Mapped[str] = mapped_column(Text)  # the card's raw text as last synced
+    synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("target_id", "name", name="uq_sync_card_target_name"),)

@@ -43,6 +43,8 @@ class CrmCommands(Provider):
              app.action_toggle_theme),
             ("Import contacts", "Import a .vcf file from your phone, a Google or Outlook CSV, "
              "or LinkedIn's export", app.action_open_import),
+            ("Sync now", "Sync again with every vdir and CardDAV address book synced "
+             "before (the header shows the last sync)", app.action_sync_now),
             ("Suggestions", "Inferred co-workers, classmates and same-name people to review",
              app.action_open_suggestions),
             ("Load the demo network", "Fill an empty database with sample people",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from rich.text import Text
 
+from crm.core.db import Database
 from crm.core.jobhunt.applications import ApplicationView
 from crm.core.terminal_text import terminal_text as shown
 
@@ -32,3 +35,19 @@ def application_line(a: ApplicationView) -> Text:
         t.append("\n    ")
         t.append(shown(a.note, multiline=True), style="italic dim")
     return t
+
+
+def last_sync_line(db: Database) -> str:
+    """The header's line about the last sync ("" before any): when, what it did, with what
+    (last: a long path is cut at the edge)."""
+    from crm.sync.targets import last_sync
+
+    with db.read() as session:
+        target = last_sync(session)
+    if target is None or target.last_sync_at is None:
+        return ""
+    at = target.last_sync_at
+    if at.tzinfo is None:  # SQLite keeps the UTC time without its zone
+        at = at.replace(tzinfo=UTC)
+    when = at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"last sync {when}: {target.last_summary} ({target.label})"
