@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm.core.bulk import gc_paused
 from crm.core.cards import (
     Card,
     CardContact,
@@ -29,7 +30,6 @@ from crm.core.cards import (
 from crm.core.db import Database
 from crm.core.errors import CrmError
 from crm.core.importing import ImportReport, import_cards, survey_cards
-from crm.core.importing.common import gc_paused
 from crm.core.importing.extras import (
     Applied,
     DeferredTouch,

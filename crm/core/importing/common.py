@@ -3,10 +3,8 @@ the column limits a record is checked against, and the words of import provenanc
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,21 +47,6 @@ RELATION_KINDS = {
 def relation_kind(label: str | None) -> str | None:
     """The connection kind a relation's label names, or None when it names none."""
     return RELATION_KINDS.get((label or "").strip().lower())
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for a bulk read and write: an import allocates
-    hundreds of thousands of objects that live until it ends (rows, records), and each
-    collection walks them all again (a re-import of 80k LinkedIn rows: 1.0 s of 3 s).
-    What an import allocates is freed by reference counting; cycles wait until the end."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
