@@ -158,6 +158,11 @@ def infer_ties(session: Session, me_id: int, connected: Iterable[tuple[int, date
     if not mine:
         return []
     companies = {p.company_id for p in mine}
+    my_spans = [(my, *position_span(my, today)) for my in mine]  # (once, not per pair)
+    # Only a date within one of my positions can say anything: their positions are read
+    # for those people alone (a re-import of 30k connections reads a few hundred).
+    pairs = [(pid, on) for pid, on in pairs
+             if any(lo <= on <= hi for _my, lo, hi in my_spans)]
     theirs: dict[int, list[Position]] = {}
     pids = sorted({pid for pid, _ in pairs})
     for i in range(0, len(pids), 500):
@@ -173,7 +178,6 @@ def infer_ties(session: Session, me_id: int, connected: Iterable[tuple[int, date
         select(Suggestion.other_id, Suggestion.connection_kind)
         .where(Suggestion.kind == "connection", Suggestion.person_id == me_id))}
     made: list[Suggestion] = []
-    my_spans = [(my, *position_span(my, today)) for my in mine]  # (once, not per pair)
     for pid, on in pairs:
         held = theirs.get(pid)
         if not held:
