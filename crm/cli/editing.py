@@ -37,13 +37,15 @@ def duplicates_cmd(limit: int | None, people_only: bool, as_json: bool) -> None:
     that are nicknames or initials of one another; the same company. Merge a pair with
     `crm merge KEEP OTHER` (or `crm merge --company KEEP OTHER`).
     """
+    from crm.core.bulk import gc_paused
     from crm.core.upkeep.duplicates import find_duplicates
 
     database = get_db()
     with database.read() as s:
         pairs = find_duplicates(s, limit=limit, companies=not people_only)
     if as_json:
-        emit_json([p.to_json() for p in pairs])
+        with gc_paused():  # (tens of thousands of pairs at 100k people)
+            emit_json([p.to_json() for p in pairs])
         return
     if not pairs:
         message("crm: no likely duplicates")

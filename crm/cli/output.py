@@ -24,7 +24,7 @@ def one_line(text: object) -> str:
 
 
 def emit_json(data: Any) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    text = json_text(data)
     # The same JSON values, with every character a terminal would act on as \uXXXX.
     click.echo(json_for_terminal(text))
 
@@ -44,6 +44,79 @@ def emit_data(text: str, *, kind: str) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.buffer.flush()
+
+
+# The C string encoder (json's own): ``json.dumps`` with ``indent`` falls back to its
+# pure-Python encoder for everything, 0.4 s for the 26k pairs of `crm duplicates --json`.
+_string = json.encoder.encode_basestring
+
+
+def _float(o: float) -> str:
+    if o != o:
+        return "NaN"
+    if o in (float("inf"), float("-inf")):
+        return "Infinity" if o > 0 else "-Infinity"
+    return float.__repr__(o)
+
+
+def _key(k: object) -> str:
+    if isinstance(k, str):
+        return k
+    if k is True or k is False or k is None:
+        return json.dumps(k)
+    if isinstance(k, int):
+        return int.__repr__(k)
+    if isinstance(k, float):
+        return _float(k)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(k).__name__}")
+
+
+def _encode(o: Any, out: list[str], nl: str) -> None:
+    # The order of json's encoder: str, None, True, False, int, float, list, dict, default.
+    if isinstance(o, str):
+        out.append(_string(o))
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif isinstance(o, int):
+        out.append(int.__repr__(o))
+    elif isinstance(o, float):
+        out.append(_float(o))
+    elif isinstance(o, list | tuple):
+        if not o:
+            out.append("[]")
+            return
+        inner = nl + "  "
+        sep = "[" + inner
+        for value in o:
+            out.append(sep)
+            _encode(value, out, inner)
+            sep = "," + inner
+        out.append(nl + "]")
+    elif isinstance(o, dict):
+        if not o:
+            out.append("{}")
+            return
+        inner = nl + "  "
+        sep = "{" + inner
+        for k, value in o.items():
+            out.append(sep + _string(_key(k)) + ": ")
+            _encode(value, out, inner)
+            sep = "," + inner
+        out.append(nl + "}")
+    else:
+        _encode(str(o), out, nl)  # (default=str)
+
+
+def json_text(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2, default=str)``, the same text,
+    made a few times faster."""
+    out: list[str] = []
+    _encode(data, out, "\n")
+    return "".join(out)
 
 
 def message(text: str) -> None:

@@ -6,6 +6,7 @@ import os
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from crm.core.errors import InvalidInput
 
@@ -39,6 +40,7 @@ def words(text: str) -> list[str]:
     return [w for w in _NON_WORD.split(fold(text)) if w]
 
 
+@lru_cache(maxsize=8192)  # company names repeat across an import's cards
 def company_key(name: str) -> str:
     """Case-, accent-, punctuation- and legal-suffix-insensitive key of a company name."""
     parts = words(name.replace("&", " and ").replace(".", ""))

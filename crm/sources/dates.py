@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
@@ -38,6 +39,21 @@ def read_date(value: str) -> date | None:
     if not text:
         return None
     text = text.split(",", 1)[0].strip()  # "3/15/24, 2:31 PM"
+    if (len(text) > 10 and text[4] == "-" and text[7] == "-" and text[10] in " T"
+            and "\n" not in text):
+        # "2024-03-15 14:31:02 UTC": only the day is read, and days repeat (messages).
+        day = _day(text[:10])
+        if day is not None:
+            return day
+    found = _day(text)
+    if found is None:
+        raise BadDate(value)
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _day(text: str) -> date | None:
+    """The date ``text`` (stripped, with no time after a comma) is, or None."""
     try:
         if m := _ISO.match(text):
             return date(int(m[1]), int(m[2]), int(m[3]))
@@ -49,7 +65,7 @@ def read_date(value: str) -> date | None:
             return date(_year(m[3]), int(m[1]), int(m[2]))
     except ValueError:
         pass
-    raise BadDate(value)
+    return None
 
 
 def read_partial_date(value: str) -> str | None:

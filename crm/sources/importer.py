@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm.core.bulk import gc_paused
 from crm.core.cards import (
     Card,
     CardContact,
@@ -30,6 +32,7 @@ from crm.core.errors import CrmError
 from crm.core.importing import ImportReport, import_cards, survey_cards
 from crm.core.importing.extras import (
     Applied,
+    DeferredTouch,
     Employment,
     Extras,
     ExtrasReport,
@@ -38,8 +41,11 @@ from crm.core.importing.extras import (
     Touch,
     Vouch,
     apply_extras,
+    extras_digests,
+    imported_before,
     jobs_before,
     mark_known,
+    people_by_profile,
     record_job_changes,
     suggest_ties,
 )
@@ -47,8 +53,8 @@ from crm.core.models import ImportRecord
 from crm.core.network.suggestions import is_internship, suggest_same_people
 from crm.sources.contacts_csv import pending_cards
 from crm.sources.detect import GOOGLE, LINKEDIN, OUTLOOK, kind_of_path
-from crm.sources.linkedin import Connection, LinkedInExport, read_export
-from crm.sources.table import NotATable, decode
+from crm.sources.linkedin import Connection, LinkedInExport, Message, read_export, read_message
+from crm.sources.table import NotATable, Row, decode
 
 Progress = Callable[[int, int], None]
 
@@ -75,7 +81,7 @@ class _ConnectionCard:
     def raw_format(self) -> str:
         return "linkedin-csv"
 
-    @property
+    @cached_property
     def raw_hash(self) -> str:
         return raw_hash(self.raw)
 
@@ -138,10 +144,10 @@ def linkedin_extras(export: LinkedInExport) -> Extras:
                                         profile_urls=[inv.other_url], on=inv.sent_on,
                                         kind="message", summary=summary, once=True))
     for m in export.messages:
-        urls = ([m.sender_url] if m.sender_url else []) + m.recipient_urls
-        summary = m.content if m.content.strip() else (m.subject or "")
-        extras.touches.append(Touch(m.file, m.line, m.raw, profile_urls=urls, on=m.sent_on,
-                                    kind="message", summary=summary))
+        extras.touches.append(message_touch(m))
+    extras.deferred_touches += [DeferredTouch(row.file, row.line, row.raw,
+                                              partial(_read_message, row))
+                                for row in export.message_rows]
     for r in export.recommendations:
         extras.vouches.append(Vouch(r.file, r.line, r.raw, name=r.name, company=r.company,
                                     title=r.job_title, speaks_to=r.text, on=r.created_on))
@@ -157,10 +163,21 @@ def linkedin_extras(export: LinkedInExport) -> Extras:
     return extras
 
 
+def message_touch(m: Message) -> Touch:
+    urls = ([m.sender_url] if m.sender_url else []) + m.recipient_urls
+    summary = m.content if m.content.strip() else (m.subject or "")
+    return Touch(m.file, m.line, m.raw, profile_urls=urls, on=m.sent_on, kind="message",
+                 summary=summary)
+
+
+def _read_message(row: Row) -> Touch:
+    return message_touch(read_message(row))
+
+
 def _load(path: Path, kind: str | None) -> _Loaded:
     if kind == LINKEDIN:
         try:
-            export = read_export(path)
+            export = read_export(path, defer_messages=True)
         except OSError as err:
             raise CrmError(f"{path}: cannot read: {err.strerror}") from None
         loaded = _Loaded("linkedin", extras=linkedin_extras(export))
@@ -200,6 +217,12 @@ def import_any(db: Database, paths: Sequence[Path], *, dry_run: bool = False,
         from crm.vcard.importer import import_paths
 
         return import_paths(db, files, dry_run=dry_run, progress=progress)
+    with gc_paused():
+        return _import(db, files, kinds, dry_run, progress)
+
+
+def _import(db: Database, files: list[Path], kinds: list[str | None], dry_run: bool,
+            progress: Progress | None) -> ImportReport:
     loaded = [_load(p, k) for p, k in zip(files, kinds, strict=True)]
     db.check_sound()  # never write into (or report on) a file with damaged pages
     if not dry_run:
@@ -213,23 +236,42 @@ def import_any(db: Database, paths: Sequence[Path], *, dry_run: bool = False,
         return done.report
 
 
+def _imported(session: Session, part: _Loaded,
+              records_before: int) -> tuple[dict[str, bool], bool]:
+    """Which records of ``part`` an import before imported (see ``imported_before``), and
+    whether all were (its cards with the person or company each made, and its extras):
+    then the import writes no card and no position, and nobody's jobs can change (a
+    re-import of the same export skips comparing them)."""
+    assert part.extras is not None
+    cards = {i.raw_hash for i in part.items if not isinstance(i, RejectedCard)}
+    extras = extras_digests(part.extras)
+    found = imported_before(session, cards | extras, records_before)
+    return found, all(found.get(d) for d in cards) and all(d in found for d in extras)
+
+
 def _write(session: Session, loaded: list[_Loaded], progress: Progress | None) -> ImportReport:
     report = ImportReport()
     extras_report = ExtrasReport()
     for part in loaded:
         records_before = session.scalar(select(func.max(ImportRecord.id))) or 0
-        before = (jobs_before(session, part.extras.employments)
-                  if part.extras is not None else None)
+        found, before = None, None
+        if part.extras is not None:
+            found, unchanged = _imported(session, part, records_before)
+            if not unchanged:
+                before = jobs_before(session, part.extras.employments)
         part_report = import_cards(session, part.items, source=part.source,
                                    progress=progress, survey=survey_cards(part.items))
         report.add(part_report)
         if part.extras is not None:
-            assert before is not None
             apply_extras(session, part.extras, extras_report, records_before=records_before,
-                         source=part.source)
-            record_job_changes(session, part.extras, before, extras_report)
-            mark_known(session, part.extras)
-            suggest_ties(session, part.extras, extras_report, part.source)
+                         source=part.source, imported=found)
+            if before is not None:
+                record_job_changes(session, part.extras, before, extras_report)
+            # Who holds each profile URL now (the import made or matched them): read once.
+            holders = people_by_profile(session, [e.profile_url
+                                                  for e in part.extras.employments])
+            mark_known(session, part.extras, holders)
+            suggest_ties(session, part.extras, extras_report, part.source, holders)
         # Same-name people are kept for review with the inferred ties (one concept).
         suggest_same_people(session, [(cid, s.person_id, f"{s.file}:{s.line}")
                                       for s in part_report.suggestions

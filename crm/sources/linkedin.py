@@ -176,11 +176,16 @@ class LinkedInExport:
     applications: list[JobApplication] = field(default_factory=list)
     rejected: list[BadRow] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
+    # With ``read_export(..., defer_messages=True)``: the rows of messages.csv, checked but
+    # not read into ``messages`` (``read_message(row)`` reads one): a re-import reads only those
+    # it did not import before.
+    message_rows: list[Row] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
         return (len(self.connections) + len(self.positions) + len(self.studies)
                 + (self.profile is not None) + len(self.invitations) + len(self.messages)
+                + len(self.message_rows)
                 + len(self.recommendations) + len(self.applications) + len(self.rejected))
 
 
@@ -344,8 +349,22 @@ def is_linkedin_header(header: list[str]) -> bool:
     return kind_of(header) is not None
 
 
-def read_csv_text(export: LinkedInExport, text: str, file: str) -> bool:
-    """Add the rows of one CSV of an export; False when it is none crm reads."""
+def read_message(row: Row) -> Message:
+    """A row of messages.csv kept unread (``LinkedInExport.message_rows``), read."""
+    return _message(row)
+
+
+def _check_message(row: Row) -> Row:
+    """A row of messages.csv, kept unread once it is known to read (only its date can
+    fail, see ``_message``)."""
+    _date(row, "DATE", required=True)
+    return row
+
+
+def read_csv_text(export: LinkedInExport, text: str, file: str, *,
+                  defer_messages: bool = False) -> bool:
+    """Add the rows of one CSV of an export; False when it is none crm reads.
+    ``defer_messages``: rows of messages.csv go to ``message_rows``, checked, not read."""
     def is_header(values: list[str]) -> bool:
         return kind_of(values, file) is not None
 
@@ -364,8 +383,11 @@ def read_csv_text(export: LinkedInExport, text: str, file: str) -> bool:
         kind = kinds[row.header_text]
         assert kind is not None
         target = getattr(export, kind.field)
+        parse = kind.parse
+        if defer_messages and kind.field == "messages":
+            target, parse = export.message_rows, _check_message
         try:
-            record = kind.parse(row)
+            record = parse(row)
         except BadField as err:
             export.rejected.append(BadRow(row.file, row.line, str(err), row.raw))
             continue
@@ -381,14 +403,16 @@ def _day(timestamp: float) -> date:
     return datetime.fromtimestamp(timestamp).date()
 
 
-def read_export(path: Path) -> LinkedInExport:
-    """A LinkedIn export: a zip, a folder (its CSVs, in subfolders too), or one CSV of it."""
+def read_export(path: Path, *, defer_messages: bool = False) -> LinkedInExport:
+    """A LinkedIn export: a zip, a folder (its CSVs, in subfolders too), or one CSV of it.
+    ``defer_messages``: see ``read_csv_text``."""
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".csv")
         stamp = max((p.stat().st_mtime for p in files), default=path.stat().st_mtime)
         export = LinkedInExport(str(path), _day(stamp))
         for p in files:
-            read_csv_text(export, decode(p.read_bytes()), str(p))
+            read_csv_text(export, decode(p.read_bytes()), str(p),
+                          defer_messages=defer_messages)
         return export
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
@@ -405,8 +429,10 @@ def read_export(path: Path) -> LinkedInExport:
                     export.rejected.append(BadRow(name, 1, "file is too large to import",
                                                   ""))
                     continue
-                read_csv_text(export, decode(archive.read(member)), name)
+                read_csv_text(export, decode(archive.read(member)), name,
+                              defer_messages=defer_messages)
             return export
     export = LinkedInExport(str(path), _day(path.stat().st_mtime))
-    read_csv_text(export, decode(path.read_bytes()), str(path))
+    read_csv_text(export, decode(path.read_bytes()), str(path),
+                  defer_messages=defer_messages)
     return export

@@ -153,11 +153,13 @@ def read_table(text: str, file: str, is_header: Callable[[list[str]], bool]) -> 
         if isinstance(values, str):
             table.rows.append(BadRow(file, line, values, _with_header(table.header_text, raw)))
             continue
-        cleaned = [_clean(v) for v in values]
-        if cleaned == header or (len(cleaned) != len(header) and is_header(cleaned)):
-            # A header again: kept rows of several files written out together.
-            header, table.header_text = cleaned, raw
-            continue
+        # A header again: kept rows of several files written out together. (Only a row
+        # that may be one is cleaned and compared: most rows differ in their first field.)
+        if len(values) != len(header) or _clean(values[0]) == header[0]:
+            cleaned = [_clean(v) for v in values]
+            if cleaned == header or (len(cleaned) != len(header) and is_header(cleaned)):
+                header, table.header_text = cleaned, raw
+                continue
         if not any(v.strip() for v in values):
             continue  # a row of empty cells holds nothing
         if len(values) > len(header):

@@ -204,3 +204,56 @@ def test_rejected_rows_can_be_written_out_fixed_and_retried(crm: Any, linkedin_z
     # two connected-on dates and the message
     assert (data["created"], data["rejected"], data["interactions"]) == (2, [], 3)
     assert _show(crm, "Olga Петрова")["company"] == "Yandex"
+
+
+def test_a_reimport_reads_the_messages_that_changed_and_only_those(crm: Any,
+                                                                   tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    shutil.copytree(LINKEDIN, export)
+    crm("import", str(export))
+    messages = export / "messages.csv"
+    text = messages.read_bytes()
+    assert b"Thanks!" in text
+    # One message edited (a later export), one added; every other row is as it was.
+    messages.write_bytes(text.replace(b"Thanks!", b"Thanks; see you Friday!") + (
+        b"2-abc,,Ana Lima,https://www.linkedin.com/in/ana-lima,Maria Sousa,"
+        b"https://www.linkedin.com/in/maria-sousa,2024-04-05 18:00:00 UTC,,"
+        b"\"Great talk.\nI'll send the referral.\",INBOX\n"))
+    result = crm("import", str(export), "--json")
+    data = result.json()
+    assert (data["created"], data["updated"], data["unchanged"], data["interactions"],
+            data["job_changes"]) == (0, 0, 4, 2, [])
+    # The bad row is refused again, where it is.
+    assert {"file": str(messages), "line": 5,
+            "message": "DATE is not a date crm reads (like 15 Mar 2024)"} in data["rejected"]
+    ana = _show(crm, "Ana Lima")
+    assert sorted((i["date"], i["summary"]) for i in ana["interactions"]
+                  if i["kind"] == "message") == [
+        ("2024-03-14", "I invited them on LinkedIn: Hi Ana, great talk today!"),
+        ("2024-04-02", "Sure, let's talk Friday.\nBring your CV!"),
+        ("2024-04-03", "Thanks!"),
+        ("2024-04-03", "Thanks; see you Friday!"),
+        ("2024-04-05", "Great talk.\nI'll send the referral.")]
+    again = crm("import", str(export), "--json").json()
+    assert (again["interactions"], again["unchanged"]) == (0, 4)
+
+
+def test_an_earlier_export_imported_after_a_later_one_dates_positions_earlier(
+        crm: Any, tmp_path: Path, db_url: str) -> None:
+    """Every row of the earlier export was imported before (the same text): nothing is
+    written but the day each position is known since."""
+    later = zip_export(LINKEDIN, tmp_path / "later.zip", (2024, 9, 1))
+    earlier = zip_export(LINKEDIN, tmp_path / "earlier.zip", (2024, 6, 1))
+    crm("import", str(later))
+    data = crm("import", str(earlier), "--json").json()
+    assert (data["created"], data["interactions"], data["job_changes"]) == (0, 0, [])
+    database = open_database(db_url)
+    try:
+        with database.read() as s:
+            known = {(p.person.display_name, p.known_on) for p in s.scalars(
+                select(Position).where(Position.is_current.is_(True)))
+                if not p.person.is_me}
+    finally:
+        database.dispose()
+    assert ("Ana Lima", date(2024, 6, 1)) in known
+    assert all(on == date(2024, 6, 1) for _name, on in known)

@@ -15,6 +15,7 @@ from crm.sources.linkedin import (
     MyStudy,
     Recommendation,
     read_export,
+    read_message,
 )
 from crm.sources.table import decode, read_table
 from tests.sources.conftest import FIXTURES, LINKEDIN
@@ -62,6 +63,18 @@ def test_a_row_keeps_its_header_and_its_exact_text_as_provenance() -> None:
         "2-abc,,Ana Lima,https://www.linkedin.com/in/ana-lima,Maria Sousa,"
         "https://www.linkedin.com/in/maria-sousa,2024-04-02 10:15:00 UTC,,"
         "\"Sure, let's talk Friday.\nBring your CV!\",INBOX\n")
+
+
+def test_deferred_messages_are_checked_when_read_and_read_the_same_later() -> None:
+    whole = read_export(LINKEDIN)
+    deferred = read_export(LINKEDIN, defer_messages=True)
+    assert deferred.messages == [] and len(deferred.message_rows) == len(whole.messages) == 2
+    assert [read_message(row) for row in deferred.message_rows] == whole.messages
+    assert [row.raw for row in deferred.message_rows] == [m.raw for m in whole.messages]
+    # A row that cannot be read is refused while reading, as when read whole.
+    assert deferred.rejected == whole.rejected
+    assert any(r.file.endswith("messages.csv") and r.line == 5 for r in deferred.rejected)
+    assert deferred.rows == whole.rows
 
 
 def test_an_older_export_without_url_or_notes() -> None:

@@ -158,6 +158,11 @@ def infer_ties(session: Session, me_id: int, connected: Iterable[tuple[int, date
     if not mine:
         return []
     companies = {p.company_id for p in mine}
+    my_spans = [(my, *position_span(my, today)) for my in mine]  # (once, not per pair)
+    # Only a date within one of my positions can say anything: their positions are read
+    # for those people alone (a re-import of 30k connections reads a few hundred).
+    pairs = [(pid, on) for pid, on in pairs
+             if any(lo <= on <= hi for _my, lo, hi in my_spans)]
     theirs: dict[int, list[Position]] = {}
     pids = sorted({pid for pid, _ in pairs})
     for i in range(0, len(pids), 500):
@@ -168,13 +173,19 @@ def infer_ties(session: Session, me_id: int, connected: Iterable[tuple[int, date
             theirs.setdefault(pos.person_id, []).append(pos)
     linked = {(o, k) for o, k in session.execute(
         select(Connection.other_id, Connection.kind).where(Connection.person_id == me_id))}
+    # Suggested before (open, accepted or dismissed): read once, not asked pair by pair.
+    suggested = {(o, k) for o, k in session.execute(
+        select(Suggestion.other_id, Suggestion.connection_kind)
+        .where(Suggestion.kind == "connection", Suggestion.person_id == me_id))}
     made: list[Suggestion] = []
     for pid, on in pairs:
-        for my in mine:
-            lo, hi = position_span(my, today)
+        held = theirs.get(pid)
+        if not held:
+            continue  # never at a company of mine: nothing to infer
+        for my, lo, hi in my_spans:
             if not lo <= on <= hi:
                 continue
-            for their in theirs.get(pid, []):
+            for their in held:
                 if their.company_id != my.company_id:
                     continue
                 # Unknown start: maybe there then; a start after the date: not yet there.
@@ -192,6 +203,9 @@ def infer_ties(session: Session, me_id: int, connected: Iterable[tuple[int, date
                     kind = "co-worker"
                 if (pid, kind) in linked:
                     continue
+                if (pid, kind) in suggested:
+                    break  # (what ``suggest`` would find and skip)
+                suggested.add((pid, kind))
                 known = f" (as of {their.known_on.isoformat()})" if their.known_on else ""
                 evidence = (f"connected on {on.isoformat()} while I was {_role(my)} "
                             f"({_span_text(my)}); they are or were {_role(their)}"
