@@ -24,14 +24,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("role", sa.String(length=300), nullable=True))
-    with op.batch_alter_table("contact_point", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("address_parts", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("address_label", sa.Text(), nullable=True))
-    with op.batch_alter_table("company", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("photo", sa.LargeBinary(), nullable=True))
-        batch_op.add_column(sa.Column("photo_type", sa.String(length=50), nullable=True))
+    # Plain ALTER TABLE ADD/DROP COLUMN on both backends: a batch (copy and move) of
+    # person or company would drop a table other rows point to.
+    op.add_column("person", sa.Column("role", sa.String(length=300), nullable=True))
+    op.add_column("contact_point", sa.Column("address_parts", sa.Text(), nullable=True))
+    op.add_column("contact_point", sa.Column("address_label", sa.Text(), nullable=True))
+    op.add_column("company", sa.Column("photo", sa.LargeBinary(), nullable=True))
+    op.add_column("company", sa.Column("photo_type", sa.String(length=50), nullable=True))
     op.create_table(
         "person_date",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -105,11 +104,11 @@ def downgrade() -> None:
     op.drop_table("person_relation")
     op.drop_index(op.f("ix_person_date_person_id"), table_name="person_date")
     op.drop_table("person_date")
-    with op.batch_alter_table("company", schema=None) as batch_op:
-        batch_op.drop_column("photo_type")
-        batch_op.drop_column("photo")
-    with op.batch_alter_table("contact_point", schema=None) as batch_op:
-        batch_op.drop_column("address_label")
-        batch_op.drop_column("address_parts")
-    with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.drop_column("role")
+    for table, column in (("company", "photo_type"), ("company", "photo"),
+                          ("contact_point", "address_label"),
+                          ("contact_point", "address_parts"), ("person", "role")):
+        if op.get_bind().dialect.name == "sqlite":
+            # (SQLite >= 3.35 drops a column in place; alembic would copy the table)
+            op.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+        else:
+            op.drop_column(table, column)
