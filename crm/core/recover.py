@@ -13,6 +13,7 @@ sound one-table file. Python's sqlite3 module does not offer the recovery API.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,10 +142,16 @@ def _read_table(src: sqlite3.Connection, table: str,
         return rows, 0
     except sqlite3.DatabaseError:
         pass  # the scan stopped at the damage: go on around it, one row id at a time
-    top = _readable(src, f'SELECT max(rowid) FROM "{table}"')
-    high = top[0][0] if top and top[0][0] is not None else last + _PROBE_PAST
+    # The row ids to try: an intact index of the table lists them all without reading the
+    # table's own pages (the damaged leaf may be the last one, where max(rowid) looks);
+    # with no index readable, every id up to the largest found, or a guess past the last.
+    listed: Iterable[int] | None = _rowids_from_an_index(src, table, after=last)
+    if listed is None:
+        top = _readable(src, f'SELECT max(rowid) FROM "{table}"')
+        high = top[0][0] if top and top[0][0] is not None else last + _PROBE_PAST
+        listed = range(last + 1, high + 1)
     unreadable = 0
-    for rowid in range(last + 1, high + 1):
+    for rowid in listed:
         try:
             found = src.execute(f'SELECT {names} FROM "{table}" WHERE rowid = ?',
                                 (rowid,)).fetchone()
@@ -154,6 +161,22 @@ def _read_table(src: sqlite3.Connection, table: str,
         if found is not None:
             rows.append(found)
     return rows, unreadable
+
+
+def _rowids_from_an_index(src: sqlite3.Connection, table: str,
+                          after: int) -> list[int] | None:
+    """The row ids past ``after`` that an intact index of ``table`` holds, or None."""
+    indexes = src.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                          "tbl_name = ? AND sql IS NOT NULL", (table,)).fetchall()
+    for (index,) in indexes:
+        try:
+            # (Names from the file's own schema, as everywhere in this module.)
+            ids = src.execute(f'SELECT rowid FROM "{table}" INDEXED BY "{index}" '
+                              "WHERE rowid > ?", (after,)).fetchall()
+        except sqlite3.DatabaseError:
+            continue  # this index is damaged too: try another
+        return sorted(row[0] for row in ids)
+    return None
 
 
 def _readable(src: sqlite3.Connection, sql: str) -> list[tuple[Any, ...]]:
