@@ -21,13 +21,18 @@ from crm.core.models import (
     REFERENCE_STATUSES,
     Application,
     Company,
-    Interaction,
     Person,
     Position,
     Reference,
     ReferenceUse,
 )
-from crm.core.network import derived_connections, explicit_connections
+from crm.core.network import (
+    DERIVED_STRENGTH,
+    UNLINKED_STRENGTH,
+    derived_connections,
+    explicit_connections,
+    last_contacted,
+)
 from crm.core.normalize import fold, parse_partial_date
 from crm.core.people import current_position, get_me, summarize
 
@@ -304,6 +309,20 @@ def _target_company(target: Company | Application) -> Company:
     return target.company if isinstance(target, Application) else target
 
 
+def _use_target(u: ReferenceUse) -> tuple[str, int | None]:
+    """What a use was for: an application, else a company; one use per reference each."""
+    return ("app", u.application_id) if u.application_id is not None else (
+        "company", u.company_id)
+
+
+def _this_target(target: Company | Application) -> tuple[str, int | None]:
+    return ("app", target.id) if isinstance(target, Application) else ("company", target.id)
+
+
+ASK_FIRST_LIMIT = 5
+STATUS_ORDER["ask-first"] = 4
+
+
 def reference_candidates(session: Session, target: Company | Application,
                          today: date | None = None) -> list[Candidate]:
     """References worth listing for ``target``, best first, each with its reasons.
@@ -311,38 +330,48 @@ def reference_candidates(session: Session, target: Company | Application,
     Agreed references always come first, then those asked, then those not asked yet;
     declined ones are left out. Within a status the score adds up: strength (x10), having
     supervised or worked with me, knowing the company (now or before) or its industry, a
-    recent contact, and a penalty for each use in the last six months.
+    recent contact, and a penalty for each job (application, or company) they were given
+    for in the last six months, this one aside: listing them again for the same job is no
+    new use. Last come a few people who are not references yet but should be asked
+    (status ``ask-first``): they worked with me or are (were) at the company.
     """
     today = today or date.today()
     company = _target_company(target)
     industry = fold(company.industry or "").strip()
     refs = list(session.scalars(
         select(Reference).where(Reference.status != "declined").options(*_reference_loader())))
-    if not refs:
-        return []
     ids = {r.person_id for r in refs}
     me = get_me(session)
     explicit: dict[int, list[str]] = {}
+    strength_of: dict[int, int] = {}
     derived: dict[int, str] = {}
     if me is not None:
         for c in explicit_connections(session, me.id):
-            if c.person_id in ids:
-                explicit.setdefault(c.person_id, []).append(c.kind)
+            explicit.setdefault(c.person_id, []).append(c.kind)
+            strength_of[c.person_id] = max(strength_of.get(c.person_id, 0), c.strength)
         for d in derived_connections(session, me.id, today):
-            if d.person_id in ids:
-                derived[d.person_id] = f"{d.kind} at {d.company}"
-    last_contact = dict(session.execute(
-        select(Interaction.person_id, Interaction.occurred_on)
-        .where(Interaction.person_id.in_(ids))
-        .order_by(Interaction.occurred_on)).all())
+            derived.setdefault(d.person_id, f"{d.kind} at {d.company}")
+    # Not references yet, worth asking: worked with me, or I know them and they are (were)
+    # at the company.
+    all_refs = set(session.scalars(select(Reference.person_id)))
+    at_company: dict[int, bool] = {}
+    for pid, current in session.execute(select(Position.person_id, Position.is_current)
+                                        .where(Position.company_id == company.id)):
+        at_company[pid] = at_company.get(pid, False) or bool(current)
+    via = {pid for pid, in session.execute(
+        select(Person.id).where(Person.id.in_(list(at_company)),
+                                Person.known_via_id.is_not(None)))} if at_company else set()
+    ask_pool = ({pid for pid, kinds in explicit.items()
+                 if any(k in SUPERVISOR_KINDS or k in WORKED_WITH_KINDS for k in kinds)}
+                | set(derived) | {pid for pid in at_company if pid not in via or pid in explicit})
+    ask_pool -= all_refs
+    ask_pool.discard(me.id if me is not None else -1)
+    last_contact = last_contacted(session, ids | ask_pool)
     recent_since = today - timedelta(days=RECENT_USE_DAYS)
+    this = _this_target(target)
 
-    out = []
-    for ref in refs:
-        person = ref.person
-        reasons = [ref.status if ref.status != "not-asked" else "not asked yet",
-                   f"strength {ref.strength}"]
-        score = ref.strength * 10
+    def relevance(person: Person, tie_strength: int, reasons: list[str]) -> int:
+        score = tie_strength * 10
         kinds = explicit.get(person.id, [])
         boss = [k for k in kinds if k in SUPERVISOR_KINDS]
         peer = [k for k in kinds if k in WORKED_WITH_KINDS]
@@ -352,11 +381,11 @@ def reference_candidates(session: Session, target: Company | Application,
         elif peer or person.id in derived:
             score += 12
             reasons.append(f"worked with you ({peer[0] if peer else derived[person.id]})")
-        at_company = [p for p in person.positions if p.company_id == company.id]
-        if any(p.is_current for p in at_company):
+        here = [p for p in person.positions if p.company_id == company.id]
+        if any(p.is_current for p in here):
             score += 15
             reasons.append(f"works at {company.name} now")
-        elif at_company:
+        elif here:
             score += 10
             reasons.append(f"worked at {company.name}")
         elif industry and any(fold(p.company.industry or "").strip() == industry
@@ -373,21 +402,46 @@ def reference_candidates(session: Session, target: Company | Application,
             reasons.append(f"last contact {_ago(days)}")
         else:
             reasons.append("no contact recorded")
-        recent = [u for u in ref.uses if u.used_on >= recent_since]
-        if recent:
-            score -= 8 * len(recent)
-            reasons.append(f"used {len(recent)} time{'s' if len(recent) != 1 else ''} "
+        return score
+
+    out = []
+    for ref in refs:
+        person = ref.person
+        reasons = [ref.status if ref.status != "not-asked" else "not asked yet",
+                   f"strength {ref.strength}"]
+        score = relevance(person, ref.strength, reasons)
+        jobs = {_use_target(u) for u in ref.uses if u.used_on >= recent_since} - {this}
+        if jobs:
+            score -= 8 * len(jobs)
+            reasons.append(f"used for {len(jobs)} other job{'s' if len(jobs) != 1 else ''} "
                            f"in the last 6 months")
-        if isinstance(target, Application) and any(u.application_id == target.id
-                                                   for u in ref.uses):
-            reasons.append("already given for this application")
+        if any(_use_target(u) == this for u in ref.uses):
+            reasons.append("already given for this "
+                           + ("application" if isinstance(target, Application) else "company"))
         pos = current_position(person)
         out.append(Candidate(
             person_id=person.id, name=person.display_name, status=ref.status,
             strength=ref.strength, score=score, reasons=reasons,
             title=pos.title if pos else None, company=pos.company.name if pos else None,
-            last_contacted=last, recent_uses=len(recent)))
-    return sorted(out, key=lambda c: (STATUS_ORDER.get(c.status, 9), -c.score, fold(c.name)))
+            last_contacted=last_contact.get(person.id), recent_uses=len(jobs)))
+    asks = []
+    if ask_pool:
+        people = session.scalars(select(Person).where(Person.id.in_(list(ask_pool))).options(
+            selectinload(Person.positions).selectinload(Position.company)))
+        for person in people:
+            tie = strength_of.get(person.id) or (DERIVED_STRENGTH if person.id in derived
+                                                 else UNLINKED_STRENGTH)
+            reasons = ["ask first: not a reference yet", f"tie strength {tie}"]
+            score = relevance(person, tie, reasons)
+            pos = current_position(person)
+            asks.append(Candidate(
+                person_id=person.id, name=person.display_name, status="ask-first",
+                strength=tie, score=score, reasons=reasons,
+                title=pos.title if pos else None, company=pos.company.name if pos else None,
+                last_contacted=last_contact.get(person.id), recent_uses=0))
+    asks.sort(key=lambda c: (-c.score, fold(c.name), c.person_id))
+    out.sort(key=lambda c: (STATUS_ORDER.get(c.status, 9), -c.score, fold(c.name)))
+    return out + asks[:ASK_FIRST_LIMIT]
 
 
 # -- the reference list document ------------------------------------------------------------
@@ -456,10 +510,11 @@ class NotifyItem:
     person_id: int
     name: str
     contact: str | None
+    notified: bool = False  # told already (the list was given for this job before)
 
     def to_json(self) -> dict[str, Any]:
         return {"use_id": self.use_id, "person_id": self.person_id, "name": self.name,
-                "contact": self.contact}
+                "contact": self.contact, "notified": self.notified}
 
 
 def _me_contact_line(me: Person) -> str:
@@ -539,15 +594,24 @@ def build_reference_list(
 
 def record_uses(session: Session, refs: Sequence[Reference], target: Company | Application,
                 *, today: date | None = None) -> list[NotifyItem]:
-    """Log that ``refs`` were given for ``target``; returns whom to notify."""
+    """Log that ``refs`` were given for ``target``; returns whom to notify.
+
+    A use is once per reference per application (or per company, for a list made for a
+    company): exporting the same list again records nothing new, and the checklist says
+    who was told already.
+    """
     today = today or date.today()
     company = _target_company(target)
     application = target if isinstance(target, Application) else None
+    this = _this_target(target)
     uses = []
     for ref in refs:
-        use = ReferenceUse(reference_id=ref.id, application_id=application.id if application
-                           else None, company_id=company.id, used_on=today, notified=False)
-        session.add(use)
+        use = next((u for u in ref.uses if _use_target(u) == this), None) if ref.uses else None
+        if use is None:
+            use = ReferenceUse(reference_id=ref.id, application_id=application.id
+                               if application else None, company_id=company.id, used_on=today,
+                               notified=False)
+            session.add(use)
         uses.append((ref, use))
     session.flush()
     items = []
@@ -556,5 +620,6 @@ def record_uses(session: Session, refs: Sequence[Reference], target: Company | A
         contact = ref.preferred_contact or (s.emails[0] if s.emails else None) or (
             s.phones[0] if s.phones else None)
         items.append(NotifyItem(use_id=use.id, person_id=ref.person_id,
-                                name=ref.person.display_name, contact=contact))
+                                name=ref.person.display_name, contact=contact,
+                                notified=use.notified))
     return items
