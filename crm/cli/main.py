@@ -305,6 +305,10 @@ def _print_person(d: dict[str, Any]) -> None:
         line("now", " at ".join(str(x) for x in (d.get("title"), d.get("company")) if x))
     line("known via", d.get("known_via"))
     line("birthday", d.get("birthday"))
+    keep = d.get("keep_in_touch") or {}
+    if keep.get("every_days") or keep.get("at_most_days"):
+        line("keep touch", ", ".join(f"{k} {v} days" for k, v in (
+            ("every", keep.get("every_days")), ("at most", keep.get("at_most_days"))) if v))
     line("location", d.get("location"))
     line("tags", ", ".join(d.get("tags") or []))
     for cp in d.get("contact_points") or []:

@@ -36,6 +36,8 @@ def person_detail(session: Session, person_id: int) -> dict[str, Any]:
         "headline": person.headline,
         "location": person.location,
         "birthday": _birthday(person),
+        "keep_in_touch": {"every_days": person.keep_every_days,
+                          "at_most_days": person.keep_at_most_days},
         "source": person.source,
         "has_photo": person.photo_type is not None,
         "created_at": person.created_at.isoformat() if person.created_at else None,
