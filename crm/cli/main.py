@@ -34,6 +34,7 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "edit": ("crm.cli.editing",),
     "end": ("crm.cli.editing",),
     "log": ("crm.cli.editing",),
+    "todo": ("crm.cli.todo",),
 }
 
 

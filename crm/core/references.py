@@ -259,6 +259,10 @@ def mark_notified(
             u.notified, u.notified_on = True, today
             changed.append(u)
     session.flush()
+    if changed:
+        from crm.core.agenda.proposals import settle
+
+        settle(session, use_ids=[u.id for u in changed], today=today)
     return [_use_view(u) for u in changed]
 
 
@@ -604,7 +608,7 @@ def record_uses(session: Session, refs: Sequence[Reference], target: Company | A
     company = _target_company(target)
     application = target if isinstance(target, Application) else None
     this = _this_target(target)
-    uses = []
+    uses, new = [], []
     for ref in refs:
         use = next((u for u in ref.uses if _use_target(u) == this), None) if ref.uses else None
         if use is None:
@@ -612,8 +616,19 @@ def record_uses(session: Session, refs: Sequence[Reference], target: Company | A
                                if application else None, company_id=company.id, used_on=today,
                                notified=False)
             session.add(use)
+            new.append(use)
         uses.append((ref, use))
     session.flush()
+    from crm.core.agenda.proposals import propose
+
+    for ref, use in uses:
+        if use in new:
+            # The notify checklist becomes to-dos (done when they are marked as told).
+            propose(session, "notify-reference", f"use:{use.id}",
+                    f"Tell {ref.person.display_name} you gave their name for "
+                    f"{target_label(target)}", due_on=today, person_id=ref.person_id,
+                    application_id=application.id if application else None,
+                    reference_use_id=use.id)
     items = []
     for ref, use in uses:
         s = summarize(ref.person)
