@@ -35,6 +35,7 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "end": ("crm.cli.editing",),
     "log": ("crm.cli.editing",),
     "todo": ("crm.cli.todo",),
+    "agenda": ("crm.cli.agenda",),
 }
 
 
