@@ -149,3 +149,29 @@ def test_someone_known_only_through_another_is_not_mine_to_keep_in_touch(db: Dat
         assert s.query(Person).count() == 3
     with db.read() as s:
         assert [d.person.name for d in losing_touch(s, 90, TODAY)] == ["Fay Friend"]
+
+
+def test_a_shortened_list_is_the_head_of_the_whole_one(db: Database) -> None:
+    """The list is ranked partly in SQL (plain contacts) and partly in Python (ties, the
+    useful, intervals): cut at any length it is the head of the whole, on both backends."""
+    from crm.core.generate import generate_network
+
+    with db.write() as s:
+        generate_network(s, 300, seed=3)
+        me = s.query(Person).filter(Person.is_me.is_(True)).one()
+        names = ["Émile Zola", "emma Stone", "Adam Ant", "zed Zee", "Øyvind Berg", "Ærø Ash",
+                 "Bob Brown", "bob Black", "Chloé Dubois", "Ünal Kaya"]
+        for i, name in enumerate(names):
+            p = create_person(s, name)
+            if i % 3 == 0:
+                s.add(Interaction(person=p, kind="call", occurred_on=date(2025, 1, 1),
+                                  summary=""))
+            if i == 4:
+                link(s, me, p, "friend", strength=2)
+            if i == 7:
+                p.keep_every_days = 30
+    with db.read() as s:
+        whole = [x.person.id for x in losing_touch(s, 60, TODAY)]
+        assert len(whole) >= 10
+        for k in (1, 3, 7, 12, len(whole)):
+            assert [x.person.id for x in losing_touch(s, 60, TODAY, limit=k)] == whole[:k], k

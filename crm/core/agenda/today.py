@@ -36,6 +36,7 @@ class AgendaItem:
     person_id: int | None = None
     application_id: int | None = None
     todo_id: int | None = None
+    company_id: int | None = None  # an application's company (what "open" shows)
     people: list[str] = field(default_factory=list)  # at an interview: who I know there
 
     def to_json(self) -> dict[str, Any]:
@@ -43,7 +44,8 @@ class AgendaItem:
                 "on": self.on.isoformat() if self.on else None, "title": self.title,
                 "detail": self.detail, "overdue": self.overdue, "automatic": self.automatic,
                 "person_id": self.person_id, "application_id": self.application_id,
-                "todo_id": self.todo_id, "people": self.people}
+                "todo_id": self.todo_id, "company_id": self.company_id,
+                "people": self.people}
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,14 @@ class Agenda:
                 "contacts": [i.to_json() for i in self.contacts]}
 
 
-def _todo_item(v: TodoView, today: date) -> AgendaItem:
+def _todo_item(v: TodoView, today: date, company_id: int | None = None) -> AgendaItem:
     detail = v.about
     if v.automatic:
         detail = f"{detail} ({ORIGIN_LABELS.get(v.origin or '', 'proposed')})".strip()
     return AgendaItem(kind="todo", key=f"todo:{v.id}", on=v.when, title=v.text, detail=detail,
                       overdue=v.when is not None and v.when < today, automatic=v.automatic,
-                      person_id=v.person_id, application_id=v.application_id, todo_id=v.id)
+                      person_id=v.person_id, application_id=v.application_id, todo_id=v.id,
+                      company_id=company_id)
 
 
 def _todos(session: Session, today: date, end: date) -> list[AgendaItem]:
@@ -83,7 +86,8 @@ def _todos(session: Session, today: date, end: date) -> list[AgendaItem]:
         and_(when.is_(None), or_(Todo.due_on.is_(None), Todo.due_on <= end))))
         .options(selectinload(Todo.person),
                  selectinload(Todo.application).selectinload(Application.company)))
-    items = [_todo_item(view(t), today) for t in session.scalars(stmt)]
+    items = [_todo_item(view(t), today, t.application.company_id if t.application else None)
+             for t in session.scalars(stmt)]
     return sorted(items, key=lambda i: (i.on is None, i.on or date.max, i.todo_id or 0))
 
 
@@ -146,7 +150,7 @@ def _interviews(session: Session, today: date, end: date) -> list[AgendaItem]:
         out.append(AgendaItem(
             kind="interview", key=f"interview:{app.id}:{app.interview_on.isoformat()}",
             on=app.interview_on, title=f"Interview: {app.role} at {app.company.name}",
-            detail=detail, application_id=app.id, people=people))
+            detail=detail, application_id=app.id, company_id=app.company_id, people=people))
     return sorted(out, key=lambda i: (i.on, i.title))
 
 
