@@ -36,6 +36,7 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "log": ("crm.cli.editing",),
     "todo": ("crm.cli.todo",),
     "agenda": ("crm.cli.agenda",),
+    "intro": ("crm.cli.intro",),
 }
 
 
