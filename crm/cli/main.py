@@ -37,6 +37,7 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "todo": ("crm.cli.todo",),
     "agenda": ("crm.cli.agenda",),
     "intro": ("crm.cli.intro",),
+    "prep": ("crm.cli.prep",),
 }
 
 
