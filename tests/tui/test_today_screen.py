@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -125,3 +126,20 @@ async def test_an_empty_agenda_says_so(empty_path: str) -> None:
     async with running(empty_path) as pilot:
         await open_screen(pilot, TodayScreen)
         assert "Nothing on the agenda" in screen_text(pilot.app)
+
+
+async def test_p_on_an_application_writes_its_prep_sheet(demo_path: str, tmp_path: Any) -> None:
+    from crm.tui.screens.applications import ApplicationsScreen
+    from tests.tui.helpers import fill_form
+
+    out = tmp_path / "prep.md"
+    async with running(demo_path) as pilot:
+        toasts = Toasts(pilot.app)
+        screen = await open_screen(pilot, ApplicationsScreen)
+        stripe = next(a for a in screen.applications if a.company == "Stripe, Inc.")
+        screen.query_one(f"#app-{stripe.id}", ItemRow).focus()
+        await fill_form(pilot, "p", format="md", path=str(out))
+        assert f"Wrote {out}" in toasts.messages()
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Software Engineer II at Stripe, Inc.")
+    assert "## Who you know there now" in text and "Marcus Webb" in text
