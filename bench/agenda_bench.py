@@ -32,10 +32,10 @@ def prepare(source: Path, workdir: Path) -> Path:
     from sqlalchemy import select
 
     from crm.core.agenda.todos import add_todo
-    from crm.core.applications import add_application
     from crm.core.db import open_database
+    from crm.core.jobhunt.applications import add_application
+    from crm.core.jobhunt.references import set_reference
     from crm.core.models import Company, Person, Tag
-    from crm.core.references import set_reference
 
     path = workdir / "agenda.sqlite3"
     shutil.copyfile(source, path)

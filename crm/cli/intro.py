@@ -27,11 +27,11 @@ def intro_cmd(target: str, via: str | None, why: str | None, output: Path | None
     to-do to chase it a week later. The template is templates/intro.txt in the data
     directory (edit it freely)."""
     from crm.core.agenda.intro import draft_intro, record_intro
-    from crm.core.companies import match_company
+    from crm.core.contacts.companies import match_company
+    from crm.core.contacts.people import resolve_person
     from crm.core.errors import NotFound
     from crm.core.files import write_file
     from crm.core.models import Company, Person
-    from crm.core.people import resolve_person
 
     database = get_db()
     with (database.read() if dry_run else database.write()) as s:

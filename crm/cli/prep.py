@@ -24,7 +24,7 @@ def prep_cmd(target: str, fmt: str, output: Path, as_json: bool) -> None:
     there now and before (with what they told you), second-degree paths, referrals, the
     references to list (with what each speaks to and whether told), open follow-ups."""
     from crm.core.agenda.prep import build_prep
-    from crm.core.applications import resolve_target
+    from crm.core.jobhunt.applications import resolve_target
     from crm.export.prep import check_prep_format, write_prep
 
     f = check_prep_format(fmt)

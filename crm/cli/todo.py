@@ -10,9 +10,13 @@ from crm.cli.output import emit_json, literal, message, table
 
 
 def _todo_id(text: str) -> int:
-    from crm.cli.editing import record_id
+    """``12`` or ``#12``, as `crm todo list` shows them."""
+    from crm.core.errors import InvalidInput
 
-    return record_id(text, "to-do")
+    value = text.strip().lstrip("#")
+    if not value.isdigit():
+        raise InvalidInput(f"bad to-do id {text!r}: use the number from `crm todo list`")
+    return int(value)
 
 
 def resolve_about(session: object, text: str) -> tuple[object | None, object | None]:
@@ -20,10 +24,10 @@ def resolve_about(session: object, text: str) -> tuple[object | None, object | N
     person (id, name); returns (person, application)."""
     from sqlalchemy.orm import Session
 
-    from crm.core.applications import resolve_target
+    from crm.core.contacts.people import resolve_person
     from crm.core.errors import InvalidInput, NotFound
+    from crm.core.jobhunt.applications import resolve_target
     from crm.core.models import Application
-    from crm.core.people import resolve_person
 
     assert isinstance(session, Session)
     if text.strip().lower().startswith("app:"):

@@ -12,11 +12,11 @@ from icalendar import Calendar
 
 from crm.core.agenda.today import build_agenda
 from crm.core.agenda.todos import add_todo, snooze_todo
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
 from crm.core.models import Application
 from crm.core.network import link
-from crm.core.people import create_person
-from crm.core.positions import add_position
 
 TODAY = date.today()  # the CLI looks from today
 BIRTHDAY = TODAY + timedelta(days=3)

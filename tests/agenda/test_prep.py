@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
+from crm.core.jobhunt.reference_list import record_uses
 from crm.core.models import Application, Company, Interaction, Person
 from crm.core.network import link
-from crm.core.people import create_person
-from crm.core.positions import add_position
-from crm.core.references import record_uses
 from tests.refs.conftest import NON_LATIN, build_network
 
 
@@ -39,7 +39,7 @@ def _prep_network(db: Database) -> int:
         marcus = s.get(Person, net.ids["marcus"])
         assert marcus is not None
         marcus.note = "Fellow intern; **offered** to refer me"
-        from crm.core.references import choose_references
+        from crm.core.jobhunt.reference_list import choose_references
 
         record_uses(s, [r for r in choose_references(s) if r.person_id == net.ids["priya"]],
                     app, today=date(2026, 6, 1))

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
+from crm.core.jobhunt.references import set_reference
 from crm.core.models import Application, Interaction, Person
 from crm.core.network import link, losing_touch
-from crm.core.people import create_person
-from crm.core.positions import add_position
-from crm.core.references import set_reference
 
 TODAY = date(2026, 6, 1)
 
@@ -154,7 +154,7 @@ def test_someone_known_only_through_another_is_not_mine_to_keep_in_touch(db: Dat
 def test_a_shortened_list_is_the_head_of_the_whole_one(db: Database) -> None:
     """The list is ranked partly in SQL (plain contacts) and partly in Python (ties, the
     useful, intervals): cut at any length it is the head of the whole, on both backends."""
-    from crm.core.generate import generate_network
+    from crm.core.samples.generate import generate_network
 
     with db.write() as s:
         generate_network(s, 300, seed=3)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from crm.core.applications import application_detail
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
+from crm.core.jobhunt.applications import application_detail
+from crm.core.jobhunt.references import list_references, reference_candidates
 from crm.core.models import Application, Company, Person, ReferenceUse
 from crm.core.network import link
-from crm.core.people import create_person
-from crm.core.positions import add_position
-from crm.core.references import list_references, reference_candidates
 from crm.export.service import export_references
 from tests.refs.conftest import TODAY, Network
 
@@ -57,7 +57,7 @@ def test_exporting_twice_for_one_application_records_each_reference_once(
 
 def test_a_told_reference_shows_as_told_when_the_list_is_exported_again(
         network: Network, tmp_path: Path) -> None:
-    from crm.core.references import mark_notified
+    from crm.core.jobhunt.references import mark_notified
 
     first = _export(network, tmp_path / "a.txt", network.app_id)
     priya_use = next(n.use_id for n in first.notify  # type: ignore[attr-defined]

@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from crm.core.agenda.todos import add_todo
-from crm.core.applications import add_application
+from crm.core.contacts.people import resolve_person
 from crm.core.db import open_database
-from crm.core.demo import load_demo
+from crm.core.jobhunt.applications import add_application
+from crm.core.jobhunt.reference_list import record_uses
+from crm.core.jobhunt.references import set_reference
 from crm.core.models import Interaction, Todo
-from crm.core.people import resolve_person
-from crm.core.references import record_uses, set_reference
+from crm.core.samples.demo import load_demo
 from crm.tui.screens.person import PersonScreen
 from crm.tui.screens.today import TodayScreen
 from crm.tui.widgets.rows import ItemRow

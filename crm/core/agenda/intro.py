@@ -20,11 +20,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from crm.core.contacts.people import get_me, summaries_by_id
 from crm.core.errors import CrmError, InvalidInput, NotFound
 from crm.core.models import Company, Person
 from crm.core.network.paths import IntroPath, intro_paths
 from crm.core.paths import data_dir
-from crm.core.people import get_me, summaries_by_id
 
 DEFAULT_TEMPLATE = Path(__file__).with_name("intro_template.txt")
 
@@ -137,7 +137,7 @@ def record_intro(session: Session, draft: IntroDraft, target: Person | Company,
     (crm proposes chasing it a week later)."""
     from dataclasses import replace
 
-    from crm.core.referrals import add_referral
+    from crm.core.jobhunt.referrals import add_referral
 
     via = session.get(Person, draft.via_id)
     to_person = session.get(Person, draft.target_id)

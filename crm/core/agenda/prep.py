@@ -17,13 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.core.agenda.todos import list_todos
-from crm.core.applications import target_label
+from crm.core.contacts.people import get_me
+from crm.core.jobhunt.applications import target_label
+from crm.core.jobhunt.references import reference_candidates
+from crm.core.jobhunt.referrals import list_referrals
 from crm.core.models import Application, Company, Interaction, Person, ReferenceUse
 from crm.core.network.who import Staff, who_at
 from crm.core.normalize import fold
-from crm.core.people import get_me
-from crm.core.references import reference_candidates
-from crm.core.referrals import list_referrals
 
 NOTES_PER_PERSON = 3
 SECOND_DEGREE_SHOWN = 10
@@ -185,7 +185,7 @@ def build_prep(session: Session, target: Company | Application,
     for u in session.scalars(uses):
         told[u.reference.person_id] = told.get(u.reference.person_id, False) or u.notified
     refs = []
-    from crm.core.references import list_references
+    from crm.core.jobhunt.references import list_references
 
     speaks = {v.person_id: v for v in list_references(session)}
     for c in reference_candidates(session, target, today):

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, selectinload
 from crm.core.agenda.todos import ORIGIN_LABELS, TodoView, view
 from crm.core.errors import InvalidInput
 from crm.core.models import Application, Person, Todo
-from crm.core.network.stale import CLOSED_STAGES, losing_touch
+from crm.core.network.stale import losing_touch
+from crm.core.vocabulary import CLOSED_STAGES
 
 CONTACTS_SHOWN = 10
 KNOWN_AT_INTERVIEW = 5

@@ -137,7 +137,7 @@ def complete_todo(session: Session, todo_id: int, today: date | None = None) -> 
         raise InvalidInput(f"to-do #{todo_id} is already {todo.status}")
     todo.status, todo.done_on = "done", today
     if todo.reference_use_id is not None:
-        from crm.core.references import mark_notified
+        from crm.core.jobhunt.references import mark_notified
 
         mark_notified(session, todo.reference_use_id, today=today)
     session.flush()

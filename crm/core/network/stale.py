@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from crm.core.contacts.people import PersonSummary, summaries_by_id
 from crm.core.errors import InvalidInput
 from crm.core.models import (
     Application,
@@ -41,9 +42,8 @@ from crm.core.network.ties import (
     me_id,
     overlaps,
 )
-from crm.core.people import PersonSummary, summaries_by_id
+from crm.core.vocabulary import CLOSED_STAGES
 
-CLOSED_STAGES = ("accepted", "rejected", "withdrawn")
 # Usefulness now, in strength points x10: one at a company I am applying to, a reference I
 # may list soon (more when an interview is close).
 AT_APPLYING_COMPANY = 15

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from crm.core.models import REFERENCE_STATUSES
-from crm.core.references import ReferenceView, save_reference
+from crm.core.jobhunt.references import ReferenceView, save_reference
+from crm.core.vocabulary import REFERENCE_STATUSES
 from crm.tui.screens.dialogs import FormField
 
 if TYPE_CHECKING:

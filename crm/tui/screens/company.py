@@ -11,8 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.applications import list_applications
-from crm.core.companies import (
+from crm.core.contacts.companies import (
     add_alias,
     add_domain,
     company_summary,
@@ -20,10 +19,11 @@ from crm.core.companies import (
     remove_alias,
     remove_domain,
 )
-from crm.core.editing import update_company
 from crm.core.errors import InvalidInput, NotFound
+from crm.core.jobhunt.applications import list_applications
 from crm.core.models import Company
 from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt, who_at
+from crm.core.upkeep.editing import update_company
 from crm.tui.lines import application_line
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen

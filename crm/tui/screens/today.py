@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from crm.core.agenda.today import Agenda, AgendaItem, build_agenda
 from crm.core.agenda.todos import complete_todo, remove_todo, snooze_todo
-from crm.core.editing import add_interaction
+from crm.core.upkeep.editing import add_interaction
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.widgets.rows import ItemRow, section_title

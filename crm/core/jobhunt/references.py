@@ -1,12 +1,10 @@
 """References: who vouches for me, where I gave them, and whom to list for an application.
 
-The reference list *document* is built here as plain data (``ReferenceList``); turning it into
-md, txt, csv, json, pdf or html is ``crm.export``'s job, which sits above core.
+The reference list *document* is built from these in ``crm.core.jobhunt.reference_list``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -14,11 +12,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from crm.core.applications import target_label
-from crm.core.editing import get_person
-from crm.core.errors import CrmError, InvalidInput, NotFound
+from crm.core.contacts.people import current_position, get_me
+from crm.core.errors import (
+    InvalidInput,
+    NotAReference,
+    NotFound,
+)
+from crm.core.jobhunt.applications import target_label
 from crm.core.models import (
-    REFERENCE_STATUSES,
     Application,
     Company,
     Person,
@@ -34,14 +35,15 @@ from crm.core.network import (
     last_contacted,
 )
 from crm.core.normalize import fold, parse_partial_date
-from crm.core.people import current_position, get_me, summarize
+from crm.core.upkeep.editing import get_person
+from crm.core.vocabulary import (
+    REFERENCE_STATUS_RANK,
+    REFERENCE_STATUSES,
+    SUPERVISOR_KINDS,
+    WORKED_WITH_KINDS,
+)
 
-# Connection kinds that mean "we worked (or studied) together closely": a reference who
-# supervised or taught me carries more weight than a friend.
-SUPERVISOR_KINDS = ("manager", "professor", "mentor")
-WORKED_WITH_KINDS = ("co-worker", "fellow-intern", "report", "mentee", "classmate")
 RECENT_USE_DAYS = 180
-STATUS_ORDER = {"agreed": 0, "asked": 1, "not-asked": 2, "declined": 3}
 
 
 def _iso(d: date | None) -> str | None:
@@ -135,7 +137,7 @@ def _view(ref: Reference) -> ReferenceView:
     )
 
 
-def _reference_loader() -> list[Any]:
+def reference_loader() -> list[Any]:
     return [
         selectinload(Reference.person).selectinload(Person.positions)
         .selectinload(Position.company),
@@ -210,16 +212,15 @@ def save_reference(session: Session, person_id: int, *, status: str, relationshi
 
 def list_references(session: Session) -> list[ReferenceView]:
     """Every reference: agreed first, then asked, not asked, declined; by name within."""
-    refs = session.scalars(select(Reference).options(*_reference_loader()))
+    refs = session.scalars(select(Reference).options(*reference_loader()))
     views = [_view(r) for r in refs]
-    return sorted(views, key=lambda v: (STATUS_ORDER.get(v.status, 9), fold(v.name), v.id))
+    return sorted(views, key=lambda v: (REFERENCE_STATUS_RANK.get(v.status, 9), fold(v.name), v.id))
 
 
 def reference_of(session: Session, person: Person) -> Reference:
     ref = session.scalar(select(Reference).where(Reference.person_id == person.id))
     if ref is None:
-        raise NotFound(f"{person.display_name} is not a reference (add them with "
-                       f"crm refs add {person.display_name!r})")
+        raise NotAReference(person.id, person.display_name)
     return ref
 
 
@@ -309,22 +310,23 @@ def _ago(days: int) -> str:
     return f"{days // 365} years ago"
 
 
-def _target_company(target: Company | Application) -> Company:
+def target_company(target: Company | Application) -> Company:
     return target.company if isinstance(target, Application) else target
 
 
-def _use_target(u: ReferenceUse) -> tuple[str, int | None]:
+def use_target(u: ReferenceUse) -> tuple[str, int | None]:
     """What a use was for: an application, else a company; one use per reference each."""
     return ("app", u.application_id) if u.application_id is not None else (
         "company", u.company_id)
 
 
-def _this_target(target: Company | Application) -> tuple[str, int | None]:
+def this_target(target: Company | Application) -> tuple[str, int | None]:
     return ("app", target.id) if isinstance(target, Application) else ("company", target.id)
 
 
 ASK_FIRST_LIMIT = 5
-STATUS_ORDER["ask-first"] = 4
+# "ask first" people (not references yet) come after every reference.
+CANDIDATE_RANK = {**REFERENCE_STATUS_RANK, "ask-first": len(REFERENCE_STATUS_RANK)}
 
 
 def reference_candidates(session: Session, target: Company | Application,
@@ -340,10 +342,10 @@ def reference_candidates(session: Session, target: Company | Application,
     (status ``ask-first``): they worked with me or are (were) at the company.
     """
     today = today or date.today()
-    company = _target_company(target)
+    company = target_company(target)
     industry = fold(company.industry or "").strip()
     refs = list(session.scalars(
-        select(Reference).where(Reference.status != "declined").options(*_reference_loader())))
+        select(Reference).where(Reference.status != "declined").options(*reference_loader())))
     ids = {r.person_id for r in refs}
     me = get_me(session)
     explicit: dict[int, list[str]] = {}
@@ -372,7 +374,7 @@ def reference_candidates(session: Session, target: Company | Application,
     ask_pool.discard(me.id if me is not None else -1)
     last_contact = last_contacted(session, ids | ask_pool)
     recent_since = today - timedelta(days=RECENT_USE_DAYS)
-    this = _this_target(target)
+    this = this_target(target)
 
     def relevance(person: Person, tie_strength: int, reasons: list[str]) -> int:
         score = tie_strength * 10
@@ -414,12 +416,12 @@ def reference_candidates(session: Session, target: Company | Application,
         reasons = [ref.status if ref.status != "not-asked" else "not asked yet",
                    f"strength {ref.strength}"]
         score = relevance(person, ref.strength, reasons)
-        jobs = {_use_target(u) for u in ref.uses if u.used_on >= recent_since} - {this}
+        jobs = {use_target(u) for u in ref.uses if u.used_on >= recent_since} - {this}
         if jobs:
             score -= 8 * len(jobs)
             reasons.append(f"used for {len(jobs)} other job{'s' if len(jobs) != 1 else ''} "
                            f"in the last 6 months")
-        if any(_use_target(u) == this for u in ref.uses):
+        if any(use_target(u) == this for u in ref.uses):
             reasons.append("already given for this "
                            + ("application" if isinstance(target, Application) else "company"))
         pos = current_position(person)
@@ -444,197 +446,5 @@ def reference_candidates(session: Session, target: Company | Application,
                 title=pos.title if pos else None, company=pos.company.name if pos else None,
                 last_contacted=last_contact.get(person.id), recent_uses=0))
     asks.sort(key=lambda c: (-c.score, fold(c.name), c.person_id))
-    out.sort(key=lambda c: (STATUS_ORDER.get(c.status, 9), -c.score, fold(c.name)))
+    out.sort(key=lambda c: (CANDIDATE_RANK.get(c.status, 9), -c.score, fold(c.name)))
     return out + asks[:ASK_FIRST_LIMIT]
-
-
-# -- the reference list document ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReferenceEntry:
-    """One reference as the document shows them."""
-
-    person_id: int
-    name: str
-    title: str | None
-    company: str | None
-    relationship: str | None
-    since: str | None
-    speaks_to: str | None
-    phone: str | None
-    email: str | None
-    preferred_contact: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "title": self.title,
-            "company": self.company,
-            "relationship": self.relationship,
-            "since": self.since,
-            "speaks_to": self.speaks_to,
-            "phone": self.phone,
-            "email": self.email,
-            "preferred_contact": self.preferred_contact,
-        }
-
-
-@dataclass(frozen=True)
-class ReferenceList:
-    """Everything a reference list document shows; ``crm.export`` renders it."""
-
-    name: str  # mine
-    contact_line: str  # "email · phone · location"
-    target: str  # "Software Engineer II at Stripe, Inc." or "Stripe, Inc."
-    company: str
-    role: str | None
-    prepared_on: date
-    entries: list[ReferenceEntry]
-    headline: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "contact": self.contact_line,
-            "headline": self.headline,
-            "for": self.target,
-            "company": self.company,
-            "role": self.role,
-            "prepared_on": self.prepared_on.isoformat(),
-            "references": [e.to_json() for e in self.entries],
-        }
-
-
-@dataclass(frozen=True)
-class NotifyItem:
-    """One line of the checklist printed after an export: tell this person."""
-
-    use_id: int
-    person_id: int
-    name: str
-    contact: str | None
-    notified: bool = False  # told already (the list was given for this job before)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"use_id": self.use_id, "person_id": self.person_id, "name": self.name,
-                "contact": self.contact, "notified": self.notified}
-
-
-def _me_contact_line(me: Person) -> str:
-    s = summarize(me)
-    parts = [*s.emails[:1], *s.phones[:1], *(s.urls[:1]), *([me.location] if me.location else [])]
-    return " · ".join(parts)
-
-
-def choose_references(session: Session, *, include: Sequence[Person] | None = None,
-                      include_all: bool = False) -> list[Reference]:
-    """The references a document lists: agreed ones, or those named, or all but declined."""
-    if include:
-        chosen = []
-        for person in include:
-            ref = session.scalars(select(Reference).where(Reference.person_id == person.id)
-                                  .options(*_reference_loader())).first()
-            if ref is None:
-                raise NotFound(f"{person.display_name} is not a reference (add them with "
-                               f"crm refs add)")
-            if ref.status == "declined":
-                raise CrmError(f"{person.display_name} declined to be a reference")
-            if ref not in chosen:
-                chosen.append(ref)
-        return chosen
-    stmt = select(Reference).options(*_reference_loader())
-    stmt = stmt.where(Reference.status != "declined") if include_all else stmt.where(
-        Reference.status == "agreed")
-    refs = list(session.scalars(stmt))
-    if not refs:
-        raise CrmError("no references have agreed yet (record consent with crm refs add "
-                       "PERSON --status agreed, or choose people with --include)"
-                       if not include_all else "no references yet (crm refs add PERSON)")
-    # Strongest first, the way a reader expects the list ordered.
-    return sorted(refs, key=lambda r: (STATUS_ORDER.get(r.status, 9), -r.strength,
-                                       fold(r.person.display_name)))
-
-
-def _entry(ref: Reference) -> ReferenceEntry:
-    s = summarize(ref.person)
-    return ReferenceEntry(
-        person_id=ref.person_id, name=ref.person.display_name, title=s.title, company=s.company,
-        relationship=ref.relationship_text, since=ref.since, speaks_to=ref.speaks_to,
-        phone=s.phones[0] if s.phones else None, email=s.emails[0] if s.emails else None,
-        preferred_contact=ref.preferred_contact,
-    )
-
-
-def build_reference_list(
-    session: Session,
-    target: Company | Application,
-    *,
-    include: Sequence[Person] | None = None,
-    include_all: bool = False,
-    today: date | None = None,
-) -> tuple[ReferenceList, list[Reference]]:
-    """The document's data for ``target`` and the references it lists (nothing recorded)."""
-    today = today or date.today()
-    me = get_me(session)
-    if me is None:
-        raise CrmError("nobody is marked as you, so the list has no header: mark yourself with "
-                       "crm add person 'Your Name' --me --email ... --phone ...")
-    refs = choose_references(session, include=include, include_all=include_all)
-    if not include:
-        # The best references for this job first; names given with --include keep their order.
-        rank = {c.person_id: i for i, c in enumerate(reference_candidates(session, target,
-                                                                          today))}
-        refs.sort(key=lambda r: rank.get(r.person_id, len(rank)))
-    company = _target_company(target)
-    data = ReferenceList(
-        name=me.display_name, contact_line=_me_contact_line(me), headline=me.headline,
-        target=target_label(target), company=company.name,
-        role=target.role if isinstance(target, Application) else None, prepared_on=today,
-        entries=[_entry(r) for r in refs],
-    )
-    return data, refs
-
-
-def record_uses(session: Session, refs: Sequence[Reference], target: Company | Application,
-                *, today: date | None = None) -> list[NotifyItem]:
-    """Log that ``refs`` were given for ``target``; returns whom to notify.
-
-    A use is once per reference per application (or per company, for a list made for a
-    company): exporting the same list again records nothing new, and the checklist says
-    who was told already.
-    """
-    today = today or date.today()
-    company = _target_company(target)
-    application = target if isinstance(target, Application) else None
-    this = _this_target(target)
-    uses, new = [], []
-    for ref in refs:
-        use = next((u for u in ref.uses if _use_target(u) == this), None) if ref.uses else None
-        if use is None:
-            use = ReferenceUse(reference_id=ref.id, application_id=application.id
-                               if application else None, company_id=company.id, used_on=today,
-                               notified=False)
-            session.add(use)
-            new.append(use)
-        uses.append((ref, use))
-    session.flush()
-    from crm.core.agenda.proposals import propose
-
-    for ref, use in uses:
-        if use in new:
-            # The notify checklist becomes to-dos (done when they are marked as told).
-            propose(session, "notify-reference", f"use:{use.id}",
-                    f"Tell {ref.person.display_name} you gave their name for "
-                    f"{target_label(target)}", due_on=today, person_id=ref.person_id,
-                    application_id=application.id if application else None,
-                    reference_use_id=use.id)
-    items = []
-    for ref, use in uses:
-        s = summarize(ref.person)
-        contact = ref.preferred_contact or (s.emails[0] if s.emails else None) or (
-            s.phones[0] if s.phones else None)
-        items.append(NotifyItem(use_id=use.id, person_id=ref.person_id,
-                                name=ref.person.display_name, contact=contact,
-                                notified=use.notified))
-    return items
