@@ -36,8 +36,6 @@ def person_detail(session: Session, person_id: int) -> dict[str, Any]:
         "headline": person.headline,
         "location": person.location,
         "birthday": _birthday(person),
-        "keep_in_touch": {"every_days": person.keep_every_days,
-                          "at_most_days": person.keep_at_most_days},
         "source": person.source,
         "has_photo": person.photo_type is not None,
         "created_at": person.created_at.isoformat() if person.created_at else None,
@@ -97,4 +95,7 @@ def person_detail(session: Session, person_id: int) -> dict[str, Any]:
         for i in interactions
     ]
     data["last_contacted"] = interactions[0].occurred_on.isoformat() if interactions else None
+    # Added last: the keys before it keep their order (tests/cli/test_json_shapes.py).
+    data["keep_in_touch"] = {"every_days": person.keep_every_days,
+                             "at_most_days": person.keep_at_most_days}
     return data
