@@ -22,9 +22,40 @@ from pathlib import Path
 from bench.cache import network_db
 from bench.network_bench import crm_argv, crm_env, floor
 from bench.report import Result, markdown, seconds_goal, within
-from bench.timing import load_average, measure, measure_process
+from bench.timing import Timing, load_average, measure, measure_process
 
 AGENDA_GOAL = 0.5  # issue 17: `crm agenda` at 100k people, whole process
+TODAY_GOAL = 0.6  # issue 17: the Today screen to first paint
+
+
+async def _today_once(path: Path) -> float:
+    """In-process (Pilot): from f6 on the first screen until the agenda's rows are there."""
+    import asyncio
+    import time
+
+    from crm.tui.app import make_app
+    from crm.tui.widgets.rows import ItemRow
+
+    app = make_app(str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        began = time.perf_counter()
+        await pilot.press("f6")
+        deadline = time.monotonic() + 30
+        while not (app.screen.id != "_default" and type(app.screen).__name__ == "TodayScreen"
+                   and app.screen.query(ItemRow)):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the Today screen never showed its items")
+            await asyncio.sleep(0.0005)
+        return time.perf_counter() - began
+
+
+def today_screen(path: Path, runs: int) -> Timing:
+    import asyncio
+
+    from bench.timing import from_samples
+
+    return from_samples([asyncio.run(_today_once(path)) for _ in range(runs)])
 
 
 def prepare(source: Path, workdir: Path) -> Path:
@@ -92,6 +123,7 @@ def bench_agenda(people: int, runs: int) -> list[Result]:
         whole = measure_process(crm_argv("--db", str(path), "agenda", "--json"), runs=runs,
                                 env=crm_env())
         base = floor(runs)
+        today = today_screen(path, runs)
     load_after = load_average()
     agenda_row = (within(whole, AGENDA_GOAL, "`crm agenda --json`, whole process", label,
                          seconds_goal(AGENDA_GOAL)) if people >= 100_000
@@ -100,6 +132,8 @@ def bench_agenda(people: int, runs: int) -> list[Result]:
         Result("`build_agenda` in-process", f"{label} ({shape})", core),
         agenda_row,
         Result("`python -c 'import sqlalchemy.orm'` (floor), same run", label, base),
+        within(today, TODAY_GOAL, "Today screen: f6 until its items are on screen (Pilot, "
+               "in-process)", label, seconds_goal(TODAY_GOAL)),
         Result("load average (1 min) before / after", label,
                f"{load_before:.1f} / {load_after:.1f}"),
     ]

@@ -26,6 +26,9 @@ from crm.tui.screens.base import PageScreen
 from crm.tui.widgets.rows import ItemRow, section_title
 
 SNOOZE_DAYS = 7
+# Rows a section shows (a big address book has dozens of birthdays a week); the rest are
+# counted, and `crm agenda` lists them all.
+ROWS_PER_SECTION = 20
 SECTIONS = (("todos", "To do", "d done · s snooze a week · x remove"),
             ("interviews", "Interviews", "enter opens the company"),
             ("birthdays", "Birthdays", "l logs that you wished them well"),
@@ -56,7 +59,7 @@ def agenda_line(item: AgendaItem, today: date) -> Text:
 class TodayScreen(PageScreen[Agenda]):
     PAGE_TITLE = "Today"
     BODY_ID = "today-body"
-    RELOAD_ON_RESUME = True
+    RELOAD_ON_RESUME = False  # (see on_screen_resume)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "log_contact", "Log contact", id="today.log"),
@@ -70,6 +73,11 @@ class TodayScreen(PageScreen[Agenda]):
         super().__init__()
         self.agenda: Agenda | None = None
         self.by_row: dict[str, AgendaItem] = {}
+
+    def on_screen_resume(self) -> None:
+        # Coming back reloads (a to-do done elsewhere); the first showing is on_mount's load.
+        if self.agenda is not None and self.is_mounted:
+            self.load()
 
     def fetch(self, session: Session) -> Agenda:
         return build_agenda(session)
@@ -91,12 +99,15 @@ class TodayScreen(PageScreen[Agenda]):
             if not items:
                 continue
             out.append(section_title(title, hint))
-            for item in items:
+            for item in items[:ROWS_PER_SECTION]:
                 row_id = "agenda-" + item.key.replace(":", "-")
                 self.by_row[row_id] = item
                 out.append(ItemRow(agenda_line(item, agenda.today), item.kind, item.key,
                                    opens=item.person_id is not None
                                    or item.company_id is not None, id=row_id))
+            if len(items) > ROWS_PER_SECTION:
+                out.append(Static(Text(f"… and {len(items) - ROWS_PER_SECTION} more "
+                                       "(crm agenda lists them all)", style="dim")))
         return out
 
     def _selected(self) -> AgendaItem | None:
