@@ -83,9 +83,12 @@ class TodayScreen(PageScreen[Agenda]):
         return build_agenda(session)
 
     async def show(self, view: Agenda) -> None:
+        first = self.agenda is None
         self.agenda = view
         self.sub_title = f"{view.today.isoformat()} and the next {view.days} days"
         await self.refill(self._widgets(view))
+        if first:  # opened: the top of the agenda, its first item selected
+            self.query_one(f"#{self.BODY_ID}").scroll_home(animate=False)
 
     def _widgets(self, agenda: Agenda) -> list[Widget]:
         out: list[Widget] = []
