@@ -48,7 +48,8 @@ def intro_cmd(target: str, via: str | None, why: str | None, output: Path | None
     if as_json:
         emit_json(draft.to_json())
     elif output is None:
-        click.echo(literal(draft.text), nl=False)
+        # Line by line: the note's line breaks stay, anything else from data is escaped.
+        click.echo("\n".join(literal(x) for x in draft.text.split("\n")), nl=False)
     message(f"crm: intro request to {literal(draft.target)} via {literal(draft.via)}"
             + (f" written to {literal(output)}" if output else "")
             + ("" if dry_run else f"; recorded as referral #{draft.referral_id} (asked), "

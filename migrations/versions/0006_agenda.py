@@ -6,7 +6,7 @@ reference_use: exporting the same list again for one application used to log ano
 the extra rows are folded into the first (notified if any of them was).
 
 Revision ID: 0006_agenda
-Revises: 0005_import_truth
+Revises: 0009_truth
 Create Date: 2026-12-06 17:30:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_agenda"
-down_revision: str | None = "0005_import_truth"
+down_revision: str | None = "0009_truth"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

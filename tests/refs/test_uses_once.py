@@ -47,8 +47,8 @@ def test_exporting_twice_for_one_application_records_each_reference_once(
     assert len(views["Priya Natarajan"].uses) == 1
     assert views["Priya Natarajan"].uses[0].used_on == TODAY  # the first time it was given
     # The application lists each reference once.
-    assert sorted(r["name"] for r in detail.references) == sorted(
-        {r["name"] for r in detail.references})
+    assert sorted(r.name for r in detail.references) == sorted(
+        {r.name for r in detail.references})
     assert len(detail.references) == 3
     # The checklist of the second export is the same uses, not new ones.
     first_ids = {u.id for v in views.values() for u in v.uses}

@@ -21,6 +21,7 @@ from crm.core.jobhunt.applications import (
     parse_day,
     update_application,
 )
+from crm.core.terminal_text import terminal_text as shown
 from crm.core.vocabulary import APPLICATION_STAGES, OPEN_STAGES
 from crm.tui.lines import application_line
 from crm.tui.screens.base import PageScreen
@@ -112,7 +113,8 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
             warnings = write_prep(build_prep(s, get_application(s, app_id)), fmt, path)
             return f"Wrote {path}" + "".join(f" (warning: {w})" for w in warnings)
 
-        self.ask(Text("Interview prep sheet for ").append(f"{current.role} at {current.company}"),
+        self.ask(Text("Interview prep sheet for ")
+                 .append(shown(f"{current.role} at {current.company}")),
                  [FormField("format", "Format", "md", options=["md", "html", "pdf"]),
                   FormField("path", f"Write to (empty: ./prep-{slug}.<format>)")], job)
 
@@ -130,7 +132,7 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
                                                             "interview date"))
             return f"{app.role} at {app.company.name}: {app.stage}"
 
-        self.ask(Text("Stage of ").append(f"{current.role} at {current.company}"), [
+        self.ask(Text("Stage of ").append(shown(f"{current.role} at {current.company}")), [
             FormField("stage", "Stage", current.stage, options=list(APPLICATION_STAGES)),
             FormField("interview_on", "Interview on (YYYY-MM-DD)",
                       current.interview_on.isoformat() if current.interview_on else ""),

@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from crm.core.agenda.today import Agenda, AgendaItem, build_agenda
 from crm.core.agenda.todos import complete_todo, remove_todo, snooze_todo
+from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.editing import add_interaction
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
@@ -44,15 +45,15 @@ def agenda_line(item: AgendaItem, today: date) -> Text:
     elif item.kind == "contact":
         t.append("now", style="bold")
     t.append("  ")
-    t.append(item.title)  # contact text: a Text span, never markup
+    t.append(shown(item.title))  # contact text: escaped, in a Text span, never markup
     if item.automatic:
         t.append("   proposed", style="dim italic")
     if item.detail:
         t.append("\n    ")
-        t.append(item.detail, style="dim")
+        t.append(shown(item.detail), style="dim")
     if item.people:
         t.append("\n    you know: ", style="dim")
-        t.append(", ".join(item.people))
+        t.append(shown(", ".join(item.people)))
     return t
 
 
