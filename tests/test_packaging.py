@@ -22,6 +22,7 @@ def test_wheel_ships_migrations_and_they_run(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "crm/_migrations/env.py" in names
     assert any(n.startswith("crm/_migrations/versions/0001") for n in names)
+    assert "crm/core/agenda/intro_template.txt" in names  # `crm intro`'s default template
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     env = dict(os.environ, PYTHONPATH=str(site), CRM_DATA_DIR=str(tmp_path / "data"))

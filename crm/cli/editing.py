@@ -241,12 +241,19 @@ def edit() -> None:
 @click.option("--me/--not-me", "me", default=None, help="Mark or unmark this person as you.")
 @click.option("--via", metavar="PERSON", help="I know this person only through PERSON.")
 @click.option("--no-via", is_flag=True, help="Forget whom I know this person through.")
+@click.option("--every", "every", metavar="INTERVAL",
+              help="Keep in touch every INTERVAL: 10d, 3w, 2m, 1y ('' clears).")
+@click.option("--at-most", "at_most", metavar="INTERVAL",
+              help="Never let the silence go past INTERVAL ('' clears).")
 @db_option
 @json_option
-def edit_person(person: str, me: bool | None, via: str | None, no_via: bool, as_json: bool,
+def edit_person(person: str, me: bool | None, via: str | None, no_via: bool,
+                every: str | None, at_most: str | None, as_json: bool,
                 **fields: str | None) -> None:
-    """Correct PERSON's names, headline, birthday, tags, note; mark or unmark me; --via."""
+    """Correct PERSON's names, headline, birthday, tags, note; mark or unmark me; --via;
+    how often to keep in touch (--every, --at-most)."""
     from crm.core.contacts.people import resolve_person, summarize, summary_loader
+    from crm.core.models import Person
     from crm.core.upkeep.editing import update_person
     from crm.core.upkeep.records import set_me_and_via
 
@@ -259,14 +266,42 @@ def edit_person(person: str, me: bool | None, via: str | None, no_via: bool, as_
             update_person(s, who.id, changes)
         if me is not None or via_person is not None or no_via:
             set_me_and_via(s, who.id, me=me, via=via_person, clear_via=no_via)
+        keep = None
+        if every is not None or at_most is not None:
+            from crm.core.agenda.intervals import set_person_interval
+
+            keep = set_person_interval(s, s.get(Person, who.id) or who, every=every,
+                                       at_most=at_most)
         s.expire_all()
         from sqlalchemy import select
 
-        from crm.core.models import Person
-
         summary = summarize(s.scalars(select(Person).where(Person.id == who.id)
                                       .options(*summary_loader())).one())
-    _said("updated", f"{summary.name} (#{summary.id})", as_json, summary.to_json())
+    data = summary.to_json()
+    if keep is not None:
+        data["keep_in_touch"] = keep.to_json()
+    _said("updated", f"{summary.name} (#{summary.id})", as_json, data)
+
+
+@edit.command("tag")
+@click.argument("tag")
+@click.option("--every", "every", metavar="INTERVAL",
+              help="Keep in touch with everyone tagged so every INTERVAL ('' clears).")
+@click.option("--at-most", "at_most", metavar="INTERVAL",
+              help="Never let their silence go past INTERVAL ('' clears).")
+@db_option
+@json_option
+def edit_tag(tag: str, every: str | None, at_most: str | None, as_json: bool) -> None:
+    """How often to keep in touch with everyone tagged TAG (a person's own interval wins)."""
+    from crm.core.agenda.intervals import describe_days, find_tag, set_tag_interval
+
+    database = get_db()
+    with database.write() as s:
+        keep = set_tag_interval(s, find_tag(s, tag), every=every, at_most=at_most)
+    how = ", ".join(f"{label} {describe_days(d)}" for label, d in
+                    (("every", keep.every_days), ("at most", keep.at_most_days)) if d)
+    _said("updated tag", f"{keep.name}: keep in touch {how or '(default)'}", as_json,
+          keep.to_json())
 
 
 def _position_json(pos: object) -> dict[str, object]:

@@ -38,6 +38,10 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "end": ("crm.cli.editing",),
     "log": ("crm.cli.editing",),
     "sync": ("crm.cli.sync",),
+    "todo": ("crm.cli.todo",),
+    "agenda": ("crm.cli.agenda",),
+    "intro": ("crm.cli.intro",),
+    "prep": ("crm.cli.prep",),
 }
 
 
@@ -310,6 +314,10 @@ def _print_person(d: PersonDetail) -> None:
     line("known via", d.known_via)
     line("role", d.role)
     line("birthday", d.birthday)
+    keep = d.keep_in_touch
+    if keep.every_days or keep.at_most_days:
+        line("keep touch", ", ".join(f"{k} {v} days" for k, v in (
+            ("every", keep.every_days), ("at most", keep.at_most_days)) if v))
     for date in d.dates:
         line(date.label or "date", date.date)
     line("location", d.location)

@@ -101,12 +101,16 @@ def path_cmd(target: str, max_hops: int, limit: int, as_json: bool) -> None:
 
 @cli.command("stale")
 @click.option("--days", type=click.IntRange(min=0), default=90, show_default=True,
-              help="Silent for at least this many days.")
+              help="Silent for at least this many days (for people with no keep-in-touch "
+                   "interval of their own or of a tag).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N people.")
 @db_option
 @json_option
 def stale_cmd(days: int, limit: int | None, as_json: bool) -> None:
-    """People I have not talked to for N days (from the interactions log), best first."""
+    """People due for contact, most worth it first: never contacted, or silent past their
+    keep-in-touch interval (`crm edit person P --every 2m --at-most 4m`, or a tag's), else
+    N days. Overdue ones (past "at most") lead; then strength and how useful they are now
+    (at a company you are applying to, a reference you may list soon)."""
     from crm.core.network import losing_touch
 
     database = get_db()
@@ -116,9 +120,13 @@ def stale_cmd(days: int, limit: int | None, as_json: bool) -> None:
         emit_json([f.to_json() for f in found])
         return
     if not found:
-        message(f"crm: you have talked to everyone in the last {days} days")
+        message(f"crm: nobody is due for contact (default interval {days} days)")
         return
-    table(["id", "name", "connection", "strength", "last contacted"],
+    table(["id", "name", "connection", "strength", "last contacted", "every", "why now"],
           [[f.person.id, f.person.name, f.tie.kind or "contact", f.tie.strength,
-            f"{f.last_contacted} ({f.days_since} days)" if f.last_contacted else "never"]
-           for f in found])
+            (f"{f.last_contacted} ({f.days_since} days)" if f.last_contacted else "never")
+            + (" OVERDUE" if f.overdue else ""),
+            f"{f.every_days}d" + (f"/{f.at_most_days}d" if f.at_most_days else "")
+            + ("" if f.interval_from == "default" else f" ({f.interval_from})"),
+            "; ".join(f.useful)]
+           for f in found], max_widths=[0, 28, 14, 0, 28, 24, 50])

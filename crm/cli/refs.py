@@ -85,8 +85,9 @@ def refs_list(for_: str | None, as_json: bool) -> None:
             return
         for i, c in enumerate(candidates, 1):
             where = " at ".join(x for x in (c.title, c.company) if x)
-            click.echo(f"{i:>2}. {one_line(c.name)}" + (f"  ({one_line(where)})" if where
-                                                         else ""))
+            ask = "  (ask first)" if c.status == "ask-first" else ""
+            click.echo(f"{i:>2}. {one_line(c.name)}{ask}" + (f"  ({one_line(where)})" if where
+                                                               else ""))
             click.echo(f"    {one_line('; '.join(c.reasons))}")
         return
     if as_json:
@@ -188,8 +189,11 @@ def refs_export(for_: str | None, fmt: str, output: str, include: tuple[str, ...
     click.echo("Let them know you gave their name:")
     for n in result.notify:
         contact = f" - {one_line(n.contact)}" if n.contact else ""
-        click.echo(f"  [ ] {one_line(n.name)}{contact}   (then: crm refs notified --use "
-                   f"{n.use_id})")
+        if n.notified:
+            click.echo(f"  [x] {one_line(n.name)}{contact}   (told already)")
+        else:
+            click.echo(f"  [ ] {one_line(n.name)}{contact}   (then: crm refs notified --use "
+                       f"{n.use_id})")
 
 
 # -- referrals ------------------------------------------------------------------------------

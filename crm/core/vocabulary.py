@@ -33,6 +33,9 @@ CLOSED_STAGES = ("accepted", "rejected", "withdrawn")
 OPEN_STAGES = tuple(stage for stage in APPLICATION_STAGES if stage not in CLOSED_STAGES)
 
 SUGGESTION_KINDS = ("connection", "same-person")
+TODO_STATUSES = ("open", "done", "dismissed")
+# Where an automatic to-do came from (a manual one has none).
+TODO_ORIGINS = ("thank-you", "notify-reference", "chase-intro")
 SUGGESTION_STATUSES = ("open", "accepted", "dismissed")
 
 # Reference list documents (crm refs export, the references screen's export form).

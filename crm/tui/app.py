@@ -48,6 +48,12 @@ def _applications() -> Screen[None]:
     return ApplicationsScreen()
 
 
+def _today() -> Screen[None]:
+    from crm.tui.screens.today import TodayScreen
+
+    return TodayScreen()
+
+
 def _commands() -> type[Provider]:
     from crm.tui.commands import CrmCommands
 
@@ -79,6 +85,7 @@ class CrmApp(App[None]):
         "companies": _companies,
         "references": _references,
         "applications": _applications,
+        "today": _today,
     }
     DEFAULT_MODE = "people"
 
@@ -91,6 +98,7 @@ class CrmApp(App[None]):
                 group=SCREENS),
         Binding("f5", "switch_mode('applications')", "Applications", id="app.applications",
                 group=SCREENS),
+        Binding("f6", "switch_mode('today')", "Today", id="app.today", group=SCREENS),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
     ]
 

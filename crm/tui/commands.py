@@ -39,6 +39,8 @@ class CrmCommands(Provider):
              partial(self._on_references, "export")),
             ("Applications", "Job applications: stage, referrals, references",
              partial(app.run_action, "switch_mode('applications')")),
+            ("Today", "The agenda: to-dos, interviews, birthdays, people due for contact",
+             partial(app.run_action, "switch_mode('today')")),
             ("Toggle light/dark theme", "Switch between the dark and the light theme",
              app.action_toggle_theme),
             ("Import contacts", "Import a .vcf file from your phone, a Google or Outlook CSV, "

@@ -40,3 +40,46 @@ def test_upgrade_downgrade_round_trip(empty_db_url: str) -> None:
         assert expected <= set(inspect(db.engine).get_table_names())
     finally:
         db.dispose()
+
+
+def test_0006_folds_repeated_uses_of_a_reference_for_one_application(db_url: str) -> None:
+    """Before 0006 every re-export logged another use; the upgrade keeps the first of each
+    reference and application, notified if any of them was."""
+    from sqlalchemy import text
+
+    db = open_database(db_url)
+    try:
+        run_downgrade(db.engine, "0005_import_truth")
+        with db.engine.begin() as conn:
+            now = "2026-01-01 00:00:00"
+            conn.execute(text(
+                "INSERT INTO person (id, display_name, is_me, source, sort_key, search_text, "
+                "created_at, updated_at) VALUES (1, 'Priya', false, 'manual', 'priya', '', "
+                ":t, :t)"), {"t": now})
+            conn.execute(text(
+                "INSERT INTO company (id, name, name_key, source, created_at, updated_at) "
+                "VALUES (1, 'Stripe', 'stripe', 'manual', :t, :t)"), {"t": now})
+            conn.execute(text(
+                "INSERT INTO application (id, company_id, role, stage, created_at, updated_at) "
+                "VALUES (1, 1, 'SWE', 'applied', :t, :t)"), {"t": now})
+            conn.execute(text(
+                "INSERT INTO reference (id, person_id, status, strength, created_at, "
+                "updated_at) VALUES (1, 1, 'agreed', 3, :t, :t)"), {"t": now})
+            for uid, app, used, notified in ((1, 1, "2026-02-01", False),
+                                             (2, 1, "2026-02-03", True),
+                                             (3, 1, "2026-02-05", False),
+                                             (4, None, "2026-02-06", False),
+                                             (5, None, "2026-02-07", False)):
+                conn.execute(text(
+                    "INSERT INTO reference_use (id, reference_id, application_id, company_id, "
+                    "used_on, notified, notified_on) VALUES (:id, 1, :app, 1, :used, :n, "
+                    ":on)"), {"id": uid, "app": app, "used": used, "n": notified,
+                              "on": "2026-02-04" if notified else None})
+        run_upgrade(db.engine)
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, application_id, notified, notified_on "
+                                     "FROM reference_use ORDER BY id")).all()
+        assert [(r[0], r[1], bool(r[2]), str(r[3]) if r[3] else None) for r in rows] == [
+            (1, 1, True, "2026-02-04"), (4, None, False, None), (5, None, False, None)]
+    finally:
+        db.dispose()

@@ -65,18 +65,20 @@ def test_paths_need_a_me(db) -> None:  # type: ignore[no-untyped-def]
 def test_losing_touch_orders_by_strength_then_longest_silence(net: Net) -> None:
     with net.db.read() as s:
         stale = losing_touch(s, days=90, today=TODAY)
-    # Alice (talked 25 days ago) is fine; Carol is only a derived co-worker.
+    # Alice (talked 25 days ago) is fine; Carol, a derived co-worker in my contacts whom I
+    # never talked to, is due too (after the explicit ties of her strength).
     assert [(x.person.name, x.tie.strength, x.days_since) for x in stale] == [
         ("Ivy Irving", 2, None),  # never, per the log
         ("Bob Baker", 2, 320),  # last on 2026-01-10
+        ("Carol Cruz", 2, None),
         ("Gina Gold", 1, 570),
-        ("Dan Dorsey", 1, 178),
+        ("Dan Dorsey", 1, 178),  # known through Alice, but I talked to him
     ]
     with net.db.read() as s:
         assert [x.person.name for x in losing_touch(s, days=10, today=TODAY)][:2] == [
             "Alice Archer", "Ivy Irving"]
         assert [x.person.name for x in losing_touch(s, days=400, today=TODAY)] == [
-            "Ivy Irving", "Gina Gold"]
+            "Ivy Irving", "Carol Cruz", "Gina Gold"]
 
 
 def test_meet_in_the_middle_agrees_with_the_breadth_first_search(net: Net) -> None:

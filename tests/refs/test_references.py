@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from crm.core.contacts.people import create_person
 from crm.core.db import Database
@@ -123,12 +124,15 @@ def test_recent_uses_push_a_reference_down(network: Network) -> None:
         from crm.core.jobhunt.reference_list import choose_references
 
         priya = [r for r in choose_references(s) if r.person_id == network.ids["priya"]]
-        company = s.get(Company, network.stripe_id)
-        assert company is not None
-        record_uses(s, priya, company, today=date(2026, 3, 1))
-        record_uses(s, priya, company, today=date(2026, 5, 1))
+        globex = s.scalars(select(Company).where(Company.name == "Globex Corporation")).one()
+        initech = s.scalars(select(Company).where(Company.name == "Initech")).one()
+        hooli = Company(name="Hooli", name_key="hooli")
+        s.add(hooli)
+        s.flush()
+        record_uses(s, priya, globex, today=date(2026, 3, 1))
+        record_uses(s, priya, initech, today=date(2026, 5, 1))
         # A use long ago does not count against her.
-        record_uses(s, priya, company, today=date(2024, 1, 1))
+        record_uses(s, priya, hooli, today=date(2024, 1, 1))
     ranking = _ranking(network)
     assert [n for n, _ in ranking][:2] == ["Marcus Webb", "Priya Natarajan"]
     with network.db.read() as s:
@@ -136,7 +140,7 @@ def test_recent_uses_push_a_reference_down(network: Network) -> None:
         assert app is not None
         priya_c = next(c for c in reference_candidates(s, app, today=TODAY)
                        if c.name == "Priya Natarajan")
-    assert "used 2 times in the last 6 months" in priya_c.reasons
+    assert "used for 2 other jobs in the last 6 months" in priya_c.reasons
     assert priya_c.recent_uses == 2
 
 

@@ -61,6 +61,7 @@ FREE_TEXT = [
     ("reference", "preferred_contact"), ("reference", "note"), ("reference_use", "note"),
     ("interaction", "summary"), ("import_record", "error"), ("person_alias", "name"),
     ("company_merged", "name"), ("tombstone", "name"), ("suggestion", "evidence"),
+    ("todo", "text"),
 ]
 
 
@@ -104,6 +105,8 @@ def build(crm: Any, db_url: str, tmp_path: Path) -> None:
        "--speaks-to", "work")
     ok("apps", "add", "Company", "Role", "--note", "applied online")
     ok("referrals", "add", "Name", "--for", "Company", "--note", "referred me")
+    ok("todo", "add", "Name", "call them", "--due", "today")
+    ok("edit", "person", "Colleague", "--every", "1d")
     ok("rm", "person", "Gone Person", "--yes")
     result = crm("import", str(hostile_vcf(tmp_path)))
     assert result.exit_code == 1, result.stderr  # one card rejected, the rest imported

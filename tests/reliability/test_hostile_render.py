@@ -39,6 +39,7 @@ def commands(tmp_path: Path) -> list[tuple[str, ...]]:
                                                                  "--for", "Company"),
         ("apps", "list"), ("apps", "show", "1"), ("referrals", "list"),
         ("duplicates",), ("suggestions", "--all"), ("deleted",),
+        ("agenda",), ("todo", "list"), ("intro", "Colleague", "--dry-run"),
         ("import", vcf, "--dry-run"), ("import", vcf), ("import", "--rejected"),
         # Errors echo what the user typed.
         ("show", f"Nobody {HOSTILE}"), ("import", str(tmp_path / f"missing {HOSTILE}.vcf")),

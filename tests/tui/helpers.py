@@ -35,6 +35,7 @@ from crm.tui.screens.importing import ImportScreen
 from crm.tui.screens.people import PeopleScreen
 from crm.tui.screens.person import PersonScreen
 from crm.tui.screens.references import ReferencesScreen
+from crm.tui.screens.today import TodayScreen
 
 SIZE = (120, 36)
 TALL = (120, 60)
@@ -45,7 +46,7 @@ T = TypeVar("T")
 # The key that shows each of the app's main screens.
 SCREEN_KEYS: dict[type[Screen[Any]], str] = {
     PeopleScreen: "f2", CompaniesScreen: "f3", ReferencesScreen: "f4",
-    ApplicationsScreen: "f5"}
+    ApplicationsScreen: "f5", TodayScreen: "f6"}
 
 
 # -- running the app ------------------------------------------------------------------------

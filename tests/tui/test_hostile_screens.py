@@ -61,7 +61,8 @@ async def test_every_screen_shows_hostile_data_inert(crm: Any, db_url: str,
     async with running(db_url, size=TALL) as pilot:
         app = pilot.app
         check(app, "people")
-        for key, where in (("f3", "companies"), ("f4", "references"), ("f5", "applications")):
+        for key, where in (("f3", "companies"), ("f4", "references"), ("f5", "applications"),
+                           ("f6", "today")):
             await pilot.press(key)
             await settle(pilot)
             check(app, where)

@@ -147,6 +147,15 @@ class InteractionView:
 
 
 # The keys a referral has on a person's page (``crm referrals list`` shows them all).
+@dataclass(frozen=True)
+class KeepInTouchBrief:
+    every_days: int | None
+    at_most_days: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"every_days": self.every_days, "at_most_days": self.at_most_days}
+
+
 PERSON_REFERRAL_KEYS = ("id", "referrer", "referred", "to_person", "to_company", "status",
                         "note")
 
@@ -176,6 +185,7 @@ class PersonDetail:
     reference: ReferenceBrief | None
     referrals: tuple[ReferralView, ...]
     interactions: tuple[InteractionView, ...]  # newest first
+    keep_in_touch: KeepInTouchBrief  # the person's own interval (not a tag's)
 
     @property
     def id(self) -> int:
@@ -237,6 +247,8 @@ class PersonDetail:
             "referrals": [r.to_json(PERSON_REFERRAL_KEYS) for r in self.referrals],
             "interactions": [i.to_json() for i in self.interactions],
             "last_contacted": _iso(self.last_contacted),
+            # Last: the keys before it keep their order (tests/cli/test_json_shapes.py).
+            "keep_in_touch": self.keep_in_touch.to_json(),
         })
         return data
 
@@ -307,4 +319,5 @@ def person_detail(session: Session, person_id: int) -> PersonDetail:
         referrals=tuple(referral_view(r) for r in referrals),
         interactions=tuple(InteractionView(i.id, i.occurred_on, i.kind, i.summary)
                            for i in interactions),
+        keep_in_touch=KeepInTouchBrief(person.keep_every_days, person.keep_at_most_days),
     )

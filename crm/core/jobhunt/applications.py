@@ -125,6 +125,10 @@ def add_application(
                       interview_on=interview_on, url=url or None, note=note or None)
     session.add(app)
     session.flush()
+    if interview_on is not None:
+        from crm.core.agenda.proposals import propose_thank_you
+
+        propose_thank_you(session, app)
     return app
 
 
@@ -178,6 +182,10 @@ def update_application(
     if note is not None:
         app.note = note or None
     session.flush()
+    if interview_on is not None:
+        from crm.core.agenda.proposals import propose_thank_you
+
+        propose_thank_you(session, app)
     return app
 
 

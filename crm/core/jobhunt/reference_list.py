@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from crm.core.contacts.people import get_me, summarize
 from crm.core.errors import CrmError, NoMe, NoReferencesToList, NotAReference
 from crm.core.jobhunt.applications import target_label
-from crm.core.jobhunt.references import reference_candidates, reference_loader, target_company
+from crm.core.jobhunt.references import (
+    reference_candidates,
+    reference_loader,
+    target_company,
+    this_target,
+    use_target,
+)
 from crm.core.models import Application, Company, Person, Reference, ReferenceUse
 from crm.core.normalize import fold
 from crm.core.vocabulary import REFERENCE_STATUS_RANK
@@ -86,10 +92,11 @@ class NotifyItem:
     person_id: int
     name: str
     contact: str | None
+    notified: bool = False  # told already (the list was given for this job before)
 
     def to_json(self) -> dict[str, Any]:
         return {"use_id": self.use_id, "person_id": self.person_id, "name": self.name,
-                "contact": self.contact}
+                "contact": self.contact, "notified": self.notified}
 
 
 def _me_contact_line(me: Person) -> str:
@@ -165,22 +172,43 @@ def build_reference_list(
 
 def record_uses(session: Session, refs: Sequence[Reference], target: Company | Application,
                 *, today: date | None = None) -> list[NotifyItem]:
-    """Log that ``refs`` were given for ``target``; returns whom to notify."""
+    """Log that ``refs`` were given for ``target``; returns whom to notify.
+
+    A use is once per reference per application (or per company, for a list made for a
+    company): exporting the same list again records nothing new, and the checklist says
+    who was told already.
+    """
     today = today or date.today()
     company = target_company(target)
     application = target if isinstance(target, Application) else None
-    uses = []
+    this = this_target(target)
+    uses, new = [], []
     for ref in refs:
-        use = ReferenceUse(reference_id=ref.id, application_id=application.id if application
-                           else None, company_id=company.id, used_on=today, notified=False)
-        session.add(use)
+        use = next((u for u in ref.uses if use_target(u) == this), None) if ref.uses else None
+        if use is None:
+            use = ReferenceUse(reference_id=ref.id, application_id=application.id
+                               if application else None, company_id=company.id, used_on=today,
+                               notified=False)
+            session.add(use)
+            new.append(use)
         uses.append((ref, use))
     session.flush()
+    from crm.core.agenda.proposals import propose
+
+    for ref, use in uses:
+        if use in new:
+            # The notify checklist becomes to-dos (done when they are marked as told).
+            propose(session, "notify-reference", f"use:{use.id}",
+                    f"Tell {ref.person.display_name} you gave their name for "
+                    f"{target_label(target)}", due_on=today, person_id=ref.person_id,
+                    application_id=application.id if application else None,
+                    reference_use_id=use.id)
     items = []
     for ref, use in uses:
         s = summarize(ref.person)
         contact = ref.preferred_contact or (s.emails[0] if s.emails else None) or (
             s.phones[0] if s.phones else None)
         items.append(NotifyItem(use_id=use.id, person_id=ref.person_id,
-                                name=ref.person.display_name, contact=contact))
+                                name=ref.person.display_name, contact=contact,
+                                notified=use.notified))
     return items

@@ -22,13 +22,18 @@ from crm.core.jobhunt.applications import target_label
 from crm.core.models import (
     Application,
     Company,
-    Interaction,
     Person,
     Position,
     Reference,
     ReferenceUse,
 )
-from crm.core.network import derived_connections, explicit_connections
+from crm.core.network import (
+    DERIVED_STRENGTH,
+    UNLINKED_STRENGTH,
+    derived_connections,
+    explicit_connections,
+    last_contacted,
+)
 from crm.core.normalize import fold, parse_partial_date
 from crm.core.upkeep.editing import get_person
 from crm.core.vocabulary import (
@@ -255,6 +260,10 @@ def mark_notified(
             u.notified, u.notified_on = True, today
             changed.append(u)
     session.flush()
+    if changed:
+        from crm.core.agenda.proposals import settle
+
+        settle(session, use_ids=[u.id for u in changed], today=today)
     return [_use_view(u) for u in changed]
 
 
@@ -305,6 +314,21 @@ def target_company(target: Company | Application) -> Company:
     return target.company if isinstance(target, Application) else target
 
 
+def use_target(u: ReferenceUse) -> tuple[str, int | None]:
+    """What a use was for: an application, else a company; one use per reference each."""
+    return ("app", u.application_id) if u.application_id is not None else (
+        "company", u.company_id)
+
+
+def this_target(target: Company | Application) -> tuple[str, int | None]:
+    return ("app", target.id) if isinstance(target, Application) else ("company", target.id)
+
+
+ASK_FIRST_LIMIT = 5
+# "ask first" people (not references yet) come after every reference.
+CANDIDATE_RANK = {**REFERENCE_STATUS_RANK, "ask-first": len(REFERENCE_STATUS_RANK)}
+
+
 def reference_candidates(session: Session, target: Company | Application,
                          today: date | None = None) -> list[Candidate]:
     """References worth listing for ``target``, best first, each with its reasons.
@@ -312,38 +336,48 @@ def reference_candidates(session: Session, target: Company | Application,
     Agreed references always come first, then those asked, then those not asked yet;
     declined ones are left out. Within a status the score adds up: strength (x10), having
     supervised or worked with me, knowing the company (now or before) or its industry, a
-    recent contact, and a penalty for each use in the last six months.
+    recent contact, and a penalty for each job (application, or company) they were given
+    for in the last six months, this one aside: listing them again for the same job is no
+    new use. Last come a few people who are not references yet but should be asked
+    (status ``ask-first``): they worked with me or are (were) at the company.
     """
     today = today or date.today()
     company = target_company(target)
     industry = fold(company.industry or "").strip()
     refs = list(session.scalars(
         select(Reference).where(Reference.status != "declined").options(*reference_loader())))
-    if not refs:
-        return []
     ids = {r.person_id for r in refs}
     me = get_me(session)
     explicit: dict[int, list[str]] = {}
+    strength_of: dict[int, int] = {}
     derived: dict[int, str] = {}
     if me is not None:
         for c in explicit_connections(session, me.id):
-            if c.person_id in ids:
-                explicit.setdefault(c.person_id, []).append(c.kind)
+            explicit.setdefault(c.person_id, []).append(c.kind)
+            strength_of[c.person_id] = max(strength_of.get(c.person_id, 0), c.strength)
         for d in derived_connections(session, me.id, today):
-            if d.person_id in ids:
-                derived[d.person_id] = f"{d.kind} at {d.company}"
-    last_contact = dict(session.execute(
-        select(Interaction.person_id, Interaction.occurred_on)
-        .where(Interaction.person_id.in_(ids))
-        .order_by(Interaction.occurred_on)).all())
+            derived.setdefault(d.person_id, f"{d.kind} at {d.company}")
+    # Not references yet, worth asking: worked with me, or I know them and they are (were)
+    # at the company.
+    all_refs = set(session.scalars(select(Reference.person_id)))
+    at_company: dict[int, bool] = {}
+    for pid, current in session.execute(select(Position.person_id, Position.is_current)
+                                        .where(Position.company_id == company.id)):
+        at_company[pid] = at_company.get(pid, False) or bool(current)
+    via = {pid for pid, in session.execute(
+        select(Person.id).where(Person.id.in_(list(at_company)),
+                                Person.known_via_id.is_not(None)))} if at_company else set()
+    ask_pool = ({pid for pid, kinds in explicit.items()
+                 if any(k in SUPERVISOR_KINDS or k in WORKED_WITH_KINDS for k in kinds)}
+                | set(derived) | {pid for pid in at_company if pid not in via or pid in explicit})
+    ask_pool -= all_refs
+    ask_pool.discard(me.id if me is not None else -1)
+    last_contact = last_contacted(session, ids | ask_pool)
     recent_since = today - timedelta(days=RECENT_USE_DAYS)
+    this = this_target(target)
 
-    out = []
-    for ref in refs:
-        person = ref.person
-        reasons = [ref.status if ref.status != "not-asked" else "not asked yet",
-                   f"strength {ref.strength}"]
-        score = ref.strength * 10
+    def relevance(person: Person, tie_strength: int, reasons: list[str]) -> int:
+        score = tie_strength * 10
         kinds = explicit.get(person.id, [])
         boss = [k for k in kinds if k in SUPERVISOR_KINDS]
         peer = [k for k in kinds if k in WORKED_WITH_KINDS]
@@ -353,11 +387,11 @@ def reference_candidates(session: Session, target: Company | Application,
         elif peer or person.id in derived:
             score += 12
             reasons.append(f"worked with you ({peer[0] if peer else derived[person.id]})")
-        at_company = [p for p in person.positions if p.company_id == company.id]
-        if any(p.is_current for p in at_company):
+        here = [p for p in person.positions if p.company_id == company.id]
+        if any(p.is_current for p in here):
             score += 15
             reasons.append(f"works at {company.name} now")
-        elif at_company:
+        elif here:
             score += 10
             reasons.append(f"worked at {company.name}")
         elif industry and any(fold(p.company.industry or "").strip() == industry
@@ -374,19 +408,43 @@ def reference_candidates(session: Session, target: Company | Application,
             reasons.append(f"last contact {_ago(days)}")
         else:
             reasons.append("no contact recorded")
-        recent = [u for u in ref.uses if u.used_on >= recent_since]
-        if recent:
-            score -= 8 * len(recent)
-            reasons.append(f"used {len(recent)} time{'s' if len(recent) != 1 else ''} "
+        return score
+
+    out = []
+    for ref in refs:
+        person = ref.person
+        reasons = [ref.status if ref.status != "not-asked" else "not asked yet",
+                   f"strength {ref.strength}"]
+        score = relevance(person, ref.strength, reasons)
+        jobs = {use_target(u) for u in ref.uses if u.used_on >= recent_since} - {this}
+        if jobs:
+            score -= 8 * len(jobs)
+            reasons.append(f"used for {len(jobs)} other job{'s' if len(jobs) != 1 else ''} "
                            f"in the last 6 months")
-        if isinstance(target, Application) and any(u.application_id == target.id
-                                                   for u in ref.uses):
-            reasons.append("already given for this application")
+        if any(use_target(u) == this for u in ref.uses):
+            reasons.append("already given for this "
+                           + ("application" if isinstance(target, Application) else "company"))
         pos = current_position(person)
         out.append(Candidate(
             person_id=person.id, name=person.display_name, status=ref.status,
             strength=ref.strength, score=score, reasons=reasons,
             title=pos.title if pos else None, company=pos.company.name if pos else None,
-            last_contacted=last, recent_uses=len(recent)))
-    return sorted(out, key=lambda c: (REFERENCE_STATUS_RANK.get(c.status, 9), -c.score,
-                                      fold(c.name)))
+            last_contacted=last_contact.get(person.id), recent_uses=len(jobs)))
+    asks = []
+    if ask_pool:
+        people = session.scalars(select(Person).where(Person.id.in_(list(ask_pool))).options(
+            selectinload(Person.positions).selectinload(Position.company)))
+        for person in people:
+            tie = strength_of.get(person.id) or (DERIVED_STRENGTH if person.id in derived
+                                                 else UNLINKED_STRENGTH)
+            reasons = ["ask first: not a reference yet", f"tie strength {tie}"]
+            score = relevance(person, tie, reasons)
+            pos = current_position(person)
+            asks.append(Candidate(
+                person_id=person.id, name=person.display_name, status="ask-first",
+                strength=tie, score=score, reasons=reasons,
+                title=pos.title if pos else None, company=pos.company.name if pos else None,
+                last_contacted=last_contact.get(person.id), recent_uses=0))
+    asks.sort(key=lambda c: (-c.score, fold(c.name), c.person_id))
+    out.sort(key=lambda c: (CANDIDATE_RANK.get(c.status, 9), -c.score, fold(c.name)))
+    return out + asks[:ASK_FIRST_LIMIT]

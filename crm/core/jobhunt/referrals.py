@@ -98,6 +98,14 @@ def add_referral(
                         note=note or None)
     session.add(referral)
     session.flush()
+    if status == "asked":
+        from crm.core.agenda.proposals import propose_chase
+
+        about = (f"the intro to {to_person.display_name}" if to_person is not None else
+                 f"the referral for {application.role} at {application.company.name}"
+                 if application is not None else
+                 f"the referral to {company.name}" if company is not None else "it")
+        propose_chase(session, referral, f"{referrer.display_name} about {about}")
     return referral
 
 
@@ -109,6 +117,10 @@ def set_referral_status(session: Session, referral_id: int, status: str, *,
     if status != referral.status:
         referral.status = _check_status(status)
         referral.status_on = today or date.today()
+        if status != "asked":
+            from crm.core.agenda.proposals import settle
+
+            settle(session, referral_id=referral.id, today=today)
     if note is not None:
         referral.note = note or None
     session.flush()

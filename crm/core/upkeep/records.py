@@ -227,6 +227,11 @@ def update_application_fields(session: Session, application_id: int, *,
     if note is not None:
         app.note = note if note.strip() else None
     session.flush()
+    if dates.get("interview_on") is not None:
+        from crm.core.agenda.proposals import propose_thank_you
+
+        session.refresh(app)
+        propose_thank_you(session, app)
     return app
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -36,6 +38,7 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
         Binding("escape", "app.switch_mode('people')", "Back", show=False, id="apps.back"),
         Binding("a", "add", "Add application", id="apps.add"),
         Binding("s", "stage", "Stage", id="apps.stage"),
+        Binding("p", "prep", "Prep sheet", id="apps.prep"),
     ]
 
     def __init__(self) -> None:
@@ -51,7 +54,8 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
 
     def _widgets(self) -> list[Widget]:
         out: list[Widget] = [Static(Text(
-            "Enter opens the company; s moves an application to another stage; a adds one.",
+            "Enter opens the company; s moves an application to another stage; a adds one; "
+            "p writes its interview prep sheet.",
             style="dim"), classes="intro")]
         if not self.applications:
             out.append(Static(Text("No applications yet: press a to add one.")))
@@ -88,6 +92,31 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
             FormField("interview_on", "Interview on (YYYY-MM-DD)"),
             FormField("note", "Note"),
         ], job)
+
+    def action_prep(self) -> None:
+        focused = self.focused
+        if not isinstance(focused, ItemRow) or not (focused.id or "").startswith("app-"):
+            self.notify("Select an application first.")
+            return
+        app_id = int((focused.id or "")[4:])
+        current = next(a for a in self.applications if a.id == app_id)
+        slug = re.sub(r"[^a-z0-9]+", "-", f"{current.company} {current.role}".lower()
+                      ).strip("-")[:60] or "prep"
+
+        def job(s: Session, v: dict[str, str]) -> str:
+            from crm.core.agenda.prep import build_prep
+            from crm.export.prep import check_prep_format, write_prep
+
+            fmt = check_prep_format(v["format"])
+            path = (Path(v["path"].strip()).expanduser() if v["path"].strip()
+                    else Path.cwd() / f"prep-{slug}.{fmt}")
+            warnings = write_prep(build_prep(s, get_application(s, app_id)), fmt, path)
+            return f"Wrote {path}" + "".join(f" (warning: {w})" for w in warnings)
+
+        self.ask(Text("Interview prep sheet for ")
+                 .append(shown(f"{current.role} at {current.company}")),
+                 [FormField("format", "Format", "md", options=["md", "html", "pdf"]),
+                  FormField("path", f"Write to (empty: ./prep-{slug}.<format>)")], job)
 
     def action_stage(self) -> None:
         focused = self.focused

@@ -152,7 +152,7 @@ class CandidatesView(ModalScreen[None]):
         for i, c in enumerate(self.candidates, 1):
             t.append(f"\n\n{i}. ")
             t.append(shown(c.name), style="bold")
-            t.append(f"  {c.status}, strength {c.strength}", style="dim")
+            t.append(f"  {c.status.replace('-', ' ')}, strength {c.strength}", style="dim")
             where = " at ".join(x for x in (c.title, c.company) if x)
             if where:
                 t.append("\n   ")
