@@ -76,3 +76,17 @@ def test_companies_and_company(snap_compare, demo_path: str) -> None:  # type: i
 
     assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=ready)
 
+
+
+def test_longest_form_at_80x24(snap_compare, fixed_path: str) -> None:  # type: ignore[no-untyped-def]
+    """The application form (the longest) at the smallest supported size: the fields
+    scroll, the buttons and the form's own keys stay in view."""
+
+    async def ready(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("a")
+        await steady(pilot)
+
+    assert snap_compare(make_app(fixed_path), terminal_size=(80, 24), run_before=ready)
