@@ -21,6 +21,7 @@ from crm.core.applications import (
 )
 from crm.core.companies import company_for_record
 from crm.core.models import APPLICATION_STAGES
+from crm.tui.forms.records import delete_record, edit_record
 from crm.tui.lines import application_line
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormField
@@ -38,6 +39,10 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
         Binding("escape", "app.switch_mode('people')", "Back", show=False, id="apps.back"),
         Binding("a", "add", "Add application", id="apps.add"),
         Binding("s", "stage", "Stage", id="apps.stage"),
+        Binding("e", "edit", "Edit", tooltip="Edit the selected application: company, role, "
+                "stage, dates", id="apps.edit"),
+        Binding("x", "delete", "Delete", tooltip="Delete the selected application (asks "
+                "first)", id="apps.delete"),
     ]
 
     def __init__(self) -> None:
@@ -53,7 +58,8 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
 
     def _widgets(self) -> list[Widget]:
         out: list[Widget] = [Static(Text(
-            "Enter opens the company; s moves an application to another stage; a adds one.",
+            "Enter opens the company; s moves an application to another stage; e edits it; "
+            "x deletes it; a adds one.",
             style="dim"), classes="intro")]
         if not self.applications:
             out.append(Static(Text("No applications yet: press a to add one.")))
@@ -88,6 +94,23 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
             FormField("interview_on", "Interview on (YYYY-MM-DD)"),
             FormField("note", "Note"),
         ], job)
+
+    def _selected_id(self) -> int | None:
+        focused = self.focused
+        if not isinstance(focused, ItemRow) or not (focused.id or "").startswith("app-"):
+            self.notify("Select an application first.")
+            return None
+        return int((focused.id or "")[4:])
+
+    def action_edit(self) -> None:
+        app_id = self._selected_id()
+        if app_id is not None:
+            edit_record(self, "application", app_id)
+
+    def action_delete(self) -> None:
+        app_id = self._selected_id()
+        if app_id is not None:
+            delete_record(self, "application", app_id)
 
     def action_stage(self) -> None:
         focused = self.focused

@@ -23,6 +23,7 @@ from crm.tui.messages import (
     Fetched,
     FieldRefused,
     FieldSaved,
+    Loaded,
     ReadFailed,
     Refused,
     Saved,
@@ -88,6 +89,14 @@ class CrmScreen(Screen[None]):
 
         return self.run_worker(run, thread=True, exclusive=True, group=f"read:{group}",
                                name=f"read {group}")
+
+    def read_then(self, job: Callable[[Session], R], then: Callable[[R], None]) -> None:
+        """Read ``job`` off the UI thread, then call ``then`` with it here (a form that
+        starts from what a record holds now)."""
+        self.read(job, lambda view: Loaded(view, then), group="then")
+
+    def on_loaded(self, message: Loaded) -> None:
+        message.then(message.view)
 
     def on_read_failed(self, message: ReadFailed) -> None:
         self.notify(message.error, severity="error", markup=False)
