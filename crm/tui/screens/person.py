@@ -21,7 +21,6 @@ from crm.core.editing import (
     add_interaction,
     delete_person,
     get_person,
-    remove_contact,
     update_person,
 )
 from crm.core.models import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
@@ -29,12 +28,13 @@ from crm.core.network import link
 from crm.core.people import resolve_person
 from crm.core.positions import add_position
 from crm.core.profile import person_detail
-from crm.tui.forms.reference import ask_reference
+from crm.core.records import set_me_and_via
+from crm.tui.forms.records import delete_record, edit_record, end_position
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
-from crm.tui.screens.dialogs import ConfirmDialog, FormField
+from crm.tui.screens.dialogs import ConfirmDialog, FormDialog, FormField
 from crm.tui.widgets.editable import EditableField
-from crm.tui.widgets.rows import ItemRow, section_title
+from crm.tui.widgets.rows import EditRow, ItemRow, section_title
 
 # (field, label, multiline) in the order the Details section shows them.
 DETAIL_FIELDS = [
@@ -73,6 +73,10 @@ def _what_goes(d: dict[str, Any]) -> list[str]:
     return out
 
 
+# The records a row on this page stands for, that Enter (or e) edits and x removes.
+EDITABLE = ("position", "contact", "interaction", "referral")
+
+
 @dataclass
 class PersonDeleted(Message, bubble=False):
     summary: str
@@ -91,10 +95,26 @@ class PersonScreen(PageScreen[dict[str, Any]]):
         Binding("p", "add_position", "Position+",
                 tooltip="Add a position", id="person.add-position"),
         Binding("l", "link", "Link", tooltip="Link to another person", id="person.link"),
-        Binding("x", "remove_contact", "Remove contact", show=False,
-                id="person.remove-contact"),
+        Binding("e", "edit_selected", "Edit",
+                tooltip="Edit the selected position, link, contact, note or referral",
+                id="person.edit"),
+        Binding("x", "remove_selected", "Remove",
+                tooltip="Remove the selected position, link, contact, note or referral",
+                id="person.remove"),
+        Binding("E", "end_position", "End position",
+                tooltip="End the selected position (today or on a date)",
+                id="person.end-position"),
+        Binding("o", "open_company", "Open company",
+                tooltip="Open the selected position's company", id="person.open-company"),
+        Binding("i", "toggle_me", "Me?", tooltip="Mark or unmark this person as me",
+                id="person.me"),
+        Binding("v", "known_via", "Known via",
+                tooltip="Whom I know this person through", id="person.via"),
+
         Binding("r", "reference", "Reference",
                 tooltip="Mark as a reference", id="person.reference"),
+        Binding("m", "merge", "Merge with…",
+                tooltip="Merge this person with another (a duplicate)", id="person.merge"),
         Binding("D", "delete", "Delete", tooltip="Delete this person", id="person.delete"),
     ]
 
@@ -102,6 +122,10 @@ class PersonScreen(PageScreen[dict[str, Any]]):
         super().__init__()
         self.person_id = person_id
         self.detail: dict[str, Any] | None = None
+        # A connection row's link id, by row id (derived connections have none).
+        self.connection_ids: dict[str, int] = {}
+        # A position row's company, by position id (o opens it).
+        self.position_companies: dict[int, int] = {}
 
     def fetch(self, session: Session) -> dict[str, Any]:
         return person_detail(session, self.person_id)
@@ -134,15 +158,17 @@ class PersonScreen(PageScreen[dict[str, Any]]):
             out.append(EditableField(name, label, values.get(name), multiline=multiline,
                                      id=f"field-{name}"))
 
-        out.append(section_title("Contact", "a add · x remove the selected one"))
+        out.append(section_title("Contact", "a add · enter edits · x removes"))
         for cp in d.get("contact_points") or []:
             t = Text(f"{cp['kind']:<10}", style="dim")
             t.append(cp["value"])
             if cp.get("label"):
                 t.append(f"  {cp['label']}", style="dim")
-            out.append(ItemRow(t, "contact", cp["id"], opens=False, id=f"contact-{cp['id']}"))
+            out.append(EditRow(t, "contact", cp["id"], id=f"contact-{cp['id']}"))
 
-        out.append(section_title("Positions", "p add · enter opens the company"))
+        out.append(section_title("Positions", "p add · enter edits · E ends · x deletes · "
+                                 "o opens the company"))
+        self.position_companies = {p["id"]: p["company_id"] for p in d.get("positions") or []}
         for p in d.get("positions") or []:
             t = Text("● " if p["current"] else "○ ", style="bold green" if p["current"] else "dim")
             t.append(f"{_span(p):<22}", style="dim")
@@ -153,9 +179,11 @@ class PersonScreen(PageScreen[dict[str, Any]]):
             t.append(p["company"], style="bold")
             if p.get("kind"):
                 t.append(f"  {p['kind']}", style="dim")
-            out.append(ItemRow(t, "company", p["company_id"], id=f"position-{p['id']}"))
+            out.append(EditRow(t, "position", p["id"], id=f"position-{p['id']}"))
 
-        out.append(section_title("Connections", "l link · enter opens the person"))
+        out.append(section_title("Connections", "l link · enter opens the person · e edits · "
+                                 "x unlinks"))
+        self.connection_ids = {}
         for i, c in enumerate(d.get("connections") or []):
             t = Text(c["person"])
             t.append(f"  {c['kind']}", style="dim")
@@ -171,10 +199,12 @@ class PersonScreen(PageScreen[dict[str, Any]]):
                     t.append("  ")
                     t.append(c["note"], style="dim")
             out.append(ItemRow(t, "person", c["person_id"], id=f"connection-{i}"))
+            if not c.get("derived") and c.get("id") is not None:
+                self.connection_ids[f"connection-{i}"] = c["id"]
 
         referrals = d.get("referrals") or []
         if referrals:
-            out.append(section_title("Referrals"))
+            out.append(section_title("Referrals", "enter edits · x deletes"))
             for r in referrals:
                 t = Text(r["referrer"])
                 t.append(" → ")
@@ -187,9 +217,9 @@ class PersonScreen(PageScreen[dict[str, Any]]):
                 if r.get("note"):
                     t.append("  ")
                     t.append(r["note"], style="dim")
-                out.append(Static(t, classes="item", markup=False))
+                out.append(EditRow(t, "referral", r["id"], id=f"referral-{r['id']}"))
 
-        out.append(section_title("Reference"))
+        out.append(section_title("Reference", "r edits"))
         ref = d.get("reference")
         if ref is None:
             out.append(Static(Text("not a reference", style="dim"), classes="item"))
@@ -208,12 +238,12 @@ class PersonScreen(PageScreen[dict[str, Any]]):
                                                   "  not notified yet"), style="dim")
             out.append(Static(t, classes="item", markup=False))
 
-        out.append(section_title("Interactions", "n add"))
-        for i, entry in enumerate(d.get("interactions") or []):
+        out.append(section_title("Interactions", "n add · enter edits · x deletes"))
+        for entry in d.get("interactions") or []:
             t = Text(f"{entry['date']}  ", style="dim")
             t.append(f"{entry['kind']:<8} ", style="dim")
             t.append(entry["summary"])
-            out.append(Static(t, classes="item", id=f"interaction-{i}", markup=False))
+            out.append(EditRow(t, "interaction", entry["id"], id=f"interaction-{entry['id']}"))
         return out
 
     # -- editing ----------------------------------------------------------------------------
@@ -230,6 +260,82 @@ class PersonScreen(PageScreen[dict[str, Any]]):
             self.crm.open_person(event.key)
         elif event.kind == "company":
             self.crm.open_company(event.key)
+        elif event.kind in EDITABLE:
+            edit_record(self, event.kind, event.key, seen_from=self.person_id)
+
+    # -- the selected row -------------------------------------------------------------------
+
+    def _selected(self) -> tuple[str, int] | None:
+        """(record kind, id) of the focused row, when it is a record that can be edited."""
+        focused = self.focused
+        if not isinstance(focused, ItemRow):
+            return None
+        if focused.kind in EDITABLE:
+            return focused.kind, focused.key
+        link_id = self.connection_ids.get(focused.id or "")
+        return ("connection", link_id) if link_id is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # End and open-company are about a position: offered while one is selected.
+        if action in ("end_position", "open_company"):
+            selected = self._selected()
+            return selected is not None and selected[0] == "position"
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def action_edit_selected(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            self.notify("Select a position, link, contact point, interaction or referral "
+                        "first (tab or arrows to it), then press e.")
+            return
+        edit_record(self, *selected, seen_from=self.person_id)
+
+    def action_remove_selected(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            self.notify("Select a position, link, contact point, interaction or referral "
+                        "first (tab or arrows to it), then press x.")
+            return
+        delete_record(self, *selected, seen_from=self.person_id)
+
+    def action_end_position(self) -> None:
+        selected = self._selected()
+        if selected is not None and selected[0] == "position":
+            end_position(self, selected[1])
+
+    def action_open_company(self) -> None:
+        selected = self._selected()
+        if selected is not None and selected[0] == "position":
+            self.crm.open_company(self.position_companies[selected[1]])
+
+    def action_toggle_me(self) -> None:
+        me = not (self.detail or {}).get("me")
+        name = self._person_name()
+
+        def job(s: Session) -> str:
+            set_me_and_via(s, self.person_id, me=me)
+            return f"{name} is you now" if me else f"{name} is no longer marked as you"
+
+        self.write(job, saved=Saved)
+
+    def action_known_via(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            who = v["via"].strip()
+            if not who:
+                set_me_and_via(s, self.person_id, clear_via=True)
+                return f"{self._person_name()}: no longer known through anyone"
+            via = resolve_person(s, who)
+            set_me_and_via(s, self.person_id, via=via)
+            return f"{self._person_name()}: known through {via.display_name}"
+
+        self.ask(Text("Whom do you know ").append(self._person_name(), style="bold")
+                 .append(" through?"), [
+            FormField("via", "Known only through (name or #id; empty: nobody)",
+                      (self.detail or {}).get("known_via") or "", placeholder="Priya"),
+        ], job)
 
     def _person_name(self) -> str:
         return self.detail["name"] if self.detail else "this person"
@@ -293,26 +399,22 @@ class PersonScreen(PageScreen[dict[str, Any]]):
             FormField("note", "How you know each other (optional)"),
         ], job)
 
+    def action_merge(self) -> None:
+        """Ask whom to merge with, then show both on the merge screen (this one stays)."""
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.read_then(lambda s: resolve_person(s, values["other"]).id,
+                               lambda other: self.crm.open_merge(self.person_id, other))
+
+        self.app.push_screen(FormDialog(
+            Text("Merge ").append(self._person_name(), style="bold").append(
+                " with… (they stay; the other is merged in, nothing is lost)"),
+            [FormField("other", "The duplicate (name or #id)", placeholder="Priya N")],
+            save="Compare"), done)
+
     def action_reference(self) -> None:
-        ref = (self.detail or {}).get("reference") or {}
-        ask_reference(self, self.person_id, self._person_name(), ref.get("status"),
-                      ref.get("relationship"), ref.get("speaks_to"))
-
-    def action_remove_contact(self) -> None:
-        focused = self.focused
-        if not (isinstance(focused, ItemRow) and focused.kind == "contact"):
-            self.notify("Select a contact point first (tab to it), then press x.")
-            return
-        contact_id = focused.key
-        text = Text("Remove ").append_text(focused.text)
-        text.append("?")
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.write(lambda s: remove_contact(s, self.person_id, contact_id),
-                           saved=lambda _r: Saved("Removed the contact point"))
-
-        self.app.push_screen(ConfirmDialog(text, yes="Remove"), done)
+        edit_record(self, "reference", self.person_id)
 
     def action_delete(self) -> None:
         question = Text("Delete ").append(self._person_name(), style="bold")
