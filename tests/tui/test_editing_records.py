@@ -214,7 +214,7 @@ async def test_interaction_edit_and_delete(demo_path: str) -> None:
         await _select(pilot, f"interaction-{call}")
         await pilot.press("x")
         await settle(pilot)
-        await _confirm(pilot, "coffee on 2026-09-29", "Coffee about the interview loop")
+        await _confirm(pilot, "coffee on 2026-09-29", "Coffee about the")
     assert _one(demo_path, Interaction, call) is None
 
 

@@ -31,6 +31,7 @@ async def test_long_forms_keep_their_buttons_and_keys_in_view(
     async with running(demo_path, size=size) as pilot:
         await open_screen(pilot, PersonScreen, "Marcus Webb")
         form = await fill_form(pilot, "p", save=False)
+        assert form.focused is form.query_one("#form-company")  # typing goes to a field
         assert _inside(form, "#form-save") and _inside(form, "#form-cancel")
         text = screen_text(pilot.app)
         assert "esc Cancel" in text and "^s Save" in text  # the form's own keys

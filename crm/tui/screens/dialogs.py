@@ -208,11 +208,19 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The fields scroll, but the keys are for the fields: the cursor starts in the first
+        # one (or the one a refusal was about), not on the scrolling box.
+        self.query_one("#form-fields").can_focus = False
         self.call_after_refresh(self._fit)
-        if self.focus_field and self.query(f"#form-{self.focus_field}"):
-            target = self.query_one(f"#form-{self.focus_field}")
-            target.focus()
-            self.call_after_refresh(target.scroll_visible, animate=False)
+        wanted = f"#form-{self.focus_field}" if self.focus_field else None
+        if wanted and self.query(wanted):
+            target = self.query_one(wanted)
+        elif self.fields:
+            target = self.query_one(f"#form-{self.fields[0].name}")
+        else:
+            return
+        target.focus()
+        self.call_after_refresh(target.scroll_visible, animate=False)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit)
