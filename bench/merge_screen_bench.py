@@ -37,10 +37,10 @@ def with_twin(people: int, work: Path) -> tuple[Path, int, int]:
     """A copy of the network with a twin of its best-connected person: (path, keep, twin)."""
     from sqlalchemy import func, select
 
+    from crm.core.contacts.people import create_person
     from crm.core.db import open_database
-    from crm.core.editing import add_interaction, update_person
     from crm.core.models import Connection, ContactPoint, Person
-    from crm.core.people import create_person
+    from crm.core.upkeep.editing import add_interaction, update_person
 
     path = work / f"merge-{people}.sqlite3"
     shutil.copyfile(network_db(people), path)

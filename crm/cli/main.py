@@ -23,9 +23,9 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "refs": ("crm.cli.refs",),
     "referrals": ("crm.cli.refs",),
     "apps": ("crm.cli.refs",),
-    "import": ("crm.cli.vcard",),
+    "import": ("crm.cli.transfer",),
     "suggestions": ("crm.cli.suggestions",),
-    "export": ("crm.cli.vcard", "crm.cli.backup"),
+    "export": ("crm.cli.transfer",),
     "duplicates": ("crm.cli.editing",),
     "merge": ("crm.cli.editing",),
     "deleted": ("crm.cli.editing",),
@@ -225,7 +225,7 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
     """
     database = get_db()
     if people_count is None:
-        from crm.core.demo import load_demo
+        from crm.core.samples.demo import load_demo
 
         with database.write() as s:
             n = load_demo(s)
@@ -235,7 +235,7 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
         return
     import time
 
-    from crm.core.generate import generate_network
+    from crm.core.samples.generate import generate_network
 
     began = time.perf_counter()
     with database.write() as s:
@@ -258,7 +258,7 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
 @json_option
 def people(query: str | None, limit: int | None, as_json: bool) -> None:
     """List people, or search names, companies, titles, tags, notes, emails and phones."""
-    from crm.core.people import search_people
+    from crm.core.contacts.people import search_people
 
     database = get_db()
     with database.read() as s:
@@ -282,8 +282,8 @@ def people(query: str | None, limit: int | None, as_json: bool) -> None:
 @json_option
 def show(person: str, as_json: bool) -> None:
     """Show one person whole: contact points, positions, connections, references, notes."""
-    from crm.core.people import resolve_person
-    from crm.core.profile import person_detail
+    from crm.core.contacts.people import resolve_person
+    from crm.core.contacts.profile import person_detail
 
     database = get_db()
     with database.read() as s:
@@ -357,7 +357,7 @@ def _print_person(d: dict[str, Any]) -> None:
 @json_option
 def companies(query: str | None, as_json: bool) -> None:
     """List companies, or search them by name, alias or email domain."""
-    from crm.core.companies import list_companies
+    from crm.core.contacts.companies import list_companies
 
     database = get_db()
     with database.read() as s:
@@ -394,7 +394,7 @@ def add() -> None:
 def add_person(name: str, emails: tuple[str, ...], phones: tuple[str, ...], me: bool,
                via: str | None, tags: tuple[str, ...], note: str | None, as_json: bool) -> None:
     """Add a person."""
-    from crm.core.people import create_person, resolve_person, summarize
+    from crm.core.contacts.people import create_person, resolve_person, summarize
 
     database = get_db()
     with database.write() as s:
@@ -428,19 +428,18 @@ def add_position_cmd(person: str, company: str, title: str | None, kind: str | N
     of them creates the company, and a name close to one (a typo?) is refused with the
     close ones listed, unless --new-company.
     """
-    from crm.core.companies import company_for_record
-    from crm.core.people import resolve_person
-    from crm.core.positions import add_position
+    from crm.core.contacts.people import resolve_person
+    from crm.core.contacts.positions import add_position_at
 
     database = get_db()
     with database.write() as s, hint_new_company():
         who = resolve_person(s, person)
-        at = company_for_record(s, company, new_company=new_company)
-        pos = add_position(s, who, at.company, title=title, kind=kind,
-                           department=department, start=start, end=end)
+        added = add_position_at(s, who, company, new_company=new_company, title=title,
+                                kind=kind, department=department, start=start, end=end)
+        pos = added.position
         result = {"id": pos.id, "person": who.display_name, "company": pos.company.name,
                   "title": pos.title, "kind": pos.kind, "start": pos.start, "end": pos.end,
-                  "current": pos.is_current, "company_created": at.created}
+                  "current": pos.is_current, "company_created": added.company_created}
     if as_json:
         emit_json(result)
     else:
@@ -464,8 +463,8 @@ def add_position_cmd(person: str, company: str, title: str | None, kind: str | N
 def link_cmd(person: str, other: str, kind: str, strength: int | None, note: str | None,
              as_json: bool) -> None:
     """Record a connection: OTHER is PERSON's KIND (e.g. `crm link me Priya --kind mentor`)."""
+    from crm.core.contacts.people import resolve_person
     from crm.core.network import link
-    from crm.core.people import resolve_person
 
     database = get_db()
     with database.write() as s:
@@ -524,10 +523,11 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _report(args: list[str], err: object) -> int:
+    from crm.cli.wording import say
     from crm.core.errors import CrmError, DatabaseDamaged
 
     assert isinstance(err, CrmError)
-    text = str(err)
+    text = say(err)
     if isinstance(err, DatabaseDamaged) and err.path is not None:
         text += f"; `crm db recover --db {err.path} -o NEW` copies what can be read"
     message(f"crm: {literal(text)}" + (" (set CRM_DEBUG=1 for details)"

@@ -20,7 +20,7 @@ def _span(p: dict[str, object]) -> str:
 @json_option
 def who_cmd(company: str, as_json: bool) -> None:
     """Who I know at COMPANY: there now, there before, and whom I could reach there."""
-    from crm.core.companies import match_company
+    from crm.core.contacts.companies import match_company
     from crm.core.network import who_at
 
     database = get_db()
@@ -64,11 +64,11 @@ def path_cmd(target: str, max_hops: int, limit: int, as_json: bool) -> None:
 
     A person is tried first; if no person matches, TARGET is read as a company.
     """
-    from crm.core.companies import match_company
+    from crm.core.contacts.companies import match_company
+    from crm.core.contacts.people import resolve_person
     from crm.core.errors import NotFound
     from crm.core.models import Company, Person
     from crm.core.network import intro_paths
-    from crm.core.people import resolve_person
 
     database = get_db()
     with database.read() as s:

@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The vocabulary (statuses, stages, kinds) lives in crm.core.vocabulary, with no SQLAlchemy.
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -33,21 +35,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# Vocabularies (kept as text in the database so that new kinds need no migration).
-CONTACT_KINDS = ("email", "phone", "url", "social", "address", "other")
-POSITION_KINDS = ("full-time", "intern", "part-time", "contract", "volunteer", "student",
-                  "freelance", "other")
-CONNECTION_KINDS = ("co-worker", "fellow-intern", "manager", "report", "mentor", "mentee",
-                    "classmate", "professor", "recruiter", "friend", "introduced-by",
-                    "family", "acquaintance", "other")
-REFERRAL_STATUSES = ("asked", "offered", "introduced", "referred", "interviewing", "hired",
-                     "declined")
-REFERENCE_STATUSES = ("not-asked", "asked", "agreed", "declined")
-APPLICATION_STAGES = ("planned", "applied", "screening", "interviewing", "offer", "accepted",
-                      "rejected", "withdrawn")
-INTERACTION_KINDS = ("call", "coffee", "email", "message", "meeting", "met", "event", "note",
-                     "other")
-SUGGESTION_KINDS = ("connection", "same-person")
 
 
 def utcnow() -> datetime:
@@ -95,7 +82,7 @@ class Person(Timestamped, Base):
     # Folded display name, for sorting and prefix lookups.
     sort_key: Mapped[str] = mapped_column(String(400), index=True, default="")
     # Folded words of everything searchable (names, company, title, tags, notes, emails,
-    # phones); maintained by crm.core.people.refresh_search_text.
+    # phones); maintained by crm.core.contacts.people.refresh_search_text.
     search_text: Mapped[str] = mapped_column(Text, default="")
 
     contact_points: Mapped[list[ContactPoint]] = relationship(
@@ -116,7 +103,7 @@ class Person(Timestamped, Base):
     # At most one person is "me": the partial unique index ``uq_person_me`` (is_me = 1 /
     # WHERE is_me) is created by migration 0001 and not declared here, because declaring
     # ``postgresql_where`` makes every command import SQLAlchemy's PostgreSQL dialect (30 ms,
-    # asyncio included) even on SQLite; crm.core.search.UNMODELLED_NAMES lists it.
+    # asyncio included) even on SQLite; crm.core.contacts.search.UNMODELLED_NAMES lists it.
 
 
 class ContactPoint(Base):
@@ -445,7 +432,7 @@ class Tombstone(Base):
     person_id: Mapped[int] = mapped_column(Integer)  # the id they had (not a foreign key)
     name: Mapped[str] = mapped_column(String(400))
     deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # JSON of the person's rows (crm.core.tombstones), enough to restore them.
+    # JSON of the person's rows (crm.core.upkeep.tombstones), enough to restore them.
     snapshot: Mapped[str] = mapped_column(Text)
 
     keys: Mapped[list[TombstoneKey]] = relationship(
@@ -476,7 +463,7 @@ class Suggestion(Timestamped, Base):
     __tablename__ = "suggestion"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))  # SUGGESTION_KINDS
+    kind: Mapped[str] = mapped_column(String(30))  # one of SUGGESTION_KINDS
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     other_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     # For a connection: the Connection kind it would make (co-worker, fellow-intern…).

@@ -183,7 +183,7 @@ class CrmApp(App[None]):
 
     @work(thread=True, exclusive=True, group="demo")
     def _load_demo(self) -> None:
-        from crm.core.demo import load_demo
+        from crm.core.samples.demo import load_demo
 
         try:
             with self.db.write() as session:

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from crm.core.companies import list_companies
-from crm.core.listing import people_page
+from crm.core.contacts.companies import list_companies
+from crm.core.contacts.listing import people_page
 
 if TYPE_CHECKING:
     from crm.tui.app import CrmApp

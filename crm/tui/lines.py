@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from crm.core.applications import ApplicationView
+from crm.core.jobhunt.applications import ApplicationView
 
 
 def application_line(a: ApplicationView) -> Text:

@@ -24,9 +24,9 @@ from vobject.base import Component, ContentLine, ParseError, textLineToContentLi
 from vobject.vcard import Address, Name
 
 from crm.core.cards import Card
+from crm.core.contacts.people import current_position
 from crm.core.db import Database
 from crm.core.models import Company, ContactPoint, ImportRecord, Person, Position
-from crm.core.people import current_position
 from crm.vcard.reader import NO_YEAR, RawCard, parse_card, split_cards
 
 VERSIONS = ("3.0", "4.0")

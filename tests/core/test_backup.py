@@ -7,11 +7,11 @@ import json
 import pytest
 
 from crm.core.backup import dump_database, restore_database
+from crm.core.contacts.people import create_person, resolve_person
+from crm.core.contacts.profile import person_detail
 from crm.core.db import Database, open_database
-from crm.core.demo import load_demo
 from crm.core.errors import CrmError
-from crm.core.people import create_person, resolve_person
-from crm.core.profile import person_detail
+from crm.core.samples.demo import load_demo
 
 
 def _fill(db: Database) -> None:

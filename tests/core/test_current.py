@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from crm.core.current import record_now
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
 from crm.core.errors import InvalidInput, NotFound
+from crm.core.jobhunt.references import set_reference
 from crm.core.network import link
-from crm.core.people import create_person
-from crm.core.positions import add_position
-from crm.core.records import update_connection, update_position
-from crm.core.references import set_reference
+from crm.core.upkeep.current import record_now
+from crm.core.upkeep.records import update_connection, update_position
 
 
 def test_values_round_trip_through_the_update_they_came_from(db: Database) -> None:

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from crm.core.contacts.people import create_person, search_ids
+from crm.core.contacts.positions import add_position
+from crm.core.contacts.profile import person_detail
 from crm.core.db import Database
-from crm.core.editing import (
+from crm.core.errors import InvalidInput, NotFound
+from crm.core.models import Connection, Interaction, Person, Position
+from crm.core.network import link
+from crm.core.upkeep.editing import (
     add_contact,
     add_interaction,
     delete_person,
     remove_contact,
     update_person,
 )
-from crm.core.errors import InvalidInput, NotFound
-from crm.core.models import Connection, Interaction, Person, Position
-from crm.core.network import link
-from crm.core.people import create_person, search_ids
-from crm.core.positions import add_position
-from crm.core.profile import person_detail
 
 
 def _person(db: Database, name: str = "Ada Lovelace") -> int:
@@ -119,10 +119,10 @@ def test_delete_person_removes_what_is_theirs_only(db: Database) -> None:
 
 def test_renaming_a_company_makes_its_people_searchable_by_the_new_name(
         db: Database) -> None:
-    from crm.core.companies import get_or_create_company
-    from crm.core.editing import update_company
-    from crm.core.people import create_person, search_people
-    from crm.core.positions import add_position
+    from crm.core.contacts.companies import get_or_create_company
+    from crm.core.contacts.people import create_person, search_people
+    from crm.core.contacts.positions import add_position
+    from crm.core.upkeep.editing import update_company
 
     with db.write() as s:
         cid = get_or_create_company(s, "Initech").id
@@ -135,8 +135,8 @@ def test_renaming_a_company_makes_its_people_searchable_by_the_new_name(
 
 
 def test_update_company_validates_then_saves(db: Database) -> None:
-    from crm.core.companies import company_summary, get_or_create_company, resolve_company
-    from crm.core.editing import update_company
+    from crm.core.contacts.companies import company_summary, get_or_create_company, resolve_company
+    from crm.core.upkeep.editing import update_company
 
     with db.write() as s:
         cid = get_or_create_company(s, "Acme").id

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from crm.core.contacts.people import resolve_person, search_people
+from crm.core.contacts.profile import person_detail
 from crm.core.db import SCHEMA_HEAD, current_revision, open_database
-from crm.core.people import resolve_person, search_people
-from crm.core.profile import person_detail
 
 FIXTURES = sorted(Path(__file__).parent.parent.joinpath("fixtures", "db").glob("*.sqlite3"))
 

@@ -8,10 +8,12 @@ from datetime import date
 from sqlalchemy import func, select
 
 from crm.core.backup import dump_database, restore_database
-from crm.core.companies import get_or_create_company
+from crm.core.contacts.companies import get_or_create_company
+from crm.core.contacts.people import create_person, resolve_person
+from crm.core.contacts.positions import add_position
+from crm.core.contacts.profile import person_detail
 from crm.core.db import Database, open_database
-from crm.core.editing import add_interaction, delete_person
-from crm.core.merge import merge_people
+from crm.core.jobhunt.references import set_reference
 from crm.core.models import (
     Application,
     ImportRecord,
@@ -21,11 +23,9 @@ from crm.core.models import (
     TombstoneKey,
 )
 from crm.core.network import link
-from crm.core.people import create_person, resolve_person
-from crm.core.positions import add_position
-from crm.core.profile import person_detail
-from crm.core.references import set_reference
-from crm.core.tombstones import (
+from crm.core.upkeep.editing import add_interaction, delete_person
+from crm.core.upkeep.merge import merge_people
+from crm.core.upkeep.tombstones import (
     deleted_matches,
     deletion_impact,
     list_tombstones,

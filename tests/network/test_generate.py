@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from crm.core.contacts.people import create_person, search_people
 from crm.core.db import Database, open_database
-from crm.core.generate import generate_network
 from crm.core.models import Company, Connection, Interaction, Person, Position
 from crm.core.network import who_at
-from crm.core.people import create_person, search_people
+from crm.core.samples.generate import generate_network
 
 TODAY = date(2026, 11, 26)
 

@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm.core.references import ReferenceEntry, ReferenceList
+from crm.core.jobhunt.reference_list import ReferenceEntry, ReferenceList
 from crm.export import render
 
 # What a terminal acts on: C0 (but newline), DEL, C1 (\x9b is a one-byte CSI), bidi controls.
@@ -159,7 +159,8 @@ SQL_IN_STRING = re.compile(
 ALLOWED = {
     # table and column names from our own metadata
     ("crm/core/backup.py", "pg_get_serial_sequence"), ("crm/core/backup.py", "SELECT max("),
-    ("crm/core/generate.py", "pg_get_serial_sequence"), ("crm/core/generate.py", "max(id)"),
+    ("crm/core/samples/generate.py", "pg_get_serial_sequence"),
+    ("crm/core/samples/generate.py", "max(id)"),
     ("crm/core/db.py", "busy_timeout"),  # a module constant (an int)
     # table and column names from our metadata or from SQLite's own foreign_key_check
     ("crm/core/recover.py", "PRAGMA table_info("), ("crm/core/recover.py", "INSERT INTO"),

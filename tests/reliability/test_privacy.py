@@ -21,7 +21,7 @@ from pathlib import Path
 os.umask(0)
 from crm.cli import run
 from crm.core.db import open_database, run_downgrade
-from crm.core.people import create_person
+from crm.core.contacts.people import create_person
 
 work = Path(sys.argv[1])
 db = work / "data" / "sub" / "crm.sqlite3"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import open_database
-from crm.core.editing import add_interaction
-from crm.core.people import create_person
-from crm.core.positions import add_position
+from crm.core.upkeep.editing import add_interaction
 from crm.tui.app import DARK_THEME, LIGHT_THEME
 from crm.tui.screens.companies import CompaniesScreen
 from crm.tui.screens.company import CompanyScreen
@@ -141,7 +141,7 @@ async def test_companies_search_and_open(demo_path: str) -> None:
 
 
 async def test_company_details_aliases_and_domains_are_editable(demo_path: str) -> None:
-    from crm.core.companies import company_summary, resolve_company
+    from crm.core.contacts.companies import company_summary, resolve_company
     from crm.tui.widgets.editable import EditableField
 
     async with running(demo_path, size=(120, 60)) as pilot:
@@ -202,7 +202,7 @@ async def test_palette_runs_the_actions_of_the_current_screen(demo_path: str) ->
 
 
 async def test_company_aliases_and_domains_can_be_removed_after_asking(demo_path: str) -> None:
-    from crm.core.companies import company_summary, resolve_company
+    from crm.core.contacts.companies import company_summary, resolve_company
     from crm.tui.screens.dialogs import ConfirmDialog
     from crm.tui.screens.help import HelpScreen
     from crm.tui.widgets.rows import ItemRow

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 from textual.widgets import Input
 
-from crm.core.companies import resolve_company
+from crm.core.contacts.companies import resolve_company
+from crm.core.contacts.people import get_me, resolve_person
 from crm.core.models import (
     Application,
     Company,
@@ -21,7 +22,6 @@ from crm.core.models import (
     Reference,
     Referral,
 )
-from crm.core.people import get_me, resolve_person
 from crm.tui.screens.applications import ApplicationsScreen
 from crm.tui.screens.company import CompanyScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog
@@ -290,7 +290,7 @@ async def test_application_edit_company_role_dates_and_delete(demo_path: str) ->
 
 
 async def test_company_rename_merge_and_delete(demo_path: str) -> None:
-    from crm.core.companies import get_or_create_company
+    from crm.core.contacts.companies import get_or_create_company
 
     stripe = read_db(demo_path, lambda s: resolve_company(s, "Stripe").id)
     from crm.core.db import open_database
@@ -313,7 +313,7 @@ async def test_company_rename_merge_and_delete(demo_path: str) -> None:
         assert isinstance(pilot.app.screen, CompanyScreen)
         assert pilot.app.screen.company_id == stripe
         assert _one(demo_path, Company, twin) is None
-        from crm.core.companies import company_summary
+        from crm.core.contacts.companies import company_summary
 
         assert "Stripe Payments (old)" in read_db(  # its name is an alias of the one kept
             demo_path, lambda s: company_summary(s, stripe).aliases)

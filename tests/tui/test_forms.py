@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button, Input
 
-from crm.core.people import resolve_person
-from crm.core.profile import person_detail
+from crm.core.contacts.people import resolve_person
+from crm.core.contacts.profile import person_detail
 from crm.tui.screens.applications import ApplicationsScreen
 from crm.tui.screens.dialogs import CompanyChoiceDialog, FormDialog
 from crm.tui.screens.person import PersonScreen

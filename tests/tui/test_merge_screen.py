@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from crm.core.contacts.people import create_person, resolve_person
+from crm.core.contacts.profile import person_detail
 from crm.core.db import open_database
-from crm.core.editing import add_interaction, update_person
-from crm.core.merge import merged_into
 from crm.core.models import Person
-from crm.core.people import create_person, resolve_person
-from crm.core.profile import person_detail
-from crm.core.tombstones import list_tombstones
+from crm.core.upkeep.editing import add_interaction, update_person
+from crm.core.upkeep.merge import merged_into
+from crm.core.upkeep.tombstones import list_tombstones
 from crm.tui.screens.deleted import DeletedScreen
 from crm.tui.screens.dialogs import ConfirmDialog
 from crm.tui.screens.duplicates import DuplicatesScreen

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from crm.core.contacts.people import resolve_person, search_ids
+from crm.core.contacts.profile import person_detail
 from crm.core.db import open_database
-from crm.core.people import resolve_person, search_ids
-from crm.core.profile import person_detail
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog
 from crm.tui.screens.people import PeopleScreen
 from crm.tui.screens.person import PersonScreen
@@ -185,7 +185,7 @@ async def test_enter_edits_a_position_o_opens_its_company_enter_opens_a_connecti
 
 async def test_delete_names_what_goes_and_leaves_a_tombstone(demo_path: str) -> None:
     from crm.core.models import Referral
-    from crm.core.tombstones import list_tombstones
+    from crm.core.upkeep.tombstones import list_tombstones
 
     db = open_database(demo_path)
     with db.write() as s:

@@ -6,11 +6,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import open_database
-from crm.core.editing import add_contact, add_interaction, update_person
 from crm.core.network import link
-from crm.core.people import create_person
-from crm.core.positions import add_position
+from crm.core.upkeep.editing import add_contact, add_interaction, update_person
 from crm.tui.app import make_app
 from tests.tui.helpers import settle
 
@@ -82,8 +82,8 @@ def test_longest_form_at_80x24(snap_compare, fixed_path: str) -> None:  # type: 
     """The application's edit form (the longest: eight fields) at the smallest supported
     size: the fields scroll, the buttons and the form's own keys stay in view, and the
     company shows by its name."""
-    from crm.core.applications import add_application, parse_day
-    from crm.core.companies import get_or_create_company
+    from crm.core.contacts.companies import get_or_create_company
+    from crm.core.jobhunt.applications import add_application, parse_day
 
     db = open_database(fixed_path)
     with db.write() as s:

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from crm.core.contacts.profile import person_detail
 from crm.core.db import Database
 from crm.core.models import Person
-from crm.core.profile import person_detail
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The photos embedded in iphone.vcf / android.vcf (JPEG) and vcard4.vcf (PNG).

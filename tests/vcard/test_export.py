@@ -14,9 +14,9 @@ from vcard.vcard_errors import VCardError
 from vcard.vcard_validator import VCard
 
 from crm.core.cards import Card
+from crm.core.contacts.people import create_person
 from crm.core.db import Database
 from crm.core.models import Company, Person, Position
-from crm.core.people import create_person
 from crm.vcard.importer import import_paths
 from crm.vcard.reader import RawCard, split_cards
 from crm.vcard.writer import card_text, export_vcards
@@ -175,7 +175,7 @@ def test_text_survives_export_and_import(name: str, note: str, org: str, title: 
 @given(name=text_values, note=text_values, org=text_values, title=text_values)
 def test_text_survives_a_database_round_trip(db: Database, tmp_path: Path, name: str,
                                              note: str, org: str, title: str) -> None:
-    from crm.core.positions import add_position
+    from crm.core.contacts.positions import add_position
 
     with db.write() as s:
         p = create_person(s, name, note=note)
@@ -281,7 +281,7 @@ def test_every_kind_of_birthday_survives_export_and_reimport(
         version: str) -> None:
     """A year alone, a day without a year, a full date: each is written and read back."""
     from crm.core.db import open_database
-    from crm.core.editing import update_person
+    from crm.core.upkeep.editing import update_person
 
     with db.write() as s:
         pid = create_person(s, "Birthday Person", emails=["bday@example.com"]).id

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
 from crm.core.models import Company, Connection, ImportRecord, Person, Position
-from crm.core.people import create_person
-from crm.core.positions import add_position
 from crm.vcard.importer import import_paths
 from tests.vcard.conftest import JPEG, PNG, contacts, fixture, person, snapshot
 
@@ -288,7 +288,7 @@ END:VCARD
 
 
 def test_company_matched_by_email_domain(db: Database, tmp_path: Path) -> None:
-    from crm.core.companies import add_domain, get_or_create_company
+    from crm.core.contacts.companies import add_domain, get_or_create_company
 
     with db.write() as s:
         alphabet = get_or_create_company(s, "Alphabet")

@@ -12,7 +12,8 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card, CardContact
-from crm.core.identity import employer_domain
+from crm.core.contacts.identity import employer_domain
+from crm.core.contacts.people import contact_normalized
 from crm.core.limits import check_rows
 from crm.core.models import (
     Base,
@@ -24,7 +25,6 @@ from crm.core.models import (
     Position,
     Tag,
 )
-from crm.core.people import contact_normalized
 
 Progress = Callable[[int, int], None]
 CHUNK = 500  # values in one IN (...) clause

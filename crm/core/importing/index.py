@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card
-from crm.core.companies import add_alias
+from crm.core.contacts.companies import add_alias
 from crm.core.importing.common import (
     Holder,
     card_domains,
@@ -31,7 +31,7 @@ from crm.core.models import (
     Tag,
 )
 from crm.core.normalize import company_key, fold
-from crm.core.tombstones import deleted_matches, has_tombstones
+from crm.core.upkeep.tombstones import deleted_matches, has_tombstones
 
 
 class Index:
@@ -64,7 +64,7 @@ class Index:
                                             .where(PersonAlias.uid.in_(chunk))):
                 if uid is not None:
                     self.by_uid.setdefault(uid, pid)
-        # People the user deleted (crm.core.tombstones): a card that would bring one back
+        # People the user deleted (crm.core.upkeep.tombstones): a card that would bring one back
         # is skipped, by its UID, an email or phone they had, or its exact text.
         self.deleted: dict[tuple[str, str], tuple[int, str]] = {}
         if has_tombstones(session):

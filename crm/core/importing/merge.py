@@ -6,14 +6,14 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card
-from crm.core.companies import add_alias
+from crm.core.contacts.companies import add_alias
+from crm.core.contacts.people import current_position, refresh_search_text
+from crm.core.contacts.positions import add_position, end_position
 from crm.core.importing.common import card_domains
 from crm.core.importing.index import Index
 from crm.core.importing.write import add_contacts, known_on
 from crm.core.models import Company, CompanyDomain, Person, utcnow
 from crm.core.normalize import company_key
-from crm.core.people import current_position, refresh_search_text
-from crm.core.positions import add_position, end_position
 
 _NAME_FIELDS = ("given_name", "family_name", "additional_names", "name_prefix",
                 "name_suffix", "nickname", "uid")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.cards import Card
-from crm.core.identity import names_agree
+from crm.core.contacts.identity import names_agree
 from crm.core.importing.common import (
     Holder,
     chunks,

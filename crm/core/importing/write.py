@@ -10,6 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card, CardContact
+from crm.core.contacts.people import contact_normalized, search_text
 from crm.core.importing.common import (
     NORMALIZED_LIMIT,
     insert_rows,
@@ -21,7 +22,6 @@ from crm.core.importing.index import Index
 from crm.core.limits import check_rows
 from crm.core.models import Company, ContactPoint, Person, PersonTag, Position, Tag, utcnow
 from crm.core.normalize import fold, is_email
-from crm.core.people import contact_normalized, search_text
 
 
 @dataclass

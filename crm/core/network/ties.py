@@ -12,8 +12,9 @@ from sqlalchemy import BindParameter, bindparam, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.errors import InvalidInput
-from crm.core.models import CONNECTION_KINDS, Company, Connection, Interaction, Person, Position
+from crm.core.models import Company, Connection, Interaction, Person, Position
 from crm.core.normalize import parse_partial_date, partial_date_bounds
+from crm.core.vocabulary import CONNECTION_KINDS
 
 
 @dataclass(frozen=True)

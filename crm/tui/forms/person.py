@@ -27,7 +27,7 @@ def new_person_fields(me: bool = False) -> list[FormField]:
 
 def add_person_job(s: Session, v: dict[str, str]) -> tuple[int, str]:
     """Create the person the form describes; (their id, what to say)."""
-    from crm.core.people import create_person, resolve_person
+    from crm.core.contacts.people import create_person, resolve_person
 
     via = resolve_person(s, v["via"]) if v.get("via", "").strip() else None
     person = create_person(s, v["name"], emails=[v["email"]] if v["email"].strip() else [],

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from sqlalchemy.orm import Session
 
-from crm.core.current import RecordNow, record_now
 from crm.core.errors import InvalidInput
-from crm.core.models import (
+from crm.core.upkeep.current import RecordNow, record_now
+from crm.core.vocabulary import (
     APPLICATION_STAGES,
     CONNECTION_KINDS,
     CONTACT_KINDS,
@@ -47,7 +47,7 @@ def _company_field(now: RecordNow) -> FormField:
 
 def _company_job(s: Session, v: dict[str, str], now: RecordNow) -> Any:
     """The company a corrected position or application is at now (None: unchanged)."""
-    from crm.core.companies import company_for_record
+    from crm.core.contacts.companies import company_for_record
 
     if v["company"].strip() in (f"#{now.get('company_id')}", now.get("company")):
         return None
@@ -67,7 +67,7 @@ Form = tuple[list[FormField], Callable[[Session, dict[str, str]], str]]
 
 
 def _position_form(now: RecordNow) -> Form:
-    from crm.core.records import update_position
+    from crm.core.upkeep.records import update_position
 
     def job(s: Session, v: dict[str, str]) -> str:
         company = _company_job(s, v, now)
@@ -91,7 +91,7 @@ def _position_form(now: RecordNow) -> Form:
 
 def _connection_form(now: RecordNow) -> Form:
     from crm.core.network.ties import inverse
-    from crm.core.records import update_connection
+    from crm.core.upkeep.records import update_connection
 
     def job(s: Session, v: dict[str, str]) -> str:
         update_connection(s, now.id, kind=v["kind"], strength=_strength(v["strength"]),
@@ -111,7 +111,7 @@ def _connection_form(now: RecordNow) -> Form:
 
 
 def _interaction_form(now: RecordNow) -> Form:
-    from crm.core.records import update_interaction
+    from crm.core.upkeep.records import update_interaction
 
     def job(s: Session, v: dict[str, str]) -> str:
         entry = update_interaction(s, now.id, kind=v["kind"], on=v["on"], summary=v["summary"])
@@ -125,7 +125,7 @@ def _interaction_form(now: RecordNow) -> Form:
 
 
 def _referral_form(now: RecordNow) -> Form:
-    from crm.core.records import update_referral
+    from crm.core.upkeep.records import update_referral
 
     def job(s: Session, v: dict[str, str]) -> str:
         r = update_referral(s, now.id, status=v["status"], note=v["note"],
@@ -140,7 +140,7 @@ def _referral_form(now: RecordNow) -> Form:
 
 
 def _contact_form(now: RecordNow) -> Form:
-    from crm.core.records import update_contact
+    from crm.core.upkeep.records import update_contact
 
     def job(s: Session, v: dict[str, str]) -> str:
         cp = update_contact(s, now.id, kind=v["kind"], value=v["value"], label=v["label"],
@@ -157,7 +157,7 @@ def _contact_form(now: RecordNow) -> Form:
 
 
 def _application_form(now: RecordNow) -> Form:
-    from crm.core.records import update_application_fields
+    from crm.core.upkeep.records import update_application_fields
 
     def job(s: Session, v: dict[str, str]) -> str:
         company = _company_job(s, v, now)
@@ -184,8 +184,8 @@ def _application_form(now: RecordNow) -> Form:
 def reference_form(now: RecordNow) -> Form:
     """Every field of a reference: status, relationship, what they speak to, strength,
     since when, and how they prefer to be contacted."""
-    from crm.core.editing import get_person
-    from crm.core.references import set_reference
+    from crm.core.jobhunt.references import set_reference
+    from crm.core.upkeep.editing import get_person
 
     def job(s: Session, v: dict[str, str]) -> str:
         person = get_person(s, now.id)
@@ -234,7 +234,7 @@ def edit_record(screen: CrmScreen, kind: str, record_id: int,
 
 def end_position(screen: CrmScreen, position_id: int) -> None:
     """Ask when the position ended (today unless changed); it becomes a past one."""
-    from crm.core.records import end_position as end
+    from crm.core.upkeep.records import end_position as end
 
     def show(now: RecordNow) -> None:
         def job(s: Session, v: dict[str, str]) -> str:
@@ -278,7 +278,7 @@ def _question(now: RecordNow) -> tuple[Text, str]:
 
 
 def _delete_job(now: RecordNow) -> Callable[[Session], str]:
-    from crm.core import records
+    from crm.core.upkeep import records
 
     runners: dict[str, Callable[[Session, int], str]] = {
         "position": records.delete_position, "connection": records.delete_connection,
@@ -289,7 +289,7 @@ def _delete_job(now: RecordNow) -> Callable[[Session], str]:
 
     def job(s: Session) -> str:
         if now.kind == "reference":
-            from crm.core.editing import get_person
+            from crm.core.upkeep.editing import get_person
 
             return records.delete_reference(s, get_person(s, now.id))
         return runners[now.kind](s, now.id)

@@ -13,8 +13,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.applications import list_applications
-from crm.core.companies import (
+from crm.core.contacts.companies import (
     add_alias,
     add_domain,
     company_summary,
@@ -22,10 +21,11 @@ from crm.core.companies import (
     remove_alias,
     remove_domain,
 )
-from crm.core.editing import update_company
 from crm.core.errors import InvalidInput, NotFound
+from crm.core.jobhunt.applications import list_applications
 from crm.core.models import Company
 from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt, who_at
+from crm.core.upkeep.editing import update_company
 from crm.tui.forms.records import delete_record
 from crm.tui.lines import application_line
 from crm.tui.messages import Saved
@@ -240,8 +240,8 @@ class CompanyScreen(PageScreen[dict[str, Any]]):
         name = self.sub_title or "this company"
 
         def job(s: Session, v: dict[str, str]) -> tuple[str, int]:
-            from crm.core.companies import resolve_company
-            from crm.core.merge import merge_companies
+            from crm.core.contacts.companies import resolve_company
+            from crm.core.upkeep.company_merge import merge_companies
 
             keep = resolve_company(s, v["into"])
             plan = merge_companies(s, keep.id, self.company_id)

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.tombstones import TombstoneView, list_tombstones, resolve_tombstone, undelete
+from crm.core.upkeep.tombstones import TombstoneView, list_tombstones, resolve_tombstone, undelete
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog

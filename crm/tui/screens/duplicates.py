@@ -14,8 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.duplicates import DuplicatePair, find_duplicates
-from crm.core.suggestions import SuggestionView, list_suggestions
+from crm.core.network.suggestions import SuggestionView, list_suggestions
+from crm.core.upkeep.duplicates import DuplicatePair, find_duplicates
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog
@@ -105,7 +105,7 @@ class DuplicatesScreen(PageScreen[DuplicatesView]):
         names.append(f" (#{keep})? Its people, applications, names and domains move there.")
 
         def job(s: Session) -> str:
-            from crm.core.merge import merge_companies
+            from crm.core.upkeep.company_merge import merge_companies
 
             plan = merge_companies(s, keep, other)
             return f"Merged {plan.other_name} into {plan.keep_name}"

@@ -3,7 +3,7 @@
 The survivor takes the picked value of each field; everything else of both (contact
 points, positions, links, interactions, references, referrals, tags, notes, imported cards)
 is kept, and the other's id keeps leading to the survivor. What is picked is all this
-screen decides: the merge itself is ``crm.core.merge.merge_people``, as `crm merge` does it.
+screen decides: the merge itself is ``crm.core.upkeep.merge.merge_people``, as `crm merge` does it.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.merge import FieldChoice, MergePlan, Side, merge_people, plan_merge
-from crm.core.people import PersonSummary, summaries_by_id
+from crm.core.contacts.people import PersonSummary, summaries_by_id
+from crm.core.upkeep.merge import FieldChoice, MergePlan, Side, merge_people, plan_merge
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog
 from crm.tui.widgets.rows import ItemRow, section_title

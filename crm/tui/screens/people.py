@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Header, Input, Static
 
-from crm.core.listing import (
+from crm.core.contacts.listing import (
     PEOPLE_SORTS,
     PersonRow,
     count_matching_people,

@@ -15,20 +15,19 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.companies import company_for_record
-from crm.core.editing import (
+from crm.core.contacts.people import resolve_person
+from crm.core.contacts.positions import add_position_at
+from crm.core.contacts.profile import person_detail
+from crm.core.network import link
+from crm.core.upkeep.editing import (
     add_contact,
     add_interaction,
     delete_person,
     get_person,
     update_person,
 )
-from crm.core.models import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
-from crm.core.network import link
-from crm.core.people import resolve_person
-from crm.core.positions import add_position
-from crm.core.profile import person_detail
-from crm.core.records import set_me_and_via
+from crm.core.upkeep.records import set_me_and_via
+from crm.core.vocabulary import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
 from crm.tui.forms.records import delete_record, edit_record, end_position
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
@@ -368,11 +367,12 @@ class PersonScreen(PageScreen[dict[str, Any]]):
     def action_add_position(self) -> None:
         def job(s: Session, v: dict[str, str]) -> str:
             person = get_person(s, self.person_id)
-            at = company_for_record(s, v["company"], new_company=bool(v.get("new_company")))
-            pos = add_position(s, person, at.company, title=v["title"] or None,
-                               kind=v["kind"] or None, start=v["start"] or None,
-                               end=v["end"] or None)
-            new = " (new company)" if at.created else ""
+            added = add_position_at(s, person, v["company"],
+                                    new_company=bool(v.get("new_company")),
+                                    title=v["title"] or None, kind=v["kind"] or None,
+                                    start=v["start"] or None, end=v["end"] or None)
+            pos = added.position
+            new = " (new company)" if added.company_created else ""
             return f"Added {pos.title or 'a position'} at {pos.company.name}{new}"
 
         self.ask(self._title("Add a position"), [

@@ -18,31 +18,29 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.applications import (
+from crm.core.errors import InvalidInput
+from crm.core.jobhunt.applications import (
     ApplicationView,
     get_application,
     list_applications,
     resolve_target,
 )
-from crm.core.editing import get_person
-from crm.core.errors import InvalidInput
-from crm.core.models import Application, Company
-from crm.core.references import (
+from crm.core.jobhunt.references import (
     Candidate,
     ReferenceView,
     list_references,
     mark_notified,
     reference_candidates,
 )
-from crm.export import FORMATS
+from crm.core.models import Application, Company
+from crm.core.upkeep.editing import get_person
+from crm.core.vocabulary import EXPORT_FORMATS, REFERENCE_BOARD_ORDER
 from crm.export.service import ExportResult, export_references
 from crm.tui.forms.reference import ask_reference
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormDialog, FormField
 from crm.tui.widgets.rows import ItemRow, section_title
-
-BOARD_ORDER = ("agreed", "asked", "not-asked", "declined")
 
 
 def reference_line(v: ReferenceView) -> Text:
@@ -216,7 +214,7 @@ class ReferencesScreen(PageScreen[Board]):
         if not self.references:
             out.append(Static(Text("No references yet: open a person and press r to mark them "
                                    "as a reference.")))
-        for status in BOARD_ORDER:
+        for status in REFERENCE_BOARD_ORDER:
             group = [v for v in self.references if v.status == status]
             if not group:
                 continue
@@ -264,7 +262,7 @@ class ReferencesScreen(PageScreen[Board]):
 
     def action_export(self) -> None:
         fields = [*self._target_fields(),
-                  FormField("format", "Format", "md", options=list(FORMATS)),
+                  FormField("format", "Format", "md", options=list(EXPORT_FORMATS)),
                   FormField("path", "Write to (empty: ./references-<for>.<format>)",
                             placeholder=str(Path.cwd() / "references.md"))]
 

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.suggestions import (
+from crm.core.network.suggestions import (
     SuggestionView,
     accept_suggestion,
     dismiss_suggestion,

@@ -374,7 +374,7 @@ def undelete(session: Session, stone: Tombstone) -> Restored:
                 if _exists(session, target, fk.column.name, value):
                     continue
                 if target.name == "company" and value in companies:
-                    from crm.core.companies import get_or_create_company
+                    from crm.core.contacts.companies import get_or_create_company
 
                     row[col] = get_or_create_company(session, companies[value]).id
                     ids[("company", value)] = row[col]
@@ -419,7 +419,7 @@ def undelete(session: Session, stone: Tombstone) -> Restored:
                         .values({column: new_id}))
     session.delete(stone)
     session.flush()
-    from crm.core.people import refresh_search_text, summary_loader
+    from crm.core.contacts.people import refresh_search_text, summary_loader
 
     back = session.scalars(select(Person).where(Person.id == new_id)
                            .options(*summary_loader())).one()

@@ -20,14 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.errors import InvalidInput, NotFound
-from crm.core.models import SUGGESTION_KINDS, Connection, Position, Suggestion, utcnow
+from crm.core.models import Connection, Position, Suggestion, utcnow
+from crm.core.vocabulary import SUGGESTION_KINDS
 
 __all__ = ["SUGGESTION_KINDS", "accept_suggestion", "dismiss_suggestion", "infer_ties",
            "list_suggestions", "suggest", "suggest_same_people"]
 from crm.core.network import link
 from crm.core.normalize import partial_date_bounds
 
-SUGGESTION_STATUSES = ("open", "accepted", "dismissed")
 _INTERN = re.compile(r"\bintern(ship)?\b|\bco-?op\b|\bwerkstudent", re.IGNORECASE)
 
 

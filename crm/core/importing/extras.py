@@ -20,6 +20,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from crm.core.cards import raw_hash
+from crm.core.contacts.people import contact_normalized, refresh_search_text
 from crm.core.limits import check_rows
 from crm.core.models import (
     Application,
@@ -34,9 +35,8 @@ from crm.core.models import (
     Reference,
     utcnow,
 )
+from crm.core.network.suggestions import SuggestionView, infer_ties, list_suggestions
 from crm.core.normalize import company_key, fold
-from crm.core.people import contact_normalized, refresh_search_text
-from crm.core.suggestions import SuggestionView, infer_ties, list_suggestions
 
 CHUNK = 500
 
@@ -475,7 +475,7 @@ def mark_known(session: Session, extras: Extras) -> None:
 
 def suggest_ties(session: Session, extras: Extras, report: ExtrasReport, source: str) -> None:
     """Co-workers, fellow interns and classmates inferred from when I connected with each
-    person and where we both were then (see ``crm.core.suggestions.infer_ties``)."""
+    person and where we both were then (see ``crm.core.network.suggestions.infer_ties``)."""
     me = session.scalar(select(Person.id).where(Person.is_me.is_(True)))
     if me is None:
         return

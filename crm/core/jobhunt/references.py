@@ -1,12 +1,10 @@
 """References: who vouches for me, where I gave them, and whom to list for an application.
 
-The reference list *document* is built here as plain data (``ReferenceList``); turning it into
-md, txt, csv, json, pdf or html is ``crm.export``'s job, which sits above core.
+The reference list *document* is built from these in ``crm.core.jobhunt.reference_list``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -14,11 +12,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from crm.core.applications import target_label
-from crm.core.editing import get_person
-from crm.core.errors import CrmError, InvalidInput, NotFound
+from crm.core.contacts.people import current_position, get_me
+from crm.core.errors import (
+    InvalidInput,
+    NotAReference,
+    NotFound,
+)
+from crm.core.jobhunt.applications import target_label
 from crm.core.models import (
-    REFERENCE_STATUSES,
     Application,
     Company,
     Interaction,
@@ -29,14 +30,15 @@ from crm.core.models import (
 )
 from crm.core.network import derived_connections, explicit_connections
 from crm.core.normalize import fold, parse_partial_date
-from crm.core.people import current_position, get_me, summarize
+from crm.core.upkeep.editing import get_person
+from crm.core.vocabulary import (
+    REFERENCE_STATUS_RANK,
+    REFERENCE_STATUSES,
+    SUPERVISOR_KINDS,
+    WORKED_WITH_KINDS,
+)
 
-# Connection kinds that mean "we worked (or studied) together closely": a reference who
-# supervised or taught me carries more weight than a friend.
-SUPERVISOR_KINDS = ("manager", "professor", "mentor")
-WORKED_WITH_KINDS = ("co-worker", "fellow-intern", "report", "mentee", "classmate")
 RECENT_USE_DAYS = 180
-STATUS_ORDER = {"agreed": 0, "asked": 1, "not-asked": 2, "declined": 3}
 
 
 def _iso(d: date | None) -> str | None:
@@ -130,7 +132,7 @@ def _view(ref: Reference) -> ReferenceView:
     )
 
 
-def _reference_loader() -> list[Any]:
+def reference_loader() -> list[Any]:
     return [
         selectinload(Reference.person).selectinload(Person.positions)
         .selectinload(Position.company),
@@ -205,16 +207,15 @@ def save_reference(session: Session, person_id: int, *, status: str, relationshi
 
 def list_references(session: Session) -> list[ReferenceView]:
     """Every reference: agreed first, then asked, not asked, declined; by name within."""
-    refs = session.scalars(select(Reference).options(*_reference_loader()))
+    refs = session.scalars(select(Reference).options(*reference_loader()))
     views = [_view(r) for r in refs]
-    return sorted(views, key=lambda v: (STATUS_ORDER.get(v.status, 9), fold(v.name), v.id))
+    return sorted(views, key=lambda v: (REFERENCE_STATUS_RANK.get(v.status, 9), fold(v.name), v.id))
 
 
 def reference_of(session: Session, person: Person) -> Reference:
     ref = session.scalar(select(Reference).where(Reference.person_id == person.id))
     if ref is None:
-        raise NotFound(f"{person.display_name} is not a reference (add them with "
-                       f"crm refs add {person.display_name!r})")
+        raise NotAReference(person.id, person.display_name)
     return ref
 
 
@@ -300,7 +301,7 @@ def _ago(days: int) -> str:
     return f"{days // 365} years ago"
 
 
-def _target_company(target: Company | Application) -> Company:
+def target_company(target: Company | Application) -> Company:
     return target.company if isinstance(target, Application) else target
 
 
@@ -314,10 +315,10 @@ def reference_candidates(session: Session, target: Company | Application,
     recent contact, and a penalty for each use in the last six months.
     """
     today = today or date.today()
-    company = _target_company(target)
+    company = target_company(target)
     industry = fold(company.industry or "").strip()
     refs = list(session.scalars(
-        select(Reference).where(Reference.status != "declined").options(*_reference_loader())))
+        select(Reference).where(Reference.status != "declined").options(*reference_loader())))
     if not refs:
         return []
     ids = {r.person_id for r in refs}
@@ -387,174 +388,5 @@ def reference_candidates(session: Session, target: Company | Application,
             strength=ref.strength, score=score, reasons=reasons,
             title=pos.title if pos else None, company=pos.company.name if pos else None,
             last_contacted=last, recent_uses=len(recent)))
-    return sorted(out, key=lambda c: (STATUS_ORDER.get(c.status, 9), -c.score, fold(c.name)))
-
-
-# -- the reference list document ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReferenceEntry:
-    """One reference as the document shows them."""
-
-    person_id: int
-    name: str
-    title: str | None
-    company: str | None
-    relationship: str | None
-    since: str | None
-    speaks_to: str | None
-    phone: str | None
-    email: str | None
-    preferred_contact: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "title": self.title,
-            "company": self.company,
-            "relationship": self.relationship,
-            "since": self.since,
-            "speaks_to": self.speaks_to,
-            "phone": self.phone,
-            "email": self.email,
-            "preferred_contact": self.preferred_contact,
-        }
-
-
-@dataclass(frozen=True)
-class ReferenceList:
-    """Everything a reference list document shows; ``crm.export`` renders it."""
-
-    name: str  # mine
-    contact_line: str  # "email · phone · location"
-    target: str  # "Software Engineer II at Stripe, Inc." or "Stripe, Inc."
-    company: str
-    role: str | None
-    prepared_on: date
-    entries: list[ReferenceEntry]
-    headline: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "contact": self.contact_line,
-            "headline": self.headline,
-            "for": self.target,
-            "company": self.company,
-            "role": self.role,
-            "prepared_on": self.prepared_on.isoformat(),
-            "references": [e.to_json() for e in self.entries],
-        }
-
-
-@dataclass(frozen=True)
-class NotifyItem:
-    """One line of the checklist printed after an export: tell this person."""
-
-    use_id: int
-    person_id: int
-    name: str
-    contact: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"use_id": self.use_id, "person_id": self.person_id, "name": self.name,
-                "contact": self.contact}
-
-
-def _me_contact_line(me: Person) -> str:
-    s = summarize(me)
-    parts = [*s.emails[:1], *s.phones[:1], *(s.urls[:1]), *([me.location] if me.location else [])]
-    return " · ".join(parts)
-
-
-def choose_references(session: Session, *, include: Sequence[Person] | None = None,
-                      include_all: bool = False) -> list[Reference]:
-    """The references a document lists: agreed ones, or those named, or all but declined."""
-    if include:
-        chosen = []
-        for person in include:
-            ref = session.scalars(select(Reference).where(Reference.person_id == person.id)
-                                  .options(*_reference_loader())).first()
-            if ref is None:
-                raise NotFound(f"{person.display_name} is not a reference (add them with "
-                               f"crm refs add)")
-            if ref.status == "declined":
-                raise CrmError(f"{person.display_name} declined to be a reference")
-            if ref not in chosen:
-                chosen.append(ref)
-        return chosen
-    stmt = select(Reference).options(*_reference_loader())
-    stmt = stmt.where(Reference.status != "declined") if include_all else stmt.where(
-        Reference.status == "agreed")
-    refs = list(session.scalars(stmt))
-    if not refs:
-        raise CrmError("no references have agreed yet (record consent with crm refs add "
-                       "PERSON --status agreed, or choose people with --include)"
-                       if not include_all else "no references yet (crm refs add PERSON)")
-    # Strongest first, the way a reader expects the list ordered.
-    return sorted(refs, key=lambda r: (STATUS_ORDER.get(r.status, 9), -r.strength,
-                                       fold(r.person.display_name)))
-
-
-def _entry(ref: Reference) -> ReferenceEntry:
-    s = summarize(ref.person)
-    return ReferenceEntry(
-        person_id=ref.person_id, name=ref.person.display_name, title=s.title, company=s.company,
-        relationship=ref.relationship_text, since=ref.since, speaks_to=ref.speaks_to,
-        phone=s.phones[0] if s.phones else None, email=s.emails[0] if s.emails else None,
-        preferred_contact=ref.preferred_contact,
-    )
-
-
-def build_reference_list(
-    session: Session,
-    target: Company | Application,
-    *,
-    include: Sequence[Person] | None = None,
-    include_all: bool = False,
-    today: date | None = None,
-) -> tuple[ReferenceList, list[Reference]]:
-    """The document's data for ``target`` and the references it lists (nothing recorded)."""
-    today = today or date.today()
-    me = get_me(session)
-    if me is None:
-        raise CrmError("nobody is marked as you, so the list has no header: mark yourself with "
-                       "crm add person 'Your Name' --me --email ... --phone ...")
-    refs = choose_references(session, include=include, include_all=include_all)
-    if not include:
-        # The best references for this job first; names given with --include keep their order.
-        rank = {c.person_id: i for i, c in enumerate(reference_candidates(session, target,
-                                                                          today))}
-        refs.sort(key=lambda r: rank.get(r.person_id, len(rank)))
-    company = _target_company(target)
-    data = ReferenceList(
-        name=me.display_name, contact_line=_me_contact_line(me), headline=me.headline,
-        target=target_label(target), company=company.name,
-        role=target.role if isinstance(target, Application) else None, prepared_on=today,
-        entries=[_entry(r) for r in refs],
-    )
-    return data, refs
-
-
-def record_uses(session: Session, refs: Sequence[Reference], target: Company | Application,
-                *, today: date | None = None) -> list[NotifyItem]:
-    """Log that ``refs`` were given for ``target``; returns whom to notify."""
-    today = today or date.today()
-    company = _target_company(target)
-    application = target if isinstance(target, Application) else None
-    uses = []
-    for ref in refs:
-        use = ReferenceUse(reference_id=ref.id, application_id=application.id if application
-                           else None, company_id=company.id, used_on=today, notified=False)
-        session.add(use)
-        uses.append((ref, use))
-    session.flush()
-    items = []
-    for ref, use in uses:
-        s = summarize(ref.person)
-        contact = ref.preferred_contact or (s.emails[0] if s.emails else None) or (
-            s.phones[0] if s.phones else None)
-        items.append(NotifyItem(use_id=use.id, person_id=ref.person_id,
-                                name=ref.person.display_name, contact=contact))
-    return items
+    return sorted(out, key=lambda c: (REFERENCE_STATUS_RANK.get(c.status, 9), -c.score,
+                                      fold(c.name)))

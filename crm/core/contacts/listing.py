@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm.core.contacts.people import search_ids
+from crm.core.contacts.search import matching_people
 from crm.core.errors import InvalidInput
 from crm.core.models import Company, Interaction, Person, Position
-from crm.core.people import search_ids
-from crm.core.search import matching_people
 
 PEOPLE_SORTS = ("name", "company", "last-contacted")
 
@@ -88,7 +88,7 @@ def people_rows(session: Session, ids: list[int]) -> list[PersonRow]:
         .join(Company, Company.id == Position.company_id)
         .where(Position.person_id.in_(ids), Position.is_current.is_(True)))
     for pid, start, pos_id, company, title in positions:
-        # Of two current positions, the one that started last (as crm.core.people does).
+        # Of two current positions, the one that started last (as crm.core.contacts.people does).
         candidate = (start or "", pos_id, company, title)
         if pid not in current or candidate[:2] > current[pid][:2]:
             current[pid] = candidate

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from crm.core.contacts.people import summarize, summary_loader
 from crm.core.models import Interaction, Person, Reference, Referral
 from crm.core.network import derived_connections, explicit_connections
-from crm.core.people import summarize, summary_loader
 
 
 def _birthday(person: Person) -> str | None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
-from crm.core.companies import company_for_record
+from crm.core.contacts.companies import company_for_record
+from crm.core.contacts.people import refresh_search_text
 from crm.core.errors import InvalidInput
-from crm.core.models import POSITION_KINDS, Company, Person, Position
+from crm.core.models import Company, Person, Position
 from crm.core.normalize import parse_partial_date
-from crm.core.people import refresh_search_text
+from crm.core.vocabulary import POSITION_KINDS
 
 
 def add_position(
@@ -50,6 +53,35 @@ def add_position(
     session.flush()
     refresh_search_text(person)
     return position
+
+
+@dataclass(frozen=True)
+class PositionAdded:
+    position: Position
+    company_created: bool  # the text named no company: one was made
+
+
+def add_position_at(
+    session: Session,
+    person: Person,
+    company_text: str,
+    *,
+    new_company: bool = False,
+    title: str | None = None,
+    kind: str | None = None,
+    department: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> PositionAdded:
+    """A position at the company a user typed (``#id``, name, alias or domain).
+
+    A name close to a known company's is refused (NotSureWhichCompany lists them) unless
+    ``new_company``; a name like none is created. Both faces add positions this way.
+    """
+    at = company_for_record(session, company_text, new_company=new_company)
+    position = add_position(session, person, at.company, title=title, kind=kind,
+                            department=department, start=start, end=end)
+    return PositionAdded(position, at.created)
 
 
 def end_position(position: Position, end: str | None) -> None:

@@ -29,7 +29,8 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
-from crm.core.errors import CrmError
+from crm.core.contacts.people import count_people, search_text
+from crm.core.errors import CrmError, DatabaseNotEmpty
 from crm.core.models import (
     Company,
     CompanyAlias,
@@ -43,7 +44,6 @@ from crm.core.models import (
     Tag,
 )
 from crm.core.normalize import company_key, fold, words
-from crm.core.people import count_people, search_text
 
 SOURCE = "generated"
 
@@ -232,8 +232,7 @@ def generate_network(session: Session, people: int, *, seed: int = 1,
     if people < 2:
         raise CrmError("a generated network needs at least 2 people")
     if count_people(session):
-        raise CrmError("this database already has people; generate into an empty one "
-                       "(e.g. crm --db /tmp/big.sqlite3 demo --people 10000)")
+        raise DatabaseNotEmpty("generated")
     b = _Builder(people, seed, today or date.today())
     rng = b.rng
     b.make_companies()

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from crm.core.contacts.people import refresh_search_text
 from crm.core.errors import Ambiguous, InvalidInput, NotFound, NotSureWhichCompany
 from crm.core.models import (
     Company,
@@ -18,7 +19,6 @@ from crm.core.models import (
     Position,
 )
 from crm.core.normalize import company_key, email_domain, normalize_domain
-from crm.core.people import refresh_search_text
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Table, and_, bindparam, func, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from crm.core.contacts.search import search_person_ids
 from crm.core.errors import Ambiguous, InvalidInput, NotFound
 from crm.core.models import (
     Company,
@@ -21,7 +22,6 @@ from crm.core.models import (
     Tag,
 )
 from crm.core.normalize import fold, is_email, normalize_email, normalize_phone, words
-from crm.core.search import search_person_ids
 
 
 @dataclass(frozen=True)
@@ -408,7 +408,7 @@ def search_ids(session: Session, query: str | None, *, limit: int | None = None,
                offset: int = 0) -> list[int]:
     """Ids of people matching every word of ``query`` as a word prefix, by name.
 
-    Accent- and case-insensitive; answered from the full-text index (crm.core.search), so a
+    Accent- and case-insensitive; answered from the full-text index (crm.core.contacts.search), so a
     page of results costs the same at 100 or 100,000 people.
     """
     return search_person_ids(session, query, limit=limit, offset=offset)

@@ -1,13 +1,18 @@
-"""``crm import`` and ``crm export vcard``: vCard files in and out.
+"""``crm import`` and ``crm export``: contacts in (vCard, CSV, LinkedIn) and out (vCard), and
+the whole database as one JSON backup (``crm export json``, ``crm import json FILE``).
 
-vobject and the reader are imported inside the commands so that ``crm people`` and
-``crm who`` never pay for them.
+The backup is schema-independent (see ``crm.core.backup``): a file written by one crm can be
+restored into an empty database by a later one. ``crm import`` restores one when its first
+argument is the word ``json`` (and no file has that name) or when it is given a crm backup
+file directly. vobject and the readers are imported inside the commands so that
+``crm people`` and ``crm who`` never pay for them.
 """
 
 from __future__ import annotations
 
+import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
 
     from crm.core.importing import ImportReport
 
+BACKUP_WORD = "json"
 # Below this many steps (two per card: read, write) a progress bar would only flicker.
 PROGRESS_MIN_STEPS = 400
 
@@ -53,8 +59,6 @@ def import_cmd(ctx: click.Context, files: tuple[Path, ...], dry_run: bool, list_
     `crm import json FILE` (or a crm JSON backup given directly) restores a backup written
     by `crm export json` into an empty database.
     """
-    from crm.cli.backup import backup_in_arguments, restore_backup
-
     backup = backup_in_arguments(files)
     if backup is not None:
         if dry_run or list_rejected or forget_rejected or output is not None:
@@ -210,3 +214,66 @@ def export_vcard(output: Path | None, version: str) -> None:
         return
     write_file(output, text)
     message(f"crm: exported {count} people to {literal(output)}")
+
+
+# -- the JSON backup -------------------------------------------------------------------------
+
+
+def backup_in_arguments(files: Sequence[Path]) -> Path | None:
+    """The backup that ``crm import FILE...`` names, or None when the files are vCards."""
+    if files and str(files[0]) == BACKUP_WORD and not files[0].exists():
+        if len(files) != 2:
+            raise CrmError("usage: crm import json FILE (one backup file)")
+        return files[1]
+    from crm.core.backup import is_backup_file
+
+    for path in files:
+        if is_backup_file(path):
+            if len(files) > 1:
+                raise CrmError(f"{path}: a crm JSON backup is restored on its own "
+                               f"(crm import json {path})")
+            return path
+    return None
+
+
+def restore_backup(path: Path, as_json: bool) -> None:
+    """Restore the backup at ``path`` into the selected database, which must be empty."""
+    from crm.core.backup import load_backup, restore_database
+
+    data = load_backup(path)
+    database = get_db()
+    database.check_sound()
+    try:
+        with database.write() as s:
+            counts = restore_database(s, data)
+    except CrmError as err:
+        raise CrmError(f"{path}: {err}") from None
+    if as_json:
+        emit_json({"restored": counts})
+        return
+    message(f"crm: restored {counts.get('person', 0)} people, "
+            f"{counts.get('company', 0)} companies and {sum(counts.values())} rows in all "
+            f"from {literal(path)}")
+
+
+@export_group.command("json")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (mode 0600); default: standard output.")
+@db_option
+def export_json(output: Path | None) -> None:
+    """The whole database as a JSON backup (restore with `crm import json FILE`)."""
+    from crm.core.backup import export_backup
+
+    database = get_db()
+    data = export_backup(database)
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    tables = data["tables"]
+    assert isinstance(tables, dict)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from crm.core.files import write_file
+
+    write_file(output, text)
+    message(f"crm: backed up {len(tables.get('person', []))} people "
+            f"({sum(len(rows) for rows in tables.values())} rows) to {literal(output)}")

@@ -2,7 +2,7 @@
 
 A face asks for ``record_now(session, kind, id)`` before it shows an edit form or a delete
 confirmation: the values are read fresh (not from a page read earlier), every one as the
-text the matching ``crm.core.records.update_*`` takes back, and ``label`` names the record
+text the matching ``crm.core.upkeep.records.update_*`` takes back, and ``label`` names the record
 in the user's words ("Software Engineer at Stripe", "coffee on 2026-09-12").
 """
 
@@ -145,7 +145,7 @@ def _reference(session: Session, person_id: int, seen_from: int | None) -> Recor
 
 
 def _company(session: Session, cid: int, seen_from: int | None) -> RecordNow:
-    from crm.core.records import company_use
+    from crm.core.upkeep.records import company_use
 
     c: Company = _get(session, Company, cid, "company")
     use = company_use(session, cid)

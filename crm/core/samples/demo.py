@@ -9,8 +9,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from crm.core.companies import add_alias, add_domain, get_or_create_company
-from crm.core.errors import CrmError
+from crm.core.contacts.companies import add_alias, add_domain, get_or_create_company
+from crm.core.contacts.people import count_people, create_person, refresh_search_text
+from crm.core.contacts.positions import add_position
+from crm.core.errors import DatabaseNotEmpty
 from crm.core.models import (
     Application,
     Company,
@@ -21,8 +23,6 @@ from crm.core.models import (
     Referral,
 )
 from crm.core.network import link
-from crm.core.people import count_people, create_person, refresh_search_text
-from crm.core.positions import add_position
 
 SOURCE = "demo"
 
@@ -236,8 +236,7 @@ REFERENCE_USES = [
 def load_demo(session: Session) -> int:
     """Fill an empty database with the sample network; returns the number of people."""
     if count_people(session):
-        raise CrmError("this database already has people; load the demo into an empty one "
-                       "(e.g. crm --db /tmp/demo.sqlite3 demo)")
+        raise DatabaseNotEmpty("demo")
     companies: dict[str, Company] = {}
     for name, industry, website, aliases, domains in COMPANIES:
         c = get_or_create_company(session, name, source=SOURCE)

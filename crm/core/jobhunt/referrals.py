@@ -10,7 +10,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.errors import InvalidInput, NotFound
-from crm.core.models import REFERRAL_STATUSES, Application, Company, Person, Referral
+from crm.core.models import Application, Company, Person, Referral
+from crm.core.vocabulary import REFERRAL_STATUSES
 
 
 @dataclass(frozen=True)

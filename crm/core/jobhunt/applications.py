@@ -14,17 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from crm.core.companies import company_for_record, resolve_company
-from crm.core.errors import Ambiguous, InvalidInput, NotFound
-from crm.core.models import (
-    APPLICATION_STAGES,
-    Application,
-    Company,
-    Reference,
-    ReferenceUse,
-    Referral,
-)
+from crm.core.contacts.companies import company_for_record, resolve_company
+from crm.core.errors import Ambiguous, InvalidInput, NoTarget, NotFound
+from crm.core.models import Application, Company, Reference, ReferenceUse, Referral
 from crm.core.normalize import fold, words
+from crm.core.vocabulary import APPLICATION_STAGES, CLOSED_STAGES
 
 _APP_ID = re.compile(r"^(?:#|app:|application:)\s*(\d+)$", re.IGNORECASE)
 _SEPARATORS = (":", " / ", " - ", " — ", ",")
@@ -115,6 +109,31 @@ def add_application(
     return app
 
 
+@dataclass(frozen=True)
+class ApplicationAdded:
+    application: Application
+    company_created: bool  # the text named no company: one was made
+
+
+def add_application_at(
+    session: Session,
+    company_text: str,
+    role: str,
+    *,
+    new_company: bool = False,
+    stage: str = "applied",
+    applied_on: date | None = None,
+    interview_on: date | None = None,
+    url: str | None = None,
+    note: str | None = None,
+) -> ApplicationAdded:
+    """An application at the company a user typed, found as for ``add_position_at``."""
+    at = company_for_record(session, company_text, new_company=new_company)
+    app = add_application(session, at.company, role, stage=stage, applied_on=applied_on,
+                          interview_on=interview_on, url=url, note=note)
+    return ApplicationAdded(app, at.created)
+
+
 def update_application(
     session: Session,
     app: Application,
@@ -129,7 +148,7 @@ def update_application(
     """Move an application along; reaching a final stage records the closing date."""
     if stage is not None:
         app.stage = _check_stage(stage)
-        if stage in ("accepted", "rejected", "withdrawn") and app.closed_on is None:
+        if stage in CLOSED_STAGES and app.closed_on is None:
             app.closed_on = closed_on or today or date.today()
     if applied_on is not None:
         app.applied_on = applied_on
@@ -221,7 +240,7 @@ def resolve_target(session: Session, text: str) -> Company | Application:
     """
     query = text.strip()
     if not query:
-        raise InvalidInput("--for needs an application or a company")
+        raise NoTarget()
     m = _APP_ID.match(query)
     if m:
         return get_application(session, int(m.group(1)))

@@ -18,10 +18,6 @@ from sqlalchemy.orm import Session
 
 from crm.core.errors import InvalidInput, NotFound
 from crm.core.models import (
-    CONNECTION_KINDS,
-    CONTACT_KINDS,
-    INTERACTION_KINDS,
-    POSITION_KINDS,
     Application,
     Company,
     Connection,
@@ -34,6 +30,7 @@ from crm.core.models import (
     Referral,
 )
 from crm.core.normalize import parse_partial_date
+from crm.core.vocabulary import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
 
 
 def _get(session: Session, model: Any, record_id: int, what: str) -> Any:
@@ -48,7 +45,7 @@ def _text(value: str | None) -> str | None:
 
 
 def _refresh(session: Session, person_id: int) -> None:
-    from crm.core.people import refresh_search_text, summary_loader
+    from crm.core.contacts.people import refresh_search_text, summary_loader
 
     session.flush()
     person = session.scalars(select(Person).where(Person.id == person_id)
@@ -204,7 +201,7 @@ def update_application_fields(session: Session, application_id: int, *,
                               interview_on: str | None = None, closed_on: str | None = None,
                               url: str | None = None, note: str | None = None) -> Application:
     """Correct an application: company, role, stage and dates (an empty date clears it)."""
-    from crm.core.applications import _check_stage
+    from crm.core.jobhunt.applications import _check_stage
 
     app: Application = _get(session, Application, application_id, "application")
     if role is not None and not role.strip():
@@ -252,7 +249,7 @@ def delete_application(session: Session, application_id: int) -> str:
 def update_referral(session: Session, referral_id: int, *, status: str | None = None,
                     note: str | None = None, asked_on: str | None = None,
                     today: date | None = None) -> Referral:
-    from crm.core.referrals import set_referral_status
+    from crm.core.jobhunt.referrals import set_referral_status
 
     referral: Referral = _get(session, Referral, referral_id, "referral")
     asked = _day(asked_on, "date") if asked_on is not None else None
@@ -295,9 +292,9 @@ def update_contact(session: Session, contact_id: int, *, value: str | None = Non
                    label: str | None = None, kind: str | None = None,
                    preferred: bool | None = None) -> ContactPoint:
     """Correct a contact point in place (its value, label, kind or preferred mark)."""
-    from crm.core.editing import _URL
+    from crm.core.contacts.people import contact_normalized
     from crm.core.normalize import is_email
-    from crm.core.people import contact_normalized
+    from crm.core.upkeep.editing import _URL
 
     cp: ContactPoint = _get(session, ContactPoint, contact_id, "contact point")
     new_kind = kind if kind is not None else cp.kind
@@ -396,7 +393,7 @@ def person_of(session: Session, model: Any, record_id: int) -> int | None:
 def set_me_and_via(session: Session, person_id: int, *, me: bool | None = None,
                    via: Person | None = None, clear_via: bool = False) -> Person:
     """Mark or unmark a person as me; record (or forget) whom I know them through."""
-    from crm.core.people import set_me
+    from crm.core.contacts.people import set_me
 
     person: Person = _get(session, Person, person_id, "person")
     if via is not None and via.id == person.id:

@@ -13,18 +13,17 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm.core.companies import refresh_people_at
-from crm.core.errors import InvalidInput, NotFound
-from crm.core.models import (
-    CONTACT_KINDS,
-    INTERACTION_KINDS,
-    Company,
-    ContactPoint,
-    Interaction,
-    Person,
+from crm.core.contacts.companies import refresh_people_at
+from crm.core.contacts.people import (
+    add_contact_point,
+    refresh_search_text,
+    set_tags,
+    summary_loader,
 )
+from crm.core.errors import InvalidInput, NotFound
+from crm.core.models import Company, ContactPoint, Interaction, Person
 from crm.core.normalize import company_key
-from crm.core.people import add_contact_point, refresh_search_text, set_tags, summary_loader
+from crm.core.vocabulary import CONTACT_KINDS, INTERACTION_KINDS
 
 # Text fields a user edits directly; None or "" clears them (except the name).
 TEXT_FIELDS = ("display_name", "given_name", "family_name", "nickname", "pronouns", "headline",
@@ -150,10 +149,10 @@ def add_interaction(session: Session, person_id: int, kind: str, occurred_on: st
 def delete_person(session: Session, person_id: int) -> str:
     """Delete a person and everything that belongs to them; returns their name.
 
-    A tombstone stays (crm.core.tombstones): an import of the same cards skips them, and
+    A tombstone stays (crm.core.upkeep.tombstones): an import of the same cards skips them, and
     they can be restored.
     """
-    from crm.core.tombstones import bury
+    from crm.core.upkeep.tombstones import bury
 
     person = get_person(session, person_id)
     name = person.display_name
