@@ -254,11 +254,17 @@ async def test_reference_form_has_every_field(demo_path: str) -> None:
         await fill_form(pilot, "r", status="asked", relationship="Fellow intern",
                         speaks_to="Python", strength="4", since="2023-06",
                         preferred_contact="text first")
-    ref = read_db(demo_path, lambda s: s.scalar(select(Reference).where(
-        Reference.person_id == resolve_person(s, "Marcus Webb").id)))
-    assert (ref.status, ref.relationship_text, ref.speaks_to, ref.strength, ref.since,
-            ref.preferred_contact) == ("asked", "Fellow intern", "Python", 4, "2023-06",
-                                       "text first")
+        ref = read_db(demo_path, lambda s: s.scalar(select(Reference).where(
+            Reference.person_id == resolve_person(s, "Marcus Webb").id)))
+        assert (ref.status, ref.relationship_text, ref.speaks_to, ref.strength, ref.since,
+                ref.preferred_contact) == ("asked", "Fellow intern", "Python", 4, "2023-06",
+                                           "text first")
+        # R: no longer a reference, after a question naming it.
+        await pilot.press("R")
+        await settle(pilot)
+        await _confirm(pilot, "Marcus Webb's reference entry", "Delete")
+    assert read_db(demo_path, lambda s: s.scalar(select(Reference).where(
+        Reference.person_id == resolve_person(s, "Marcus Webb").id))) is None
 
 
 # -- applications ---------------------------------------------------------------------------

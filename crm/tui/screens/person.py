@@ -112,6 +112,9 @@ class PersonScreen(PageScreen[dict[str, Any]]):
 
         Binding("r", "reference", "Reference",
                 tooltip="Mark as a reference", id="person.reference"),
+        Binding("R", "remove_reference", "Not a reference",
+                tooltip="Remove the reference entry and its log of uses (asks first)",
+                id="person.remove-reference"),
         Binding("m", "merge", "Merge with…",
                 tooltip="Merge this person with another (a duplicate)", id="person.merge"),
         Binding("D", "delete", "Delete", tooltip="Delete this person", id="person.delete"),
@@ -134,6 +137,7 @@ class PersonScreen(PageScreen[dict[str, Any]]):
     async def show(self, view: dict[str, Any]) -> None:
         self.detail = view
         self.sub_title = view["name"]
+        self.refresh_bindings()  # (R is offered only for a reference)
         await self.refill(self._widgets(view), fallback=EditableField)
 
     def _widgets(self, d: dict[str, Any]) -> list[Widget]:
@@ -279,6 +283,8 @@ class PersonScreen(PageScreen[dict[str, Any]]):
         if action in ("end_position", "open_company"):
             selected = self._selected()
             return selected is not None and selected[0] == "position"
+        if action == "remove_reference":
+            return bool((self.detail or {}).get("reference"))
         return True
 
     def on_descendant_focus(self) -> None:
@@ -412,6 +418,9 @@ class PersonScreen(PageScreen[dict[str, Any]]):
                 " with… (they stay; the other is merged in, nothing is lost)"),
             [FormField("other", "The duplicate (name or #id)", placeholder="Priya N")],
             save="Compare"), done)
+
+    def action_remove_reference(self) -> None:
+        delete_record(self, "reference", self.person_id)
 
     def action_reference(self) -> None:
         edit_record(self, "reference", self.person_id)
