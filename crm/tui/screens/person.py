@@ -109,7 +109,6 @@ class PersonScreen(PageScreen[dict[str, Any]]):
                 id="person.me"),
         Binding("v", "known_via", "Known via",
                 tooltip="Whom I know this person through", id="person.via"),
-
         Binding("r", "reference", "Reference",
                 tooltip="Mark as a reference", id="person.reference"),
         Binding("R", "remove_reference", "Not a reference",
