@@ -407,12 +407,12 @@ def edit_application(application_id: str, company: str | None, as_json: bool,
 @json_option
 def edit_referral(referral_id: str, as_json: bool, **fields: str | None) -> None:
     """Correct a referral's status, note or the day it was asked."""
-    from crm.core.jobhunt.referrals import view
+    from crm.core.jobhunt.referrals import referral_view
     from crm.core.upkeep.records import update_referral
 
     database = get_db()
     with database.write() as s:
-        data = view(update_referral(s, record_id(referral_id, "referral"),
+        data = referral_view(update_referral(s, record_id(referral_id, "referral"),
                                     **fields)).to_json()  # type: ignore[arg-type]
     _said("updated referral", f"#{data['id']} by {data['referrer']} ({data['status']})",
           as_json, data)

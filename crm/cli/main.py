@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from crm import __version__
 from crm.cli.context import db_option, get_db, hint_new_company, json_option, new_company_option
 from crm.cli.output import emit_json, literal, message, table
+
+if TYPE_CHECKING:
+    from crm.core.contacts.profile import PersonDetail
 
 # Commands defined in feature modules, imported only when the command is used (or listed in
 # --help): `crm who` need not pay for the references or vCard code. Each module registers its
@@ -289,63 +292,67 @@ def show(person: str, as_json: bool) -> None:
     with database.read() as s:
         detail = person_detail(s, resolve_person(s, person).id)
     if as_json:
-        emit_json(detail)
+        emit_json(detail.to_json())
         return
     _print_person(detail)
 
 
-def _print_person(d: dict[str, Any]) -> None:
+def _print_person(d: PersonDetail) -> None:
     def line(label: str, value: object) -> None:
         if value:
             click.echo(f"{label:<12}{literal(value)}")
 
-    click.echo(literal(d["name"]) + ("  (me)" if d.get("me") else ""))
-    line("headline", d.get("headline"))
-    if d.get("title") or d.get("company"):
-        line("now", " at ".join(str(x) for x in (d.get("title"), d.get("company")) if x))
-    line("known via", d.get("known_via"))
-    line("birthday", d.get("birthday"))
-    line("location", d.get("location"))
-    line("tags", ", ".join(d.get("tags") or []))
-    for cp in d.get("contact_points") or []:
-        line(cp["kind"], cp["value"] + (f"  ({cp['label']})" if cp.get("label") else ""))
-    if d.get("note"):
+    click.echo(literal(d.name) + ("  (me)" if d.is_me else ""))
+    line("headline", d.headline)
+    if d.title or d.company:
+        line("now", " at ".join(str(x) for x in (d.title, d.company) if x))
+    line("known via", d.known_via)
+    line("role", d.role)
+    line("birthday", d.birthday)
+    for date in d.dates:
+        line(date.label or "date", date.date)
+    line("location", d.location)
+    line("tags", ", ".join(d.tags))
+    for cp in d.contact_points:
+        line(cp.kind, cp.value + (f"  ({cp.label})" if cp.label else ""))
+        if cp.address_label:
+            for text_line in str(cp.address_label).splitlines():
+                click.echo(" " * 14 + literal(text_line))
+    for rel in d.relations:
+        known = f"  (#{rel.person_id})" if rel.person_id else ""
+        line(rel.label or "related", f"{rel.name}{known}")
+    if d.note:
         click.echo("note")
-        for text_line in str(d["note"]).splitlines():
+        for text_line in str(d.note).splitlines():
             click.echo("  " + literal(text_line))
-    positions = d.get("positions") or []
-    if positions:
+    if d.positions:
         click.echo("positions")
-        for p in positions:
-            span = f"{p['start'] or '?'} - {p['end'] or ('now' if p['current'] else '?')}"
-            kind = f" [{p['kind']}]" if p.get("kind") else ""
-            team = f", {literal(p['department'])}" if p.get("department") else ""
-            click.echo(f"  {span:<20} {literal(p['title'] or '')}{team} at "
-                       f"{literal(p['company'])}{kind}")
-    conns = d.get("connections") or []
-    if conns:
+        for p in d.positions:
+            span = p.span()
+            kind = f" [{p.kind}]" if p.kind else ""
+            team = f", {literal(p.department)}" if p.department else ""
+            click.echo(f"  {span:<20} {literal(p.title or '')}{team} at "
+                       f"{literal(p.company)}{kind}")
+    if d.connections:
         click.echo("connections")
-        for c in conns:
+        for c in d.connections:
             extra = ""
-            if c.get("derived"):
-                ov = c.get("overlap") or {}
-                how = "maybe, from undated positions" if c.get("maybe") else "derived"
-                extra = f" ({how}: {literal(c.get('company'))} {ov.get('from')}..{ov.get('to')})"
-            click.echo(f"  {literal(c['person'])}: {c['kind']}, strength {c['strength']}{extra}")
-    ref = d.get("reference")
+            if c.derived:
+                ov = c.overlap or (None, None)
+                how = "maybe, from undated positions" if c.maybe else "derived"
+                extra = f" ({how}: {literal(c.company)} {ov[0]}..{ov[1]})"
+            click.echo(f"  {literal(c.person)}: {c.kind}, strength {c.strength}{extra}")
+    ref = d.reference
     if ref:
-        click.echo(f"reference   {ref['status']}"
-                   + (f" - {literal(ref['relationship'])}" if ref.get("relationship")
-                      else ""))
-    for r in d.get("referrals") or []:
-        target = r.get("to_company") or r.get("to_person") or ""
-        click.echo(f"referral    {literal(r['referrer'])} -> {literal(r['referred'])} "
-                   f"to {literal(target)} [{r['status']}]")
-    inter = d.get("interactions") or []
-    if inter:
+        click.echo(f"reference   {ref.status}"
+                   + (f" - {literal(ref.relationship)}" if ref.relationship else ""))
+    for r in d.referrals:
+        click.echo(f"referral    {literal(r.referrer)} -> {literal(r.referred)} "
+                   f"to {literal(r.target)} [{r.status}]")
+    if d.interactions:
         click.echo("interactions")
-        for i in inter:
-            click.echo(f"  {i['date']}  {i['kind']:<8} {literal(i['summary'])}")
+        for i in d.interactions:
+            click.echo(f"  {i.date.isoformat()}  {i.kind:<8} {literal(i.summary)}")
 
 
 # -- companies ------------------------------------------------------------------------------

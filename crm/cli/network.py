@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from crm.cli.context import db_option, get_db, json_option
@@ -9,9 +11,10 @@ from crm.cli.main import cli
 from crm.cli.output import emit_json, literal, message, table
 
 
-def _span(p: dict[str, object]) -> str:
-    end = p["end"] or ("now" if p["current"] else "?")
-    return f"{p['start'] or '?'} - {end}"
+def _span(p: dict[str, Any]) -> str:
+    from crm.core.normalize import span_text
+
+    return span_text(p["start"], p["end"], p["current"])
 
 
 @cli.command("who")

@@ -178,11 +178,11 @@ def refs_export(for_: str | None, fmt: str, output: str, include: tuple[str, ...
         result = export_references(s, target, fmt, Path(output), include=chosen,
                                    include_all=include_all)
     for w in result.warnings:
-        message(f"crm: warning: {w}")
+        message(f"crm: warning: {literal(w)}")
     if as_json:
         emit_json(result.to_json())
         return
-    message(f"crm: wrote {result.path} ({result.format}, {len(result.references)} "
+    message(f"crm: wrote {literal(result.path)} ({result.format}, {len(result.references)} "
             f"reference{'s' if len(result.references) != 1 else ''} for "
             f"{literal(result.target)})")
     click.echo("Let them know you gave their name:")
@@ -217,7 +217,7 @@ def referrals_add(referrer: str, for_: str | None, to_person: str | None,
     """Record that REFERRER referred or introduced someone (you by default)."""
     from crm.core.contacts.people import resolve_person
     from crm.core.jobhunt.applications import parse_day, resolve_target
-    from crm.core.jobhunt.referrals import add_referral, view
+    from crm.core.jobhunt.referrals import add_referral, referral_view
 
     database = get_db()
     with database.write() as s:
@@ -228,7 +228,7 @@ def referrals_add(referrer: str, for_: str | None, to_person: str | None,
             to=resolve_target(s, for_) if for_ else None, status=status,
             asked_on=parse_day(asked_on, "--on date"), note=note)
         s.refresh(r)
-        v = view(r)
+        v = referral_view(r)
     if as_json:
         emit_json(v.to_json())
         return
@@ -272,13 +272,13 @@ def referrals_list(for_: str | None, as_json: bool) -> None:
 @json_option
 def referrals_status(referral_id: int, status: str, note: str | None, as_json: bool) -> None:
     """Move referral REFERRAL_ID to STATUS (its date is recorded)."""
-    from crm.core.jobhunt.referrals import set_referral_status, view
+    from crm.core.jobhunt.referrals import referral_view, set_referral_status
 
     database = get_db()
     with database.write() as s:
         r = set_referral_status(s, referral_id, status, note=note)
         s.refresh(r)
-        v = view(r)
+        v = referral_view(r)
     if as_json:
         emit_json(v.to_json())
     else:
@@ -383,11 +383,11 @@ def apps_show(application: str, as_json: bool) -> None:
         if value:
             click.echo(f"{label:<12}{one_line(value)}")
     for r in v.referrals:
-        click.echo(f"referral    {one_line(r['referrer'])} -> {one_line(r['referred'])} "
-                   f"[{r['status']}]")
+        click.echo(f"referral    {one_line(r.referrer)} -> {one_line(r.referred)} "
+                   f"[{r.status}]")
     for u in v.references:
-        click.echo(f"reference   {one_line(u['name'])} ({u['used_on']}"
-                   f"{', notified' if u['notified'] else ', not notified'})")
+        click.echo(f"reference   {one_line(u.name)} ({u.used_on.isoformat()}"
+                   f"{', notified' if u.notified else ', not notified'})")
 
 
 @apps.command("stage")

@@ -21,7 +21,7 @@ import click
 
 from crm.cli.context import db_option, get_db, json_option
 from crm.cli.main import cli
-from crm.cli.output import emit_json, literal, message, one_line
+from crm.cli.output import emit_data, emit_json, literal, message, one_line
 from crm.core.errors import CrmError
 
 if TYPE_CHECKING:
@@ -210,7 +210,7 @@ def export_vcard(output: Path | None, version: str) -> None:
     text = export_vcards(database, version)
     count = text.count("BEGIN:VCARD\r\n")
     if output is None:
-        click.echo(text, nl=False)
+        emit_data(text, kind="vcard")
         return
     write_file(output, text)
     message(f"crm: exported {count} people to {literal(output)}")
@@ -270,7 +270,7 @@ def export_json(output: Path | None) -> None:
     tables = data["tables"]
     assert isinstance(tables, dict)
     if output is None:
-        click.echo(text, nl=False)
+        emit_data(text, kind="json")
         return
     from crm.core.files import write_file
 

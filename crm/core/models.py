@@ -65,6 +65,8 @@ class Person(Timestamped, Base):
     nickname: Mapped[str | None] = mapped_column(String(200))
     pronouns: Mapped[str | None] = mapped_column(String(50))
     headline: Mapped[str | None] = mapped_column(String(500))
+    # A card's ROLE: the part they play ("Executive sponsor"), beside their titles.
+    role: Mapped[str | None] = mapped_column(String(300))
     location: Mapped[str | None] = mapped_column(String(300))
     birthday_year: Mapped[int | None] = mapped_column(Integer)
     birthday_month: Mapped[int | None] = mapped_column(Integer)
@@ -99,6 +101,13 @@ class Person(Timestamped, Base):
         back_populates="person", cascade="all, delete-orphan", uselist=False
     )
     known_via: Mapped[Person | None] = relationship(remote_side=[id])
+    dates: Mapped[list[PersonDate]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonDate.id"
+    )
+    relations: Mapped[list[PersonRelation]] = relationship(
+        back_populates="person", cascade="all, delete-orphan",
+        order_by="PersonRelation.id", foreign_keys="PersonRelation.person_id"
+    )
 
     # At most one person is "me": the partial unique index ``uq_person_me`` (is_me = 1 /
     # WHERE is_me) is created by migration 0001 and not declared here, because declaring
@@ -119,6 +128,11 @@ class ContactPoint(Base):
     normalized: Mapped[str] = mapped_column(String(500), default="")
     preferred: Mapped[bool] = mapped_column(Boolean, default=False,
                                             server_default=text("false"))
+    # An address's parts as a JSON list of seven strings (PO box, extended address,
+    # street, locality, region, postal code, country): crm.core.addresses.
+    address_parts: Mapped[str | None] = mapped_column(Text)
+    # An address as the phone prints it (a vCard LABEL), when the card gave one.
+    address_label: Mapped[str | None] = mapped_column(Text)
 
     person: Mapped[Person] = relationship(back_populates="contact_points")
 
@@ -126,6 +140,42 @@ class ContactPoint(Base):
         Index("ix_contact_point_kind_normalized", "kind", "normalized"),
         CheckConstraint("kind in ('email','phone','url','social','address','other')", name="kind"),
     )
+
+
+class PersonDate(Base):
+    """A dated event of a person other than the birthday (an anniversary, an X-ABDATE with
+    its label); the year may be unknown."""
+
+    __tablename__ = "person_date"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int | None] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    day: Mapped[int] = mapped_column(Integer)
+
+    person: Mapped[Person] = relationship(back_populates="dates")
+
+
+class PersonRelation(Base):
+    """Someone a card names beside the person (a manager, an assistant, a spouse…) by name
+    or UID; ``other_id`` is that person once crm knows who they are."""
+
+    __tablename__ = "person_relation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    name: Mapped[str] = mapped_column(String(400))
+    label: Mapped[str | None] = mapped_column(String(100))
+    uid: Mapped[str | None] = mapped_column(String(300))
+    other_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"),
+                                                 index=True)
+
+    person: Mapped[Person] = relationship(back_populates="relations", foreign_keys=[person_id])
+    other: Mapped[Person | None] = relationship(foreign_keys=[other_id])
 
 
 class Tag(Base):
@@ -156,7 +206,14 @@ class Company(Timestamped, Base):
     location: Mapped[str | None] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(300), default="manual")
+    # From a company card (X-ABShowAs:COMPANY): its logo or photo.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    photo_type: Mapped[str | None] = mapped_column(String(50))
 
+    contact_points: Mapped[list[CompanyContact]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="CompanyContact.id"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary="company_tag", order_by="Tag.name")
     aliases: Mapped[list[CompanyAlias]] = relationship(
         back_populates="company", cascade="all, delete-orphan", order_by="CompanyAlias.id"
     )
@@ -164,6 +221,35 @@ class Company(Timestamped, Base):
         back_populates="company", cascade="all, delete-orphan", order_by="CompanyDomain.id"
     )
     positions: Mapped[list[Position]] = relationship(back_populates="company")
+
+
+class CompanyContact(Base):
+    """A company's own phone, email, URL or address (from a company card)."""
+
+    __tablename__ = "company_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
+                                            index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str | None] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(Text)
+    normalized: Mapped[str] = mapped_column(String(500), default="")
+    preferred: Mapped[bool] = mapped_column(Boolean, default=False,
+                                            server_default=text("false"))
+    address_parts: Mapped[str | None] = mapped_column(Text)
+    address_label: Mapped[str | None] = mapped_column(Text)
+
+    company: Mapped[Company] = relationship(back_populates="contact_points")
+
+
+class CompanyTag(Base):
+    __tablename__ = "company_tag"
+
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"),
+                                        primary_key=True, index=True)
 
 
 class CompanyAlias(Base):

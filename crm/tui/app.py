@@ -14,9 +14,11 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from crm.core.db import Database, open_database
+from crm.core.terminal_text import terminal_text
 from crm.tui.screens.base import describe_error
 from crm.tui.screens.people import PeopleScreen
 
@@ -93,6 +95,16 @@ class CrmApp(App[None]):
         self._saving: dict[int, str] = {}
         self._saving_lock = threading.Lock()
         self._tokens = itertools.count()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast (a name, a file, an error quoting what was typed): shown literally.
+
+        Messages are never markup here (none of ours uses it) and text from data in them is
+        shown by the one rule (``crm.core.terminal_text``), wherever the toast comes from.
+        """
+        super().notify(terminal_text(message, multiline=True), title=terminal_text(title),
+                       severity=severity, timeout=timeout, markup=False)
 
     def _tell_waiting(self) -> None:
         """A write is queued behind another one (an import, here or in another crm)."""

@@ -12,6 +12,7 @@ from textual.content import Content
 
 from crm.core.contacts.companies import list_companies
 from crm.core.contacts.listing import people_page
+from crm.core.terminal_text import terminal_text as shown
 
 if TYPE_CHECKING:
     from crm.tui.app import CrmApp
@@ -87,12 +88,13 @@ class CrmCommands(Provider):
         # Names are contact text: shown as plain Content, never through markup (the stock
         # Matcher.highlight parses its argument as markup).
         for pid, name, where in people:
-            yield Hit(0.9, Content.assemble(("person  ", "dim"), name,
-                                            (f"  {where}" if where else "", "dim")),
-                      partial(self.crm.open_person, pid), text=name, help="Open this person")
+            yield Hit(0.9, Content.assemble(("person  ", "dim"), shown(name),
+                                            (f"  {shown(where)}" if where else "", "dim")),
+                      partial(self.crm.open_person, pid), text=shown(name), help="Open this person")
         for cid, name in companies:
-            yield Hit(0.95, Content.assemble(("company ", "dim"), name),
-                      partial(self.crm.open_company, cid), text=name, help="Open this company")
+            yield Hit(0.95, Content.assemble(("company ", "dim"), shown(name)),
+                      partial(self.crm.open_company, cid), text=shown(name),
+                      help="Open this company")
 
     def _lookup(self, query: str) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
         with self.crm.db.read() as session:

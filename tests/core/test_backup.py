@@ -26,14 +26,14 @@ def test_backup_round_trips_the_whole_database(db: Database, empty_db_url: str) 
     _fill(db)
     with db.read() as s:
         data = json.loads(json.dumps(dump_database(s)))
-        before = {pid: person_detail(s, pid) for pid in range(1, 32)}
+        before = {pid: person_detail(s, pid).to_json() for pid in range(1, 32)}
     target = open_database(empty_db_url)
     try:
         with target.write() as s:
             counts = restore_database(s, data)
         assert counts["person"] == 31 and counts["import_record"] == 0
         with target.read() as s:
-            after = {pid: person_detail(s, pid) for pid in range(1, 32)}
+            after = {pid: person_detail(s, pid).to_json() for pid in range(1, 32)}
             zoe = resolve_person(s, "Zoë Müller")
             assert zoe.photo == b"\x89PNG\r\n\x00binary"
         for pid in before:

@@ -112,7 +112,7 @@ def _children(s: Session, pid: int) -> dict[str, Any]:
         "referrals": set(s.scalars(select(Referral.id).where(Referral.referrer_id == pid))),
         "cards": set(s.scalars(select(ImportRecord.raw_hash).where(
             ImportRecord.person_id == pid))),
-        "tags": set(person_detail(s, pid)["tags"]),
+        "tags": set(person_detail(s, pid).to_json()["tags"]),
     }
 
 
@@ -187,7 +187,7 @@ def test_merged_person_has_the_union_and_nothing_is_orphaned(db: Database, a: di
         assert _references_to(s, other_id) == []
         assert _fk_check(s) == []
         assert resolve_person(s, f"#{other_id}").id == keep_id
-        notes = person_detail(s, keep_id)["note"] or ""
+        notes = person_detail(s, keep_id).to_json()["note"] or ""
         for spec in (a, b):
             if spec["note"]:
                 assert spec["note"] in notes
@@ -212,7 +212,7 @@ def test_merge_takes_a_chosen_field_and_keeps_the_other_in_the_note(db: Database
     with db.write() as s:
         merge_people(s, keep_id, other_id, {"headline": "other"})
     with db.read() as s:
-        d = person_detail(s, keep_id)
+        d = person_detail(s, keep_id).to_json()
         assert d["headline"] == "Staff Engineer"
         assert d["emails"] == ["priya@stripe.com", "priya.n@gmail.com"]
         assert d["me"] is True

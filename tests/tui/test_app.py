@@ -56,7 +56,7 @@ async def test_contact_text_is_never_markup_nor_an_action(empty_path: str) -> No
         for name in NASTY:
             assert name in text
         assert "[blink]Acme[/blink]" in text and "[@click=app.quit]boss" in text
-        assert "Eve\ufffd[2JMallet" in text
+        assert "Eve\\x1b[2JMallet" in text  # shown escaped, as everywhere
         await pilot.press(*"click", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PersonScreen)
@@ -185,6 +185,23 @@ async def test_company_shows_who_i_know_now_before_and_through_whom(demo_path: s
         text = screen_text(app)
         before = text[text.index("Before ("):text.index("Through whom")]
         assert "Marcus Webb" in before and "Elena Petrova" in before
+
+
+async def test_company_shows_what_its_company_card_gave(demo_path: str) -> None:
+    from pathlib import Path
+
+    from crm.vcard.importer import import_paths
+
+    fixture = (Path(__file__).parent.parent / "vcard" / "fixtures" / "real"
+               / "iphone-switchboard-undated-yearless.vcf")
+    db = open_database(demo_path)
+    import_paths(db, [fixture])
+    db.dispose()
+    async with running(demo_path, size=(120, 60)) as pilot:
+        await open_screen(pilot, CompanyScreen, "Acme Robotics")
+        text = screen_text(pilot.app)
+        assert "+1 (415) 555-0100" in text and "500 Howard St" in text
+        assert "clients, robotics" in text
 
 
 async def test_palette_runs_the_actions_of_the_current_screen(demo_path: str) -> None:

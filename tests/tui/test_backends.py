@@ -38,4 +38,4 @@ async def test_search_open_and_edit_on_each_backend(db_url: str) -> None:
         await pilot.press("enter", *"Zürich", "enter")
         await settle(pilot)
         pid = screen.person_id
-    assert read_db(db_url, lambda s: person_detail(s, pid))["location"] == "Zürich"
+    assert read_db(db_url, lambda s: person_detail(s, pid).to_json())["location"] == "Zürich"

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.asyncio
 
 def _state(path: str) -> tuple[list[tuple[str, str | None]], list[str]]:
     """Marcus's positions (company, title), and every company name."""
-    d, names = read_db(path, lambda s: (person_detail(s, resolve_person(s, "Marcus Webb").id),
-                                        [c.name for c in list_companies(s)]))
+    d, names = read_db(path, lambda s: (
+        person_detail(s, resolve_person(s, "Marcus Webb").id).to_json(),
+        [c.name for c in list_companies(s)]))
     return [(p["company"], p["title"]) for p in d["positions"]], names
 
 

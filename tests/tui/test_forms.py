@@ -96,6 +96,6 @@ async def test_a_chosen_company_shows_by_its_name_when_the_form_comes_back(
         await settle(pilot)
         assert isinstance(app.screen, PersonScreen)
     positions = read_db(demo_path, lambda s: person_detail(
-        s, resolve_person(s, "Marcus Webb").id)["positions"])
-    assert any(p["company"] == "Stripe, Inc." and p["title"] == "Advisor"
-               and p["start"] == "2026-01" for p in positions)
+        s, resolve_person(s, "Marcus Webb").id).positions)
+    assert any(p.company == "Stripe, Inc." and p.title == "Advisor"
+               and p.start == "2026-01" for p in positions)

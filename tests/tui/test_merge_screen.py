@@ -69,12 +69,12 @@ async def test_merge_from_the_person_screen_with_a_picked_field(demo_path: str) 
         assert pilot.app.screen.person_id == priya
 
     d = read_db(demo_path, lambda s: person_detail(s, priya))
-    assert d["name"] == "Priya Natarajan"
-    assert d["headline"] == "Forecasting lead"  # the value picked
-    emails = {c["value"] for c in d["contact_points"] if c["kind"] == "email"}
+    assert d.name == "Priya Natarajan"
+    assert d.headline == "Forecasting lead"  # the value picked
+    emails = {c.value for c in d.contact_points if c.kind == "email"}
     assert emails == {"priya@northwind.io", "priya.n@gmail.com"}  # the union, once each
-    assert "Coffee near the office" in [i["summary"] for i in d["interactions"]]
-    assert "From my phone" in (d["note"] or "")
+    assert "Coffee near the office" in [i.summary for i in d.interactions]
+    assert "From my phone" in (d.note or "")
     assert read_db(demo_path, lambda s: s.get(Person, twin)) is None
     assert read_db(demo_path, lambda s: merged_into(s, twin)) == priya  # the old id leads on
 
@@ -126,5 +126,5 @@ async def test_undelete_from_the_deleted_list(demo_path: str) -> None:
         await settle(pilot)
         assert "nobody" in screen_text(pilot.app)
     marcus = read_db(demo_path, lambda s: person_detail(s, resolve_person(s, "Marcus Webb").id))
-    assert "marcus.webb@gmail.com" in [c["value"] for c in marcus["contact_points"]]
+    assert "marcus.webb@gmail.com" in [c.value for c in marcus.contact_points]
     assert read_db(demo_path, list_tombstones) == []

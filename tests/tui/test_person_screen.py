@@ -27,7 +27,7 @@ pytestmark = pytest.mark.asyncio
 
 
 def _detail(path: str, name: str) -> dict[str, Any]:
-    return read_db(path, lambda s: person_detail(s, resolve_person(s, name).id))
+    return read_db(path, lambda s: person_detail(s, resolve_person(s, name).id).to_json())
 
 
 async def test_shows_contact_positions_connections_reference_interactions(
@@ -208,3 +208,24 @@ async def test_delete_names_what_goes_and_leaves_a_tombstone(demo_path: str) -> 
         await pilot.press("y")
         await settle(pilot)
     assert [t.name for t in read_db(demo_path, list_tombstones)] == ["Priya Natarajan"]
+
+
+async def test_shows_what_their_card_said(demo_path: str) -> None:
+    """Role, dates, named relations and a printed address from an imported card."""
+    from pathlib import Path
+
+    from crm.vcard.importer import import_paths
+
+    fixture = (Path(__file__).parent.parent / "vcard" / "fixtures" / "real"
+               / "outlook-relations-and-im.vcf")
+    db = open_database(demo_path)
+    import_paths(db, [fixture])
+    db.dispose()
+    async with running(demo_path, size=(120, 80)) as pilot:
+        await open_screen(pilot, PersonScreen, "Priya Raman")
+        text = screen_text(pilot.app)
+        assert "Executive sponsor" in text
+        assert "anniversary" in text and "2015-06-12" in text
+        assert "Satya Iyer" in text and "Tom Becker" in text
+        assert "Redmond, WA 98052" in text
+        assert "CFO, Finance · Contoso Ltd." in text and "Board member · Fabrikam Inc." in text

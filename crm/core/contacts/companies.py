@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from crm.core.addresses import parts_view
 from crm.core.contacts.people import refresh_search_text
 from crm.core.errors import Ambiguous, InvalidInput, NotFound, NotSureWhichCompany
 from crm.core.models import (
     Company,
     CompanyAlias,
+    CompanyContact,
     CompanyDomain,
     CompanyMerged,
+    CompanyTag,
     Person,
     Position,
+    Tag,
 )
 from crm.core.normalize import company_key, email_domain, normalize_domain
 
@@ -32,6 +36,10 @@ class CompanySummary:
     location: str | None
     people_current: int
     people_former: int
+    # What a company card gave it: its own phones, emails, addresses…, tags and a photo.
+    contact_points: list[dict[str, object]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    has_photo: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -44,6 +52,9 @@ class CompanySummary:
             "location": self.location,
             "people_current": self.people_current,
             "people_former": self.people_former,
+            "contact_points": self.contact_points,
+            "tags": self.tags,
+            "has_photo": self.has_photo,
         }
 
 
@@ -411,23 +422,54 @@ def company_summary(session: Session, company_id: int) -> CompanySummary:
 
 
 def _summaries(session: Session, companies: list[Company]) -> list[CompanySummary]:
+    """Companies with the counts their page shows (``who_at``): the people I know there now,
+    and those I know who were there and are no longer; never me, nor someone I know only
+    through another person (they are that page's second degree)."""
+    from crm.core.network.ties import linked_to_me, me_id
+
     counts: dict[tuple[int, bool], int] = {}
+    contacts: dict[int, list[dict[str, object]]] = {}
+    tags: dict[int, list[str]] = {}
+    photos: set[int] = set()
     if companies:
         ids = [c.id for c in companies]
+        linked = sorted(linked_to_me(session, me_id(session)))
+        known = (or_(Person.known_via_id.is_(None), Person.id.in_(linked)) if linked
+                 else Person.known_via_id.is_(None))
+        per_person = (
+            select(Position.company_id.label("cid"),
+                   func.max(case((Position.is_current, 1), else_=0)).label("now"))
+            .join(Person, Person.id == Position.person_id)
+            .where(Position.company_id.in_(ids), Person.is_me == false(), known)
+            .group_by(Position.company_id, Position.person_id).subquery())
         rows = session.execute(
-            select(Position.company_id, Position.is_current,
-                   func.count(func.distinct(Position.person_id)))
-            .where(Position.company_id.in_(ids))
-            .group_by(Position.company_id, Position.is_current)
-        )
+            select(per_person.c.cid, per_person.c.now, func.count())
+            .group_by(per_person.c.cid, per_person.c.now))
         for cid, current, n in rows:
             counts[(cid, bool(current))] = n
+        for cc in session.scalars(select(CompanyContact).where(CompanyContact.company_id
+                                                               .in_(ids))
+                                  .order_by(CompanyContact.id)):
+            contacts.setdefault(cc.company_id, []).append(
+                {"id": cc.id, "kind": cc.kind, "label": cc.label, "value": cc.value,
+                 "preferred": cc.preferred,
+                 **({"address": parts_view(cc.address_parts),
+                     "address_label": cc.address_label} if cc.kind == "address" else {})})
+        for cid, name in session.execute(select(CompanyTag.company_id, Tag.name)
+                                         .join(Tag, Tag.id == CompanyTag.tag_id)
+                                         .where(CompanyTag.company_id.in_(ids))
+                                         .order_by(Tag.name)):
+            tags.setdefault(cid, []).append(name)
+        photos = set(session.scalars(select(Company.id).where(
+            Company.id.in_(ids), Company.photo_type.is_not(None))))
     return [
         CompanySummary(
             id=c.id, name=c.name, aliases=[a.alias for a in c.aliases],
             domains=[d.domain for d in c.domains], industry=c.industry, website=c.website,
             location=c.location, people_current=counts.get((c.id, True), 0),
             people_former=counts.get((c.id, False), 0),
+            contact_points=contacts.get(c.id, []), tags=tags.get(c.id, []),
+            has_photo=c.id in photos,
         )
         for c in companies
     ]

@@ -182,7 +182,8 @@ def search_text(display_name: str, *, given_name: str | None = None,
                 family_name: str | None = None, nickname: str | None = None,
                 headline: str | None = None, location: str | None = None,
                 note: str | None = None, contacts: Iterable[SearchContact] = (),
-                positions: Iterable[SearchPosition] = (), tags: Iterable[str] = ()) -> str:
+                positions: Iterable[SearchPosition] = (), tags: Iterable[str] = (),
+                extra: Iterable[str] = ()) -> str:
     """The folded words a person is found by, each once: the one definition that adding,
     editing, importing and the scale generator all store in ``Person.search_text``."""
     parts: list[str] = [display_name]
@@ -199,6 +200,7 @@ def search_text(display_name: str, *, given_name: str | None = None,
             parts.append(company)
             parts += aliases
     parts += sorted(tags)  # in the order a person's tags are listed, however they came
+    parts += extra
     return " ".join(dict.fromkeys(w for p in parts for w in _words(p)))
 
 
@@ -213,7 +215,10 @@ def refresh_search_text(person: Person) -> None:
                     pos.company.name if pos.company is not None else None,
                     [a.alias for a in pos.company.aliases] if pos.company is not None else [])
                    for pos in person.positions],
-        tags=[t.name for t in person.tags])
+        tags=[t.name for t in person.tags],
+        extra=[x for x in (person.role, *(d.label for d in person.dates),
+                           *(r.name for r in person.relations),
+                           *(cp.address_label for cp in person.contact_points)) if x])
     person.sort_key = fold(person.display_name).strip()
 
 

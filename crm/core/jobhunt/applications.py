@@ -7,7 +7,7 @@ company.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm.core.contacts.companies import company_for_record, resolve_company
 from crm.core.errors import Ambiguous, InvalidInput, NoTarget, NotFound
+from crm.core.jobhunt.referrals import ReferralView, referral_view
 from crm.core.models import Application, Company, Reference, ReferenceUse, Referral
 from crm.core.normalize import fold, words
 from crm.core.vocabulary import APPLICATION_STAGES, CLOSED_STAGES
@@ -43,6 +44,24 @@ def parse_day(value: str | None, what: str = "date") -> date | None:
         raise InvalidInput(f"bad {what} {value!r}: use YYYY-MM-DD") from None
 
 
+# The keys a referral has under an application (``crm referrals list`` shows them all).
+APPLICATION_REFERRAL_KEYS = ("id", "referrer", "referred", "to_person", "status")
+
+
+@dataclass(frozen=True)
+class ReferenceGiven:
+    """A reference given for an application."""
+
+    use_id: int
+    name: str
+    used_on: date
+    notified: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"use_id": self.use_id, "name": self.name, "used_on": self.used_on.isoformat(),
+                "notified": self.notified}
+
+
 @dataclass(frozen=True)
 class ApplicationView:
     id: int
@@ -55,8 +74,8 @@ class ApplicationView:
     closed_on: date | None
     url: str | None
     note: str | None
-    referrals: list[dict[str, Any]] = field(default_factory=list)
-    references: list[dict[str, Any]] = field(default_factory=list)
+    referrals: tuple[ReferralView, ...] = ()
+    references: tuple[ReferenceGiven, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,8 +89,8 @@ class ApplicationView:
             "closed_on": self.closed_on.isoformat() if self.closed_on else None,
             "url": self.url,
             "note": self.note,
-            "referrals": self.referrals,
-            "references": self.references,
+            "referrals": [r.to_json(APPLICATION_REFERRAL_KEYS) for r in self.referrals],
+            "references": [r.to_json() for r in self.references],
         }
 
 
@@ -168,6 +187,7 @@ def _loader() -> list[Any]:
         selectinload(Application.referrals).selectinload(Referral.referrer),
         selectinload(Application.referrals).selectinload(Referral.referred),
         selectinload(Application.referrals).selectinload(Referral.to_person),
+        selectinload(Application.referrals).selectinload(Referral.to_company),
         selectinload(Application.reference_uses).selectinload(ReferenceUse.reference)
         .selectinload(Reference.person),
     ]
@@ -178,18 +198,10 @@ def _view(app: Application) -> ApplicationView:
         id=app.id, company_id=app.company_id, company=app.company.name, role=app.role,
         stage=app.stage, applied_on=app.applied_on, interview_on=app.interview_on,
         closed_on=app.closed_on, url=app.url, note=app.note,
-        referrals=[
-            {"id": r.id, "referrer": r.referrer.display_name,
-             "referred": r.referred.display_name if r.referred else "me",
-             "to_person": r.to_person.display_name if r.to_person else None,
-             "status": r.status}
-            for r in sorted(app.referrals, key=lambda r: r.id)
-        ],
-        references=[
-            {"use_id": u.id, "name": u.reference.person.display_name,
-             "used_on": u.used_on.isoformat(), "notified": u.notified}
-            for u in sorted(app.reference_uses, key=lambda u: (u.used_on, u.id))
-        ],
+        referrals=tuple(referral_view(r) for r in sorted(app.referrals, key=lambda r: r.id)),
+        references=tuple(
+            ReferenceGiven(u.id, u.reference.person.display_name, u.used_on, u.notified)
+            for u in sorted(app.reference_uses, key=lambda u: (u.used_on, u.id))),
     )
 
 

@@ -30,8 +30,15 @@ class ReferralView:
     status_on: date | None
     note: str | None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    @property
+    def target(self) -> str:
+        """Whom or where to: the company (or the application's), else the person."""
+        return self.to_company or self.to_person or ""
+
+    def to_json(self, keys: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """All of it (``crm referrals list --json``), or only ``keys``, in their order (a
+        person's page and an application show fewer)."""
+        data = {
             "id": self.id,
             "referrer_id": self.referrer_id,
             "referrer": self.referrer,
@@ -46,6 +53,7 @@ class ReferralView:
             "status_on": self.status_on.isoformat() if self.status_on else None,
             "note": self.note,
         }
+        return data if keys is None else {key: data[key] for key in keys}
 
 
 def _check_status(status: str) -> str:
@@ -110,10 +118,7 @@ def set_referral_status(session: Session, referral_id: int, status: str, *,
 def list_referrals(session: Session, *, about: Company | Application | Person | None = None
                    ) -> list[ReferralView]:
     """Referral links, newest first; ``about`` narrows to a company, application or person."""
-    stmt = select(Referral).options(
-        selectinload(Referral.referrer), selectinload(Referral.referred),
-        selectinload(Referral.to_person), selectinload(Referral.to_company),
-        selectinload(Referral.application).selectinload(Application.company))
+    stmt = select(Referral).options(*REFERRAL_LOADER)
     if isinstance(about, Application):
         stmt = stmt.where(Referral.application_id == about.id)
     elif isinstance(about, Company):
@@ -122,10 +127,18 @@ def list_referrals(session: Session, *, about: Company | Application | Person | 
         stmt = stmt.where(or_(Referral.referrer_id == about.id, Referral.referred_id == about.id,
                               Referral.to_person_id == about.id))
     rows = session.scalars(stmt.order_by(Referral.id.desc()))
-    return [view(r) for r in rows]
+    return [referral_view(r) for r in rows]
 
 
-def view(r: Referral) -> ReferralView:
+# What referral_view reads, loaded up front.
+REFERRAL_LOADER = (
+    selectinload(Referral.referrer), selectinload(Referral.referred),
+    selectinload(Referral.to_person), selectinload(Referral.to_company),
+    selectinload(Referral.application).selectinload(Application.company))
+
+
+def referral_view(r: Referral) -> ReferralView:
+    """The one way a referral becomes a view (lists, a person's page, an application)."""
     company = r.to_company or (r.application.company if r.application else None)
     return ReferralView(
         id=r.id, referrer_id=r.referrer_id, referrer=r.referrer.display_name,

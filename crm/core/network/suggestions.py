@@ -26,7 +26,7 @@ from crm.core.vocabulary import SUGGESTION_KINDS
 __all__ = ["SUGGESTION_KINDS", "accept_suggestion", "dismiss_suggestion", "infer_ties",
            "list_suggestions", "suggest", "suggest_same_people"]
 from crm.core.network import link
-from crm.core.normalize import partial_date_bounds
+from crm.core.normalize import partial_date_bounds, span_text
 
 _INTERN = re.compile(r"\bintern(ship)?\b|\bco-?op\b|\bwerkstudent", re.IGNORECASE)
 
@@ -137,7 +137,7 @@ def position_span(pos: Position, today: date) -> tuple[date, date]:
 
 
 def _span_text(pos: Position) -> str:
-    return f"{pos.start or '?'} to {pos.end or ('now' if pos.is_current else '?')}"
+    return span_text(pos.start, pos.end, pos.is_current, to=" to ")
 
 
 def _role(pos: Position) -> str:

@@ -14,7 +14,14 @@ from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from crm.core.errors import InvalidInput, NotFound
-from crm.core.models import Base, Company, CompanyAlias, CompanyDomain, CompanyMerged
+from crm.core.models import (
+    Base,
+    Company,
+    CompanyAlias,
+    CompanyDomain,
+    CompanyMerged,
+    CompanyTag,
+)
 from crm.core.normalize import company_key
 from crm.core.upkeep.merge import MergePlan, Side, check_choices, choose_field, count_rows
 
@@ -45,6 +52,8 @@ _COMPANY_SPECIAL = {("company_alias", "company_id"), ("company_domain", "company
 _COMPANY_READABLE = {"position.company_id": "positions", "application.company_id":
                      "applications", "import_record.company_id": "cards",
                      "company_merged.company_id": "merged ids",
+                     "company_contact.company_id": "contact points",
+                     "company_tag.company_id": "tags",
                      "connection.context_company_id": "connection contexts",
                      "referral.to_company_id": "referrals",
                      "reference_use.company_id": "reference uses"}
@@ -123,6 +132,14 @@ def _merge_companies(session: Session, keep_id: int, other_id: int,
         wanted.pop(a.alias_key, None)
     for k, alias in wanted.items():
         keep.aliases.append(CompanyAlias(alias=alias, alias_key=k))
+    session.flush()
+    # A tag both companies have is kept once (the tag rows' key is the pair).
+    session.execute(delete(CompanyTag).where(
+        CompanyTag.company_id == other_id_,
+        CompanyTag.tag_id.in_(select(CompanyTag.tag_id).where(CompanyTag.company_id
+                                                             == keep.id))))
+    if keep.photo_type is None and other.photo_type is not None:
+        keep.photo, keep.photo_type = other.photo, other.photo_type
     session.flush()
     for table, column in _company_fk_columns():
         if (table.name, column) in _COMPANY_SPECIAL:

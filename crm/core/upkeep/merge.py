@@ -40,7 +40,7 @@ Side = Literal["keep", "other"]
 # The person's own fields a merge chooses between, in the order a merge screen shows them.
 PERSON_FIELDS = ("display_name", "given_name", "family_name", "additional_names",
                  "name_prefix", "name_suffix", "nickname", "pronouns", "headline",
-                 "location", "birthday")
+                 "location", "birthday", "role")
 _LABELS = {"display_name": "name", "given_name": "given name", "family_name": "family name",
            "additional_names": "middle names", "name_prefix": "prefix",
            "name_suffix": "suffix"}

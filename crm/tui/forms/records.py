@@ -17,6 +17,7 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 
 from crm.core.errors import InvalidInput
+from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.current import RecordNow, record_now
 from crm.core.vocabulary import (
     APPLICATION_STAGES,
@@ -96,13 +97,13 @@ def _connection_form(now: RecordNow) -> Form:
     def job(s: Session, v: dict[str, str]) -> str:
         update_connection(s, now.id, kind=v["kind"], strength=_strength(v["strength"]),
                           note=v["note"])
-        shown = inverse(v["kind"]) if now.reversed else v["kind"]
-        return f"Saved the link with {now.get('other')} ({shown})"
+        kind = inverse(v["kind"]) if now.reversed else v["kind"]
+        return f"Saved the link with {now.get('other')} ({kind})"
 
     # The kind is stored from one side; the choices read as seen from this person's page.
     kinds = [(inverse(k) if now.reversed else k, k) for k in CONNECTION_KINDS]
     return [
-        FormField("kind", f"{now.get('other')} is this person's…", now.get("stored_kind"),
+        FormField("kind", f"{shown(now.get('other'))} is this person's…", now.get("stored_kind"),
                   options=kinds),
         FormField("strength", "Strength (1 weak – 5 close)", now.get("strength"),
                   options=STRENGTHS),
@@ -226,7 +227,7 @@ def edit_record(screen: CrmScreen, kind: str, record_id: int,
 
     def show(now: RecordNow) -> None:
         fields, job = _FORMS[kind](now)
-        title = Text(f"{_TITLES[kind]} ").append(now.label, style="bold")
+        title = Text(f"{_TITLES[kind]} ").append(shown(now.label), style="bold")
         screen.ask(title, fields, job)
 
     screen.read_then(lambda s: record_now(s, kind, record_id, seen_from), show)
@@ -241,7 +242,7 @@ def end_position(screen: CrmScreen, position_id: int) -> None:
             pos = end(s, position_id, v["end"].strip() or None)
             return f"Ended {now.label} on {pos.end}"
 
-        screen.ask(Text("End ").append(now.label, style="bold"), [
+        screen.ask(Text("End ").append(shown(now.label), style="bold"), [
             FormField("end", "Ended on (empty: today)", date.today().isoformat(),
                       placeholder=PARTIAL_HINT)], job)
 
@@ -253,7 +254,7 @@ def end_position(screen: CrmScreen, position_id: int) -> None:
 
 def _question(now: RecordNow) -> tuple[Text, str]:
     """What the confirmation says goes (and stays), and its button."""
-    name = Text(now.label, style="bold")
+    name = Text(shown(now.label), style="bold")
     if now.kind == "position":
         return (Text("Delete the position ").append_text(name).append(
             "? Links that came from it stay."), "Delete")
@@ -261,7 +262,7 @@ def _question(now: RecordNow) -> tuple[Text, str]:
         return Text("Unlink ").append_text(name).append("?"), "Unlink"
     if now.kind == "interaction":
         return (Text("Delete the ").append_text(name).append(": ")
-                .append(now.get("summary")).append("?"), "Delete")
+                .append(shown(now.get("summary"))).append("?"), "Delete")
     if now.kind == "referral":
         return Text("Delete the ").append_text(name).append("?"), "Delete"
     if now.kind == "contact":

@@ -19,6 +19,7 @@ from crm.core.jobhunt.applications import (
     parse_day,
     update_application,
 )
+from crm.core.terminal_text import terminal_text as shown
 from crm.core.vocabulary import APPLICATION_STAGES, OPEN_STAGES
 from crm.tui.forms.records import delete_record, edit_record
 from crm.tui.lines import application_line
@@ -125,7 +126,7 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
                                                             "interview date"))
             return f"{app.role} at {app.company.name}: {app.stage}"
 
-        self.ask(Text("Stage of ").append(f"{current.role} at {current.company}"), [
+        self.ask(Text("Stage of ").append(shown(f"{current.role} at {current.company}")), [
             FormField("stage", "Stage", current.stage, options=list(APPLICATION_STAGES)),
             FormField("interview_on", "Interview on (YYYY-MM-DD)",
                       current.interview_on.isoformat() if current.interview_on else ""),

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Static
 
+from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.tombstones import TombstoneView, list_tombstones, resolve_tombstone, undelete
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
@@ -20,12 +21,12 @@ from crm.tui.widgets.rows import ItemRow, section_title
 
 
 def tombstone_line(t: TombstoneView) -> Text:
-    line = Text(t.name, style="bold")
+    line = Text(shown(t.name), style="bold")
     line.append(f"  #{t.person_id}  deleted {t.deleted_at:%Y-%m-%d %H:%M}", style="dim")
     keys = [v for k, v in t.keys if k in ("email", "phone")]
     if keys:
         line.append("\n    ")
-        line.append(", ".join(keys[:4]) + (" …" if len(keys) > 4 else ""), style="dim")
+        line.append(shown(", ".join(keys[:4])) + (" …" if len(keys) > 4 else ""), style="dim")
     return line
 
 
@@ -70,7 +71,7 @@ class DeletedScreen(PageScreen[list[TombstoneView]]):
             self.notify("Select a deleted person first.")
 
     def _ask(self, person_id: int, name: str) -> None:
-        question = Text("Restore ").append(name, style="bold").append(
+        question = Text("Restore ").append(shown(name), style="bold").append(
             " with everything deleted with them?")
 
         def job(s: Session) -> str:

@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
+from crm.core.terminal_text import terminal_text as shown
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask a yes/no question; ``y``/``n``, Enter/Escape or the buttons answer it."""
@@ -85,14 +87,14 @@ class CompanyChoiceDialog(ModalScreen[str | None]):
         self.companies = list(companies)
 
     def compose(self) -> ComposeResult:
-        question = Text("No company is named ").append(self.typed, style="bold")
+        question = Text("No company is named ").append(shown(self.typed), style="bold")
         question.append(". Did you mean:")
         with Vertical():
             yield Static(question, id="company-choice-question")
             for cid, name in self.companies:
                 # Text labels: a company name is shown literally, never as markup.
-                yield Button(Text(name), id=f"company-choice-{cid}", variant="primary")
-            yield Button(Text("Create ").append(self.typed, style="bold")
+                yield Button(Text(shown(name)), id=f"company-choice-{cid}", variant="primary")
+            yield Button(Text("Create ").append(shown(self.typed), style="bold")
                          .append(" as a new company"), id="company-choice-new")
             yield Button("Back to the form (Esc)", id="company-choice-back")
 
@@ -121,6 +123,7 @@ class FormField:
     literally (they may be contact text such as a company name). ``shown`` is what the
     input shows instead of ``value`` when the value is a code the user would not read (a
     company chosen by its ``#id`` shows its name); left as shown, the value is ``value``.
+    Either is put in the input through ``terminal_text`` (the module's ``shown``).
     """
 
     name: str
@@ -131,8 +134,12 @@ class FormField:
     allow_blank: bool = False
     shown: str | None = None
 
+    def displayed(self) -> str:
+        """What the input holds at first, before escaping: ``shown`` if set, else the value."""
+        return self.value if self.shown is None else self.shown
+
     def choices(self) -> list[tuple[Text, str]]:
-        return [(Text(o), o) if isinstance(o, str) else (Text(o[0]), o[1])
+        return [(Text(shown(o)), o) if isinstance(o, str) else (Text(shown(o[0])), o[1])
                 for o in self.options]
 
 
@@ -192,16 +199,16 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
             yield Static(self.form_title, classes="form-title")
             if self.error:
                 # Why the last attempt was refused, above the values to correct.
-                yield Static(Text(self.error), classes="form-error")
+                yield Static(Text(shown(self.error)), classes="form-error")
             with VerticalScroll(id="form-fields"):
                 for f in self.fields:
-                    yield Label(f.label)
+                    yield Label(Text(f.label))  # a label may name someone: never markup
                     if f.options:
                         yield Select(f.choices(), value=f.value or Select.NULL,
                                      allow_blank=f.allow_blank, id=f"form-{f.name}")
                     else:
-                        yield Input(f.value if f.shown is None else f.shown,
-                                    placeholder=f.placeholder, id=f"form-{f.name}")
+                        yield Input(shown(f.displayed()), placeholder=f.placeholder,
+                                    id=f"form-{f.name}")
             with Horizontal(id="form-buttons"):
                 yield Button("Cancel (esc)", id="form-cancel")
                 yield Button(f"{self.save_label} (ctrl+s)", id="form-save", variant="primary")
@@ -249,7 +256,9 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
                 result[f.name] = "" if value is Select.NULL else str(value)
             else:
                 assert isinstance(widget, Input)
-                unchanged = f.shown is not None and widget.value == f.shown
+                # A value left as the form showed it (escaped, or a code shown as a name)
+                # is the stored value itself.
+                unchanged = widget.value == shown(f.displayed())
                 result[f.name] = f.value if unchanged else widget.value
         return result
 

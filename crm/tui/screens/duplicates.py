@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from crm.core.network.suggestions import SuggestionView, list_suggestions
+from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.duplicates import DuplicatePair, find_duplicates
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
@@ -36,15 +37,15 @@ def duplicates_view(session: Session) -> DuplicatesView:
 def pair_line(p: DuplicatePair) -> Text:
     t = Text(f"{p.score:>4}  ", style="dim")
     t.append(f"#{p.keep.id} ", style="dim")
-    t.append(p.keep.name, style="bold")
+    t.append(shown(p.keep.name), style="bold")
     t.append("  ·  ", style="dim")
     t.append(f"#{p.other.id} ", style="dim")
-    t.append(p.other.name, style="bold")
+    t.append(shown(p.other.name), style="bold")
     if p.kind != "person":
         t.append(f"  ({p.kind})", style="dim")
     for e in p.evidence:
         t.append(f"\n        {e.kind}: ", style="dim")
-        t.append(e.detail)
+        t.append(shown(e.detail))
     return t
 
 
@@ -86,10 +87,10 @@ class DuplicatesScreen(PageScreen[DuplicatesView]):
             out.append(section_title(f"Suggested by imports ({len(view.suggested)})",
                                      "same name, nothing else in common"))
             for s in view.suggested:
-                t = Text(f"#{s.person_id} ", style="dim").append(s.person, style="bold")
+                t = Text(f"#{s.person_id} ", style="dim").append(shown(s.person), style="bold")
                 t.append("  ·  ", style="dim").append(f"#{s.other_id} ", style="dim")
-                t.append(s.other, style="bold")
-                t.append(f"\n        {s.evidence}", style="dim")
+                t.append(shown(s.other), style="bold")
+                t.append(f"\n        {shown(s.evidence)}", style="dim")
                 out.append(ItemRow(t, "person", (s.person_id, s.other_id, None),
                                    id=f"suggested-{s.id}"))
         return out
@@ -100,8 +101,8 @@ class DuplicatesScreen(PageScreen[DuplicatesView]):
         if event.kind == "person":
             self.crm.open_merge(keep, other)
             return
-        names = Text("Merge the company ").append(pair.other.name, style="bold")
-        names.append(f" (#{other}) into ").append(pair.keep.name, style="bold")
+        names = Text("Merge the company ").append(shown(pair.other.name), style="bold")
+        names.append(f" (#{other}) into ").append(shown(pair.keep.name), style="bold")
         names.append(f" (#{keep})? Its people, applications, names and domains move there.")
 
         def job(s: Session) -> str:

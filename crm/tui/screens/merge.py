@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from crm.core.contacts.people import PersonSummary, summaries_by_id
+from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.merge import FieldChoice, MergePlan, Side, merge_people, plan_merge
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog
@@ -76,7 +77,7 @@ class FieldPick(ItemRow):
         for side, value in (("keep", self.choice.keep), ("other", self.choice.other)):
             chosen = self.taken == side
             t.append("● " if chosen else "○ ", style="bold green" if chosen else "dim")
-            t.append(value or "", style="" if chosen else "dim")
+            t.append(shown(value), style="" if chosen else "dim")
             t.append("    ")
         return t
 
@@ -90,20 +91,20 @@ class FieldPick(ItemRow):
 
 def _person_text(p: PersonSummary, role: str, pid: int) -> Text:
     t = Text(f"{role} #{pid}\n", style="dim")
-    t.append(p.name, style="bold")
+    t.append(shown(p.name), style="bold")
     if p.is_me:
         t.append("  (me)", style="dim")
     if p.title or p.company:
-        t.append("\n" + " at ".join(x for x in (p.title, p.company) if x))
+        t.append("\n" + shown(" at ".join(x for x in (p.title, p.company) if x)))
     for value in (*p.emails, *p.phones, *p.urls):
         t.append("\n  ")
-        t.append(value)
+        t.append(shown(value))
     if p.tags:
         t.append("\ntags: ", style="dim")
-        t.append(", ".join(p.tags))
+        t.append(shown(", ".join(p.tags)))
     if p.note:
         t.append("\nnote: ", style="dim")
-        t.append(p.note)
+        t.append(shown(p.note, multiline=True))
     return t
 
 
@@ -138,7 +139,7 @@ class MergeScreen(PageScreen[MergePage]):
 
     async def show(self, view: MergePage) -> None:
         self.page = view
-        self.sub_title = f"{view.other.name} into {view.keep.name}"
+        self.sub_title = f"{shown(view.other.name)} into {shown(view.keep.name)}"
         await self.refill(self._widgets(view), fallback=FieldPick)
 
     def _widgets(self, page: MergePage) -> list[Widget]:
@@ -162,7 +163,7 @@ class MergeScreen(PageScreen[MergePage]):
             t = Text()
             for c in same:
                 t.append(f"{_LABELS.get(c.field, c.field):<18}", style="dim")
-                t.append(f"{c.value}\n")
+                t.append(f"{shown(c.value)}\n")
             out.append(section_title("Fields one has (kept)"))
             t.rstrip()
             out.append(Static(t, classes="item", markup=False))
@@ -170,7 +171,8 @@ class MergeScreen(PageScreen[MergePage]):
         lines = Text()
         for what, n in plan.moved:
             one = _MOVED.get(what, what.replace("_", " ").rstrip("s"))
-            lines.append(f"{n} {one}{'s' if n != 1 else ''} of {plan.other_name} move over\n")
+            lines.append(f"{n} {one}{'s' if n != 1 else ''} of {shown(plan.other_name)} move "
+                         "over\n")
         for what, n in plan.same:
             one = _MOVED.get(what, what.replace("_", " ").rstrip("s"))
             lines.append(f"{n} {one}{'s' if n != 1 else ''} both have: kept once\n",
@@ -197,8 +199,8 @@ class MergeScreen(PageScreen[MergePage]):
         choices = self.choices()
         keep_id, other_id = self.keep_id, self.other_id
         keep_name = self.page.keep.name
-        question = Text("Merge ").append(self.page.other.name, style="bold").append(
-            f" (#{other_id}) into ").append(keep_name, style="bold").append(
+        question = Text("Merge ").append(shown(self.page.other.name), style="bold").append(
+            f" (#{other_id}) into ").append(shown(keep_name), style="bold").append(
             f" (#{keep_id})? Everything of both is kept; #{other_id} leads to #{keep_id}.")
 
         def job(s: Session) -> Merged:

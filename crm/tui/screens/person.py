@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from sqlalchemy.orm import Session
@@ -17,8 +17,9 @@ from textual.widgets import Static
 
 from crm.core.contacts.people import resolve_person
 from crm.core.contacts.positions import add_position_at
-from crm.core.contacts.profile import person_detail
+from crm.core.contacts.profile import PersonDetail, person_detail
 from crm.core.network import link
+from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.editing import (
     add_contact,
     add_interaction,
@@ -48,26 +49,23 @@ DETAIL_FIELDS = [
 ]
 
 
-def _span(p: dict[str, Any]) -> str:
-    end = p["end"] or ("now" if p["current"] else "?")
-    return f"{p['start'] or '?'} → {end}"
-
-
-def _what_goes(d: dict[str, Any]) -> list[str]:
+def _what_goes(d: PersonDetail | None) -> list[str]:
     """Everything deleted with the person shown, for the confirmation."""
     def n(count: int, one: str) -> str:
         return f"{count} {one}{'' if count == 1 else 's'}"
 
-    out = []
-    for key, one in (("contact_points", "contact point"), ("positions", "position"),
-                     ("connections", "connection"), ("interactions", "interaction"),
-                     ("referrals", "referral")):
-        items = [x for x in d.get(key) or [] if not (isinstance(x, dict) and x.get("derived"))]
+    out: list[str] = []
+    if d is None:
+        return out
+    recorded = [c for c in d.connections if not c.derived]
+    for items, one in ((d.contact_points, "contact point"), (d.positions, "position"),
+                       (recorded, "connection"), (d.interactions, "interaction"),
+                       (d.referrals, "referral")):
         if items:
             out.append(n(len(items), one))
-    ref = d.get("reference")
+    ref = d.reference
     if ref:
-        uses = len(ref.get("uses") or [])
+        uses = len(ref.uses)
         out.append("their reference entry" + (f" and {n(uses, 'use')} of it" if uses else ""))
     return out
 
@@ -81,7 +79,7 @@ class PersonDeleted(Message, bubble=False):
     summary: str
 
 
-class PersonScreen(PageScreen[dict[str, Any]]):
+class PersonScreen(PageScreen[PersonDetail]):
     PAGE_TITLE = "Person"
     BODY_ID = "person-body"
 
@@ -122,130 +120,152 @@ class PersonScreen(PageScreen[dict[str, Any]]):
     def __init__(self, person_id: int) -> None:
         super().__init__()
         self.person_id = person_id
-        self.detail: dict[str, Any] | None = None
+        self.detail: PersonDetail | None = None
         # A connection row's link id, by row id (derived connections have none).
         self.connection_ids: dict[str, int] = {}
         # A position row's company, by position id (o opens it).
         self.position_companies: dict[int, int] = {}
 
-    def fetch(self, session: Session) -> dict[str, Any]:
+    def fetch(self, session: Session) -> PersonDetail:
         return person_detail(session, self.person_id)
 
     # -- showing ----------------------------------------------------------------------------
 
-    async def show(self, view: dict[str, Any]) -> None:
+    async def show(self, view: PersonDetail) -> None:
         self.detail = view
-        self.sub_title = view["name"]
+        self.sub_title = shown(view.name)
         self.refresh_bindings()  # (R is offered only for a reference)
         await self.refill(self._widgets(view), fallback=EditableField)
 
-    def _widgets(self, d: dict[str, Any]) -> list[Widget]:
+    def _widgets(self, d: PersonDetail) -> list[Widget]:
         out: list[Widget] = []
-        head = Text(d["name"], style="bold")
-        if d.get("me"):
+        head = Text(shown(d.name), style="bold")
+        if d.is_me:
             head.append("  (me)", style="dim")
-        if d.get("title") or d.get("company"):
+        if d.title or d.company:
             head.append("\n")
-            head.append(" at ".join(x for x in (d.get("title"), d.get("company")) if x))
-        if d.get("known_via"):
+            head.append(shown(" at ".join(x for x in (d.title, d.company) if x)))
+        if d.known_via:
             head.append("\nknown through ", style="dim")
-            head.append(d["known_via"])
+            head.append(shown(d.known_via))
         out.append(Static(head, classes="headline"))
 
         out.append(section_title("Details", "enter edits a field"))
-        values = dict(d)
-        values["display_name"] = d["name"]
-        values["tags"] = ", ".join(d.get("tags") or [])
+        values = {"display_name": d.name, "headline": d.headline, "location": d.location,
+                  "pronouns": d.pronouns, "nickname": d.nickname, "birthday": d.birthday,
+                  "tags": ", ".join(d.tags), "note": d.note}
         for name, label, multiline in DETAIL_FIELDS:
             out.append(EditableField(name, label, values.get(name), multiline=multiline,
                                      id=f"field-{name}"))
 
         out.append(section_title("Contact", "a add · enter edits · x removes"))
-        for cp in d.get("contact_points") or []:
-            t = Text(f"{cp['kind']:<10}", style="dim")
-            t.append(cp["value"])
-            if cp.get("label"):
-                t.append(f"  {cp['label']}", style="dim")
-            out.append(EditRow(t, "contact", cp["id"], id=f"contact-{cp['id']}"))
+        for cp in d.contact_points:
+            t = Text(f"{cp.kind:<10}", style="dim")
+            t.append(shown(cp.value))
+            if cp.label:
+                t.append(f"  {shown(cp.label)}", style="dim")
+            out.append(EditRow(t, "contact", cp.id, id=f"contact-{cp.id}"))
+
+        facts = Text()
+        if d.role:
+            facts.append(f"{'role':<12}", style="dim")
+            facts.append(shown(d.role))
+        for event in d.dates:
+            facts.append("\n" if facts.plain else "")
+            facts.append(f"{shown(event.label or ''):<12}", style="dim")
+            facts.append(event.date)
+        for rel in d.relations:
+            facts.append("\n" if facts.plain else "")
+            facts.append(f"{shown(rel.label or 'related'):<12}", style="dim")
+            facts.append(shown(rel.name))
+            if rel.person_id:
+                facts.append(f"  #{rel.person_id}", style="dim")
+        for cp in d.contact_points:
+            if cp.address_label:
+                facts.append("\n" if facts.plain else "")
+                facts.append(f"{'address':<12}", style="dim")
+                facts.append(shown(cp.address_label, multiline=True).replace("\n", "\n" + " " * 12))
+        if facts.plain:
+            out.append(section_title("From their card", "dates, relations, role"))
+            out.append(Static(facts, classes="facts", id="card-facts"))
 
         out.append(section_title("Positions", "p add · enter edits · E ends · x deletes · "
                                  "o opens the company"))
-        self.position_companies = {p["id"]: p["company_id"] for p in d.get("positions") or []}
-        for p in d.get("positions") or []:
-            t = Text("● " if p["current"] else "○ ", style="bold green" if p["current"] else "dim")
-            t.append(f"{_span(p):<22}", style="dim")
-            t.append(p["title"] or "(no title)")
-            if p.get("department"):
-                t.append(f", {p['department']}")
+        self.position_companies = {p.id: p.company_id for p in d.positions}
+        for p in d.positions:
+            t = Text("● " if p.current else "○ ", style="bold green" if p.current else "dim")
+            t.append(f"{p.span(' → '):<22}", style="dim")
+            t.append(shown(p.title) or "(no title)")
+            if p.department:
+                t.append(f", {shown(p.department)}")
             t.append(" · ")
-            t.append(p["company"], style="bold")
-            if p.get("kind"):
-                t.append(f"  {p['kind']}", style="dim")
-            out.append(EditRow(t, "position", p["id"], id=f"position-{p['id']}"))
+            t.append(shown(p.company), style="bold")
+            if p.kind:
+                t.append(f"  {p.kind}", style="dim")
+            out.append(EditRow(t, "position", p.id, id=f"position-{p.id}"))
 
         out.append(section_title("Connections", "l link · enter opens the person · e edits · "
                                  "x unlinks"))
         self.connection_ids = {}
-        for i, c in enumerate(d.get("connections") or []):
-            t = Text(c["person"])
-            t.append(f"  {c['kind']}", style="dim")
-            if c.get("derived"):
-                ov = c.get("overlap") or {}
-                t.append("  maybe (undated), from " if c.get("maybe") else "  derived from ",
+        for i, c in enumerate(d.connections):
+            t = Text(shown(c.person))
+            t.append(f"  {c.kind}", style="dim")
+            if c.derived:
+                ov = c.overlap or (None, None)
+                t.append("  maybe (undated), from " if c.maybe else "  derived from ",
                          style="italic dim")
-                t.append(c.get("company") or "", style="italic dim")
-                t.append(f", {ov.get('from')} → {ov.get('to')}", style="italic dim")
+                t.append(shown(c.company or ""), style="italic dim")
+                t.append(f", {ov[0]} → {ov[1]}", style="italic dim")
             else:
-                t.append(f"  strength {c['strength']}", style="dim")
-                if c.get("note"):
+                t.append(f"  strength {c.strength}", style="dim")
+                if c.note:
                     t.append("  ")
-                    t.append(c["note"], style="dim")
-            out.append(ItemRow(t, "person", c["person_id"], id=f"connection-{i}"))
-            if not c.get("derived") and c.get("id") is not None:
-                self.connection_ids[f"connection-{i}"] = c["id"]
+                    t.append(shown(c.note, multiline=True), style="dim")
+            out.append(ItemRow(t, "person", c.person_id, id=f"connection-{i}"))
+            if not c.derived and c.id is not None:
+                self.connection_ids[f"connection-{i}"] = c.id
 
-        referrals = d.get("referrals") or []
+        referrals = d.referrals
         if referrals:
             out.append(section_title("Referrals", "enter edits · x deletes"))
             for r in referrals:
-                t = Text(r["referrer"])
+                t = Text(shown(r.referrer))
                 t.append(" → ")
-                t.append(r["referred"])
-                target = r.get("to_company") or r.get("to_person")
-                if target:
+                t.append(shown(r.referred))
+                if r.target:
                     t.append(" to ")
-                    t.append(target)
-                t.append(f"  [{r['status']}]", style="dim")
-                if r.get("note"):
+                    t.append(shown(r.target))
+                t.append(f"  [{r.status}]", style="dim")
+                if r.note:
                     t.append("  ")
-                    t.append(r["note"], style="dim")
-                out.append(EditRow(t, "referral", r["id"], id=f"referral-{r['id']}"))
+                    t.append(shown(r.note, multiline=True), style="dim")
+                out.append(EditRow(t, "referral", r.id, id=f"referral-{r.id}"))
 
         out.append(section_title("Reference", "r edits"))
-        ref = d.get("reference")
+        ref = d.reference
         if ref is None:
             out.append(Static(Text("not a reference", style="dim"), classes="item"))
         else:
-            t = Text(ref["status"], style="bold")
-            if ref.get("relationship"):
+            t = Text(ref.status, style="bold")
+            if ref.relationship:
                 t.append("  ")
-                t.append(ref["relationship"])
-            if ref.get("speaks_to"):
+                t.append(shown(ref.relationship))
+            if ref.speaks_to:
                 t.append("\ncan speak to: ", style="dim")
-                t.append(ref["speaks_to"])
-            uses = ref.get("uses") or []
+                t.append(shown(ref.speaks_to))
+            uses = ref.uses
             t.append(f"\nused {len(uses)} time{'s' if len(uses) != 1 else ''}", style="dim")
             for u in uses:
-                t.append(f"\n  {u['used_on']}" + ("  notified" if u["notified"] else
+                t.append(f"\n  {u.used_on}" + ("  notified" if u.notified else
                                                   "  not notified yet"), style="dim")
             out.append(Static(t, classes="item", markup=False))
 
         out.append(section_title("Interactions", "n add · enter edits · x deletes"))
-        for entry in d.get("interactions") or []:
-            t = Text(f"{entry['date']}  ", style="dim")
-            t.append(f"{entry['kind']:<8} ", style="dim")
-            t.append(entry["summary"])
-            out.append(EditRow(t, "interaction", entry["id"], id=f"interaction-{entry['id']}"))
+        for entry in d.interactions:
+            t = Text(f"{entry.date}  ", style="dim")
+            t.append(f"{entry.kind:<8} ", style="dim")
+            t.append(shown(entry.summary, multiline=True))
+            out.append(EditRow(t, "interaction", entry.id, id=f"interaction-{entry.id}"))
         return out
 
     # -- editing ----------------------------------------------------------------------------
@@ -283,7 +303,7 @@ class PersonScreen(PageScreen[dict[str, Any]]):
             selected = self._selected()
             return selected is not None and selected[0] == "position"
         if action == "remove_reference":
-            return bool((self.detail or {}).get("reference"))
+            return self.detail is not None and self.detail.reference is not None
         return True
 
     def on_descendant_focus(self) -> None:
@@ -316,7 +336,7 @@ class PersonScreen(PageScreen[dict[str, Any]]):
             self.crm.open_company(self.position_companies[selected[1]])
 
     def action_toggle_me(self) -> None:
-        me = not (self.detail or {}).get("me")
+        me = not (self.detail is not None and self.detail.is_me)
         name = self._person_name()
 
         def job(s: Session) -> str:
@@ -335,17 +355,18 @@ class PersonScreen(PageScreen[dict[str, Any]]):
             set_me_and_via(s, self.person_id, via=via)
             return f"{self._person_name()}: known through {via.display_name}"
 
-        self.ask(Text("Whom do you know ").append(self._person_name(), style="bold")
+        via_now = self.detail.known_via if self.detail else None
+        self.ask(Text("Whom do you know ").append(shown(self._person_name()), style="bold")
                  .append(" through?"), [
             FormField("via", "Known only through (name or #id; empty: nobody)",
-                      (self.detail or {}).get("known_via") or "", placeholder="Priya"),
+                      via_now or "", placeholder="Priya"),
         ], job)
 
     def _person_name(self) -> str:
-        return self.detail["name"] if self.detail else "this person"
+        return self.detail.name if self.detail else "this person"
 
     def _title(self, what: str) -> Text:
-        return Text(f"{what} for ").append(self._person_name(), style="bold")
+        return Text(f"{what} for ").append(shown(self._person_name()), style="bold")
 
     def action_add_contact(self) -> None:
         def job(s: Session, v: dict[str, str]) -> str:
@@ -413,7 +434,7 @@ class PersonScreen(PageScreen[dict[str, Any]]):
                                lambda other: self.crm.open_merge(self.person_id, other))
 
         self.app.push_screen(FormDialog(
-            Text("Merge ").append(self._person_name(), style="bold").append(
+            Text("Merge ").append(shown(self._person_name()), style="bold").append(
                 " with… (they stay; the other is merged in, nothing is lost)"),
             [FormField("other", "The duplicate (name or #id)", placeholder="Priya N")],
             save="Compare"), done)
@@ -425,8 +446,8 @@ class PersonScreen(PageScreen[dict[str, Any]]):
         edit_record(self, "reference", self.person_id)
 
     def action_delete(self) -> None:
-        question = Text("Delete ").append(self._person_name(), style="bold")
-        goes = _what_goes(self.detail or {})
+        question = Text("Delete ").append(shown(self._person_name()), style="bold")
+        goes = _what_goes(self.detail)
         question.append((" and " + ", ".join(goes) if goes else "") + "? Their imported "
                         "cards are kept, and an import of the same cards will skip them.")
 
