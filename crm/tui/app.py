@@ -169,6 +169,23 @@ class CrmApp(App[None]):
 
         self.push_screen(CompanyScreen(company_id))
 
+    def open_merge(self, keep_id: int, other_id: int) -> None:
+        from crm.tui.screens.merge import MergeScreen
+
+        self.push_screen(MergeScreen(keep_id, other_id))
+
+    def action_open_duplicates(self) -> None:
+        from crm.tui.screens.duplicates import DuplicatesScreen
+
+        if not isinstance(self.screen, DuplicatesScreen):
+            self.push_screen(DuplicatesScreen())
+
+    def action_open_deleted(self) -> None:
+        from crm.tui.screens.deleted import DeletedScreen
+
+        if not isinstance(self.screen, DeletedScreen):
+            self.push_screen(DeletedScreen())
+
     def action_help(self) -> None:
         from crm.tui.screens.help import HelpScreen
 

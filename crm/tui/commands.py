@@ -49,6 +49,10 @@ class CrmCommands(Provider):
              "before (the header shows the last sync)", app.action_sync_now),
             ("Suggestions", "Inferred co-workers, classmates and same-name people to review",
              app.action_open_suggestions),
+            ("Duplicates and merge", "Likely duplicate people and companies, with the "
+             "evidence; merge two, picking what stays", app.action_open_duplicates),
+            ("Deleted people", "People you deleted; restore (undelete) one",
+             app.action_open_deleted),
             ("Load the demo network", "Fill an empty database with sample people",
              app.load_demo),
             ("Help: keys", "List the keys of this screen", app.action_help),

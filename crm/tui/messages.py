@@ -7,6 +7,7 @@ and only when its screen has gone meanwhile (see ``CrmScreen.write``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -49,6 +50,15 @@ class PageLoaded(Message, bubble=False):
 class CountLoaded(Message, bubble=False):
     generation: int
     total: int
+
+
+@dataclass
+class Loaded(Message, bubble=False):
+    """A read a key asked for is done (the record a form corrects, say): ``then(view)``
+    shows what comes next, on the UI thread."""
+
+    view: Any
+    then: Callable[[Any], None]
 
 
 # -- writes ---------------------------------------------------------------------------------

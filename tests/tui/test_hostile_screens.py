@@ -20,10 +20,14 @@ from textual.app import App
 from crm.core.contacts.people import resolve_person
 from crm.core.contacts.profile import person_detail
 from crm.tui.screens.company import CompanyScreen
+from crm.tui.screens.deleted import DeletedScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog
+from crm.tui.screens.duplicates import DuplicatesScreen
 from crm.tui.screens.importing import ImportScreen
+from crm.tui.screens.merge import MergeScreen
 from crm.tui.screens.person import PersonScreen
 from crm.tui.screens.references import CandidatesView, ExportDone, ReferencesScreen
+from crm.tui.widgets.rows import ItemRow
 from tests.reliability.hostile import HOSTILE, build, driver_controls, hostile_vcf
 from tests.tui.helpers import (
     TALL,
@@ -53,6 +57,11 @@ def check(app: App[Any], where: str, *, markup: bool = True) -> None:
     assert not driver_controls(stream), (where, driver_controls(stream))
     if markup:  # data's markup is shown as typed, not obeyed
         assert "[b]x[/b]" in screen_text(app), (where, screen_text(app))
+
+
+def first_row(app: App[Any], prefix: str) -> ItemRow:
+    """The first row of the screen whose id starts with ``prefix``-."""
+    return next(w for w in app.screen.query(ItemRow) if (w.id or "").startswith(prefix + "-"))
 
 
 async def test_every_screen_shows_hostile_data_inert(crm: Any, db_url: str,
@@ -111,11 +120,87 @@ async def test_every_screen_shows_hostile_data_inert(crm: Any, db_url: str,
         check(app, "reference form", markup=False)
         await pilot.press("escape")
         await settle(pilot)
+        # A record's form (its title names it, its fields hold what it holds) and the
+        # question naming what a delete removes, for each kind of row on the page.
+        for row in ("position", "contact", "interaction", "referral", "connection"):
+            first_row(app, row).focus()
+            await settle(pilot)
+            await pilot.press("e")
+            await settle(pilot)
+            assert isinstance(app.screen, FormDialog), (row, app.screen)
+            check(app, f"{row} form", markup=False)
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("x")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog), (row, app.screen)
+            check(app, f"{row} delete question", markup=False)
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("R")  # removing the reference entry: the question names them
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        check(app, "reference delete question")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("m")  # merge with…: the form's title names them
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        check(app, "merge with form")
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
 
         await open_screen(pilot, CompanyScreen, "Company")
         check(app, "company")
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        check(app, "company merge form")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("D")  # still used: a toast names the company and what uses it
+        await settle(pilot)
+        check(app, "company delete refused")
+        await pilot.press("escape")
+        await settle(pilot)
+
+        app.action_open_duplicates()
+        await settle(pilot)
+        assert isinstance(app.screen, DuplicatesScreen), app.screen
+        check(app, "duplicates")
+        await pilot.press("escape")
+        await settle(pilot)
+
+        me, other = read_db(db_url, lambda s: (resolve_person(s, "Me Myself").id,
+                                               resolve_person(s, "Name").id))
+        app.open_merge(me, other)
+        await settle(pilot)
+        assert isinstance(app.screen, MergeScreen), app.screen
+        check(app, "merge")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        check(app, "merge question")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        app.action_open_deleted()
+        await settle(pilot)
+        assert isinstance(app.screen, DeletedScreen), app.screen
+        check(app, "deleted")
+        first_row(app, "tombstone").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        check(app, "undelete question")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
 
         app.action_open_suggestions()
         await settle(pilot)

@@ -156,16 +156,24 @@ async def test_delete_asks_first_and_goes_back(demo_path: str) -> None:
     assert read_db(demo_path, lambda s: search_ids(s, "marcus webb")) == []
 
 
-async def test_enter_on_a_position_opens_the_company_and_on_a_connection_the_person(
+async def test_enter_edits_a_position_o_opens_its_company_enter_opens_a_connection(
         demo_path: str) -> None:
     async with running(demo_path) as pilot:
         app = pilot.app
         screen = await open_screen(pilot, PersonScreen, "Marcus Webb")
-        row = next(r for r in screen.query("ItemRow") if r.kind == "company")
+        row = next(r for r in screen.query("ItemRow") if r.kind == "position")
         row.focus()
         await pilot.press("enter")
         await settle(pilot)
+        assert isinstance(app.screen, FormDialog)  # the position's form, filled in
+        assert app.screen.query_one("#form-company").value == "Stripe, Inc."
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and screen.focused is row
+        await pilot.press("o")
+        await settle(pilot)
         assert "Stripe, Inc." in screen_text(app)
+        assert type(app.screen).__name__ == "CompanyScreen"
         await pilot.press("escape")
         await settle(pilot)
         row = next(r for r in app.screen.query("ItemRow") if r.kind == "person")

@@ -76,3 +76,26 @@ def test_companies_and_company(snap_compare, demo_path: str) -> None:  # type: i
 
     assert snap_compare(make_app(demo_path), terminal_size=SIZE, run_before=ready)
 
+
+
+def test_longest_form_at_80x24(snap_compare, fixed_path: str) -> None:  # type: ignore[no-untyped-def]
+    """The application's edit form (the longest: eight fields) at the smallest supported
+    size: the fields scroll, the buttons and the form's own keys stay in view, and the
+    company shows by its name."""
+    from crm.core.contacts.companies import get_or_create_company
+    from crm.core.jobhunt.applications import add_application, parse_day
+
+    db = open_database(fixed_path)
+    with db.write() as s:
+        add_application(s, get_or_create_company(s, "Analytical Engines Ltd"), "Engineer",
+                        stage="applied", applied_on=parse_day("1843-10-01"))
+    db.dispose()
+
+    async def ready(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("e")  # on the application, selected first
+        await steady(pilot)
+
+    assert snap_compare(make_app(fixed_path), terminal_size=(80, 24), run_before=ready)

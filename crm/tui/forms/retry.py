@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
@@ -19,3 +19,5 @@ class FormRetry:
     job: Callable[[Session, dict[str, str]], Any]
     summary: Callable[[Any], str]
     values: dict[str, str]
+    # What a field shows instead of its value (a company chosen as "#4" shows its name).
+    shown: dict[str, str] = field(default_factory=dict)

@@ -23,6 +23,7 @@ from crm.core.jobhunt.applications import (
 )
 from crm.core.terminal_text import terminal_text as shown
 from crm.core.vocabulary import APPLICATION_STAGES, OPEN_STAGES
+from crm.tui.forms.records import delete_record, edit_record
 from crm.tui.lines import application_line
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormField
@@ -38,6 +39,10 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
         Binding("escape", "app.switch_mode('people')", "Back", show=False, id="apps.back"),
         Binding("a", "add", "Add application", id="apps.add"),
         Binding("s", "stage", "Stage", id="apps.stage"),
+        Binding("e", "edit", "Edit", tooltip="Edit the selected application: company, role, "
+                "stage, dates", id="apps.edit"),
+        Binding("x", "delete", "Delete", tooltip="Delete the selected application (asks "
+                "first)", id="apps.delete"),
         Binding("p", "prep", "Prep sheet", id="apps.prep"),
     ]
 
@@ -54,8 +59,8 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
 
     def _widgets(self) -> list[Widget]:
         out: list[Widget] = [Static(Text(
-            "Enter opens the company; s moves an application to another stage; a adds one; "
-            "p writes its interview prep sheet.",
+            "Enter opens the company; s moves an application to another stage; e edits it; "
+            "x deletes it; a adds one; p writes its interview prep sheet.",
             style="dim"), classes="intro")]
         if not self.applications:
             out.append(Static(Text("No applications yet: press a to add one.")))
@@ -93,12 +98,27 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
             FormField("note", "Note"),
         ], job)
 
-    def action_prep(self) -> None:
+    def _selected_id(self) -> int | None:
         focused = self.focused
         if not isinstance(focused, ItemRow) or not (focused.id or "").startswith("app-"):
             self.notify("Select an application first.")
+            return None
+        return int((focused.id or "")[4:])
+
+    def action_edit(self) -> None:
+        app_id = self._selected_id()
+        if app_id is not None:
+            edit_record(self, "application", app_id)
+
+    def action_delete(self) -> None:
+        app_id = self._selected_id()
+        if app_id is not None:
+            delete_record(self, "application", app_id)
+
+    def action_prep(self) -> None:
+        app_id = self._selected_id()
+        if app_id is None:
             return
-        app_id = int((focused.id or "")[4:])
         current = next(a for a in self.applications if a.id == app_id)
         slug = re.sub(r"[^a-z0-9]+", "-", f"{current.company} {current.role}".lower()
                       ).strip("-")[:60] or "prep"

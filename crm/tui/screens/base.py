@@ -23,12 +23,19 @@ from crm.tui.messages import (
     Fetched,
     FieldRefused,
     FieldSaved,
+    Loaded,
     ReadFailed,
     Refused,
     Saved,
     ViewT,
 )
-from crm.tui.screens.dialogs import NEW_COMPANY, CompanyChoiceDialog, FormDialog, FormField
+from crm.tui.screens.dialogs import (
+    NEW_COMPANY,
+    CompanyChoiceDialog,
+    FormDialog,
+    FormField,
+    refused_field,
+)
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import ItemRow
 from crm.tui.wording import say
@@ -84,6 +91,14 @@ class CrmScreen(Screen[None]):
         return self.run_worker(run, thread=True, exclusive=True, group=f"read:{group}",
                                name=f"read {group}")
 
+    def read_then(self, job: Callable[[Session], R], then: Callable[[R], None]) -> None:
+        """Read ``job`` off the UI thread, then call ``then`` with it here (a form that
+        starts from what a record holds now)."""
+        self.read(job, lambda view: Loaded(view, then), group="then")
+
+    def on_loaded(self, message: Loaded) -> None:
+        message.then(message.view)
+
     def on_read_failed(self, message: ReadFailed) -> None:
         self.notify(message.error, severity="error", markup=False)
 
@@ -127,7 +142,8 @@ class CrmScreen(Screen[None]):
 
     def ask(self, title: Text, fields: list[FormField],
             job: Callable[[Session, dict[str, str]], Any], *,
-            summary: Callable[[Any], str] = str, error: str | None = None) -> None:
+            summary: Callable[[Any], str] = str, error: str | None = None,
+            focus: str | None = None, shown: dict[str, str] | None = None) -> None:
         """Show a form; its values go to ``job`` in one write unit (Saved or Refused follow).
 
         A refused form comes back (see ``retry_form``) with what the user typed and the
@@ -136,9 +152,12 @@ class CrmScreen(Screen[None]):
 
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
-                self._submit(FormRetry(title, fields, job, summary, values))
+                # (a value shown as a name stays so only while the user leaves it)
+                kept = {f.name: (shown or {})[f.name] for f in fields
+                        if f.name in (shown or {}) and values.get(f.name) == f.value}
+                self._submit(FormRetry(title, fields, job, summary, values, kept))
 
-        self.app.push_screen(FormDialog(title, fields, error=error), done)
+        self.app.push_screen(FormDialog(title, fields, error=error, focus=focus), done)
 
     def _submit(self, form: FormRetry) -> None:
         values = form.values
@@ -171,20 +190,26 @@ class CrmScreen(Screen[None]):
                            unsure: NotSureWhichCompany) -> None:
         def chosen(answer: str | None) -> None:
             if answer is None:
-                self._reopen_form(error, form)
+                self._reopen_form(error, form, focus="company")
                 return
-            values = dict(form.values)
+            values, shown = dict(form.values), dict(form.shown)
             if answer == NEW_COMPANY:
                 values["new_company"] = "yes"
             else:
+                # The form keeps the company's id, and shows its name should it come back.
                 values["company"] = answer
-            self._submit(replace(form, values=values))
+                shown["company"] = next((name for cid, name in unsure.companies
+                                         if f"#{cid}" == answer), answer)
+            self._submit(replace(form, values=values, shown=shown))
 
         self.app.push_screen(CompanyChoiceDialog(unsure.query, unsure.companies), chosen)
 
-    def _reopen_form(self, error: str, form: FormRetry) -> None:
-        filled = [replace(f, value=form.values.get(f.name, f.value)) for f in form.fields]
-        self.ask(form.title, filled, form.job, summary=form.summary, error=error)
+    def _reopen_form(self, error: str, form: FormRetry, focus: str | None = None) -> None:
+        filled = [replace(f, value=form.values.get(f.name, f.value),
+                          shown=form.shown.get(f.name)) for f in form.fields]
+        self.ask(form.title, filled, form.job, summary=form.summary, error=error,
+                 focus=focus or refused_field(form.fields, form.values, error),
+                 shown=form.shown)
 
 
 class PageScreen(CrmScreen, Generic[ViewT]):

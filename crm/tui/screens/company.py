@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -23,16 +25,25 @@ from crm.core.errors import InvalidInput
 from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt
 from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.editing import update_company
+from crm.tui.forms.records import delete_record
 from crm.tui.lines import application_line
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
-from crm.tui.screens.dialogs import ConfirmDialog, FormField
+from crm.tui.screens.dialogs import ConfirmDialog, FormDialog, FormField
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import ItemRow, section_title
 
 COMPANY_FIELDS = [("name", "Name", False), ("industry", "Industry", False),
                   ("website", "Website", False), ("location", "Location", False),
                   ("note", "Note", True)]
+
+
+@dataclass
+class CompanyGone(Message, bubble=False):
+    """This company was deleted, or merged into ``kept``."""
+
+    summary: str
+    kept: int | None
 
 
 def _tie(tie: Tie) -> str:
@@ -83,6 +94,11 @@ class CompanyScreen(PageScreen[CompanyDetail]):
         Binding("x", "remove_selected", "Remove alias/domain",
                 tooltip="Remove the selected alias or email domain (asks first)",
                 id="company.remove"),
+        Binding("m", "merge", "Merge into…",
+                tooltip="Merge this company into another (a duplicate)", id="company.merge"),
+        Binding("D", "delete", "Delete",
+                tooltip="Delete this company (when no position or application uses it)",
+                id="company.delete"),
     ]
 
     def __init__(self, company_id: int) -> None:
@@ -209,6 +225,41 @@ class CompanyScreen(PageScreen[CompanyDetail]):
                 self.write(job, saved=Saved)
 
         self.app.push_screen(ConfirmDialog(question, yes="Remove"), done)
+
+    def action_delete(self) -> None:
+        delete_record(self, "company", self.company_id,
+                      saved=lambda name: CompanyGone(f"Deleted the company {name}", None))
+
+    def action_merge(self) -> None:
+        name = self.sub_title or "this company"
+
+        def job(s: Session, v: dict[str, str]) -> tuple[str, int]:
+            from crm.core.contacts.companies import resolve_company
+            from crm.core.upkeep.company_merge import merge_companies
+
+            keep = resolve_company(s, v["into"])
+            plan = merge_companies(s, keep.id, self.company_id)
+            return (f"Merged {plan.other_name} into {plan.keep_name}: both names are its "
+                    "names now", keep.id)
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.write(lambda s: job(s, values),
+                           saved=lambda r: CompanyGone(r[0], r[1]))
+
+        self.app.push_screen(FormDialog(
+            Text("Merge ").append(name, style="bold").append(
+                " into another company: its people, applications, aliases and domains move "
+                "there, and its name becomes an alias"),
+            [FormField("into", "Into (name, alias, domain or #id)", placeholder="Stripe")],
+            save="Merge"), done)
+
+    def on_company_gone(self, message: CompanyGone) -> None:
+        """This company was deleted or merged away: say so, and show the one kept."""
+        self.notify(message.summary, markup=False)
+        self.dismiss()
+        if message.kept is not None:
+            self.crm.open_company(message.kept)
 
     @on(ItemRow.Chosen)
     def _chosen(self, event: ItemRow.Chosen) -> None:

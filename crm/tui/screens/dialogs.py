@@ -10,9 +10,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from crm.core.terminal_text import terminal_text as shown
 
@@ -120,7 +120,10 @@ class FormField:
     """One input of a FormDialog: free text, or a choice among ``options``.
 
     An option is a value shown as itself, or a (label, value) pair; labels are shown
-    literally (they may be contact text such as a company name).
+    literally (they may be contact text such as a company name). ``shown`` is what the
+    input shows instead of ``value`` when the value is a code the user would not read (a
+    company chosen by its ``#id`` shows its name); left as shown, the value is ``value``.
+    Either is put in the input through ``terminal_text`` (the module's ``shown``).
     """
 
     name: str
@@ -129,25 +132,51 @@ class FormField:
     placeholder: str = ""
     options: Sequence[str | tuple[str, str]] = field(default_factory=list)
     allow_blank: bool = False
+    shown: str | None = None
+
+    def displayed(self) -> str:
+        """What the input holds at first, before escaping: ``shown`` if set, else the value."""
+        return self.value if self.shown is None else self.shown
 
     def choices(self) -> list[tuple[Text, str]]:
         return [(Text(shown(o)), o) if isinstance(o, str) else (Text(shown(o[0])), o[1])
                 for o in self.options]
 
 
+def refused_field(fields: Sequence[FormField], values: dict[str, str], error: str) -> str | None:
+    """The field a refusal is about: the first whose typed value the reason quotes (core
+    says ``bad date '2026-13-01'``), else the first whose label the reason names."""
+    low = error.casefold()
+    for f in fields:
+        typed = (values.get(f.name) or "").strip()
+        if typed and not f.options and (repr(typed) in error or f"'{typed}'" in error
+                                        or f'"{typed}"' in error):
+            return f.name
+    for f in fields:
+        words = [w for w in f.label.casefold().replace("(", " ").split() if len(w) > 3]
+        if words and words[0] in low:
+            return f.name
+    return None
+
+
 class FormDialog(ModalScreen[dict[str, str] | None]):
-    """A few labelled inputs; Enter/Save dismisses with their values, Escape with None."""
+    """A few labelled inputs that scroll between a title and buttons that stay in view;
+    Enter/ctrl+s/Save dismisses with their values, Escape/Cancel with None.
+
+    After a refusal the form shows the reason above the fields and puts the cursor in the
+    field it was about (``focus``)."""
 
     DEFAULT_CSS = """
     FormDialog { align: center middle; }
-    FormDialog > Vertical {
-        width: 72; height: auto; max-height: 90%; padding: 1 2; border: thick $primary;
-        background: $surface;
+    FormDialog > #form-box {
+        width: 72; max-width: 100%; height: auto; max-height: 100%; padding: 0 2;
+        border: thick $primary; background: $surface;
     }
-    FormDialog .form-title { text-style: bold; margin-bottom: 1; }
-    FormDialog .form-error { color: $error; text-style: bold; }
+    FormDialog .form-title { text-style: bold; margin-top: 1; height: auto; }
+    FormDialog .form-error { color: $error; text-style: bold; height: auto; }
+    FormDialog #form-fields { height: auto; }
     FormDialog Label { margin-top: 1; }
-    FormDialog Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
+    FormDialog #form-buttons { height: auto; margin: 1 0; align-horizontal: right; }
     FormDialog Button { margin-left: 2; }
     """
 
@@ -157,29 +186,66 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
     ]
 
     def __init__(self, title: str | Text, fields: list[FormField], save: str = "Save",
-                 error: str | None = None) -> None:
+                 error: str | None = None, focus: str | None = None) -> None:
         super().__init__()
         self.form_title = title if isinstance(title, Text) else Text(title)
         self.fields = fields
         self.save_label = save
         self.error = error
+        self.focus_field = focus
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(id="form-box"):
             yield Static(self.form_title, classes="form-title")
             if self.error:
                 # Why the last attempt was refused, above the values to correct.
                 yield Static(Text(shown(self.error)), classes="form-error")
-            for f in self.fields:
-                yield Label(f.label)
-                if f.options:
-                    yield Select(f.choices(), value=f.value or Select.NULL,
-                                 allow_blank=f.allow_blank, id=f"form-{f.name}")
-                else:
-                    yield Input(shown(f.value), placeholder=f.placeholder, id=f"form-{f.name}")
-            with Horizontal():
-                yield Button("Cancel", id="form-cancel")
-                yield Button(self.save_label, id="form-save", variant="primary")
+            with VerticalScroll(id="form-fields"):
+                for f in self.fields:
+                    yield Label(Text(f.label))  # a label may name someone: never markup
+                    if f.options:
+                        yield Select(f.choices(), value=f.value or Select.NULL,
+                                     allow_blank=f.allow_blank, id=f"form-{f.name}")
+                    else:
+                        yield Input(shown(f.displayed()), placeholder=f.placeholder,
+                                    id=f"form-{f.name}")
+            with Horizontal(id="form-buttons"):
+                yield Button("Cancel (esc)", id="form-cancel")
+                yield Button(f"{self.save_label} (ctrl+s)", id="form-save", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # The fields scroll, but the keys are for the fields: the cursor starts in the first
+        # one (or the one a refusal was about), not on the scrolling box.
+        self.query_one("#form-fields").can_focus = False
+        self.call_after_refresh(self._fit)
+        wanted = f"#form-{self.focus_field}" if self.focus_field else None
+        if wanted and self.query(wanted):
+            target = self.query_one(wanted)
+        elif self.fields:
+            target = self.query_one(f"#form-{self.fields[0].name}")
+        else:
+            return
+        target.focus()
+        self.call_after_refresh(target.scroll_visible, animate=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Let the fields scroll in what the terminal has left beside the title, the reason
+        and the buttons (CSS has no "the rest of an auto-height box")."""
+        box, scroll = self.query_one("#form-box"), self.query_one("#form-fields")
+        footer = self.query_one(Footer).outer_size.height
+        around = box.styles.gutter.height + sum(
+            w.outer_size.height + w.styles.margin.top + w.styles.margin.bottom
+            for w in box.children if w is not scroll)
+        room = max(3, self.size.height - footer - around)
+        if scroll.styles.max_height != room:
+            scroll.styles.max_height = room
+        focused = self.focused
+        if focused is not None and focused in scroll.query("*"):
+            self.call_after_refresh(focused.scroll_visible, animate=False)
 
     def values(self) -> dict[str, str]:
         result = {}
@@ -190,8 +256,10 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
                 result[f.name] = "" if value is Select.NULL else str(value)
             else:
                 assert isinstance(widget, Input)
-                # A value shown escaped and left as it was is the stored value itself.
-                result[f.name] = f.value if widget.value == shown(f.value) else widget.value
+                # A value left as the form showed it (escaped, or a code shown as a name)
+                # is the stored value itself.
+                unchanged = widget.value == shown(f.displayed())
+                result[f.name] = f.value if unchanged else widget.value
         return result
 
     def action_save(self) -> None:

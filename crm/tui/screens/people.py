@@ -20,6 +20,8 @@ from crm.core.contacts.listing import (
     people_page,
     people_rows,
 )
+from crm.tui.forms.person import ask_new_person
+from crm.tui.messages import Saved
 from crm.tui.screens.search_list import SearchListScreen
 from crm.tui.widgets.lazy_table import Column, LazyTable
 
@@ -46,6 +48,7 @@ class Welcome(Vertical):
             "or explore crm with a sample network first.", classes="welcome-text")
         yield Button("Import a vCard file (i)", id="welcome-import", variant="primary")
         yield Button("Load the demo network (d)", id="welcome-demo")
+        yield Button("Add a person — start with yourself (n)", id="welcome-add")
 
 
 class PeopleScreen(SearchListScreen):
@@ -55,6 +58,9 @@ class PeopleScreen(SearchListScreen):
         Binding("ctrl+s", "cycle_sort", "Sort", id="people.sort"),
         Binding("d", "load_demo", "Demo data", id="people.demo"),
         Binding("i", "import", "Import", id="people.import"),
+        Binding("ctrl+n", "add_person", "New person", tooltip="Add a person (or yourself)",
+                id="people.add"),
+        Binding("n", "add_first_person", "Add a person", id="people.add-first"),
     ]
 
     def __init__(self) -> None:
@@ -157,7 +163,7 @@ class PeopleScreen(SearchListScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The welcome keys are letters: once there are people, letters belong to the list.
-        if action in ("load_demo", "import"):
+        if action in ("load_demo", "import", "add_first_person"):
             return self.welcoming
         return True
 
@@ -166,6 +172,23 @@ class PeopleScreen(SearchListScreen):
 
     def action_import(self) -> None:
         self.crm.action_open_import()
+
+    def action_add_first_person(self) -> None:
+        self.action_add_person()
+
+    def action_add_person(self) -> None:
+        # On an empty database the first person is most likely you.
+        ask_new_person(self, me=self.welcoming)
+
+    def on_saved(self, message: Saved) -> None:
+        self.notify(message.summary, markup=False)
+        self.refresh_list(keep_cursor=True)
+        if isinstance(message.result, tuple):
+            self.crm.open_person(message.result[0])
+
+    @on(Button.Pressed, "#welcome-add")
+    def _add_pressed(self) -> None:
+        self.action_add_person()
 
     @on(Button.Pressed, "#welcome-demo")
     def _demo_pressed(self) -> None:

@@ -25,16 +25,16 @@ from crm.core.upkeep.editing import (
     add_interaction,
     delete_person,
     get_person,
-    remove_contact,
     update_person,
 )
+from crm.core.upkeep.records import set_me_and_via
 from crm.core.vocabulary import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
-from crm.tui.forms.reference import ask_reference
+from crm.tui.forms.records import delete_record, edit_record, end_position
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
-from crm.tui.screens.dialogs import ConfirmDialog, FormField
+from crm.tui.screens.dialogs import ConfirmDialog, FormDialog, FormField
 from crm.tui.widgets.editable import EditableField
-from crm.tui.widgets.rows import ItemRow, section_title
+from crm.tui.widgets.rows import EditRow, ItemRow, section_title
 
 # (field, label, multiline) in the order the Details section shows them.
 DETAIL_FIELDS = [
@@ -70,6 +70,10 @@ def _what_goes(d: PersonDetail | None) -> list[str]:
     return out
 
 
+# The records a row on this page stands for, that Enter (or e) edits and x removes.
+EDITABLE = ("position", "contact", "interaction", "referral")
+
+
 @dataclass
 class PersonDeleted(Message, bubble=False):
     summary: str
@@ -88,10 +92,28 @@ class PersonScreen(PageScreen[PersonDetail]):
         Binding("p", "add_position", "Position+",
                 tooltip="Add a position", id="person.add-position"),
         Binding("l", "link", "Link", tooltip="Link to another person", id="person.link"),
-        Binding("x", "remove_contact", "Remove contact", show=False,
-                id="person.remove-contact"),
+        Binding("e", "edit_selected", "Edit",
+                tooltip="Edit the selected position, link, contact, note or referral",
+                id="person.edit"),
+        Binding("x", "remove_selected", "Remove",
+                tooltip="Remove the selected position, link, contact, note or referral",
+                id="person.remove"),
+        Binding("E", "end_position", "End position",
+                tooltip="End the selected position (today or on a date)",
+                id="person.end-position"),
+        Binding("o", "open_company", "Open company",
+                tooltip="Open the selected position's company", id="person.open-company"),
+        Binding("i", "toggle_me", "Me?", tooltip="Mark or unmark this person as me",
+                id="person.me"),
+        Binding("v", "known_via", "Known via",
+                tooltip="Whom I know this person through", id="person.via"),
         Binding("r", "reference", "Reference",
                 tooltip="Mark as a reference", id="person.reference"),
+        Binding("R", "remove_reference", "Not a reference",
+                tooltip="Remove the reference entry and its log of uses (asks first)",
+                id="person.remove-reference"),
+        Binding("m", "merge", "Merge with…",
+                tooltip="Merge this person with another (a duplicate)", id="person.merge"),
         Binding("D", "delete", "Delete", tooltip="Delete this person", id="person.delete"),
     ]
 
@@ -99,6 +121,10 @@ class PersonScreen(PageScreen[PersonDetail]):
         super().__init__()
         self.person_id = person_id
         self.detail: PersonDetail | None = None
+        # A connection row's link id, by row id (derived connections have none).
+        self.connection_ids: dict[str, int] = {}
+        # A position row's company, by position id (o opens it).
+        self.position_companies: dict[int, int] = {}
 
     def fetch(self, session: Session) -> PersonDetail:
         return person_detail(session, self.person_id)
@@ -108,6 +134,7 @@ class PersonScreen(PageScreen[PersonDetail]):
     async def show(self, view: PersonDetail) -> None:
         self.detail = view
         self.sub_title = shown(view.name)
+        self.refresh_bindings()  # (R is offered only for a reference)
         await self.refill(self._widgets(view), fallback=EditableField)
 
     def _widgets(self, d: PersonDetail) -> list[Widget]:
@@ -131,13 +158,13 @@ class PersonScreen(PageScreen[PersonDetail]):
             out.append(EditableField(name, label, values.get(name), multiline=multiline,
                                      id=f"field-{name}"))
 
-        out.append(section_title("Contact", "a add · x remove the selected one"))
+        out.append(section_title("Contact", "a add · enter edits · x removes"))
         for cp in d.contact_points:
             t = Text(f"{cp.kind:<10}", style="dim")
             t.append(shown(cp.value))
             if cp.label:
                 t.append(f"  {shown(cp.label)}", style="dim")
-            out.append(ItemRow(t, "contact", cp.id, opens=False, id=f"contact-{cp.id}"))
+            out.append(EditRow(t, "contact", cp.id, id=f"contact-{cp.id}"))
 
         facts = Text()
         if d.role:
@@ -162,7 +189,9 @@ class PersonScreen(PageScreen[PersonDetail]):
             out.append(section_title("From their card", "dates, relations, role"))
             out.append(Static(facts, classes="facts", id="card-facts"))
 
-        out.append(section_title("Positions", "p add · enter opens the company"))
+        out.append(section_title("Positions", "p add · enter edits · E ends · x deletes · "
+                                 "o opens the company"))
+        self.position_companies = {p.id: p.company_id for p in d.positions}
         for p in d.positions:
             t = Text("● " if p.current else "○ ", style="bold green" if p.current else "dim")
             t.append(f"{p.span(' → '):<22}", style="dim")
@@ -173,9 +202,11 @@ class PersonScreen(PageScreen[PersonDetail]):
             t.append(shown(p.company), style="bold")
             if p.kind:
                 t.append(f"  {p.kind}", style="dim")
-            out.append(ItemRow(t, "company", p.company_id, id=f"position-{p.id}"))
+            out.append(EditRow(t, "position", p.id, id=f"position-{p.id}"))
 
-        out.append(section_title("Connections", "l link · enter opens the person"))
+        out.append(section_title("Connections", "l link · enter opens the person · e edits · "
+                                 "x unlinks"))
+        self.connection_ids = {}
         for i, c in enumerate(d.connections):
             t = Text(shown(c.person))
             t.append(f"  {c.kind}", style="dim")
@@ -191,10 +222,12 @@ class PersonScreen(PageScreen[PersonDetail]):
                     t.append("  ")
                     t.append(shown(c.note, multiline=True), style="dim")
             out.append(ItemRow(t, "person", c.person_id, id=f"connection-{i}"))
+            if not c.derived and c.id is not None:
+                self.connection_ids[f"connection-{i}"] = c.id
 
         referrals = d.referrals
         if referrals:
-            out.append(section_title("Referrals"))
+            out.append(section_title("Referrals", "enter edits · x deletes"))
             for r in referrals:
                 t = Text(shown(r.referrer))
                 t.append(" → ")
@@ -206,9 +239,9 @@ class PersonScreen(PageScreen[PersonDetail]):
                 if r.note:
                     t.append("  ")
                     t.append(shown(r.note, multiline=True), style="dim")
-                out.append(Static(t, classes="item", markup=False))
+                out.append(EditRow(t, "referral", r.id, id=f"referral-{r.id}"))
 
-        out.append(section_title("Reference"))
+        out.append(section_title("Reference", "r edits"))
         ref = d.reference
         if ref is None:
             out.append(Static(Text("not a reference", style="dim"), classes="item"))
@@ -227,12 +260,12 @@ class PersonScreen(PageScreen[PersonDetail]):
                                                   "  not notified yet"), style="dim")
             out.append(Static(t, classes="item", markup=False))
 
-        out.append(section_title("Interactions", "n add"))
-        for i, entry in enumerate(d.interactions):
+        out.append(section_title("Interactions", "n add · enter edits · x deletes"))
+        for entry in d.interactions:
             t = Text(f"{entry.date}  ", style="dim")
             t.append(f"{entry.kind:<8} ", style="dim")
             t.append(shown(entry.summary, multiline=True))
-            out.append(Static(t, classes="item", id=f"interaction-{i}", markup=False))
+            out.append(EditRow(t, "interaction", entry.id, id=f"interaction-{entry.id}"))
         return out
 
     # -- editing ----------------------------------------------------------------------------
@@ -249,6 +282,85 @@ class PersonScreen(PageScreen[PersonDetail]):
             self.crm.open_person(event.key)
         elif event.kind == "company":
             self.crm.open_company(event.key)
+        elif event.kind in EDITABLE:
+            edit_record(self, event.kind, event.key, seen_from=self.person_id)
+
+    # -- the selected row -------------------------------------------------------------------
+
+    def _selected(self) -> tuple[str, int] | None:
+        """(record kind, id) of the focused row, when it is a record that can be edited."""
+        focused = self.focused
+        if not isinstance(focused, ItemRow):
+            return None
+        if focused.kind in EDITABLE:
+            return focused.kind, focused.key
+        link_id = self.connection_ids.get(focused.id or "")
+        return ("connection", link_id) if link_id is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # End and open-company are about a position: offered while one is selected.
+        if action in ("end_position", "open_company"):
+            selected = self._selected()
+            return selected is not None and selected[0] == "position"
+        if action == "remove_reference":
+            return self.detail is not None and self.detail.reference is not None
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def action_edit_selected(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            self.notify("Select a position, link, contact point, interaction or referral "
+                        "first (tab or arrows to it), then press e.")
+            return
+        edit_record(self, *selected, seen_from=self.person_id)
+
+    def action_remove_selected(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            self.notify("Select a position, link, contact point, interaction or referral "
+                        "first (tab or arrows to it), then press x.")
+            return
+        delete_record(self, *selected, seen_from=self.person_id)
+
+    def action_end_position(self) -> None:
+        selected = self._selected()
+        if selected is not None and selected[0] == "position":
+            end_position(self, selected[1])
+
+    def action_open_company(self) -> None:
+        selected = self._selected()
+        if selected is not None and selected[0] == "position":
+            self.crm.open_company(self.position_companies[selected[1]])
+
+    def action_toggle_me(self) -> None:
+        me = not (self.detail is not None and self.detail.is_me)
+        name = self._person_name()
+
+        def job(s: Session) -> str:
+            set_me_and_via(s, self.person_id, me=me)
+            return f"{name} is you now" if me else f"{name} is no longer marked as you"
+
+        self.write(job, saved=Saved)
+
+    def action_known_via(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            who = v["via"].strip()
+            if not who:
+                set_me_and_via(s, self.person_id, clear_via=True)
+                return f"{self._person_name()}: no longer known through anyone"
+            via = resolve_person(s, who)
+            set_me_and_via(s, self.person_id, via=via)
+            return f"{self._person_name()}: known through {via.display_name}"
+
+        via_now = self.detail.known_via if self.detail else None
+        self.ask(Text("Whom do you know ").append(shown(self._person_name()), style="bold")
+                 .append(" through?"), [
+            FormField("via", "Known only through (name or #id; empty: nobody)",
+                      via_now or "", placeholder="Priya"),
+        ], job)
 
     def _person_name(self) -> str:
         return self.detail.name if self.detail else "this person"
@@ -313,26 +425,25 @@ class PersonScreen(PageScreen[PersonDetail]):
             FormField("note", "How you know each other (optional)"),
         ], job)
 
+    def action_merge(self) -> None:
+        """Ask whom to merge with, then show both on the merge screen (this one stays)."""
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.read_then(lambda s: resolve_person(s, values["other"]).id,
+                               lambda other: self.crm.open_merge(self.person_id, other))
+
+        self.app.push_screen(FormDialog(
+            Text("Merge ").append(shown(self._person_name()), style="bold").append(
+                " with… (they stay; the other is merged in, nothing is lost)"),
+            [FormField("other", "The duplicate (name or #id)", placeholder="Priya N")],
+            save="Compare"), done)
+
+    def action_remove_reference(self) -> None:
+        delete_record(self, "reference", self.person_id)
+
     def action_reference(self) -> None:
-        ref = self.detail.reference if self.detail else None
-        ask_reference(self, self.person_id, self._person_name(), ref.status if ref else None,
-                      ref.relationship if ref else None, ref.speaks_to if ref else None)
-
-    def action_remove_contact(self) -> None:
-        focused = self.focused
-        if not (isinstance(focused, ItemRow) and focused.kind == "contact"):
-            self.notify("Select a contact point first (tab to it), then press x.")
-            return
-        contact_id = focused.key
-        text = Text("Remove ").append_text(focused.text)
-        text.append("?")
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.write(lambda s: remove_contact(s, self.person_id, contact_id),
-                           saved=lambda _r: Saved("Removed the contact point"))
-
-        self.app.push_screen(ConfirmDialog(text, yes="Remove"), done)
+        edit_record(self, "reference", self.person_id)
 
     def action_delete(self) -> None:
         question = Text("Delete ").append(shown(self._person_name()), style="bold")

@@ -55,3 +55,11 @@ class ItemRow(Static, can_focus=True):
             self.action_choose()
         else:
             self.focus()
+
+
+class EditRow(ItemRow):
+    """A row whose Enter edits it (a position, a note, a contact point…)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "choose", "Edit", id="row.edit"),
+    ]
