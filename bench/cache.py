@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-GENERATOR_VERSION = 2  # bump when crm.core.generate changes shape, to rebuild the cache
+GENERATOR_VERSION = 3  # bump when crm.core.generate changes shape, to rebuild the cache
 CARDS_VERSION = 1  # bump when bench.cards.phone_card changes
 
 

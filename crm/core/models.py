@@ -97,6 +97,15 @@ class Person(Timestamped, Base):
     # Folded words of everything searchable (names, company, title, tags, notes, emails,
     # phones); maintained by crm.core.people.refresh_search_text.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Sort keys of the people list, kept by database triggers (migration 0008): the name key
+    # of the current company, and the date of the latest interaction. Read-only here.
+    company_key: Mapped[str | None] = mapped_column(String(400))
+    last_contacted: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        Index("ix_person_company_order", "company_key", "sort_key", "id"),
+        Index("ix_person_contacted_order", "last_contacted", "sort_key", "id"),
+    )
 
     contact_points: Mapped[list[ContactPoint]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="ContactPoint.id"
