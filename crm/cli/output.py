@@ -6,7 +6,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import click
@@ -32,6 +32,65 @@ def emit_json(data: Any) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     # Such characters only occur inside JSON strings, where \uXXXX means the same.
     click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def _encode(value: Any, indent: str, encode_str: Any = json.encoder.encode_basestring) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2, default=str)`` nested ``indent``
+    deep, without the pure-Python encoder's generator machinery (the same bytes)."""
+    if isinstance(value, str):
+        return str(encode_str(value))
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return json.dumps(value)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = []
+        for k, v in value.items():
+            # The common values inline (a list of people is mostly these).
+            if v.__class__ is str:
+                encoded = encode_str(v)
+            elif v is None:
+                encoded = "null"
+            elif v.__class__ is list and not v:
+                encoded = "[]"
+            elif v.__class__ is list and all(x.__class__ is str for x in v):
+                deeper = ",\n" + inner + "  "
+                encoded = ("[\n" + inner + "  " + deeper.join(map(encode_str, v)) + "\n"
+                           + inner + "]")
+            else:
+                encoded = _encode(v, inner)
+            items.append(f"{inner}{encode_str(k if isinstance(k, str) else json.dumps(k))}: "
+                         f"{encoded}")
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        return ("[\n" + ",\n".join(inner + _encode(v, inner) for v in value) + "\n" + indent
+                + "]")
+    return str(encode_str(str(value)))
+
+
+def emit_json_stream(batches: Iterable[Sequence[Any]]) -> None:
+    """A JSON list written a batch at a time, byte for byte what ``emit_json`` writes for
+    the whole list: nothing is held but one batch."""
+    started = False
+    for batch in batches:
+        if not batch:
+            continue
+        text = ",\n".join("  " + _encode(item, "  ") for item in batch)
+        click.echo(("," if started else "[") + "\n" + _JSON_UNSAFE.sub(
+            lambda m: f"\\u{ord(m.group()):04x}", text), nl=False)
+        started = True
+    click.echo("\n]" if started else "[]")
 
 
 def message(text: str) -> None:

@@ -56,7 +56,7 @@ BROAD_QUERY_HITS = 2000
 PG_BROAD_QUERY_HITS = 1000
 
 
-def _match_filter(session: Session, ws: list[str]) -> list[Any]:
+def _match_filter(session: Session, ws: list[str]) -> tuple[list[Any], bool]:
     """WHERE clauses on ``person`` meaning "matches every word of ``ws``", chosen for walking
     an index in some order and stopping after a page.
 
@@ -84,8 +84,8 @@ def _match_filter(session: Session, ws: list[str]) -> list[Any]:
             # the index of the order asked for and stopping after a page.
             session.execute(text("SET LOCAL enable_sort = off"))
         padded = literal(" ") + Person.search_text
-        return [padded.like(f"% {w}%") for w in ws]
-    return [Person.id.in_(bindparam("hits", value=list(probe), expanding=True))]
+        return [padded.like(f"% {w}%") for w in ws], True
+    return [Person.id.in_(bindparam("hits", value=list(probe), expanding=True))], False
 
 
 def _reset_planner(session: Session) -> None:
@@ -109,7 +109,7 @@ def search_person_ids(session: Session, query: str | None, *, limit: int | None 
     if not ws or not _indexed(session):
         stmt = matching_people(session, query)
     else:
-        stmt = select(Person.id).where(*_match_filter(session, ws))
+        stmt = select(Person.id).where(*_match_filter(session, ws)[0])
     stmt = stmt.order_by(Person.sort_key, Person.id).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
@@ -124,19 +124,27 @@ def ordered_person_ids(session: Session, query: str | None, key: Any, *, descend
     """Ids of the people matching ``query`` ordered by the indexed person column ``key``
     (people without a value last), then by name; one page of them.
 
-    Each half (with a value, without) walks an index whose order is the one asked for,
-    (``key, sort_key, id``), so a page costs the same at any size; the people without a
-    value are only counted when a page starts past the last one with a value.
+    A selective query (fewer than BROAD_QUERY_HITS index hits) sorts its few hits. Otherwise
+    each half (with a value, without) walks an index in the order asked for (``key,
+    sort_key, id``), testing each row, so a page costs the same at any size; the people with
+    a value are only counted when a page starts past the last of them.
     """
     ws = words(query or "")
     where: list[Any] = []
+    broad = True
     if ws and _indexed(session):
-        where = _match_filter(session, ws)
+        where, broad = _match_filter(session, ws)
     elif ws:
         where = [Person.id.in_(matching_people(session, query))]
+    ordered = key.desc() if descending else key
     try:
+        if not broad:
+            # A few hits (fewer than BROAD_QUERY_HITS): read them by id and sort them.
+            stmt = select(Person.id).where(*where).order_by(
+                key.is_(None), ordered, Person.sort_key, Person.id).offset(offset)
+            return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
         first = select(Person.id).where(key.is_not(None), *where).order_by(
-            key.desc() if descending else key, Person.sort_key, Person.id)
+            ordered, Person.sort_key, Person.id)
         found = list(session.scalars(first.offset(offset).limit(limit)))
         if limit is not None and len(found) >= limit:
             return found
