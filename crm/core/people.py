@@ -404,9 +404,13 @@ def resolve_person(session: Session, text: str) -> Person:
     if len(exact) > 1:
         raise Ambiguous("person", query, [f"{p.display_name} (#{p.id})" for p in exact])
     like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    starts = [Person.sort_key.like(like, escape="\\")]
+    if session.get_bind().dialect.name == "sqlite":
+        # The same prefixes as a range of the name index (SQLite's LIKE cannot use it): a
+        # miss costs an index probe, not a scan of everyone.
+        starts.append(Person.sort_key.between(key, key + "\U0010ffff"))
     prefix = list(session.scalars(
-        select(Person).where(Person.sort_key.like(like, escape="\\")).order_by(Person.sort_key)
-        .limit(20)))
+        select(Person).where(*starts).order_by(Person.sort_key).limit(20)))
     if len(prefix) == 1:
         return prefix[0]
     if len(prefix) > 1:
@@ -415,7 +419,9 @@ def resolve_person(session: Session, text: str) -> Person:
     ws = words(query)
     if ws:
         conds = [Person.sort_key.like(f"%{w}%") for w in ws]
-        cands = list(session.scalars(select(Person).where(and_(*conds)).limit(20)))
+        # Ids first: the scan reads the narrow name index, not every person's row.
+        cand_ids = list(session.scalars(select(Person.id).where(and_(*conds)).limit(20)))
+        cands = _load(session, cand_ids) if cand_ids else []
         if len(cands) == 1:
             return cands[0]
         if len(cands) > 1:
