@@ -166,8 +166,16 @@ def ordered_person_ids(session: Session, query: str | None, key: Any, *, descend
 def count_matching(session: Session, query: str | None, *, cap: int | None = None) -> int:
     """How many people match ``query``; with ``cap``, counting stops past ``cap`` (the answer
     is then ``cap + 1``: "more than cap"), so a broad search costs the same at any size."""
+    ws = words(query or "")
+    if cap is not None and ws and session.get_bind().dialect.name == "sqlite":
+        # Straight from the index, which stops at the cap (``person.id IN (MATCH ...)``
+        # would first collect every hit: 90 ms for "s" at a million people).
+        return session.execute(
+            text("SELECT count(*) FROM (SELECT rowid FROM person_fts "
+                 "WHERE person_fts MATCH :q LIMIT :n)"),
+            {"q": _fts5_query(ws), "n": cap + 1}).scalar_one()
     stmt = matching_people(session, query)
-    if cap is not None and words(query or ""):
+    if cap is not None and ws:
         stmt = stmt.limit(cap + 1)
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
