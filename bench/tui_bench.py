@@ -288,6 +288,7 @@ def pilot_figures(db_path: Path, runs: int, words: Sequence[str] = WORDS
 FIRST_SCREEN_GOAL = 0.6  # SPEC: at 100k people, whole process
 KEYSTROKE_GOAL = 0.05  # SPEC: a search keystroke at 100k people to the updated list
 RSS_GOAL = 200 * 10**6  # SPEC: peak RSS at 100k people
+RSS_GOAL_1M = 150 * 10**6  # issue 19: through a session that sorts and searches, 1M people
 
 
 def bench_tui(db_path: Path, people: int, runs: int) -> list[Result]:
@@ -314,8 +315,8 @@ def bench_rss(db_path: Path, people: int) -> list[Result]:
     figure = f"{rss / 10**6:.0f} MB"
     if people < 100_000:
         return [Result(what, f"{people:,} people", figure)]
-    return [Result(what, f"{people:,} people", figure, f"≤ {RSS_GOAL // 10**6} MB",
-                   rss <= RSS_GOAL)]
+    goal = RSS_GOAL_1M if people >= 1_000_000 else RSS_GOAL
+    return [Result(what, f"{people:,} people", figure, f"≤ {goal // 10**6} MB", rss <= goal)]
 
 
 def main(argv: list[str] | None = None) -> int:
