@@ -34,11 +34,11 @@ def network_db(people: int) -> Path:
     partial = path.with_suffix(".building")
     for leftover in cache_dir().glob(partial.name + "*"):
         leftover.unlink()
-    from bench.scale_bench import crm_argv, spawn
+    from bench.timing import spawn
 
     load = os.getloadavg()[0]
-    wall, cpu, rss = spawn(crm_argv("--db", str(partial), "demo", "--people", str(people),
-                                    "--seed", "1"))
+    wall, cpu, rss = spawn([sys.executable, "-m", "crm", "--db", str(partial), "demo",
+                            "--people", str(people), "--seed", "1"])
     partial.rename(path)
     meta = {"wall": wall, "cpu": cpu, "rss": rss, "load": max(load, os.getloadavg()[0]),
             "how": "`crm demo` as a child, wait4"}

@@ -18,14 +18,13 @@ import json
 import os
 import statistics
 import sys
-import time
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
 from bench.cache import network_db, network_meta
 from bench.report import Result, markdown, seconds_goal, within
-from bench.timing import Timing, from_samples, load_average, measure
+from bench.timing import Timing, from_samples, load_average, measure, spawn
 
 SORT_GOAL = 0.100  # a sort to its first page, 1M people
 KEYSTROKE_GOAL = 0.050  # a keystroke to the repainted list in any order, 1M people
@@ -38,26 +37,6 @@ COUNT_CAP = 1000  # as the TUI's people list counts
 
 def crm_argv(*args: str) -> list[str]:
     return [sys.executable, "-m", "crm", *args]
-
-
-def spawn(argv: Sequence[str]) -> tuple[float, float, int]:
-    """Run ``argv`` (stdout discarded) and return its wall seconds, CPU seconds and peak RSS
-    in bytes. ``posix_spawn``: a forked child would count this process's RSS as its own."""
-    import tempfile
-
-    env = dict(os.environ)
-    env.pop("CRM_DATABASE_URL", None)
-    with tempfile.TemporaryFile() as err:
-        actions = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-                   (os.POSIX_SPAWN_DUP2, err.fileno(), 2)]
-        began = time.perf_counter()
-        pid = os.posix_spawn(argv[0], list(argv), env, file_actions=actions)
-        _, status, usage = os.wait4(pid, 0)
-        elapsed = time.perf_counter() - began
-        if os.waitstatus_to_exitcode(status) != 0:
-            err.seek(0)
-            raise RuntimeError(f"{' '.join(argv)} failed: {err.read().decode()[-400:]}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
 def run_child(argv: Sequence[str], runs: int) -> tuple[Timing, int]:
