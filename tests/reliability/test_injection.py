@@ -160,6 +160,14 @@ ALLOWED = {
     # table and column names from our own metadata
     ("crm/core/backup.py", "pg_get_serial_sequence"), ("crm/core/backup.py", "SELECT max("),
     ("crm/core/generate.py", "pg_get_serial_sequence"), ("crm/core/generate.py", "max(id)"),
+    # the bulk generator: table names from its own constant tuple, index and trigger names
+    # read from sqlite_master, the page cache size read back from SQLite (an int)
+    ("crm/core/generate.py", "TRIGGER USER"), ("crm/core/generate.py", "DROP {kind.upper()}"),
+    ("crm/core/generate.py", 'INSERT INTO "{table}"'),
+    ("crm/core/generate.py", "PRAGMA cache_size = {"),
+    # migration 0008: SQL assembled from its own constants (trigger names, the key queries)
+    ("migrations/versions/0008_scale.py", "UPDATE person SET company_key"),
+    ("migrations/versions/0008_scale.py", "DROP TRIGGER IF EXISTS {name}"),
     ("crm/core/db.py", "busy_timeout"),  # a module constant (an int)
     # table and column names from our metadata or from SQLite's own foreign_key_check
     ("crm/core/recover.py", "PRAGMA table_info("), ("crm/core/recover.py", "INSERT INTO"),
