@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-GENERATOR_VERSION = 3  # bump when crm.core.generate changes shape, to rebuild the cache
+GENERATOR_VERSION = 3  # bump when crm.core.samples.generate changes shape, to rebuild the cache
 CARDS_VERSION = 1  # bump when bench.cards.phone_card changes
 
 
@@ -81,7 +81,7 @@ def network_pg(people: int, server_url: str) -> str:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{building}"'))
             conn.execute(text(f'CREATE DATABASE "{building}"'))
             from crm.core.db import open_database
-            from crm.core.generate import generate_network
+            from crm.core.samples.generate import generate_network
 
             began = time.perf_counter()
             db = open_database(url.set(database=building).render_as_string(

@@ -53,3 +53,12 @@ def write_phone_export(path: Path, n: int) -> None:
     rnd = random.Random(n)
     path.write_text("".join(phone_card(i, rnd) for i in range(n)), encoding="utf-8",
                     newline="")
+
+
+def write_changed_export(source: Path, path: Path) -> None:
+    """A later export of ``source`` in which every card changed: each person has a new
+    title (a job change: the old position closes, a new one opens) and a longer note."""
+    text = source.read_bytes().decode("utf-8")
+    text = text.replace("\r\nTITLE:", "\r\nTITLE:Senior ").replace(
+        "\r\nNOTE:Met at event", "\r\nNOTE:Caught up again. Met at event")
+    path.write_text(text, encoding="utf-8", newline="")

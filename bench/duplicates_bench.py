@@ -77,7 +77,7 @@ def planted(people: int, work: Path) -> tuple[Path, int]:
 
 def bench_duplicates(people: int, runs: int) -> list[Result]:
     from crm.core.db import open_database
-    from crm.core.duplicates import find_duplicates
+    from crm.core.upkeep.duplicates import find_duplicates
 
     work = Path(tempfile.mkdtemp(prefix="crm-dups-"))
     try:

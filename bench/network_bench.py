@@ -69,10 +69,10 @@ def bench_network(people: int, runs: int, searches: bool = True,
                   postgres: str | None = None) -> list[Result]:
     """The figures on the SQLite network, or with ``postgres`` (a server URL) on the same
     network generated into a PostgreSQL database there."""
+    from crm.core.contacts.people import search_ids
     from crm.core.db import open_database
     from crm.core.models import Company
     from crm.core.network import who_at
-    from crm.core.people import search_ids
 
     size = f"{people:,} people" + (", PostgreSQL" if postgres else "")
     path: Path | str = network_pg(people, postgres) if postgres else network_db(people)

@@ -4,7 +4,7 @@ sorted, the capped match count, ``crm path COMPANY``, ``crm people --json`` of e
 
     python -m bench.scale_bench [--sizes 100000,1000000] [--runs 5]
 
-In-process figures time the core calls the TUI makes (``crm.core.listing``): a sort is the
+In-process figures time the core calls the TUI makes (``crm.core.contacts.listing``): a sort is the
 first page of 100 plus the capped count; a keystroke while sorted is the same for each prefix
 of a word typed one character at a time. Whole-process figures run ``crm`` as a child and
 take its wall time, CPU time and peak RSS (``wait4``'s ``ru_maxrss``; the child is started
@@ -49,7 +49,7 @@ def run_child(argv: Sequence[str], runs: int) -> tuple[Timing, int]:
 
 
 def _sort_once(s: object, query: str, sort: str) -> None:
-    from crm.core.listing import count_matching_people, people_page
+    from crm.core.contacts.listing import count_matching_people, people_page
 
     people_page(s, query, 0, 100, sort)  # type: ignore[arg-type]
     count_matching_people(s, query, cap=COUNT_CAP)  # type: ignore[arg-type]

@@ -61,7 +61,7 @@ def first_row_name(db_path: Path) -> str:
     """The name the people list shows first (sorted by name, no search)."""
     from crm.core.db import open_database
 
-    listing = tui_module("crm.core.listing")
+    listing = tui_module("crm.core.contacts.listing")
 
     db = open_database(str(db_path))
     try:

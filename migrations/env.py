@@ -9,8 +9,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from crm.core.contacts.search import include_name
 from crm.core.models import Base
-from crm.core.search import include_name
 
 config = context.config
 target_metadata = Base.metadata

@@ -51,7 +51,7 @@ def hint_new_company() -> Iterator[None]:
 
 def get_db(ctx: click.Context | None = None) -> Database:
     """The database selected by --db / CRM_DATABASE_URL, opened (and upgraded) once."""
-    from crm.cli.output import message
+    from crm.cli.output import literal, message
     from crm.core.db import open_database
     from crm.startup import resume_collector
 
@@ -63,6 +63,8 @@ def get_db(ctx: click.Context | None = None) -> Database:
         db = open_database(_find_db_arg(ctx))
         db.on_wait = lambda: message("crm: waiting for another crm process to finish writing "
                                      "to this database…")
+        for warning in db.warnings:
+            message(f"crm: warning: {literal(warning)}")
         if db.backup_path is not None:
             message(f"crm: upgraded database schema; backup of the old file: {db.backup_path}")
         obj["database"] = db

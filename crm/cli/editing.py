@@ -37,7 +37,7 @@ def duplicates_cmd(limit: int | None, people_only: bool, as_json: bool) -> None:
     that are nicknames or initials of one another; the same company. Merge a pair with
     `crm merge KEEP OTHER` (or `crm merge --company KEEP OTHER`).
     """
-    from crm.core.duplicates import find_duplicates
+    from crm.core.upkeep.duplicates import find_duplicates
 
     database = get_db()
     with database.read() as s:
@@ -83,19 +83,20 @@ def merge_cmd(keep: str, other: str, is_company: bool, takes: tuple[str, ...], d
     it does not take is written into KEEP's note. Companies (--company): both names stay
     (one as an alias), domains are united, positions and applications move.
     """
-    from crm.core import merge
+    from crm.core.upkeep import company_merge, merge
 
     choices = _parse_choices(takes)
     database = get_db()
     ctx = database.read() if dry_run else database.write()
     with ctx as s:
         if is_company:
-            from crm.core.companies import resolve_company
+            from crm.core.contacts.companies import resolve_company
 
             a, b = resolve_company(s, keep).id, resolve_company(s, other).id
-            run = merge.plan_company_merge if dry_run else merge.merge_companies
+            run = (company_merge.plan_company_merge if dry_run
+                   else company_merge.merge_companies)
         else:
-            from crm.core.people import resolve_person
+            from crm.core.contacts.people import resolve_person
 
             a, b = resolve_person(s, keep).id, resolve_person(s, other).id
             run = merge.plan_merge if dry_run else merge.merge_people
@@ -131,7 +132,7 @@ def merge_cmd(keep: str, other: str, is_company: bool, takes: tuple[str, ...], d
 @json_option
 def deleted_cmd(as_json: bool) -> None:
     """People you deleted: an import skips them; `crm undelete` brings one back."""
-    from crm.core.tombstones import list_tombstones
+    from crm.core.upkeep.tombstones import list_tombstones
 
     database = get_db()
     with database.read() as s:
@@ -154,7 +155,7 @@ def deleted_cmd(as_json: bool) -> None:
 @json_option
 def undelete_cmd(person: str, as_json: bool) -> None:
     """Restore a deleted PERSON (#ID they had, or their name) with all that went with them."""
-    from crm.core.tombstones import resolve_tombstone, undelete
+    from crm.core.upkeep.tombstones import resolve_tombstone, undelete
 
     database = get_db()
     with database.write() as s:
@@ -180,9 +181,9 @@ def rm() -> None:
 def rm_person(person: str, yes: bool, as_json: bool) -> None:
     """Delete PERSON and everything that goes with them (a tombstone stays: an import skips
     them, `crm undelete` restores them)."""
-    from crm.core.editing import delete_person
-    from crm.core.people import resolve_person
-    from crm.core.tombstones import deletion_impact
+    from crm.core.contacts.people import resolve_person
+    from crm.core.upkeep.editing import delete_person
+    from crm.core.upkeep.tombstones import deletion_impact
 
     database = get_db()
     with database.read() as s:
@@ -243,9 +244,9 @@ def edit() -> None:
 def edit_person(person: str, me: bool | None, via: str | None, no_via: bool, as_json: bool,
                 **fields: str | None) -> None:
     """Correct PERSON's names, headline, birthday, tags, note; mark or unmark me; --via."""
-    from crm.core.editing import update_person
-    from crm.core.people import resolve_person, summarize, summary_loader
-    from crm.core.records import set_me_and_via
+    from crm.core.contacts.people import resolve_person, summarize, summary_loader
+    from crm.core.upkeep.editing import update_person
+    from crm.core.upkeep.records import set_me_and_via
 
     changes = {k: v for k, v in fields.items() if v is not None}
     database = get_db()
@@ -291,8 +292,8 @@ def _position_json(pos: object) -> dict[str, object]:
 def edit_position(position_id: str, company: str | None, as_json: bool,
                   **fields: str | bool | None) -> None:
     """Correct a position's title, team, kind, dates or company."""
-    from crm.core.companies import resolve_company
-    from crm.core.records import update_position
+    from crm.core.contacts.companies import resolve_company
+    from crm.core.upkeep.records import update_position
 
     database = get_db()
     with database.write() as s:
@@ -316,7 +317,7 @@ def end() -> None:
 @json_option
 def end_position_cmd(position_id: str, on: str | None, as_json: bool) -> None:
     """The position is over (today, or --on DATE); history keeps it."""
-    from crm.core.records import end_position
+    from crm.core.upkeep.records import end_position
 
     database = get_db()
     with database.write() as s:
@@ -336,7 +337,7 @@ def end_position_cmd(position_id: str, on: str | None, as_json: bool) -> None:
 @json_option
 def edit_connection(connection_id: str, as_json: bool, **fields: object) -> None:
     """Correct a connection's kind, strength, note, since or how you met."""
-    from crm.core.records import update_connection
+    from crm.core.upkeep.records import update_connection
 
     database = get_db()
     with database.write() as s:
@@ -357,7 +358,7 @@ def edit_connection(connection_id: str, as_json: bool, **fields: object) -> None
 @json_option
 def edit_interaction(interaction_id: str, as_json: bool, **fields: str | None) -> None:
     """Correct an interaction's kind, date or text."""
-    from crm.core.records import update_interaction
+    from crm.core.upkeep.records import update_interaction
 
     database = get_db()
     with database.write() as s:
@@ -383,9 +384,9 @@ def edit_interaction(interaction_id: str, as_json: bool, **fields: str | None) -
 def edit_application(application_id: str, company: str | None, as_json: bool,
                      **fields: str | None) -> None:
     """Correct an application's company, role, stage or dates."""
-    from crm.core.applications import application_detail
-    from crm.core.companies import resolve_company
-    from crm.core.records import update_application_fields
+    from crm.core.contacts.companies import resolve_company
+    from crm.core.jobhunt.applications import application_detail
+    from crm.core.upkeep.records import update_application_fields
 
     database = get_db()
     with database.write() as s:
@@ -406,12 +407,12 @@ def edit_application(application_id: str, company: str | None, as_json: bool,
 @json_option
 def edit_referral(referral_id: str, as_json: bool, **fields: str | None) -> None:
     """Correct a referral's status, note or the day it was asked."""
-    from crm.core.records import update_referral
-    from crm.core.referrals import view
+    from crm.core.jobhunt.referrals import referral_view
+    from crm.core.upkeep.records import update_referral
 
     database = get_db()
     with database.write() as s:
-        data = view(update_referral(s, record_id(referral_id, "referral"),
+        data = referral_view(update_referral(s, record_id(referral_id, "referral"),
                                     **fields)).to_json()  # type: ignore[arg-type]
     _said("updated referral", f"#{data['id']} by {data['referrer']} ({data['status']})",
           as_json, data)
@@ -429,8 +430,8 @@ def edit_referral(referral_id: str, as_json: bool, **fields: str | None) -> None
 @json_option
 def edit_reference(person: str, as_json: bool, **fields: object) -> None:
     """Correct PERSON's reference entry (the same fields as `crm refs add`)."""
-    from crm.core.people import resolve_person
-    from crm.core.references import _view, set_reference
+    from crm.core.contacts.people import resolve_person
+    from crm.core.jobhunt.references import _view, set_reference
 
     database = get_db()
     with database.write() as s:
@@ -450,7 +451,7 @@ def edit_reference(person: str, as_json: bool, **fields: object) -> None:
 @json_option
 def edit_contact(contact_id: str, as_json: bool, **fields: object) -> None:
     """Correct a contact point in place (its id is in `crm show PERSON --json`)."""
-    from crm.core.records import update_contact
+    from crm.core.upkeep.records import update_contact
 
     database = get_db()
     with database.write() as s:
@@ -472,8 +473,8 @@ def edit_contact(contact_id: str, as_json: bool, **fields: object) -> None:
 @json_option
 def edit_company(company: str, as_json: bool, **fields: str | None) -> None:
     """Rename a company or correct its industry, website, location, note."""
-    from crm.core.companies import company_summary, resolve_company
-    from crm.core.editing import update_company
+    from crm.core.contacts.companies import company_summary, resolve_company
+    from crm.core.upkeep.editing import update_company
 
     changes = {k: v for k, v in fields.items() if v is not None}
     database = get_db()
@@ -508,7 +509,8 @@ def _rm_command(kind: str, model_name: str, runner: str, help_text: str) -> None
     @db_option
     @json_option
     def command(record: str, yes: bool, as_json: bool) -> None:
-        from crm.core import models, records
+        from crm.core import models
+        from crm.core.upkeep import records
 
         rid = record_id(record, kind)
         model = getattr(models, model_name)
@@ -543,8 +545,8 @@ for _kind, _model, _runner, _help in (
 @json_option
 def rm_reference(person: str, yes: bool, as_json: bool) -> None:
     """PERSON is no longer a reference (the log of its uses goes too)."""
-    from crm.core.people import resolve_person
-    from crm.core.records import delete_reference
+    from crm.core.contacts.people import resolve_person
+    from crm.core.upkeep.records import delete_reference
 
     _rm("reference", lambda s: resolve_person(s, person).display_name,
         lambda s: delete_reference(s, resolve_person(s, person)), yes, as_json)
@@ -557,8 +559,8 @@ def rm_reference(person: str, yes: bool, as_json: bool) -> None:
 @json_option
 def rm_company(company: str, yes: bool, as_json: bool) -> None:
     """Delete a company no position or application uses (else says what uses it)."""
-    from crm.core.companies import resolve_company
-    from crm.core.records import CompanyInUse, company_use, delete_company
+    from crm.core.contacts.companies import resolve_company
+    from crm.core.upkeep.records import CompanyInUse, company_use, delete_company
 
     def describe(s: object) -> str:
         c = resolve_company(s, company)  # type: ignore[arg-type]
@@ -586,8 +588,8 @@ def log_cmd(person: str, text: str, kind: str, on: str | None, as_json: bool) ->
     """Log what happened with PERSON ("last contacted" follows from the log)."""
     from datetime import date
 
-    from crm.core.editing import add_interaction
-    from crm.core.people import resolve_person
+    from crm.core.contacts.people import resolve_person
+    from crm.core.upkeep.editing import add_interaction
 
     database = get_db()
     with database.write() as s:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from crm import __version__
 from crm.cli.context import db_option, get_db, hint_new_company, json_option, new_company_option
 from crm.cli.output import emit_json, emit_json_stream, literal, message, table
+
+if TYPE_CHECKING:
+    from crm.core.contacts.profile import PersonDetail
 
 # Commands defined in feature modules, imported only when the command is used (or listed in
 # --help): `crm who` need not pay for the references or vCard code. Each module registers its
@@ -23,9 +26,9 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "refs": ("crm.cli.refs",),
     "referrals": ("crm.cli.refs",),
     "apps": ("crm.cli.refs",),
-    "import": ("crm.cli.vcard",),
+    "import": ("crm.cli.transfer",),
     "suggestions": ("crm.cli.suggestions",),
-    "export": ("crm.cli.vcard", "crm.cli.backup"),
+    "export": ("crm.cli.transfer",),
     "duplicates": ("crm.cli.editing",),
     "merge": ("crm.cli.editing",),
     "deleted": ("crm.cli.editing",),
@@ -34,6 +37,7 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "edit": ("crm.cli.editing",),
     "end": ("crm.cli.editing",),
     "log": ("crm.cli.editing",),
+    "sync": ("crm.cli.sync",),
 }
 
 
@@ -225,7 +229,7 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
     """
     database = get_db()
     if people_count is None:
-        from crm.core.demo import load_demo
+        from crm.core.samples.demo import load_demo
 
         with database.write() as s:
             n = load_demo(s)
@@ -235,7 +239,7 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
         return
     import time
 
-    from crm.core.generate import generate_network
+    from crm.core.samples.generate import generate_network
 
     began = time.perf_counter()
     with database.write() as s:
@@ -258,7 +262,7 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
 @json_option
 def people(query: str | None, limit: int | None, as_json: bool) -> None:
     """List people, or search names, companies, titles, tags, notes, emails and phones."""
-    from crm.core.people import iter_people, search_people
+    from crm.core.contacts.people import iter_people, search_people
 
     database = get_db()
     if as_json:
@@ -285,70 +289,74 @@ def people(query: str | None, limit: int | None, as_json: bool) -> None:
 @json_option
 def show(person: str, as_json: bool) -> None:
     """Show one person whole: contact points, positions, connections, references, notes."""
-    from crm.core.people import resolve_person
-    from crm.core.profile import person_detail
+    from crm.core.contacts.people import resolve_person
+    from crm.core.contacts.profile import person_detail
 
     database = get_db()
     with database.read() as s:
         detail = person_detail(s, resolve_person(s, person).id)
     if as_json:
-        emit_json(detail)
+        emit_json(detail.to_json())
         return
     _print_person(detail)
 
 
-def _print_person(d: dict[str, Any]) -> None:
+def _print_person(d: PersonDetail) -> None:
     def line(label: str, value: object) -> None:
         if value:
             click.echo(f"{label:<12}{literal(value)}")
 
-    click.echo(literal(d["name"]) + ("  (me)" if d.get("me") else ""))
-    line("headline", d.get("headline"))
-    if d.get("title") or d.get("company"):
-        line("now", " at ".join(str(x) for x in (d.get("title"), d.get("company")) if x))
-    line("known via", d.get("known_via"))
-    line("birthday", d.get("birthday"))
-    line("location", d.get("location"))
-    line("tags", ", ".join(d.get("tags") or []))
-    for cp in d.get("contact_points") or []:
-        line(cp["kind"], cp["value"] + (f"  ({cp['label']})" if cp.get("label") else ""))
-    if d.get("note"):
+    click.echo(literal(d.name) + ("  (me)" if d.is_me else ""))
+    line("headline", d.headline)
+    if d.title or d.company:
+        line("now", " at ".join(str(x) for x in (d.title, d.company) if x))
+    line("known via", d.known_via)
+    line("role", d.role)
+    line("birthday", d.birthday)
+    for date in d.dates:
+        line(date.label or "date", date.date)
+    line("location", d.location)
+    line("tags", ", ".join(d.tags))
+    for cp in d.contact_points:
+        line(cp.kind, cp.value + (f"  ({cp.label})" if cp.label else ""))
+        if cp.address_label:
+            for text_line in str(cp.address_label).splitlines():
+                click.echo(" " * 14 + literal(text_line))
+    for rel in d.relations:
+        known = f"  (#{rel.person_id})" if rel.person_id else ""
+        line(rel.label or "related", f"{rel.name}{known}")
+    if d.note:
         click.echo("note")
-        for text_line in str(d["note"]).splitlines():
+        for text_line in str(d.note).splitlines():
             click.echo("  " + literal(text_line))
-    positions = d.get("positions") or []
-    if positions:
+    if d.positions:
         click.echo("positions")
-        for p in positions:
-            span = f"{p['start'] or '?'} - {p['end'] or ('now' if p['current'] else '?')}"
-            kind = f" [{p['kind']}]" if p.get("kind") else ""
-            team = f", {literal(p['department'])}" if p.get("department") else ""
-            click.echo(f"  {span:<20} {literal(p['title'] or '')}{team} at "
-                       f"{literal(p['company'])}{kind}")
-    conns = d.get("connections") or []
-    if conns:
+        for p in d.positions:
+            span = p.span()
+            kind = f" [{p.kind}]" if p.kind else ""
+            team = f", {literal(p.department)}" if p.department else ""
+            click.echo(f"  {span:<20} {literal(p.title or '')}{team} at "
+                       f"{literal(p.company)}{kind}")
+    if d.connections:
         click.echo("connections")
-        for c in conns:
+        for c in d.connections:
             extra = ""
-            if c.get("derived"):
-                ov = c.get("overlap") or {}
-                how = "maybe, from undated positions" if c.get("maybe") else "derived"
-                extra = f" ({how}: {literal(c.get('company'))} {ov.get('from')}..{ov.get('to')})"
-            click.echo(f"  {literal(c['person'])}: {c['kind']}, strength {c['strength']}{extra}")
-    ref = d.get("reference")
+            if c.derived:
+                ov = c.overlap or (None, None)
+                how = "maybe, from undated positions" if c.maybe else "derived"
+                extra = f" ({how}: {literal(c.company)} {ov[0]}..{ov[1]})"
+            click.echo(f"  {literal(c.person)}: {c.kind}, strength {c.strength}{extra}")
+    ref = d.reference
     if ref:
-        click.echo(f"reference   {ref['status']}"
-                   + (f" - {literal(ref['relationship'])}" if ref.get("relationship")
-                      else ""))
-    for r in d.get("referrals") or []:
-        target = r.get("to_company") or r.get("to_person") or ""
-        click.echo(f"referral    {literal(r['referrer'])} -> {literal(r['referred'])} "
-                   f"to {literal(target)} [{r['status']}]")
-    inter = d.get("interactions") or []
-    if inter:
+        click.echo(f"reference   {ref.status}"
+                   + (f" - {literal(ref.relationship)}" if ref.relationship else ""))
+    for r in d.referrals:
+        click.echo(f"referral    {literal(r.referrer)} -> {literal(r.referred)} "
+                   f"to {literal(r.target)} [{r.status}]")
+    if d.interactions:
         click.echo("interactions")
-        for i in inter:
-            click.echo(f"  {i['date']}  {i['kind']:<8} {literal(i['summary'])}")
+        for i in d.interactions:
+            click.echo(f"  {i.date.isoformat()}  {i.kind:<8} {literal(i.summary)}")
 
 
 # -- companies ------------------------------------------------------------------------------
@@ -360,7 +368,7 @@ def _print_person(d: dict[str, Any]) -> None:
 @json_option
 def companies(query: str | None, as_json: bool) -> None:
     """List companies, or search them by name, alias or email domain."""
-    from crm.core.companies import list_companies
+    from crm.core.contacts.companies import list_companies
 
     database = get_db()
     with database.read() as s:
@@ -397,7 +405,7 @@ def add() -> None:
 def add_person(name: str, emails: tuple[str, ...], phones: tuple[str, ...], me: bool,
                via: str | None, tags: tuple[str, ...], note: str | None, as_json: bool) -> None:
     """Add a person."""
-    from crm.core.people import create_person, resolve_person, summarize
+    from crm.core.contacts.people import create_person, resolve_person, summarize
 
     database = get_db()
     with database.write() as s:
@@ -431,19 +439,18 @@ def add_position_cmd(person: str, company: str, title: str | None, kind: str | N
     of them creates the company, and a name close to one (a typo?) is refused with the
     close ones listed, unless --new-company.
     """
-    from crm.core.companies import company_for_record
-    from crm.core.people import resolve_person
-    from crm.core.positions import add_position
+    from crm.core.contacts.people import resolve_person
+    from crm.core.contacts.positions import add_position_at
 
     database = get_db()
     with database.write() as s, hint_new_company():
         who = resolve_person(s, person)
-        at = company_for_record(s, company, new_company=new_company)
-        pos = add_position(s, who, at.company, title=title, kind=kind,
-                           department=department, start=start, end=end)
+        added = add_position_at(s, who, company, new_company=new_company, title=title,
+                                kind=kind, department=department, start=start, end=end)
+        pos = added.position
         result = {"id": pos.id, "person": who.display_name, "company": pos.company.name,
                   "title": pos.title, "kind": pos.kind, "start": pos.start, "end": pos.end,
-                  "current": pos.is_current, "company_created": at.created}
+                  "current": pos.is_current, "company_created": added.company_created}
     if as_json:
         emit_json(result)
     else:
@@ -467,8 +474,8 @@ def add_position_cmd(person: str, company: str, title: str | None, kind: str | N
 def link_cmd(person: str, other: str, kind: str, strength: int | None, note: str | None,
              as_json: bool) -> None:
     """Record a connection: OTHER is PERSON's KIND (e.g. `crm link me Priya --kind mentor`)."""
+    from crm.core.contacts.people import resolve_person
     from crm.core.network import link
-    from crm.core.people import resolve_person
 
     database = get_db()
     with database.write() as s:
@@ -527,10 +534,11 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _report(args: list[str], err: object) -> int:
+    from crm.cli.wording import say
     from crm.core.errors import CrmError, DatabaseDamaged
 
     assert isinstance(err, CrmError)
-    text = str(err)
+    text = say(err)
     if isinstance(err, DatabaseDamaged) and err.path is not None:
         text += f"; `crm db recover --db {err.path} -o NEW` copies what can be read"
     message(f"crm: {literal(text)}" + (" (set CRM_DEBUG=1 for details)"

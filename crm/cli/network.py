@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from crm.cli.context import db_option, get_db, json_option
@@ -9,9 +11,10 @@ from crm.cli.main import cli
 from crm.cli.output import emit_json, literal, message, table
 
 
-def _span(p: dict[str, object]) -> str:
-    end = p["end"] or ("now" if p["current"] else "?")
-    return f"{p['start'] or '?'} - {end}"
+def _span(p: dict[str, Any]) -> str:
+    from crm.core.normalize import span_text
+
+    return span_text(p["start"], p["end"], p["current"])
 
 
 @cli.command("who")
@@ -20,7 +23,7 @@ def _span(p: dict[str, object]) -> str:
 @json_option
 def who_cmd(company: str, as_json: bool) -> None:
     """Who I know at COMPANY: there now, there before, and whom I could reach there."""
-    from crm.core.companies import match_company
+    from crm.core.contacts.companies import match_company
     from crm.core.network import who_at
 
     database = get_db()
@@ -64,11 +67,11 @@ def path_cmd(target: str, max_hops: int, limit: int, as_json: bool) -> None:
 
     A person is tried first; if no person matches, TARGET is read as a company.
     """
-    from crm.core.companies import match_company
+    from crm.core.contacts.companies import match_company
+    from crm.core.contacts.people import resolve_person
     from crm.core.errors import NotFound
     from crm.core.models import Company, Person
     from crm.core.network import intro_paths
-    from crm.core.people import resolve_person
 
     database = get_db()
     with database.read() as s:

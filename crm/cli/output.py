@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -11,27 +10,40 @@ from typing import Any
 
 import click
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from crm.core.terminal_text import json_for_terminal, terminal_text
+from crm.core.terminal_text import one_line as _one_line
 
 
 def literal(text: object) -> str:
-    """Text from a contact made safe for a terminal: control characters shown escaped."""
-    s = "" if text is None else str(text)
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], s)
+    """Text from data made safe for a terminal (crm.core.terminal_text: the one rule)."""
+    return terminal_text(text)
 
 
 def one_line(text: object) -> str:
-    return literal(str(text or "").replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
-
-
-# JSON escapes C0 controls itself; these it leaves raw, and a terminal would act on them.
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+    return _one_line(text)
 
 
 def emit_json(data: Any) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    # Such characters only occur inside JSON strings, where \uXXXX means the same.
-    click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    # The same JSON values, with every character a terminal would act on as \uXXXX.
+    click.echo(json_for_terminal(text))
+
+
+def emit_data(text: str, *, kind: str) -> None:
+    """A data file (``kind``: "json" or "vcard") written to standard output.
+
+    Piped or redirected, it is exactly the bytes ``-o`` writes (never click's ANSI
+    stripping). On a terminal it is shown for reading: JSON as the same JSON with such
+    characters as \\uXXXX escapes, a vCard with them shown escaped (\\x1b): a terminal never
+    acts on a control character from data. The exact bytes: ``-o FILE`` or a pipe.
+    """
+    if sys.stdout.isatty():
+        shown = json_for_terminal(text) if kind == "json" else terminal_text(text, multiline=True)
+        click.echo(shown, nl=False)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
 
 
 def _encode(value: Any, indent: str, encode_str: Any = json.encoder.encode_basestring) -> str:
@@ -81,14 +93,17 @@ def _encode(value: Any, indent: str, encode_str: Any = json.encoder.encode_bases
 
 def emit_json_stream(batches: Iterable[Sequence[Any]]) -> None:
     """A JSON list written a batch at a time, byte for byte what ``emit_json`` writes for
-    the whole list: nothing is held but one batch."""
+    the whole list (terminal escaping included): nothing is held but one batch."""
     started = False
     for batch in batches:
         if not batch:
             continue
         text = ",\n".join("  " + _encode(item, "  ") for item in batch)
-        click.echo(("," if started else "[") + "\n" + _JSON_UNSAFE.sub(
-            lambda m: f"\\u{ord(m.group()):04x}", text), nl=False)
+        # The terminal escaping emit_json applies (character by character, so a batch at a
+        # time is the same); a batch with nothing to escape skips the per-character pass.
+        if not text.replace("\n", "").isprintable():
+            text = json_for_terminal(text)
+        click.echo(("," if started else "[") + "\n" + text, nl=False)
         started = True
     click.echo("\n]" if started else "[]")
 

@@ -7,13 +7,12 @@ import click
 from crm.cli.context import db_option, get_db, hint_new_company, json_option, new_company_option
 from crm.cli.main import cli
 from crm.cli.output import emit_json, literal, message, one_line, table
-
-REF_STATUSES = ["not-asked", "asked", "agreed", "declined"]
-REFERRAL_STATUSES = ["asked", "offered", "introduced", "referred", "interviewing", "hired",
-                     "declined"]
-STAGES = ["planned", "applied", "screening", "interviewing", "offer", "accepted", "rejected",
-          "withdrawn"]
-FORMATS = ["md", "txt", "csv", "json", "pdf", "html"]
+from crm.core.vocabulary import (
+    APPLICATION_STAGES,
+    EXPORT_FORMATS,
+    REFERENCE_STATUSES,
+    REFERRAL_STATUSES,
+)
 
 for_option = click.option("--for", "for_", metavar="APPLICATION-or-COMPANY",
                           help="An application (#3, app:3, 'Stripe Software Engineer') or a "
@@ -30,7 +29,7 @@ def refs() -> None:
 
 @refs.command("add")
 @click.argument("person")
-@click.option("--status", type=click.Choice(REF_STATUSES), help="Consent so far.")
+@click.option("--status", type=click.Choice(REFERENCE_STATUSES), help="Consent so far.")
 @click.option("--relationship", metavar="T", help="e.g. 'Supervisor at Northwind'.")
 @click.option("--speaks-to", "speaks_to", metavar="T", help="What they can speak to.")
 @click.option("--since", metavar="DATE", help="Known since: YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -43,8 +42,8 @@ def refs_add(person: str, status: str | None, relationship: str | None, speaks_t
              since: str | None, preferred_contact: str | None, strength: int | None,
              as_json: bool) -> None:
     """Make PERSON a reference, or update one (status changes record their date)."""
-    from crm.core.people import resolve_person
-    from crm.core.references import list_references, set_reference
+    from crm.core.contacts.people import resolve_person
+    from crm.core.jobhunt.references import list_references, set_reference
 
     database = get_db()
     with database.write() as s:
@@ -65,8 +64,8 @@ def refs_add(person: str, status: str | None, relationship: str | None, speaks_t
 @json_option
 def refs_list(for_: str | None, as_json: bool) -> None:
     """List references; with --for, the candidates for that job ranked, with reasons."""
-    from crm.core.applications import resolve_target, target_label
-    from crm.core.references import list_references, reference_candidates
+    from crm.core.jobhunt.applications import resolve_target, target_label
+    from crm.core.jobhunt.references import list_references, reference_candidates
 
     database = get_db()
     with database.read() as s:
@@ -121,10 +120,10 @@ def refs_list(for_: str | None, as_json: bool) -> None:
 def refs_notified(person: str | None, for_: str | None, use_id: int | None,
                   as_json: bool) -> None:
     """Mark that you told a reference you gave their name (PERSON [--for X], or --use ID)."""
-    from crm.core.applications import resolve_target
+    from crm.core.contacts.people import resolve_person
     from crm.core.errors import InvalidInput
-    from crm.core.people import resolve_person
-    from crm.core.references import mark_notified
+    from crm.core.jobhunt.applications import resolve_target
+    from crm.core.jobhunt.references import mark_notified
 
     if (person is None) == (use_id is None):
         raise InvalidInput("name a PERSON (optionally with --for) or give --use ID")
@@ -148,7 +147,7 @@ def refs_notified(person: str | None, for_: str | None, use_id: int | None,
 
 @refs.command("export")
 @for_option
-@click.option("--format", "fmt", required=True, metavar="|".join(FORMATS),
+@click.option("--format", "fmt", required=True, metavar="|".join(EXPORT_FORMATS),
               help="Document format.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="File to write (created mode 0600).")
@@ -163,9 +162,9 @@ def refs_export(for_: str | None, fmt: str, output: str, include: tuple[str, ...
     """Write the reference list for an application or company; records the use."""
     from pathlib import Path
 
-    from crm.core.applications import resolve_target
+    from crm.core.contacts.people import resolve_person
     from crm.core.errors import InvalidInput
-    from crm.core.people import resolve_person
+    from crm.core.jobhunt.applications import resolve_target
     from crm.export import check_format
     from crm.export.service import export_references
 
@@ -179,11 +178,11 @@ def refs_export(for_: str | None, fmt: str, output: str, include: tuple[str, ...
         result = export_references(s, target, fmt, Path(output), include=chosen,
                                    include_all=include_all)
     for w in result.warnings:
-        message(f"crm: warning: {w}")
+        message(f"crm: warning: {literal(w)}")
     if as_json:
         emit_json(result.to_json())
         return
-    message(f"crm: wrote {result.path} ({result.format}, {len(result.references)} "
+    message(f"crm: wrote {literal(result.path)} ({result.format}, {len(result.references)} "
             f"reference{'s' if len(result.references) != 1 else ''} for "
             f"{literal(result.target)})")
     click.echo("Let them know you gave their name:")
@@ -216,9 +215,9 @@ def referrals_add(referrer: str, for_: str | None, to_person: str | None,
                   referred: str | None, status: str, asked_on: str | None, note: str | None,
                   as_json: bool) -> None:
     """Record that REFERRER referred or introduced someone (you by default)."""
-    from crm.core.applications import parse_day, resolve_target
-    from crm.core.people import resolve_person
-    from crm.core.referrals import add_referral, view
+    from crm.core.contacts.people import resolve_person
+    from crm.core.jobhunt.applications import parse_day, resolve_target
+    from crm.core.jobhunt.referrals import add_referral, referral_view
 
     database = get_db()
     with database.write() as s:
@@ -229,7 +228,7 @@ def referrals_add(referrer: str, for_: str | None, to_person: str | None,
             to=resolve_target(s, for_) if for_ else None, status=status,
             asked_on=parse_day(asked_on, "--on date"), note=note)
         s.refresh(r)
-        v = view(r)
+        v = referral_view(r)
     if as_json:
         emit_json(v.to_json())
         return
@@ -245,8 +244,8 @@ def referrals_add(referrer: str, for_: str | None, to_person: str | None,
 @json_option
 def referrals_list(for_: str | None, as_json: bool) -> None:
     """List referral links, newest first (--for: one application or company)."""
-    from crm.core.applications import resolve_target
-    from crm.core.referrals import list_referrals
+    from crm.core.jobhunt.applications import resolve_target
+    from crm.core.jobhunt.referrals import list_referrals
 
     database = get_db()
     with database.read() as s:
@@ -273,13 +272,13 @@ def referrals_list(for_: str | None, as_json: bool) -> None:
 @json_option
 def referrals_status(referral_id: int, status: str, note: str | None, as_json: bool) -> None:
     """Move referral REFERRAL_ID to STATUS (its date is recorded)."""
-    from crm.core.referrals import set_referral_status, view
+    from crm.core.jobhunt.referrals import referral_view, set_referral_status
 
     database = get_db()
     with database.write() as s:
         r = set_referral_status(s, referral_id, status, note=note)
         s.refresh(r)
-        v = view(r)
+        v = referral_view(r)
     if as_json:
         emit_json(v.to_json())
     else:
@@ -297,7 +296,8 @@ def apps() -> None:
 @apps.command("add")
 @click.argument("company")
 @click.argument("role")
-@click.option("--stage", type=click.Choice(STAGES), default="applied", show_default=True)
+@click.option("--stage", type=click.Choice(APPLICATION_STAGES), default="applied",
+              show_default=True)
 @click.option("--applied", metavar="YYYY-MM-DD", help="Date applied.")
 @click.option("--interview", metavar="YYYY-MM-DD", help="Interview date.")
 @click.option("--url", help="The job posting.")
@@ -312,34 +312,33 @@ def apps_add(company: str, role: str, stage: str, applied: str | None, interview
     COMPANY is found as for `crm add position`: a name close to one you have is refused
     with the close ones listed, unless --new-company.
     """
-    from crm.core.applications import add_application, application_detail, parse_day
-    from crm.core.companies import company_for_record
+    from crm.core.jobhunt.applications import add_application_at, application_detail, parse_day
 
     database = get_db()
     with database.write() as s, hint_new_company():
-        at = company_for_record(s, company, new_company=new_company)
-        app = add_application(s, at.company, role, stage=stage,
-                              applied_on=parse_day(applied, "--applied date"),
-                              interview_on=parse_day(interview, "--interview date"), url=url,
-                              note=note)
-        v = application_detail(s, app)
+        added = add_application_at(s, company, role, new_company=new_company, stage=stage,
+                                   applied_on=parse_day(applied, "--applied date"),
+                                   interview_on=parse_day(interview, "--interview date"),
+                                   url=url, note=note)
+        v = application_detail(s, added.application)
     if as_json:
         emit_json(v.to_json())
     else:
-        new = " (new company)" if at.created else ""
+        new = " (new company)" if added.company_created else ""
         message(f"crm: application #{v.id}: {literal(v.role)} at {literal(v.company)}{new} "
                 f"({v.stage})")
 
 
 @apps.command("list")
 @click.option("--company", metavar="COMPANY", help="Only this company's applications.")
-@click.option("--stage", type=click.Choice(STAGES), help="Only applications at this stage.")
+@click.option("--stage", type=click.Choice(APPLICATION_STAGES),
+              help="Only applications at this stage.")
 @db_option
 @json_option
 def apps_list(company: str | None, stage: str | None, as_json: bool) -> None:
     """List applications, the most recent first."""
-    from crm.core.applications import list_applications
-    from crm.core.companies import resolve_company
+    from crm.core.contacts.companies import resolve_company
+    from crm.core.jobhunt.applications import list_applications
 
     database = get_db()
     with database.read() as s:
@@ -363,8 +362,8 @@ def apps_list(company: str | None, stage: str | None, as_json: bool) -> None:
 @json_option
 def apps_show(application: str, as_json: bool) -> None:
     """One application: dates, stage, its referrals and the references given."""
-    from crm.core.applications import application_detail, resolve_target
     from crm.core.errors import InvalidInput
+    from crm.core.jobhunt.applications import application_detail, resolve_target
     from crm.core.models import Application
 
     database = get_db()
@@ -384,22 +383,22 @@ def apps_show(application: str, as_json: bool) -> None:
         if value:
             click.echo(f"{label:<12}{one_line(value)}")
     for r in v.referrals:
-        click.echo(f"referral    {one_line(r['referrer'])} -> {one_line(r['referred'])} "
-                   f"[{r['status']}]")
+        click.echo(f"referral    {one_line(r.referrer)} -> {one_line(r.referred)} "
+                   f"[{r.status}]")
     for u in v.references:
-        click.echo(f"reference   {one_line(u['name'])} ({u['used_on']}"
-                   f"{', notified' if u['notified'] else ', not notified'})")
+        click.echo(f"reference   {one_line(u.name)} ({u.used_on.isoformat()}"
+                   f"{', notified' if u.notified else ', not notified'})")
 
 
 @apps.command("stage")
 @click.argument("application")
-@click.argument("stage", type=click.Choice(STAGES))
+@click.argument("stage", type=click.Choice(APPLICATION_STAGES))
 @db_option
 @json_option
 def apps_stage(application: str, stage: str, as_json: bool) -> None:
     """Move APPLICATION to STAGE (a final stage records the closing date)."""
-    from crm.core.applications import application_detail, resolve_target, update_application
     from crm.core.errors import InvalidInput
+    from crm.core.jobhunt.applications import application_detail, resolve_target, update_application
     from crm.core.models import Application
 
     database = get_db()

@@ -22,7 +22,7 @@ def suggestions_cmd(accept: int | None, dismiss: int | None, show_all: bool,
     """Inferred ties awaiting review, each with its evidence: co-workers, fellow interns and
     classmates from the dates of positions, and people with the same name from an import."""
     from crm.core.errors import CrmError
-    from crm.core.suggestions import accept_suggestion, dismiss_suggestion, list_suggestions
+    from crm.core.network.suggestions import accept_suggestion, dismiss_suggestion, list_suggestions
 
     if accept is not None and dismiss is not None:
         raise CrmError("give --accept or --dismiss, not both")

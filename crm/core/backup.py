@@ -7,7 +7,10 @@ restored by a later one (new columns take their defaults). Binary values (photos
 from __future__ import annotations
 
 import base64
+import json
+import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, LargeBinary, func, insert, select, text
@@ -209,3 +212,42 @@ def _integrity_reason(err: IntegrityError) -> str:
     if "not null" in low or "null value" in low:
         return "a column that must have a value is empty"
     return "the database refused it"
+
+
+# dump_database writes "format" first; a backup re-indented by hand still has it near the top.
+_BACKUP_HEAD = re.compile(rb'^\s*\{.{0,2000}?"format"\s*:\s*"crm-backup"', re.DOTALL)
+
+
+def is_backup_file(path: Path) -> bool:
+    """Whether ``path`` is a crm JSON backup (judged by its first bytes; unreadable: no)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return _BACKUP_HEAD.match(head) is not None
+
+
+def load_backup(path: Path) -> dict[str, object]:
+    """The parsed backup file; anything else is one clear CrmError naming the file."""
+    if not path.exists():
+        raise CrmError(f"{path}: no such file")
+    if path.is_dir():
+        raise CrmError(f"{path}: is a directory, not a crm JSON backup")
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise CrmError(f"{path}: cannot read: {err.strerror}") from None
+    if not raw.strip():
+        raise CrmError(f"{path}: file is empty")
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise CrmError(f"{path}: not a crm JSON backup (not UTF-8 text)") from None
+    except json.JSONDecodeError as err:
+        raise CrmError(f"{path}: not a crm JSON backup (invalid JSON at line {err.lineno} "
+                       f"column {err.colno})") from None
+    if not is_backup(data):
+        raise CrmError(f"{path}: not a crm JSON backup (no \"format\": \"crm-backup\")")
+    assert isinstance(data, dict)
+    return data

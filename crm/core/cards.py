@@ -54,7 +54,10 @@ class PendingCard(Protocol):
 
 # Properties a relation can come from: X-ABRELATEDNAMES, RELATED, Android's .../relation,
 # a CSV's "Relation 1 - Type" column.
-_MAY_RELATE = re.compile("relat", re.IGNORECASE)
+# X-MS-MANAGER, X-ASSISTANT, X-EVOLUTION-SPOUSE…, AGENT, as property names only (a TITLE of
+# "Engineering Manager" names nobody: its card need not be read twice).
+_MAY_RELATE = re.compile(r"relat|^(?:[A-Za-z0-9-]+\.)?(?:X-[A-Za-z0-9-]*(?:MANAGER|ASSISTANT"
+                         r"|SPOUSE)[A-Za-z0-9-]*|AGENT)[;:]", re.IGNORECASE | re.MULTILINE)
 
 
 def may_name_relations(raw: str) -> bool:
@@ -89,6 +92,8 @@ class CardContact:
     # ADR only: post office box, extended address, street, locality, region, postal code,
     # country (``value`` joins the non-empty ones).
     parts: tuple[str, ...] | None = field(default=None, compare=False)
+    # ADR only: the address as the phone prints it (the LABEL of the same type).
+    formatted: str | None = field(default=None, compare=False)
     # Read from a property the card keeps verbatim in ``extra_lines`` (X-JABBER…): an
     # export writes that line, not this contact a second time.
     kept: bool = field(default=False, compare=False)
@@ -111,6 +116,12 @@ class CardPosition:
     department: str | None = None
     title: str | None = None
     role: str | None = None
+    # What crm's own export says of it (X-CRM-POSITION): kind, start, end, and whether it
+    # is current (a position the card names with ORG is).
+    kind: str | None = None
+    start: str | None = None
+    end: str | None = None
+    current: bool = True
 
 
 @dataclass
@@ -150,6 +161,8 @@ class Card:
     photo: bytes | None = None
     photo_type: str | None = None
     is_company: bool = False
+    # Marked as the user by crm's own export (X-CRM-ME).
+    is_me: bool = False
     contacts: list[CardContact] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     relations: list[CardRelation] = field(default_factory=list)
@@ -162,12 +175,24 @@ class Card:
     problems: list[CardProblem] = field(default_factory=list)
     # Raw unfolded lines of properties crm does not map (kept for export).
     extra_lines: list[str] = field(default_factory=list)
+    # Raw lines of what crm stores and exports from its own rows ("date", "relation",
+    # "role", "label"), each with its family: written as they came only for a person
+    # stored before crm kept that family (an export never loses them).
+    stored_lines: list[tuple[str, str]] = field(default_factory=list)
     # When the card's facts were true: its REV date (YYYY-MM-DD), if it has one.
     known_on: str | None = None
 
     @property
     def raw_hash(self) -> str:
         return raw_hash(self.raw)
+
+    def employments(self) -> list[CardPosition]:
+        """Every position at a company the card names, in card order (ORG/TITLE pairs, then
+        past ones); a record read without positions (a CSV row) gives its one ORG."""
+        jobs = [p for p in self.positions if p.org]
+        if not jobs and self.org:
+            jobs = [CardPosition(self.org, self.department, self.title)]
+        return jobs
 
 
 @dataclass

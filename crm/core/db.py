@@ -50,6 +50,9 @@ class Database:
     # A SQLite file (or directory) this process may not write: opened read-only, and every
     # write is refused before it starts.
     read_only: bool = False
+    # What the user should know about the file (told once, by the face that opened it): a
+    # database other users may read that crm could not make private.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def is_sqlite(self) -> bool:
@@ -204,10 +207,12 @@ def open_database(url_or_path: str | None = None, *, upgrade: bool = True) -> Da
     url = database_url(url_or_path)
     path = sqlite_path(url)
     read_only = False
+    notes: list[str] = []
     if path is not None:
         read_only = _cannot_write(path)
         if not read_only:
             _prepare_sqlite_file(path)
+        notes = _tighten(path)
         revision = _sqlite_revision(path)
     else:
         revision = None
@@ -216,7 +221,8 @@ def open_database(url_or_path: str | None = None, *, upgrade: bool = True) -> Da
         if path is None:
             revision = _engine_revision(engine)
         if revision == SCHEMA_HEAD:
-            return Database(url, engine, _session_factory(engine), read_only=read_only)
+            return Database(url, engine, _session_factory(engine), read_only=read_only,
+                            warnings=notes)
         _refuse_if_newer(revision, url)
         if read_only:
             from crm.core.errors import Failure
@@ -224,7 +230,7 @@ def open_database(url_or_path: str | None = None, *, upgrade: bool = True) -> Da
             what = "is empty" if revision is None else f"has schema {revision!r}"
             raise Failure(f"{path}: the database {what} and needs upgrading, but it is "
                           "read-only here; nothing was written")
-        db = Database(url, engine, _session_factory(engine))
+        db = Database(url, engine, _session_factory(engine), warnings=notes)
         if upgrade:
             if path is not None and (revision is not None or _has_tables(path)):
                 db.backup_path = backup_sqlite(path)
@@ -255,13 +261,53 @@ def _prepare_sqlite_file(path: Path) -> None:
     if path.exists():
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_dirs(path.parent)
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
     except FileExistsError:
         pass
     except OSError as err:
         raise CrmError(f"{path}: cannot create database: {err.strerror}") from None
+
+
+def _private_dirs(directory: Path) -> None:
+    """Create ``directory`` and every missing parent 0700 whatever the umask (``mkdir -p``
+    gives the parents the umask's mode: 0777 under umask 000). Existing ones are left."""
+    missing = []
+    for d in (directory, *directory.parents):
+        if d.exists():
+            break
+        missing.append(d)
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # another process made it meanwhile
+        os.chmod(d, 0o700)
+
+
+def _tighten(path: Path) -> list[str]:
+    """The database file and its -wal/-shm made 0600 when this user owns them (a file made
+    0644 by another tool, or before crm made its files private); a warning for each one
+    this user may not change. SQLite gives new -wal/-shm files the database file's mode."""
+    notes = []
+    for f in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        if not st.st_mode & 0o077:
+            continue
+        mode = oct(st.st_mode & 0o777)[2:]
+        if st.st_uid == os.geteuid():
+            try:
+                os.chmod(f, 0o600)
+                continue
+            except OSError:
+                pass
+        notes.append(f"{f} is readable by others (mode {mode}) and crm cannot change that; "
+                     f"run: chmod 600 {f}")
+    return notes
 
 
 def _sqlite_revision(path: Path) -> str | None:

@@ -72,3 +72,52 @@ class InvalidInput(CrmError):
 
 class SchemaTooNew(CrmError):
     """The database was written by a newer crm; it is left untouched."""
+
+
+# -- errors that each face words for its own users ------------------------------------------
+# Their own text says what is wrong and nothing about how to fix it: the CLI adds the command
+# to run (crm/cli/wording.py), the TUI the key or screen to use (crm/tui/wording.py).
+
+
+class NoMe(InvalidInput):
+    """Nobody is marked as the user, and ``needed_for`` needs them: ``"paths"`` (introductions
+    start from me) or ``"reference-list"`` (my name and contacts head the document)."""
+
+    def __init__(self, needed_for: str) -> None:
+        self.needed_for = needed_for
+        super().__init__("nobody is marked as you, so the list has no header"
+                         if needed_for == "reference-list" else "nobody is marked as you yet")
+
+
+class NotAReference(NotFound):
+    """This person has no reference record."""
+
+    def __init__(self, person_id: int, name: str) -> None:
+        self.person_id = person_id
+        self.name = name
+        super().__init__(f"{name} is not a reference")
+
+
+class NoReferencesToList(CrmError):
+    """A reference list would be empty: none agreed (or, with ``include_all``, none at all)."""
+
+    def __init__(self, include_all: bool) -> None:
+        self.include_all = include_all
+        super().__init__("no references yet" if include_all else "no references have agreed yet")
+
+
+class NoTarget(InvalidInput):
+    """A reference list or ranking was asked for without an application or a company."""
+
+    def __init__(self) -> None:
+        super().__init__("an application or a company is needed")
+
+
+class DatabaseNotEmpty(CrmError):
+    """Sample data (``what``: ``"demo"`` or ``"generated"``) goes only into an empty database."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__("this database already has people; load the demo into an empty one"
+                         if what == "demo" else
+                         "this database already has people; generate into an empty one")

@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The vocabulary (statuses, stages, kinds) lives in crm.core.vocabulary, with no SQLAlchemy.
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -33,21 +35,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# Vocabularies (kept as text in the database so that new kinds need no migration).
-CONTACT_KINDS = ("email", "phone", "url", "social", "address", "other")
-POSITION_KINDS = ("full-time", "intern", "part-time", "contract", "volunteer", "student",
-                  "freelance", "other")
-CONNECTION_KINDS = ("co-worker", "fellow-intern", "manager", "report", "mentor", "mentee",
-                    "classmate", "professor", "recruiter", "friend", "introduced-by",
-                    "family", "acquaintance", "other")
-REFERRAL_STATUSES = ("asked", "offered", "introduced", "referred", "interviewing", "hired",
-                     "declined")
-REFERENCE_STATUSES = ("not-asked", "asked", "agreed", "declined")
-APPLICATION_STAGES = ("planned", "applied", "screening", "interviewing", "offer", "accepted",
-                      "rejected", "withdrawn")
-INTERACTION_KINDS = ("call", "coffee", "email", "message", "meeting", "met", "event", "note",
-                     "other")
-SUGGESTION_KINDS = ("connection", "same-person")
 
 
 def utcnow() -> datetime:
@@ -78,6 +65,8 @@ class Person(Timestamped, Base):
     nickname: Mapped[str | None] = mapped_column(String(200))
     pronouns: Mapped[str | None] = mapped_column(String(50))
     headline: Mapped[str | None] = mapped_column(String(500))
+    # A card's ROLE: the part they play ("Executive sponsor"), beside their titles.
+    role: Mapped[str | None] = mapped_column(String(300))
     location: Mapped[str | None] = mapped_column(String(300))
     birthday_year: Mapped[int | None] = mapped_column(Integer)
     birthday_month: Mapped[int | None] = mapped_column(Integer)
@@ -95,7 +84,7 @@ class Person(Timestamped, Base):
     # Folded display name, for sorting and prefix lookups.
     sort_key: Mapped[str] = mapped_column(String(400), index=True, default="")
     # Folded words of everything searchable (names, company, title, tags, notes, emails,
-    # phones); maintained by crm.core.people.refresh_search_text.
+    # phones); maintained by crm.core.contacts.people.refresh_search_text.
     search_text: Mapped[str] = mapped_column(Text, default="")
     # Sort keys of the people list, kept by database triggers (migration 0008): the name key
     # of the current company, and the date of the latest interaction. Read-only here.
@@ -121,11 +110,18 @@ class Person(Timestamped, Base):
         back_populates="person", cascade="all, delete-orphan", uselist=False
     )
     known_via: Mapped[Person | None] = relationship(remote_side=[id])
+    dates: Mapped[list[PersonDate]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonDate.id"
+    )
+    relations: Mapped[list[PersonRelation]] = relationship(
+        back_populates="person", cascade="all, delete-orphan",
+        order_by="PersonRelation.id", foreign_keys="PersonRelation.person_id"
+    )
 
     # At most one person is "me": the partial unique index ``uq_person_me`` (is_me = 1 /
     # WHERE is_me) is created by migration 0001 and not declared here, because declaring
     # ``postgresql_where`` makes every command import SQLAlchemy's PostgreSQL dialect (30 ms,
-    # asyncio included) even on SQLite; crm.core.search.UNMODELLED_NAMES lists it.
+    # asyncio included) even on SQLite; crm.core.contacts.search.UNMODELLED_NAMES lists it.
 
 
 class ContactPoint(Base):
@@ -141,6 +137,11 @@ class ContactPoint(Base):
     normalized: Mapped[str] = mapped_column(String(500), default="")
     preferred: Mapped[bool] = mapped_column(Boolean, default=False,
                                             server_default=text("false"))
+    # An address's parts as a JSON list of seven strings (PO box, extended address,
+    # street, locality, region, postal code, country): crm.core.addresses.
+    address_parts: Mapped[str | None] = mapped_column(Text)
+    # An address as the phone prints it (a vCard LABEL), when the card gave one.
+    address_label: Mapped[str | None] = mapped_column(Text)
 
     person: Mapped[Person] = relationship(back_populates="contact_points")
 
@@ -148,6 +149,42 @@ class ContactPoint(Base):
         Index("ix_contact_point_kind_normalized", "kind", "normalized"),
         CheckConstraint("kind in ('email','phone','url','social','address','other')", name="kind"),
     )
+
+
+class PersonDate(Base):
+    """A dated event of a person other than the birthday (an anniversary, an X-ABDATE with
+    its label); the year may be unknown."""
+
+    __tablename__ = "person_date"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int | None] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    day: Mapped[int] = mapped_column(Integer)
+
+    person: Mapped[Person] = relationship(back_populates="dates")
+
+
+class PersonRelation(Base):
+    """Someone a card names beside the person (a manager, an assistant, a spouse…) by name
+    or UID; ``other_id`` is that person once crm knows who they are."""
+
+    __tablename__ = "person_relation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    name: Mapped[str] = mapped_column(String(400))
+    label: Mapped[str | None] = mapped_column(String(100))
+    uid: Mapped[str | None] = mapped_column(String(300))
+    other_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"),
+                                                 index=True)
+
+    person: Mapped[Person] = relationship(back_populates="relations", foreign_keys=[person_id])
+    other: Mapped[Person | None] = relationship(foreign_keys=[other_id])
 
 
 class Tag(Base):
@@ -178,7 +215,14 @@ class Company(Timestamped, Base):
     location: Mapped[str | None] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(300), default="manual")
+    # From a company card (X-ABShowAs:COMPANY): its logo or photo.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    photo_type: Mapped[str | None] = mapped_column(String(50))
 
+    contact_points: Mapped[list[CompanyContact]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="CompanyContact.id"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary="company_tag", order_by="Tag.name")
     aliases: Mapped[list[CompanyAlias]] = relationship(
         back_populates="company", cascade="all, delete-orphan", order_by="CompanyAlias.id"
     )
@@ -186,6 +230,35 @@ class Company(Timestamped, Base):
         back_populates="company", cascade="all, delete-orphan", order_by="CompanyDomain.id"
     )
     positions: Mapped[list[Position]] = relationship(back_populates="company")
+
+
+class CompanyContact(Base):
+    """A company's own phone, email, URL or address (from a company card)."""
+
+    __tablename__ = "company_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
+                                            index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str | None] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(Text)
+    normalized: Mapped[str] = mapped_column(String(500), default="")
+    preferred: Mapped[bool] = mapped_column(Boolean, default=False,
+                                            server_default=text("false"))
+    address_parts: Mapped[str | None] = mapped_column(Text)
+    address_label: Mapped[str | None] = mapped_column(Text)
+
+    company: Mapped[Company] = relationship(back_populates="contact_points")
+
+
+class CompanyTag(Base):
+    __tablename__ = "company_tag"
+
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"),
+                                        primary_key=True, index=True)
 
 
 class CompanyAlias(Base):
@@ -454,7 +527,7 @@ class Tombstone(Base):
     person_id: Mapped[int] = mapped_column(Integer)  # the id they had (not a foreign key)
     name: Mapped[str] = mapped_column(String(400))
     deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # JSON of the person's rows (crm.core.tombstones), enough to restore them.
+    # JSON of the person's rows (crm.core.upkeep.tombstones), enough to restore them.
     snapshot: Mapped[str] = mapped_column(Text)
 
     keys: Mapped[list[TombstoneKey]] = relationship(
@@ -485,7 +558,7 @@ class Suggestion(Timestamped, Base):
     __tablename__ = "suggestion"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))  # SUGGESTION_KINDS
+    kind: Mapped[str] = mapped_column(String(30))  # one of SUGGESTION_KINDS
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     other_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     # For a connection: the Connection kind it would make (co-worker, fellow-intern…).
@@ -510,3 +583,43 @@ class Suggestion(Timestamped, Base):
         Index("ix_suggestion_status", "status", "id"),
         Index("ix_suggestion_other", "other_id"),
     )
+
+
+class SyncTarget(Base):
+    """A vdir folder or a CardDAV address book crm syncs with (``crm sync``); the user name
+    is kept, a password never."""
+
+    __tablename__ = "sync_target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "vdir" or "carddav"
+    location: Mapped[str] = mapped_column(String(1000))  # absolute folder or URL
+    username: Mapped[str | None] = mapped_column(String(300))
+    last_sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_report: Mapped[str | None] = mapped_column(Text)  # that sync's JSON report
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("kind", "location", name="uq_sync_target_kind_location"),)
+
+
+class SyncCard(Base):
+    """One card of a sync target as it was last synced: the merge base of the next sync."""
+
+    __tablename__ = "sync_card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("sync_target.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(1000))  # file name in the vdir, or href
+    # Whom the card is about; NULL once that person was deleted in crm.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"),
+                                                  index=True)
+    # "linked" (about person_id, or whom crm deleted when that is NULL) or "ignored" (a
+    # company card, a rejected or deleted-person card: looked at again when it changes).
+    status: Mapped[str] = mapped_column(String(20), default="linked")
+    etag: Mapped[str | None] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64))  # of ``base``
+    crm_hash: Mapped[str] = mapped_column(String(64))  # of crm's fields after that sync
+    base: Mapped[str] = mapped_column(Text)  # the card's raw text as last synced
+    synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("target_id", "name", name="uq_sync_card_target_name"),)

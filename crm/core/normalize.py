@@ -133,3 +133,8 @@ def partial_date_bounds(value: str | None) -> tuple[date | None, date | None]:
         return date(y, m, 1), date.fromordinal(last)
     d = date(parts[0], parts[1], parts[2])
     return d, d
+
+
+def span_text(start: str | None, end: str | None, current: bool, *, to: str = " - ") -> str:
+    """When a position was held, as both faces print it: "2021-06 - now", "? - 2019"."""
+    return f"{start or '?'}{to}{end or ('now' if current else '?')}"

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
 from crm.core.errors import CrmError
 from crm.core.files import replacing
 
@@ -46,7 +48,17 @@ def recover(source: Path, dest: Path) -> Recovery:
     if dest.exists():
         raise CrmError(f"{dest}: already exists; recover into a new file")
     with replacing(dest) as tmp:
-        copied, skipped, cleared = _row_by_row(source, tmp)
+        try:
+            copied, skipped, cleared = _row_by_row(source, tmp)
+        except (sqlite3.Error, DBAPIError) as err:
+            # Unreadable rows are counted in there: what escapes is the new file failing
+            # (a full disk, a file-size limit), told as any failed write is.
+            from crm.core.db import _backup_failure
+
+            cause = err.orig if isinstance(err, DBAPIError) else err
+            if not isinstance(cause, sqlite3.Error):
+                raise
+            raise _backup_failure(dest, cause) from None
     return Recovery(dest, copied, skipped, cleared)
 
 

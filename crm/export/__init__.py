@@ -1,24 +1,23 @@
 """Reference list documents (md, txt, csv, json, pdf, html).
 
-Pure rendering: every function takes a ``crm.core.references.ReferenceList`` and returns the
-document's bytes; nothing here opens a session. ``crm.export.service`` ties it to the
-database (build the data, write the file, record the uses).
+Pure rendering: every function takes a ``crm.core.jobhunt.reference_list.ReferenceList``
+and returns the document's bytes; nothing here opens a session. ``crm.export.service`` ties
+it to the database (build the data, write the file, record the uses).
 """
 
 from __future__ import annotations
 
 from crm.core.errors import InvalidInput
-from crm.core.references import ReferenceList
-
-FORMATS = ("md", "txt", "csv", "json", "pdf", "html")
+from crm.core.jobhunt.reference_list import ReferenceList
+from crm.core.vocabulary import EXPORT_FORMATS
 
 
 def check_format(fmt: str) -> str:
     f = fmt.strip().lower().lstrip(".")
     if f == "markdown":
         f = "md"
-    if f not in FORMATS:
-        raise InvalidInput(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if f not in EXPORT_FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
     return f
 
 

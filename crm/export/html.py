@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from crm.core.references import ReferenceList
+from crm.core.jobhunt.reference_list import ReferenceList
 from crm.export.text import prepared_for, relationship_line, title_line
 
 _CSS = """

@@ -11,7 +11,7 @@ import logging
 from datetime import UTC, datetime, time
 from pathlib import Path
 
-from crm.core.references import ReferenceList
+from crm.core.jobhunt.reference_list import ReferenceList
 from crm.export.text import prepared_for, relationship_line, title_line
 
 FONT_DIR = Path(__file__).parent / "fonts"

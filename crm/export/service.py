@@ -1,6 +1,6 @@
 """Export a reference list: build it (core), render it, write it, record the uses (core).
 
-This lives in ``crm.export`` rather than ``crm.core.references`` because core may not import
+This lives in ``crm.export`` rather than ``crm.core.jobhunt.references`` because core may not import
 the renderers (export sits above core). The caller owns the transaction: the file is written
 to a temporary file beside the target (``crm.core.files``), the uses are recorded and
 flushed, and only then is the file renamed into place, so a failed write records nothing
@@ -19,10 +19,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crm.core.applications import target_label
 from crm.core.files import discard, publish, stage
+from crm.core.jobhunt.applications import target_label
+from crm.core.jobhunt.reference_list import NotifyItem, build_reference_list, record_uses
 from crm.core.models import Application, Company, Person
-from crm.core.references import NotifyItem, build_reference_list, record_uses
 from crm.export import check_format, render
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from crm.core.references import ReferenceList
+from crm.core.jobhunt.reference_list import ReferenceList
 
 CSV_COLUMNS = ("name", "title", "company", "relationship", "since", "speaks_to", "phone",
                "email", "preferred_contact")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from crm.core.references import ReferenceEntry, ReferenceList
+from crm.core.jobhunt.reference_list import ReferenceEntry, ReferenceList
 
 # Characters that start emphasis, code, links, HTML or tables anywhere in a line.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")

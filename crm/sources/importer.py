@@ -27,7 +27,8 @@ from crm.core.cards import (
 )
 from crm.core.db import Database
 from crm.core.errors import CrmError
-from crm.core.import_extras import (
+from crm.core.importing import ImportReport, import_cards, survey_cards
+from crm.core.importing.extras import (
     Applied,
     Employment,
     Extras,
@@ -42,9 +43,8 @@ from crm.core.import_extras import (
     record_job_changes,
     suggest_ties,
 )
-from crm.core.importing import ImportReport, import_cards, survey_cards
 from crm.core.models import ImportRecord
-from crm.core.suggestions import is_internship, suggest_same_people
+from crm.core.network.suggestions import is_internship, suggest_same_people
 from crm.sources.contacts_csv import pending_cards
 from crm.sources.detect import GOOGLE, LINKEDIN, OUTLOOK, kind_of_path
 from crm.sources.linkedin import Connection, LinkedInExport, read_export

@@ -14,9 +14,11 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from crm.core.db import Database, open_database
+from crm.core.terminal_text import terminal_text
 from crm.tui.screens.base import describe_error
 from crm.tui.screens.people import PeopleScreen
 
@@ -57,6 +59,15 @@ class DemoLoaded(Message, bubble=False):
     summary: str
 
 
+@dataclass
+class SyncDone(Message, bubble=False):
+    """A "Sync now" is over: what it did, and the line the header keeps showing."""
+
+    outcome: str
+    last_sync: str
+    error: bool = False
+
+
 class CrmApp(App[None]):
     """People, companies, references and applications, keyboard first."""
 
@@ -93,6 +104,19 @@ class CrmApp(App[None]):
         self._saving: dict[int, str] = {}
         self._saving_lock = threading.Lock()
         self._tokens = itertools.count()
+
+    def on_mount(self) -> None:
+        self._read_last_sync()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast (a name, a file, an error quoting what was typed): shown literally.
+
+        Messages are never markup here (none of ours uses it) and text from data in them is
+        shown by the one rule (``crm.core.terminal_text``), wherever the toast comes from.
+        """
+        super().notify(terminal_text(message, multiline=True), title=terminal_text(title),
+                       severity=severity, timeout=timeout, markup=False)
 
     def _tell_waiting(self) -> None:
         """A write is queued behind another one (an import, here or in another crm)."""
@@ -166,7 +190,7 @@ class CrmApp(App[None]):
 
     @work(thread=True, exclusive=True, group="demo")
     def _load_demo(self) -> None:
-        from crm.core.demo import load_demo
+        from crm.core.samples.demo import load_demo
 
         try:
             with self.db.write() as session:
@@ -181,6 +205,54 @@ class CrmApp(App[None]):
         self.notify(message.summary, markup=False)
         if isinstance(self.screen, PeopleScreen):
             self.screen.refresh_list()
+
+    # -- sync with the vdirs and CardDAV address books synced before ----------------------
+
+    @work(thread=True, exclusive=True, group="last-sync")
+    def _read_last_sync(self) -> None:
+        from crm.tui.lines import last_sync_line
+
+        try:
+            line = last_sync_line(self.db)
+        except Exception:  # an old database mid-upgrade, a damaged one: no line, no error
+            return
+        self.call_from_thread(setattr, self, "sub_title", line)
+
+    def action_sync_now(self) -> None:
+        self._sync_now()
+
+    @work(thread=True, exclusive=True, group="sync")
+    def _sync_now(self) -> None:
+        from crm.sync.targets import list_targets, summary_text, sync_again
+        from crm.tui.lines import last_sync_line
+
+        with self.db.read() as session:
+            targets = list_targets(session)
+        if not targets:
+            self.post_message(SyncDone("Nothing to sync with yet: sync once from the command "
+                                       "line (crm sync vdir DIR, or crm sync carddav URL "
+                                       "--user U) and Sync now syncs with it again.",
+                                       self.sub_title, error=True))
+            return
+        token = self.saving("a sync")
+        lines, failed = [], False
+        for target in targets:
+            try:
+                report = sync_again(self.db, target)
+                lines.append(f"{target.label}: {summary_text(report.summary())}")
+            except Exception as err:
+                failed = True
+                lines.append(f"{target.label}: {describe_error(err)}")
+        outcome = "Synced. " + "; ".join(lines)
+        self.saved(token, outcome, told=True)
+        self.post_message(SyncDone(outcome, last_sync_line(self.db), error=failed))
+
+    def on_sync_done(self, message: SyncDone) -> None:
+        self.sub_title = message.last_sync
+        self.notify(message.outcome, severity="error" if message.error else "information",
+                    markup=False)
+        if isinstance(self.screen, PeopleScreen):
+            self.screen.refresh_list(keep_cursor=True)
 
     def on_unmount(self) -> None:
         self.db.dispose()

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from crm.core.companies import list_companies
-from crm.core.listing import people_page
+from crm.core.contacts.companies import list_companies
+from crm.core.contacts.listing import people_page
+from crm.core.terminal_text import terminal_text as shown
 
 if TYPE_CHECKING:
     from crm.tui.app import CrmApp
@@ -42,6 +43,8 @@ class CrmCommands(Provider):
              app.action_toggle_theme),
             ("Import contacts", "Import a .vcf file from your phone, a Google or Outlook CSV, "
              "or LinkedIn's export", app.action_open_import),
+            ("Sync now", "Sync again with every vdir and CardDAV address book synced "
+             "before (the header shows the last sync)", app.action_sync_now),
             ("Suggestions", "Inferred co-workers, classmates and same-name people to review",
              app.action_open_suggestions),
             ("Load the demo network", "Fill an empty database with sample people",
@@ -83,12 +86,13 @@ class CrmCommands(Provider):
         # Names are contact text: shown as plain Content, never through markup (the stock
         # Matcher.highlight parses its argument as markup).
         for pid, name, where in people:
-            yield Hit(0.9, Content.assemble(("person  ", "dim"), name,
-                                            (f"  {where}" if where else "", "dim")),
-                      partial(self.crm.open_person, pid), text=name, help="Open this person")
+            yield Hit(0.9, Content.assemble(("person  ", "dim"), shown(name),
+                                            (f"  {shown(where)}" if where else "", "dim")),
+                      partial(self.crm.open_person, pid), text=shown(name), help="Open this person")
         for cid, name in companies:
-            yield Hit(0.95, Content.assemble(("company ", "dim"), name),
-                      partial(self.crm.open_company, cid), text=name, help="Open this company")
+            yield Hit(0.95, Content.assemble(("company ", "dim"), shown(name)),
+                      partial(self.crm.open_company, cid), text=shown(name),
+                      help="Open this company")
 
     def _lookup(self, query: str) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
         with self.crm.db.read() as session:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from rich.text import Text
 
-from crm.core.applications import ApplicationView
+from crm.core.db import Database
+from crm.core.jobhunt.applications import ApplicationView
+from crm.core.terminal_text import terminal_text as shown
 
 
 def application_line(a: ApplicationView) -> Text:
-    t = Text(a.role, style="bold")
+    t = Text(shown(a.role), style="bold")
     t.append(" at ")
-    t.append(a.company, style="bold")
+    t.append(shown(a.company), style="bold")
     t.append("   ")
     t.append(a.stage, style="reverse" if a.stage in ("interviewing", "offer") else "dim")
     dates = [f"{label} {d.isoformat()}" for label, d in (
@@ -19,15 +23,31 @@ def application_line(a: ApplicationView) -> Text:
         t.append("\n    " + " · ".join(dates), style="dim")
     for r in a.referrals:
         t.append("\n    referral: ", style="dim")
-        t.append(r["referrer"])
-        t.append(f" → {r['referred']}" if r["referred"] != "me" else "")
-        t.append(f" [{r['status']}]", style="dim")
+        t.append(shown(r.referrer))
+        t.append(f" → {shown(r.referred)}" if r.referred != "me" else "")
+        t.append(f" [{r.status}]", style="dim")
     for ref in a.references:
         t.append("\n    reference given: ", style="dim")
-        t.append(ref["name"])
-        t.append(f" on {ref['used_on']}" + ("" if ref["notified"] else " (not notified)"),
+        t.append(shown(ref.name))
+        t.append(f" on {ref.used_on.isoformat()}" + ("" if ref.notified else " (not notified)"),
                  style="dim")
     if a.note:
         t.append("\n    ")
-        t.append(a.note, style="italic dim")
+        t.append(shown(a.note, multiline=True), style="italic dim")
     return t
+
+
+def last_sync_line(db: Database) -> str:
+    """The header's line about the last sync ("" before any): when, what it did, with what
+    (last: a long path is cut at the edge)."""
+    from crm.sync.targets import last_sync
+
+    with db.read() as session:
+        target = last_sync(session)
+    if target is None or target.last_sync_at is None:
+        return ""
+    at = target.last_sync_at
+    if at.tzinfo is None:  # SQLite keeps the UTC time without its zone
+        at = at.replace(tzinfo=UTC)
+    when = at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"last sync {when}: {target.last_summary} ({target.label})"

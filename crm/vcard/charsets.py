@@ -22,6 +22,7 @@ from crm.core.cards import CardProblem
 SURROGATE = re.compile("[\udc80-\udcff]")
 _SURROGATE_RUN = re.compile("[\udc80-\udcff]+")
 _NON_ASCII_TEXT = re.compile("[^\x00-\x7f\udc80-\udcff]")
+_PROPERTY_NAME = re.compile(r"(?:[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{1,60}")
 _DECLARED = re.compile(rb";\s*CHARSET=\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 # The 8-bit charsets address books write when they declare none (Outlook, old Nokia and
 # Sony Ericsson PC suites): Windows code pages first, which is what they use.
@@ -180,7 +181,9 @@ def _decode_group(group: list[str], line: int, charset: FileCharset,
     pieces = [x.encode("utf-8", "surrogateescape") for x in group]
     colon = pieces[0].find(b":")
     head = pieces[0][:colon] if colon >= 0 else b""
-    name = head.split(b";", 1)[0].decode("ascii", "replace").strip() or "line"
+    name = head.split(b";", 1)[0].decode("ascii", "replace").strip()
+    if not _PROPERTY_NAME.fullmatch(name):  # an error names a property, never quotes text
+        name = "a line"
     m = _DECLARED.search(head)
     declared = _codec(m.group(1).decode("ascii")) if m else None
     if declared is None or declared == "utf-8":

@@ -32,7 +32,9 @@ from crm.core.cards import (
     may_name_relations,
     raw_hash,
 )
-from crm.core.errors import CrmError
+from crm.core.errors import CrmError, InvalidInput
+from crm.core.normalize import parse_partial_date
+from crm.core.vocabulary import POSITION_KINDS
 from crm.vcard.charsets import SURROGATE, FileCharset, clean_card, decode_file
 
 # Guards against absurd input, far above what phones write (a 10k-card export with photos is
@@ -215,8 +217,10 @@ def _stray(file: str, line: int, lines: list[str],
            charset: FileCharset | None = None) -> RejectedCard:
     if charset is not None and any(SURROGATE.search(x) for x in lines):
         lines = clean_card(lines, line, charset)[0]
-    shown = lines[0].strip()[:40].replace("\x00", "\ufffd")
-    return RejectedCard(file, line, f"text outside any card: {shown!r}", _kept(lines))
+    # Where, never what: the text may be anything (an error is printed and stored).
+    return RejectedCard(file, line, f"text outside any card ({len(lines)} line"
+                        f"{'s' if len(lines) != 1 else ''}, not between BEGIN:VCARD and "
+                        "END:VCARD)", _kept(lines))
 
 
 def read_path(path: Path) -> list[RawCard | RejectedCard]:
@@ -353,12 +357,13 @@ _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
 def parse_prop(number: int, line: str) -> Prop:
     parts = split_head(line)
     if parts is None:
-        raise CardRejected(number, f"not a vCard property: {line.strip()[:40]!r}")
+        # (the line's text is never quoted: it may be anything, and errors are stored)
+        raise CardRejected(number, "not a vCard property (no NAME: before a value)")
     head, value = parts
     pieces = _split_unquoted(head, ";")
     m = _NAME.match(pieces[0].strip())
     if not m:
-        raise CardRejected(number, f"bad property name {pieces[0].strip()[:40]!r}")
+        raise CardRejected(number, "bad property name (a name is letters, digits and '-')")
     params: dict[str, list[str]] = {}
     for piece in pieces[1:]:
         piece = piece.strip()
@@ -591,6 +596,8 @@ def parse_card(raw: RawCard) -> Card:
             if p.name == "X-ABLABEL":
                 group_labels[p.group.lower()] = apple_label(text_value(p))
     card = Card(file=raw.file, line=raw.line, raw=raw.raw, problems=problems)
+    labels: list[str] = []  # the raw LABEL lines, as card.address_labels
+    crm_positions: list[CardPosition] = []  # X-CRM-POSITION lines
     fn: str | None = None
     show_as_company = False
     for p in props:
@@ -623,7 +630,7 @@ def parse_card(raw: RawCard) -> Card:
                 card.title = value
             else:
                 card.role = value
-                card.extra_lines.append(kept_line(p))
+                card.stored_lines.append(("role", kept_line(p)))
             last = card.positions[-1] if card.positions else None
             if last is None or getattr(last, name.lower()) is not None:
                 last = CardPosition(None)
@@ -649,6 +656,15 @@ def parse_card(raw: RawCard) -> Card:
                 tag = normalize_newlines(unescape(part)).strip()
                 if tag and tag not in card.categories:
                     card.categories.append(tag)
+        elif name == "POSITION":  # X-CRM-POSITION, written by crm's export
+            job = _read_position(p)
+            if job is not None:
+                crm_positions.append(job)
+        elif name == "ME":  # X-CRM-ME
+            card.is_me = p.value.strip().lower() in ("1", "true", "yes")
+        elif name == "KIND" and p.value.strip().lower() == "org":
+            show_as_company = True
+            card.extra_lines.append(kept_line(p))
         elif name == "X-ABSHOWAS":
             show_as_company = p.value.strip().upper() == "COMPANY"
             card.extra_lines.append(kept_line(p))
@@ -667,20 +683,25 @@ def parse_card(raw: RawCard) -> Card:
                 card.extra_lines.append(kept_line(p))
         elif name == "X-ABLABEL":
             kinds = group_kinds.get((p.group or "").lower(), set())
-            if not kinds & _CONTACT_PROPS:
+            if "X-ABRELATEDNAMES" in kinds:
+                card.stored_lines.append(("relation", kept_line(p)))
+            elif kinds & set(_DATES):
+                card.stored_lines.append(("date", kept_line(p)))
+            elif not kinds & _CONTACT_PROPS:
                 card.extra_lines.append(kept_line(p))
         elif name == "X-ABRELATEDNAMES":
             rel_label = label or (p.types()[0] if p.types() else None)
-            card.relations.append(CardRelation(text_value(p), rel_label))
-            card.extra_lines.append(kept_line(p))
+            if text_value(p):
+                card.relations.append(CardRelation(text_value(p), rel_label))
+            card.stored_lines.append(("relation", kept_line(p)))
         elif name == "RELATED":
             _read_related(card, p)
-            card.extra_lines.append(kept_line(p))
+            card.stored_lines.append(("relation", kept_line(p)))
         elif name in _NAMED_RELATIONS:
             person = text_value(p)
             if person:
                 card.relations.append(CardRelation(person, _NAMED_RELATIONS[name]))
-            card.extra_lines.append(kept_line(p))
+            card.stored_lines.append(("relation", kept_line(p)))
         elif name == "AGENT":
             _read_agent(card, p)
             card.extra_lines.append(kept_line(p))
@@ -688,20 +709,26 @@ def parse_card(raw: RawCard) -> Card:
             date = _read_date(p, label or _DATES[name])
             if date is not None:
                 card.dates.append(date)
-            card.extra_lines.append(kept_line(p))
+                card.stored_lines.append(("date", kept_line(p)))
+            else:
+                card.extra_lines.append(kept_line(p))
         elif name == "LABEL":
             text = text_value(p)
             if text:
                 card.address_labels.append(CardContact(
-                    "address", text, _label_from_types(p.types(), "address"),
+                    "address", text, label or _label_from_types(p.types(), "address"),
                     "pref" in p.types()))
-            card.extra_lines.append(kept_line(p))
+                labels.append(kept_line(p))
+            else:
+                card.extra_lines.append(kept_line(p))
         elif name == "X-ANDROID-CUSTOM":
             _read_android_custom(card, p)
             card.extra_lines.append(kept_line(p))
         elif name not in _NOT_KEPT:
             card.extra_lines.append(kept_line(p))
     card.positions = [x for x in card.positions if x.org or x.title or x.role]
+    _add_crm_positions(card, crm_positions)
+    _match_labels(card, labels)
     named_by_n = any((card.given_name, card.family_name, card.additional_names))
     if show_as_company or (card.org and not named_by_n and (fn is None or fn == card.org)):
         card.is_company = card.org is not None or fn is not None
@@ -712,6 +739,59 @@ def parse_card(raw: RawCard) -> Card:
     if not card.display_name and not card.is_company:
         raise CardRejected(raw.line, "card has no name (no FN, N, nickname, email or phone)")
     return card
+
+
+def _read_position(p: Prop) -> CardPosition | None:
+    """X-CRM-POSITION:company;department;title;kind;start;end;current (crm's export)."""
+    fields = [clean(normalize_newlines(unescape(x)))
+              for x in split_escaped(decoded_value(p), ";")]
+    fields += [None] * (7 - len(fields))
+    org, department, title, kind, start, end, current = fields[:7]
+    if not org:
+        return None
+    if kind not in POSITION_KINDS:
+        kind = None
+    start, end = _partial(start), _partial(end)
+    return CardPosition(org, department, title, kind=kind, start=start, end=end,
+                        current=current != "0")
+
+
+def _partial(text: str | None) -> str | None:
+    if not text:
+        return None
+    try:
+        return parse_partial_date(text)
+    except InvalidInput:
+        return None
+
+
+def _add_crm_positions(card: Card, jobs: list[CardPosition]) -> None:
+    """crm's own export: a current position's dates and kind go to the ORG/TITLE pair it
+    describes (one the phone changed since is the phone's); a past one is history."""
+    for job in jobs:
+        if not job.current:
+            card.positions.append(job)
+            continue
+        for pos in card.positions:
+            if ((pos.org, pos.department, pos.title) == (job.org, job.department, job.title)
+                    and pos.current and pos.start is None and pos.kind is None):
+                pos.kind, pos.start, pos.end = job.kind, job.start, job.end
+                break
+
+
+def _match_labels(card: Card, lines: list[str]) -> None:
+    """Each LABEL goes with the address of its type (or the card's one address), stored
+    as that address's printed form; a LABEL that fits no address stays a kept line."""
+    addresses = [c for c in card.contacts if c.kind == "address"]
+    for label, line in zip(card.address_labels, lines, strict=True):
+        same = [a for a in addresses if a.formatted is None and a.label == label.label]
+        if not same and len(addresses) == 1 and addresses[0].formatted is None:
+            same = addresses
+        if same:
+            same[0].formatted = label.value
+            card.stored_lines.append(("label", line))
+        else:
+            card.extra_lines.append(line)
 
 
 _REV = re.compile(r"^\s*(\d{4})-?(\d{2})-?(\d{2})")

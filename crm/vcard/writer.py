@@ -23,10 +23,18 @@ from sqlalchemy.orm import Session, selectinload, undefer
 from vobject.base import Component, ContentLine, ParseError, textLineToContentLine
 from vobject.vcard import Address, Name
 
+from crm.core.addresses import decode_parts
 from crm.core.cards import Card
+from crm.core.contacts.people import current_position
 from crm.core.db import Database
-from crm.core.models import Company, ContactPoint, ImportRecord, Person, Position
-from crm.core.people import current_position
+from crm.core.models import (
+    Company,
+    CompanyContact,
+    ContactPoint,
+    ImportRecord,
+    Person,
+    Position,
+)
 from crm.vcard.reader import NO_YEAR, RawCard, parse_card, split_cards
 
 VERSIONS = ("3.0", "4.0")
@@ -56,6 +64,8 @@ _APPLE_LABELS = {x.lower(): x for x in (
     "HomePage", "Home", "Work", "Other", "Mobile", "Main", "HomeFAX", "WorkFAX", "OtherFAX",
     "Pager", "iPhone", "School", "Anniversary", "Father", "Mother", "Parent", "Brother",
     "Sister", "Child", "Friend", "Spouse", "Partner", "Assistant", "Manager")}
+# 2.1 bare parameter words that are no type (an encoding, a charset: undone when kept).
+_BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
 _LOGICAL_LINE_END = re.compile(r"\r\n(?! )")
 _PROP_NAME = re.compile(r"^([A-Za-z0-9_-]+\.)?([A-Za-z0-9_-]+)(.*)$", re.S)
 
@@ -118,6 +128,8 @@ class _LastCard:
     kinds: dict[str, str] = field(default_factory=dict)
     # Contacts that a kept line carries (X-JABBER…): not written a second time.
     kept: set[tuple[str, str]] = field(default_factory=set)
+    # Lines of what crm now stores itself (see Card.stored_lines).
+    stored_lines: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _last_cards(session: Session, ids: list[int]) -> dict[int, _LastCard]:
@@ -125,7 +137,8 @@ def _last_cards(session: Session, ids: list[int]) -> dict[int, _LastCard]:
     for pid, card in _parsed_last(session, ids):
         out[pid] = _LastCard(card.extra_lines,
                              {c.value: c.kind for c in card.contacts},
-                             {(c.kind, c.value) for c in card.contacts if c.kept})
+                             {(c.kind, c.value) for c in card.contacts if c.kept},
+                             card.stored_lines)
     return out
 
 
@@ -196,17 +209,24 @@ def card_text(person: Person, version: str = "3.0", extra_lines: list[str] | Non
     _add(card, "FN", person.display_name)
     if person.nickname:
         _add(card, "NICKNAME", person.nickname)
-    pos = current_position(person)
-    if pos is not None:
-        _add(card, "ORG", [pos.company.name] + ([pos.department] if pos.department else []))
-        if pos.title:
-            _add(card, "TITLE", pos.title)
-    elif person.headline:
-        _add(card, "TITLE", person.headline)
+    own: list[str] = []  # lines written here, in this order (vobject sorts its own)
+    own += _position_lines(person)
+    if person.is_me:
+        own.append("X-CRM-ME:1")
+    if person.role:
+        own.append(f"ROLE:{escape(person.role)}")
     for cp in person.contact_points:
         if (cp.kind, cp.value) in last.kept:
             continue  # written by the kept line it came from
-        _add_contact(card, cp, v4, group, last.kinds.get(cp.value))
+        own += _add_contact(card, cp, v4, group, last.kinds.get(cp.value))
+    own += _date_lines(person, v4, group)
+    has_agent = any(x.upper().startswith("AGENT") for x in extras)
+    own += _relation_lines(person, v4, group, skip_agent=has_agent)
+    # Lines of a card imported before crm stored these (kept as they came).
+    stored = {"date": bool(person.dates), "relation": bool(person.relations),
+              "role": person.role is not None,
+              "label": any(cp.address_label for cp in person.contact_points)}
+    extras += [line for family, line in last.stored_lines if not stored.get(family, True)]
     bday = _birthday(person, v4)
     if bday and not v4 and person.birthday_year is None:
         # Apple's form of a birthday without a year; the reader takes 1604 as "no year".
@@ -231,12 +251,91 @@ def card_text(person: Person, version: str = "3.0", extra_lines: list[str] | Non
             # ENCODING=BASE64, or a str value, vobject 0.9.9 raises TypeError.)
             _add(card, "PHOTO", person.photo, ENCODING="b",
                  TYPE=person.photo_type.split("/")[-1].upper())
-    own_lines = [line for x in extras if (line := _add_kept(card, x, v4)) is not None]
+    own_lines = own + [line for x in extras if (line := _add_kept(card, x, v4)) is not None]
     text = _refold(card.serialize())
     if own_lines:
         end = text.rindex("END:VCARD")
         text = text[:end] + "".join(fold(line) for line in own_lines) + text[end:]
     return _regroup(text)
+
+
+def escape(text: str) -> str:
+    """A text value as vCard writes it (backslash, comma, semicolon, line breaks)."""
+    return (text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def _structured(*parts: str | None) -> str:
+    return ";".join(escape(p or "") for p in parts)
+
+
+def _position_lines(person: Person) -> list[str]:
+    """ORG/TITLE of each current position, the latest first (what a phone shows); each
+    position's dates and kind, and the past ones, in crm's own X-CRM-POSITION, which a
+    phone keeps and ignores and crm reads back."""
+    first = current_position(person)
+    # (An import creates a card's ORGs last to first: read back, the order is the same.)
+    held = [p for p in person.positions if p.is_current]  # (in id order)
+    current = [p for _, p in sorted(enumerate(held),
+                                    key=lambda ip: (ip[1] is not first, -ip[0]))]
+    out: list[str] = []
+    for pos in current:
+        out.append("ORG:" + _structured(pos.company.name, *([pos.department]
+                                                            if pos.department else [])))
+        if pos.title:
+            out.append(f"TITLE:{escape(pos.title)}")
+    if not current and person.headline:
+        out.append(f"TITLE:{escape(person.headline)}")
+    for pos in [*current, *(p for p in person.positions if not p.is_current)]:
+        if pos.is_current and not (pos.kind or pos.start or pos.end):
+            continue
+        out.append("X-CRM-POSITION:" + _structured(
+            pos.company.name, pos.department, pos.title, pos.kind, pos.start, pos.end,
+            "1" if pos.is_current else "0"))
+    return out
+
+
+def _date_lines(person: Person, v4: bool, group: Callable[[], str]) -> list[str]:
+    """Anniversaries and other dates the way Apple writes them (X-ABDATE with its label in
+    an item group; a date without a year is 1604 with X-APPLE-OMIT-YEAR, --MMDD in 4.0)."""
+    out: list[str] = []
+    for d in person.dates:
+        if d.year is not None:
+            value, params = f"{d.year:04d}-{d.month:02d}-{d.day:02d}", ""
+        elif v4:
+            value, params = f"--{d.month:02d}{d.day:02d}", ""
+        else:
+            value = f"{NO_YEAR}-{d.month:02d}-{d.day:02d}"
+            params = f";X-APPLE-OMIT-YEAR={NO_YEAR}"
+        if d.label == "date":  # (an X-ABDATE the phone gave no label)
+            out.append(f"X-ABDATE{params}:{value}")
+            continue
+        item = group()
+        out.append(f"{item}.X-ABDATE{params}:{value}")
+        out.append(f"{item}.X-ABLabel:{escape(_apple_label(d.label))}")
+    return out
+
+
+def _relation_lines(person: Person, v4: bool, group: Callable[[], str],
+                    skip_agent: bool) -> list[str]:
+    """Named relations: a name as Apple writes it (X-ABRELATEDNAMES with its label in an
+    item group), a UID as RELATED (X-CRM-RELATED in 3.0)."""
+    out: list[str] = []
+    for r in person.relations:
+        if skip_agent and r.label == "agent":
+            continue  # the AGENT line kept from the card says it
+        if r.uid:
+            words = (r.label or "").split()
+            params = f";TYPE={words[0]}" if len(words) == 1 and words[0].isalnum() else ""
+            uid = r.uid if ":" in r.uid else f"urn:uuid:{r.uid}"
+            out.append(f"{'RELATED' if v4 else 'X-CRM-RELATED'}{params}:{uid}")
+        elif r.label:
+            item = group()
+            out.append(f"{item}.X-ABRELATEDNAMES:{escape(r.name)}")
+            out.append(f"{item}.X-ABLabel:{escape(_apple_label(r.label))}")
+        else:
+            out.append(f"X-ABRELATEDNAMES:{escape(r.name)}")
+    return out
 
 
 def _add_kept(card: Component, line: str, v4: bool) -> str | None:
@@ -249,9 +348,20 @@ def _add_kept(card: Component, line: str, v4: bool) -> str | None:
     if parsed is not None:
         name = _name_for_version(parsed.name, v4)
         params = dict(parsed.params)
-        # vobject drops bare (2.1-style) parameters and refuses a double quote in one.
-        if not parsed.singletonparams and not any('"' in v for vs in params.values()
-                                                  for v in vs):
+        # TYPE values as RFC 2426 spells them (lower-case: `LABEL;TYPE=WORK,PREF` from
+        # Outlook fails a strict validator), 2.1's bare type words as TYPE=.
+        # (On an X- property a bare word may be anything: it is written as it came.)
+        standard = parsed.name.upper() in _VCARD3_PROPERTIES
+        types = [t.lower() for t in params.pop("TYPE", [])]
+        if standard:
+            types += [w.lower() for w in parsed.singletonparams
+                      if w.upper() not in _BARE_ENCODINGS]
+        if types:
+            params["TYPE"] = list(dict.fromkeys(types))
+        # vobject drops the bare parameters of an X- property and refuses a double quote
+        # in a parameter.
+        if ((standard or not parsed.singletonparams)
+                and not any('"' in v for vs in params.values() for v in vs)):
             _add(card, name, parsed.value, parsed.group, verbatim=True, **params)
             return None
     m = _PROP_NAME.match(line)
@@ -269,8 +379,10 @@ def _name_for_version(name: str, v4: bool) -> str:
     return name
 
 
-def _add_contact(card: Component, cp: ContactPoint, v4: bool,
-                 group: Callable[[], str], origin: str | None = None) -> None:
+def _add_contact(card: Component, cp: ContactPoint | CompanyContact, v4: bool,
+                 group: Callable[[], str], origin: str | None = None) -> list[str]:
+    """Add one contact point; returns the lines to write after vobject's (an address's
+    LABEL, beside its ADR)."""
     kind = cp.kind
     if kind == "other":
         # Kept as "other" on import (a TEL with no digits, an EMAIL that is no address):
@@ -302,11 +414,30 @@ def _add_contact(card: Component, cp: ContactPoint, v4: bool,
             types.append("pref")
     if types:
         params["TYPE"] = types
-    value: object = Address(street=cp.value) if kind == "address" else cp.value
+    value: object = _address(cp) if kind == "address" else cp.value
     # A URL is a URI value, written as it is, not text-escaped.
     _add(card, _PROPERTY[kind], value, prefix, verbatim=kind == "url", **params)
     if prefix is not None:
         _add(card, "X-ABLabel", _apple_label(label), prefix)
+    if kind == "address" and cp.address_label:
+        # In the ADR's group, or with its TYPE words: the reader pairs them so.
+        head = f"{prefix}.LABEL" if prefix else "LABEL"
+        if types:
+            head += ";TYPE=" + ",".join(types)
+        return [f"{head}:{escape(cp.address_label)}"]
+    return []
+
+
+def _address(cp: ContactPoint | CompanyContact) -> Address:
+    """An address by its parts when they were kept, else its text as the street."""
+    parts = decode_parts(cp.address_parts)
+    if not parts:
+        return Address(street=cp.value)
+    box, extended, street, city, region, code, country = (parts + [""] * 7)[:7]
+    if len(parts) > 7:
+        country = ";".join(parts[6:])
+    return Address(street=street, city=city, region=region, code=code, country=country,
+                   box=box, extended=extended)
 
 
 def _apple_label(label: str) -> str:
@@ -347,7 +478,61 @@ def export_vcards(db: Database, version: str = "3.0") -> str:
                 selectinload(Person.contact_points),
                 selectinload(Person.positions).selectinload(Position.company)
                 .selectinload(Company.aliases),
-                selectinload(Person.tags))))
+                selectinload(Person.tags), selectinload(Person.dates),
+                selectinload(Person.relations))))
         last = _last_cards(session, [p.id for p in people])
-        return "".join(card_text(p, version, last=last.get(p.id)) for p in people)
+        companies = list(session.scalars(
+            select(Company).order_by(Company.name_key, Company.id).options(
+                undefer(Company.photo), selectinload(Company.contact_points),
+                selectinload(Company.tags))))
+        return ("".join(card_text(p, version, last=last.get(p.id)) for p in people)
+                + "".join(company_text(c, version) for c in companies
+                          if _has_card(c)))
+
+
+def _has_card(company: Company) -> bool:
+    """A company is exported as a card of its own when it holds more than a name (what a
+    company card gave it, or details the user entered); a name alone is in its people's
+    ORG lines already."""
+    return bool(company.contact_points or company.tags or company.photo_type
+                or company.website or company.note)
+
+
+def company_text(company: Company, version: str = "3.0") -> str:
+    """A company as a company card: X-ABShowAs:COMPANY (Apple) in 3.0, KIND:org in 4.0."""
+    v4 = version == "4.0"
+    counter = 0
+
+    def group() -> str:
+        nonlocal counter
+        counter += 1
+        return f"item{counter}"
+
+    card = vobject.vCard()
+    _add(card, "VERSION", version)
+    _add(card, "PRODID", "-//crm//crm vCard export//EN")
+    _add(card, "UID", str(uuid.uuid5(uuid.NAMESPACE_URL, f"crm-company:{company.name_key}")))
+    _add(card, "N", Name())
+    _add(card, "FN", company.name)
+    own = ["ORG:" + escape(company.name), "KIND:org" if v4 else "X-ABShowAs:COMPANY"]
+    urls = {cp.value for cp in company.contact_points if cp.kind == "url"}
+    if company.website and company.website not in urls:
+        _add(card, "URL", company.website, verbatim=True)
+    for cp in company.contact_points:
+        own += _add_contact(card, cp, v4, group)
+    if company.note:
+        _add(card, "NOTE", company.note)
+    tags = [t.name for t in company.tags]
+    if tags:
+        _add(card, "CATEGORIES", tags)
+    if company.photo is not None and company.photo_type:
+        if v4:
+            data = base64.b64encode(company.photo).decode("ascii")
+            _add(card, "PHOTO", f"data:{company.photo_type};base64,{data}", verbatim=True)
+        else:
+            _add(card, "PHOTO", company.photo, ENCODING="b",
+                 TYPE=company.photo_type.split("/")[-1].upper())
+    text = _refold(card.serialize())
+    end = text.rindex("END:VCARD")
+    return _regroup(text[:end] + "".join(fold(line) for line in own) + text[end:])
 

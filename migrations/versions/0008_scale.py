@@ -8,7 +8,7 @@ path, keeps them true) and indexed with the name key after them, so sorting a mi
 by company or by last contact walks an index to its first page instead of sorting everyone.
 
 Revision ID: 0008_scale
-Revises: 0005_import_truth
+Revises: 0007_sync
 Create Date: 2026-12-06 17:30:00
 """
 
@@ -20,12 +20,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_scale"
-down_revision: str | None = "0005_import_truth"
+down_revision: str | None = "0007_sync"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # The company key of person ``{pid}`` (an SQL expression naming the person's id); NULL start
-# counts as the earliest, as crm.core.listing.people_rows picks the company it shows.
+# counts as the earliest, as crm.core.contacts.listing.people_rows picks the company it shows.
 COMPANY_KEY = """(SELECT c.name_key FROM position p JOIN company c ON c.id = p.company_id
     WHERE p.person_id = {pid} AND p.is_current
     ORDER BY coalesce(p.start, '') DESC, p.id DESC LIMIT 1)"""

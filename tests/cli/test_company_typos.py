@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from crm.core.companies import add_domain, resolve_company
+from crm.core.contacts.companies import add_domain, resolve_company
 from crm.core.db import Database
 
 

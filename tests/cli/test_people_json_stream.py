@@ -5,27 +5,27 @@ escapes), whatever the people hold."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
 
-from crm.core import people as people_module
+from crm.cli.output import emit_json, emit_json_stream
+from crm.core.contacts import people as people_module
+from crm.core.contacts.people import create_person, search_people
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
-from crm.core.editing import add_interaction
-from crm.core.generate import generate_network
-from crm.core.people import create_person, search_people
-from crm.core.positions import add_position
-
-UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+from crm.core.samples.generate import generate_network
+from crm.core.terminal_text import json_for_terminal
+from crm.core.upkeep.editing import add_interaction
 
 
 def whole_list(db: Database, query: str | None, limit: int | None) -> str:
-    """The output as the command wrote it before streaming: the whole list in one dumps."""
+    """The output as ``emit_json`` writes the whole list: one dumps, then the terminal-safe
+    escapes of crm.core.terminal_text."""
     with db.read() as s:
         found = [p.to_json() for p in search_people(s, query, limit=limit)]
     text = json.dumps(found, ensure_ascii=False, indent=2, default=str)
-    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return json_for_terminal(text) + "\n"
 
 
 @pytest.fixture
@@ -57,3 +57,23 @@ def test_streamed_json_is_byte_for_byte_the_whole_list(
     assert result.exit_code == 0 and result.stdout == expected
     if query is None and limit is None:
         assert len(json.loads(result.stdout)) == 123
+
+
+HOSTILE: list[dict[str, Any]] = [
+    {"name": "a\x1b]0;title\x07", "tags": ["\u200b", "\u202e", "\U000e0041"], "n": 1},
+    {"name": "\u00adsoft", "note": None, "emails": [], "x": {"y": "\ufeff\x85\u2028"}},
+    {"name": "plain", "ok": True, "f": 1.5},
+]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_emit_json_stream_writes_what_emit_json_writes(
+        capsys: pytest.CaptureFixture[str], size: int) -> None:
+    emit_json(HOSTILE)
+    whole = capsys.readouterr().out
+    emit_json_stream(HOSTILE[i:i + size] for i in range(0, len(HOSTILE), size))
+    assert capsys.readouterr().out == whole
+    emit_json([])
+    empty = capsys.readouterr().out
+    emit_json_stream(iter([[], []]))
+    assert capsys.readouterr().out == empty

@@ -7,11 +7,11 @@ import json
 import pytest
 
 from crm.core.backup import dump_database, restore_database
+from crm.core.contacts.people import create_person, resolve_person
+from crm.core.contacts.profile import person_detail
 from crm.core.db import Database, open_database
-from crm.core.demo import load_demo
 from crm.core.errors import CrmError
-from crm.core.people import create_person, resolve_person
-from crm.core.profile import person_detail
+from crm.core.samples.demo import load_demo
 
 
 def _fill(db: Database) -> None:
@@ -26,14 +26,14 @@ def test_backup_round_trips_the_whole_database(db: Database, empty_db_url: str) 
     _fill(db)
     with db.read() as s:
         data = json.loads(json.dumps(dump_database(s)))
-        before = {pid: person_detail(s, pid) for pid in range(1, 32)}
+        before = {pid: person_detail(s, pid).to_json() for pid in range(1, 32)}
     target = open_database(empty_db_url)
     try:
         with target.write() as s:
             counts = restore_database(s, data)
         assert counts["person"] == 31 and counts["import_record"] == 0
         with target.read() as s:
-            after = {pid: person_detail(s, pid) for pid in range(1, 32)}
+            after = {pid: person_detail(s, pid).to_json() for pid in range(1, 32)}
             zoe = resolve_person(s, "Zoë Müller")
             assert zoe.photo == b"\x89PNG\r\n\x00binary"
         for pid in before:

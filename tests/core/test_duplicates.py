@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from crm.core.companies import get_or_create_company
+from crm.core.contacts.companies import get_or_create_company
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
-from crm.core.duplicates import COMMON, find_duplicates
 from crm.core.models import Company
-from crm.core.people import create_person
-from crm.core.positions import add_position
+from crm.core.upkeep.duplicates import COMMON, find_duplicates
 
 
 def _pairs(db: Database) -> dict[frozenset[str], tuple[int, list[tuple[str, str]]]]:

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from crm.core.contacts.people import create_person, search_ids
+from crm.core.contacts.positions import add_position
+from crm.core.contacts.profile import person_detail
 from crm.core.db import Database
-from crm.core.editing import (
+from crm.core.errors import InvalidInput, NotFound
+from crm.core.models import Connection, Interaction, Person, Position
+from crm.core.network import link
+from crm.core.upkeep.editing import (
     add_contact,
     add_interaction,
     delete_person,
     remove_contact,
     update_person,
 )
-from crm.core.errors import InvalidInput, NotFound
-from crm.core.models import Connection, Interaction, Person, Position
-from crm.core.network import link
-from crm.core.people import create_person, search_ids
-from crm.core.positions import add_position
-from crm.core.profile import person_detail
 
 
 def _person(db: Database, name: str = "Ada Lovelace") -> int:
@@ -31,7 +31,7 @@ def test_update_fields_and_search_follows(db: Database) -> None:
         update_person(s, pid, {"headline": "  Analyst  ", "birthday": "--12-10",
                                "tags": "math, poetry", "note": "line one\n  line two"})
     with db.read() as s:
-        d = person_detail(s, pid)
+        d = person_detail(s, pid).to_json()
         assert search_ids(s, "poetry") == [pid]
     assert d["headline"] == "Analyst"
     assert d["birthday"] == "--12-10"
@@ -44,7 +44,7 @@ def test_bad_birthday_refuses_the_whole_edit(db: Database) -> None:
     with pytest.raises(InvalidInput, match="bad birthday"), db.write() as s:
         update_person(s, pid, {"headline": "changed", "birthday": "1815-02-30"})
     with db.read() as s:
-        d = person_detail(s, pid)
+        d = person_detail(s, pid).to_json()
     assert d["headline"] is None and d["birthday"] is None
 
 
@@ -66,14 +66,15 @@ def test_contact_points_add_validate_and_remove(db: Database) -> None:
         with pytest.raises(InvalidInput, match=message), db.write() as s:
             add_contact(s, pid, kind, value)
     with db.read() as s:
-        cps = person_detail(s, pid)["contact_points"]
+        cps = person_detail(s, pid).to_json()["contact_points"]
     assert [(c["kind"], c["value"], c["label"]) for c in cps] == [
         ("email", "ada@example.com", None), ("phone", "+1 415 555 0199", "cell"),
         ("url", "https://ada.example.org/about", None)]
     with db.write() as s:
         remove_contact(s, pid, cps[1]["id"])
     with db.read() as s:
-        assert [c["kind"] for c in person_detail(s, pid)["contact_points"]] == ["email", "url"]
+        points = person_detail(s, pid).to_json()["contact_points"]
+        assert [c["kind"] for c in points] == ["email", "url"]
         assert search_ids(s, "4155550199") == []
     with pytest.raises(NotFound), db.write() as s:
         remove_contact(s, pid, 999_999)
@@ -88,7 +89,7 @@ def test_interactions_validate_date_and_kind(db: Database) -> None:
         with pytest.raises(InvalidInput), db.write() as s:
             add_interaction(s, pid, kind, when, summary)
     with db.read() as s:
-        d = person_detail(s, pid)
+        d = person_detail(s, pid).to_json()
     assert d["interactions"] == [{"id": d["interactions"][0]["id"], "date": "2025-03-04",
                                   "kind": "coffee", "summary": "talked about internships"}]
     assert isinstance(d["interactions"][0]["id"], int)  # (crm edit interaction ID)
@@ -119,10 +120,10 @@ def test_delete_person_removes_what_is_theirs_only(db: Database) -> None:
 
 def test_renaming_a_company_makes_its_people_searchable_by_the_new_name(
         db: Database) -> None:
-    from crm.core.companies import get_or_create_company
-    from crm.core.editing import update_company
-    from crm.core.people import create_person, search_people
-    from crm.core.positions import add_position
+    from crm.core.contacts.companies import get_or_create_company
+    from crm.core.contacts.people import create_person, search_people
+    from crm.core.contacts.positions import add_position
+    from crm.core.upkeep.editing import update_company
 
     with db.write() as s:
         cid = get_or_create_company(s, "Initech").id
@@ -135,8 +136,8 @@ def test_renaming_a_company_makes_its_people_searchable_by_the_new_name(
 
 
 def test_update_company_validates_then_saves(db: Database) -> None:
-    from crm.core.companies import company_summary, get_or_create_company, resolve_company
-    from crm.core.editing import update_company
+    from crm.core.contacts.companies import company_summary, get_or_create_company, resolve_company
+    from crm.core.upkeep.editing import update_company
 
     with db.write() as s:
         cid = get_or_create_company(s, "Acme").id

@@ -17,8 +17,9 @@ def _modules_after(code: str) -> set[str]:
 
 def test_core_imports_no_ui_and_no_vobject() -> None:
     loaded = _modules_after(
-        "import crm.core, crm.core.db, crm.core.models, crm.core.people, crm.core.companies,"
-        " crm.core.network, crm.core.profile, crm.core.demo"
+        "import crm.core, crm.core.db, crm.core.models, crm.core.contacts.people,"
+        " crm.core.contacts.companies, crm.core.network, crm.core.contacts.profile,"
+        " crm.core.samples.demo"
     )
     assert not {m for m in loaded if m.split(".")[0] in {"textual", "rich", "vobject"}}
 
@@ -55,4 +56,4 @@ def test_who_does_not_import_other_feature_commands(tmp_path: object) -> None:
     )
     loaded = _modules_after(code)
     assert "crm.cli.network" in loaded
-    assert not {"crm.cli.refs", "crm.cli.vcard"} & loaded
+    assert not {"crm.cli.refs", "crm.cli.transfer"} & loaded

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 
 from crm.core.cards import Card, CardContact, CardRejected
+from crm.core.contacts.people import create_person
 from crm.core.db import Database
 from crm.core.importing import (
     ImportReport,
@@ -21,7 +22,6 @@ from crm.core.importing import (
     survey_cards,
 )
 from crm.core.models import ContactPoint, ImportRecord, Person
-from crm.core.people import create_person
 
 HEADER = "Name,Email,Company,Position"
 ROWS = [

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
+from crm.core.contacts.listing import count_matching_people, people_page
+from crm.core.contacts.people import create_person, search_ids
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
-from crm.core.demo import load_demo
-from crm.core.editing import add_interaction
 from crm.core.errors import InvalidInput
-from crm.core.listing import count_matching_people, people_page
-from crm.core.people import create_person, search_ids
-from crm.core.positions import add_position
+from crm.core.samples.demo import load_demo
+from crm.core.upkeep.editing import add_interaction
 
 
 def test_pages_cover_everyone_once_in_name_order(db: Database) -> None:
@@ -74,7 +74,7 @@ def test_count_and_search_are_accent_insensitive(db: Database) -> None:
 
 
 def test_whole_order_once_equals_the_pages(db: Database) -> None:
-    from crm.core.listing import page_ids
+    from crm.core.contacts.listing import page_ids
 
     with db.write() as s:
         load_demo(s)

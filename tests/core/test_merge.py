@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
-from crm.core.companies import get_or_create_company, resolve_company
+from crm.core.contacts.companies import get_or_create_company, resolve_company
+from crm.core.contacts.people import add_contact_point, create_person, resolve_person, search_ids
+from crm.core.contacts.positions import add_position
+from crm.core.contacts.profile import person_detail
 from crm.core.db import Database
-from crm.core.editing import add_interaction
 from crm.core.errors import InvalidInput
-from crm.core.merge import merge_companies, merge_people, plan_merge
+from crm.core.jobhunt.references import set_reference
 from crm.core.models import (
     Application,
     Base,
@@ -32,10 +34,9 @@ from crm.core.models import (
     Referral,
 )
 from crm.core.network import link
-from crm.core.people import add_contact_point, create_person, resolve_person, search_ids
-from crm.core.positions import add_position
-from crm.core.profile import person_detail
-from crm.core.references import set_reference
+from crm.core.upkeep.company_merge import merge_companies
+from crm.core.upkeep.editing import add_interaction
+from crm.core.upkeep.merge import merge_people, plan_merge
 
 EMAILS = ["priya@example.com", "priya.n@gmail.com", "pn@stripe.com"]
 PHONES = ["+1 415 555 0100", "(415) 555-0101"]
@@ -111,7 +112,7 @@ def _children(s: Session, pid: int) -> dict[str, Any]:
         "referrals": set(s.scalars(select(Referral.id).where(Referral.referrer_id == pid))),
         "cards": set(s.scalars(select(ImportRecord.raw_hash).where(
             ImportRecord.person_id == pid))),
-        "tags": set(person_detail(s, pid)["tags"]),
+        "tags": set(person_detail(s, pid).to_json()["tags"]),
     }
 
 
@@ -186,7 +187,7 @@ def test_merged_person_has_the_union_and_nothing_is_orphaned(db: Database, a: di
         assert _references_to(s, other_id) == []
         assert _fk_check(s) == []
         assert resolve_person(s, f"#{other_id}").id == keep_id
-        notes = person_detail(s, keep_id)["note"] or ""
+        notes = person_detail(s, keep_id).to_json()["note"] or ""
         for spec in (a, b):
             if spec["note"]:
                 assert spec["note"] in notes
@@ -211,7 +212,7 @@ def test_merge_takes_a_chosen_field_and_keeps_the_other_in_the_note(db: Database
     with db.write() as s:
         merge_people(s, keep_id, other_id, {"headline": "other"})
     with db.read() as s:
-        d = person_detail(s, keep_id)
+        d = person_detail(s, keep_id).to_json()
         assert d["headline"] == "Staff Engineer"
         assert d["emails"] == ["priya@stripe.com", "priya.n@gmail.com"]
         assert d["me"] is True
@@ -244,7 +245,7 @@ def test_companies_merge_names_domains_positions_and_applications(db: Database) 
         inc = Company(name="Stripe, Inc. (payments)", name_key="stripe payments")
         s.add(inc)
         s.flush()
-        from crm.core.companies import add_alias, add_domain
+        from crm.core.contacts.companies import add_alias, add_domain
 
         add_domain(s, stripe, "stripe.com")
         add_domain(s, inc, "stripe.dev")

@@ -7,9 +7,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+from crm.core.contacts.search import include_name
 from crm.core.db import SCHEMA_HEAD, alembic_config, open_database, run_downgrade, run_upgrade
 from crm.core.models import Base
-from crm.core.search import include_name
 
 
 def test_there_is_exactly_one_head_and_the_code_knows_it() -> None:

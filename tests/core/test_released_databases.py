@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from crm.core.contacts.people import resolve_person, search_people
+from crm.core.contacts.profile import person_detail
 from crm.core.db import SCHEMA_HEAD, current_revision, open_database
-from crm.core.people import resolve_person, search_people
-from crm.core.profile import person_detail
 
 FIXTURES = sorted(Path(__file__).parent.parent.joinpath("fixtures", "db").glob("*.sqlite3"))
 
@@ -37,16 +37,16 @@ def test_released_database_upgrades_with_data_intact(fixture: Path, tmp_path: Pa
         with db.read() as s:
             everyone = search_people(s)
             assert len(everyone) == 31
-            zoe = person_detail(s, resolve_person(s, "Zoë Müller").id)
+            zoe = person_detail(s, resolve_person(s, "Zoë Müller").id).to_json()
             assert zoe["note"] == "Line one, with commas; semicolons\\ and\nline two: 日本語 ✓"
             assert any(i["summary"] == "fixture marker 0001" for i in zoe["interactions"])
             assert zoe["emails"] == ["zoe.mueller@acme-robotics.com"]
             assert [(p["company"], p["current"]) for p in zoe["positions"]] == [
                 ("Acme Robotics, Inc.", True), ("State University", False)]
-            priya = person_detail(s, resolve_person(s, "Priya Natarajan").id)
+            priya = person_detail(s, resolve_person(s, "Priya Natarajan").id).to_json()
             assert priya["reference"]["status"] == "agreed"
             assert len(priya["reference"]["uses"]) == 1
-            jordan = person_detail(s, resolve_person(s, "me").id)
+            jordan = person_detail(s, resolve_person(s, "me").id).to_json()
             assert len([c for c in jordan["connections"] if not c["derived"]]) == 24
     finally:
         db.dispose()

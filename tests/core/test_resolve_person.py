@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from crm.core.contacts.people import create_person, resolve_person
 from crm.core.db import Database
 from crm.core.errors import Ambiguous, NotFound
-from crm.core.people import create_person, resolve_person
 
 
 @pytest.fixture

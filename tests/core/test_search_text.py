@@ -10,12 +10,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.core.companies import add_alias, get_or_create_company
+from crm.core.contacts.companies import add_alias, get_or_create_company
+from crm.core.contacts.people import create_person, refresh_search_text
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
-from crm.core.generate import generate_network
 from crm.core.models import Company, Person, Position
-from crm.core.people import create_person, refresh_search_text
-from crm.core.positions import add_position
+from crm.core.samples.generate import generate_network
 from crm.vcard.importer import import_paths
 
 CARD = """BEGIN:VCARD

@@ -131,8 +131,8 @@ def test_postgresql_never_keeps_prepared_statements(pg_session_url: str | None) 
     while a table was small for an import that grows it (twice as slow at 24k cards)."""
     from sqlalchemy import text
 
+    from crm.core.contacts.people import create_person, search_people
     from crm.core.db import open_database
-    from crm.core.people import create_person, search_people
 
     if pg_session_url is None:
         pytest.skip("CRM_TEST_POSTGRES_URL is not set")

@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
 from crm.core.errors import InvalidInput
 from crm.core.models import Connection, Person
-from crm.core.people import create_person
-from crm.core.positions import add_position
-from crm.core.suggestions import (
+from crm.core.network.suggestions import (
     accept_suggestion,
     dismiss_suggestion,
     infer_ties,

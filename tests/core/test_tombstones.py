@@ -8,10 +8,12 @@ from datetime import date
 from sqlalchemy import func, select
 
 from crm.core.backup import dump_database, restore_database
-from crm.core.companies import get_or_create_company
+from crm.core.contacts.companies import get_or_create_company
+from crm.core.contacts.people import create_person, resolve_person
+from crm.core.contacts.positions import add_position
+from crm.core.contacts.profile import person_detail
 from crm.core.db import Database, open_database
-from crm.core.editing import add_interaction, delete_person
-from crm.core.merge import merge_people
+from crm.core.jobhunt.references import set_reference
 from crm.core.models import (
     Application,
     ImportRecord,
@@ -21,11 +23,9 @@ from crm.core.models import (
     TombstoneKey,
 )
 from crm.core.network import link
-from crm.core.people import create_person, resolve_person
-from crm.core.positions import add_position
-from crm.core.profile import person_detail
-from crm.core.references import set_reference
-from crm.core.tombstones import (
+from crm.core.upkeep.editing import add_interaction, delete_person
+from crm.core.upkeep.merge import merge_people
+from crm.core.upkeep.tombstones import (
     deleted_matches,
     deletion_impact,
     list_tombstones,
@@ -61,7 +61,7 @@ def _ada(db: Database) -> tuple[int, int]:
 def test_delete_names_everything_and_undelete_restores_it(db: Database) -> None:
     ada_id, bob_id = _ada(db)
     with db.read() as s:
-        before = person_detail(s, ada_id)
+        before = person_detail(s, ada_id).to_json()
         impact = deletion_impact(s, ada_id)
     assert impact.items() == ["2 contact points", "1 position", "2 connections",
                               "1 interaction", "2 referrals",
@@ -84,7 +84,7 @@ def test_delete_names_everything_and_undelete_restores_it(db: Database) -> None:
         back = undelete(s, resolve_tombstone(s, "ada"))
     assert back.person_id == ada_id and back.not_restored == ()
     with db.read() as s:
-        after = person_detail(s, ada_id)
+        after = person_detail(s, ada_id).to_json()
         for key in ("created_at", "updated_at"):
             before.pop(key), after.pop(key)
         assert after == before
@@ -110,7 +110,7 @@ def test_undelete_leaves_out_what_is_gone_and_says_so(db: Database) -> None:
         bob_back = undelete(s, resolve_tombstone(s, "Bob Stone"))
     assert bob_back.person_id == bob_id
     with db.read() as s:
-        d = person_detail(s, ada_id)
+        d = person_detail(s, ada_id).to_json()
         assert {c["person"] for c in d["connections"] if not c["derived"]} == {
             "Jordan Lee", "Bob Stone"}
 

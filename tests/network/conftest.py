@@ -21,12 +21,12 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from crm.core.companies import add_alias, add_domain, get_or_create_company
+from crm.core.contacts.companies import add_alias, add_domain, get_or_create_company
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
 from crm.core.models import Company, Interaction, Person
 from crm.core.network import link
-from crm.core.people import create_person
-from crm.core.positions import add_position
 
 TODAY = date(2026, 11, 26)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from crm.core.companies import (
+from crm.core.contacts.companies import (
     add_alias,
     add_domain,
     company_for_record,
@@ -14,11 +14,11 @@ from crm.core.companies import (
     remove_alias,
     remove_domain,
 )
+from crm.core.contacts.people import create_person, search_ids
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
 from crm.core.errors import Ambiguous, InvalidInput, NotFound, NotSureWhichCompany
 from crm.core.models import Company
-from crm.core.people import create_person, search_ids
-from crm.core.positions import add_position
 
 
 @pytest.fixture
@@ -149,3 +149,26 @@ def test_people_are_no_longer_found_by_a_removed_alias(companies: Database) -> N
     with companies.read() as s:
         assert search_ids(s, "alphabet") == []
         assert search_ids(s, "google") != []
+
+
+def test_positions_and_applications_at_typed_companies_are_found_the_same_way(
+        companies: Database) -> None:
+    """add_position_at and add_application_at (what both faces call) refuse a close name,
+    use a known one and create a new one, saying which."""
+    from crm.core.contacts.positions import add_position_at
+    from crm.core.jobhunt.applications import add_application_at
+
+    with companies.write() as s:
+        who = create_person(s, "Ada Lovelace")
+        with pytest.raises(NotSureWhichCompany):
+            add_position_at(s, who, "Gogle", title="Engineer")
+        with pytest.raises(NotSureWhichCompany):
+            add_application_at(s, "Gogle", "Engineer")
+        known = add_position_at(s, who, "stripe.com", title="Engineer", start="2024")
+        assert (known.position.company.name, known.company_created) == ("Stripe, Inc.", False)
+        assert (known.position.title, known.position.start) == ("Engineer", "2024")
+        made = add_position_at(s, who, "Gogle", new_company=True)
+        assert (made.position.company.name, made.company_created) == ("Gogle", True)
+        app = add_application_at(s, "Umbrella Corporation", "Engineer", stage="planned")
+        assert (app.application.company.name, app.application.stage,
+                app.company_created) == ("Umbrella Corporation", "planned", True)

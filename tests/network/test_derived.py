@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
 from crm.core.network import derived_connections
-from crm.core.people import create_person
-from crm.core.positions import add_position
 
 TODAY = date(2026, 11, 26)
 

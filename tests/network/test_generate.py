@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from crm.core.contacts.people import create_person, search_people
 from crm.core.db import Database, open_database
-from crm.core.generate import generate_network
 from crm.core.models import Company, Connection, Interaction, Person, Position
 from crm.core.network import who_at
-from crm.core.people import create_person, search_people
+from crm.core.samples.generate import generate_network
 
 TODAY = date(2026, 11, 26)
 
@@ -127,7 +127,7 @@ def test_the_generator_writes_the_sort_keys_the_triggers_would(db: Database) -> 
     with db.write() as s:
         person = s.get(Person, 2)
         assert person is not None
-        from crm.core.positions import add_position
+        from crm.core.contacts.positions import add_position
 
         add_position(s, person, "Brand New Employer", start="2026-11")
     assert keys()[1][1] == "brand new employer"
@@ -135,7 +135,7 @@ def test_the_generator_writes_the_sort_keys_the_triggers_would(db: Database) -> 
 
 def test_chunked_writing_makes_the_same_network(db: Database, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from crm.core import generate
+    from crm.core.samples import generate
 
     with db.write() as s:
         generate_network(s, 300, seed=7, today=TODAY)

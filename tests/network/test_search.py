@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete
 
-from crm.core import search
+from crm.core.contacts import search
+from crm.core.contacts.people import create_person, refresh_search_text, search_ids, search_people
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
 from crm.core.models import Person
-from crm.core.people import create_person, refresh_search_text, search_ids, search_people
-from crm.core.positions import add_position
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_broad_queries_walk_the_name_order_with_the_same_answers(
 def test_batch_summaries_equal_one_by_one_summaries(people: Database) -> None:
     from sqlalchemy import select
 
-    from crm.core.people import summaries_by_id, summarize, summary_loader
+    from crm.core.contacts.people import summaries_by_id, summarize, summary_loader
 
     with people.write() as s:
         ann = s.scalars(select(Person).where(Person.display_name == "Ann Near")).one()

@@ -4,20 +4,29 @@ database (migration 0008) follow every write, and pages come in the documented o
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from crm.core import search
+from crm.core.contacts import search
+from crm.core.contacts.listing import count_matching_people, page_ids, people_rows
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
-from crm.core.editing import add_interaction, update_company
-from crm.core.listing import count_matching_people, page_ids, people_rows
-from crm.core.merge import merge_companies, merge_people
 from crm.core.models import Company, Interaction, Person, Position
 from crm.core.normalize import company_key
-from crm.core.people import create_person
-from crm.core.positions import add_position
-from crm.core.records import delete_interaction, delete_position, end_position, update_position
+from crm.core.upkeep.company_merge import merge_companies
+from crm.core.upkeep.editing import add_interaction, update_company
+from crm.core.upkeep.merge import merge_people
+from crm.core.upkeep.records import (
+    delete_interaction,
+    delete_position,
+    end_position,
+    update_position,
+)
+from crm.sync.engine import sync
+from crm.sync.vdir import VdirStore
 
 
 def keys(db: Database, name: str) -> tuple[str | None, date | None]:
@@ -129,3 +138,23 @@ def test_the_match_count_stops_past_its_cap(crowd: Database) -> None:
         assert count_matching_people(s, None, cap=10) == 40  # everyone: counted exactly
         assert s.scalar(select(Interaction.id).limit(1)) is not None
         assert s.scalar(select(Position.id).limit(1)) is not None
+
+
+def test_the_sort_keys_follow_a_sync(db: Database, tmp_path: Path) -> None:
+    """A card pulled by crm sync (its ORG a position, in the sync engine's own unit of work)
+    sets the company key, and an edited ORG there moves it."""
+    folder = tmp_path / "vdir"
+    folder.mkdir()
+    vcf = folder / "uid-1.vcf"
+
+    def write_card(org: str) -> None:
+        vcf.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:uid-1\r\nFN:Dee Park\r\n"
+                       f"N:Park;Dee;;;\r\nORG:{org}\r\nTITLE:Chef\r\nEND:VCARD\r\n",
+                       encoding="utf-8")
+
+    write_card("Bistro Nine")
+    sync(db, VdirStore(folder))
+    assert keys(db, "Dee Park") == ("bistro nine", None)
+    write_card("Zed Kitchen")
+    sync(db, VdirStore(folder))
+    assert keys(db, "Dee Park")[0] == "zed kitchen"

@@ -65,7 +65,7 @@ def test_linking_someone_directly_moves_them_to_first_degree(net: Net) -> None:
 
 
 def test_a_company_where_i_know_nobody(net: Net) -> None:
-    from crm.core.companies import get_or_create_company
+    from crm.core.contacts.companies import get_or_create_company
 
     with net.db.write() as s:
         empty = get_or_create_company(s, "Nobody Corp")
@@ -74,9 +74,9 @@ def test_a_company_where_i_know_nobody(net: Net) -> None:
 
 
 def test_without_me_my_address_book_is_who_i_know(db) -> None:  # type: ignore[no-untyped-def]
+    from crm.core.contacts.people import create_person
+    from crm.core.contacts.positions import add_position
     from crm.core.network import link
-    from crm.core.people import create_person
-    from crm.core.positions import add_position
 
     with db.write() as s:
         ann = create_person(s, "Ann Book")

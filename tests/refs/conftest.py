@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
-from crm.core.companies import get_or_create_company
+from crm.core.contacts.companies import get_or_create_company
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
+from crm.core.jobhunt.references import set_reference
 from crm.core.models import Application, Interaction
 from crm.core.network import link
-from crm.core.people import create_person
-from crm.core.positions import add_position
-from crm.core.references import set_reference
 
 TODAY = date(2026, 6, 1)
 NON_LATIN = "Дмитрий Ψυχής"

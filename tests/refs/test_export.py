@@ -158,7 +158,7 @@ def test_unknown_format_no_agreed_references_no_me_fail_clearly(db: Database,
     with pytest.raises(CrmError, match="nobody is marked as you"):
         _export(network, out)
     with db.write() as s:
-        from crm.core.people import set_me
+        from crm.core.contacts.people import set_me
 
         me = s.get(Person, network.me_id)
         assert me is not None

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from crm.core.errors import InvalidInput
-from crm.core.references import ReferenceEntry, ReferenceList
+from crm.core.jobhunt.reference_list import ReferenceEntry, ReferenceList
 from crm.export import render
 
 NON_LATIN = "Дмитрий Ψυχής"

@@ -6,18 +6,18 @@ from datetime import date
 
 import pytest
 
+from crm.core.contacts.people import create_person
 from crm.core.db import Database
 from crm.core.errors import InvalidInput, NotFound
-from crm.core.models import Application, Company, Person, ReferenceUse
-from crm.core.people import create_person
-from crm.core.references import (
+from crm.core.jobhunt.reference_list import record_uses
+from crm.core.jobhunt.references import (
     list_references,
     mark_notified,
-    record_uses,
     reference_candidates,
     save_reference,
     set_reference,
 )
+from crm.core.models import Application, Company, Person, ReferenceUse
 from tests.refs.conftest import NON_LATIN, TODAY, Network
 
 
@@ -120,7 +120,7 @@ def test_candidates_rank_agreed_first_then_strength_relevance_recency(network: N
 def test_recent_uses_push_a_reference_down(network: Network) -> None:
     assert [n for n, _ in _ranking(network)][:2] == ["Priya Natarajan", "Marcus Webb"]
     with network.db.write() as s:
-        from crm.core.references import choose_references
+        from crm.core.jobhunt.reference_list import choose_references
 
         priya = [r for r in choose_references(s) if r.person_id == network.ids["priya"]]
         company = s.get(Company, network.stripe_id)
@@ -146,7 +146,7 @@ def test_candidates_for_a_company_work_like_for_its_application(network: Network
 
 def test_mark_notified_by_use_and_by_person(network: Network) -> None:
     with network.db.write() as s:
-        from crm.core.references import choose_references
+        from crm.core.jobhunt.reference_list import choose_references
 
         app = s.get(Application, network.app_id)
         assert app is not None
@@ -175,7 +175,7 @@ def test_mark_notified_by_use_and_by_person(network: Network) -> None:
 
 
 def test_overlapping_positions_count_as_having_worked_together(network: Network) -> None:
-    from crm.core.positions import add_position
+    from crm.core.contacts.positions import add_position
 
     with network.db.write() as s:
         me, zoe = s.get(Person, network.me_id), s.get(Person, network.ids["zoe"])

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
+from crm.core.contacts.people import count_people, create_person
 from crm.core.db import open_database
 from crm.core.errors import CrmError
-from crm.core.people import count_people, create_person
 
 WRITER = """
 import sys
 from crm.core.db import open_database
-from crm.core.people import count_people, create_person
+from crm.core.contacts.people import count_people, create_person
 db = open_database(sys.argv[1])
 for i in range(int(sys.argv[3])):
     with db.write() as s:
@@ -28,7 +28,7 @@ print("done")
 READER = """
 import sys, time
 from crm.core.db import open_database
-from crm.core.people import search_people
+from crm.core.contacts.people import search_people
 db = open_database(sys.argv[1])
 end = time.time() + 2
 n = 0

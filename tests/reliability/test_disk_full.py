@@ -1,20 +1,26 @@
 """``make test-slow``: a real full disk under every command that writes a file, and the
 PostgreSQL server going away in the middle of an import.
 
-The full disk is a small tmpfs (the tests run as root), filled to the last page after the
-previous file was put there. The server "going away" is the import's own connection being
+The full disk is a small tmpfs, filled to the last page after the previous file was put
+there, when the tests may mount one (root); otherwise, and always in the "file-size limit"
+run, the command runs in a child process whose files may not grow past a limit
+(RLIMIT_FSIZE). The server "going away" is the import's own connection being
 terminated from another one (``pg_terminate_backend``), as a restart or a crash would end
 it; the shared server itself keeps running for everyone else.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import resource
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +29,7 @@ from sqlalchemy import create_engine, text
 
 from crm.core.errors import EXIT_FAILURE
 from tests.reliability.harness import phone_export
-from tests.reliability.writers import fill_for_writers, writers_for
+from tests.reliability.writers import fill_for_writers, new_file_only, writers_for
 
 pytestmark = pytest.mark.slow
 
@@ -31,15 +37,52 @@ OLD = b"the previous file, which must survive a full disk\n" * 100
 CRM = [sys.executable, "-c", "import sys; from crm.cli import run; sys.exit(run(sys.argv[1:]))"]
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=True)
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+def _mount_tmpfs(mount: Path) -> bool:
+    """A 1 MB tmpfs on ``mount``; False where this user may not mount one (not root)."""
+    if os.geteuid() != 0:
+        return False
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                          capture_output=True, check=False)
+    return done.returncode == 0
+
+
+# Smaller than every file the commands write. (The database is only read, or written on a
+# server, or through a WAL whose index the test keeps open: see ``_limited``.)
+LIMIT = 16
+
+
+@dataclass
+class Full:
+    disk: Path
+    limit: int | None  # None: a real tmpfs, filled before each command
+
+    def fill(self) -> None:
+        if self.limit is None:
+            _fill(self.disk)
+
+    def leftovers(self) -> list[str]:
+        return sorted(x for x in os.listdir(self.disk) if x != "filler")
+
+    def room(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.disk / "filler")
+
+
+@pytest.fixture(params=["full disk", "file-size limit"])
+def full(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Full]:
+    """Where a write runs out of room: a real full filesystem (a tmpfs filled to its last
+    page) when this user may mount one, else, as always for "file-size limit", a child
+    process whose files may not grow past LIMIT (RLIMIT_FSIZE: the kernel answers EFBIG
+    where a full disk answers ENOSPC)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if request.param == "full disk" and _mount_tmpfs(disk):
+        try:
+            yield Full(disk, limit=None)
+        finally:
+            subprocess.run(["umount", "-l", str(disk)], check=False)
+    else:
+        yield Full(disk, limit=LIMIT)
 
 
 def _fill(disk: Path) -> None:
@@ -59,29 +102,63 @@ def _fill(disk: Path) -> None:
 
 
 def test_every_writing_command_on_a_full_disk_keeps_the_previous_file(
-        crm: Any, small_disk: Path) -> None:
+        crm: Any, db_url: str, full: Full) -> None:
     fill_for_writers(crm)
+    # A first vCard export gives everyone a UID: a database write, done before the limit.
+    assert crm("export", "vcard").exit_code == 0
     for name, args in writers_for(crm):
-        for entry in os.listdir(small_disk):
-            os.unlink(small_disk / entry)
-        target = small_disk / "previous.file"
-        target.write_bytes(OLD)
-        target.chmod(0o600)
-        _fill(small_disk)
-        result = crm(*args, "-o", str(target))
-        assert result.exit_code == EXIT_FAILURE, (name, result.stderr)
-        lines = result.stderr.splitlines()
+        for entry in os.listdir(full.disk):
+            os.unlink(full.disk / entry)
+        new_only = new_file_only(name)
+        target = full.disk / "previous.file"
+        if not new_only:
+            target.write_bytes(OLD)
+            target.chmod(0o600)
+        full.fill()
+        if full.limit is None:
+            result = crm(*args, "-o", str(target))
+            code, stderr = result.exit_code, result.stderr
+        else:
+            child = _limited([*args, "-o", str(target), "--db", db_url], db_url, full.limit)
+            code, stderr = child.returncode, child.stderr
+        assert code == EXIT_FAILURE, (name, stderr)
+        lines = stderr.splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"crm: cannot write {target}: "), (
             name, lines)
         assert "unchanged" in lines[0], (name, lines)
-        assert target.read_bytes() == OLD, name
-        assert sorted(os.listdir(small_disk)) == ["filler", "previous.file"], (
-            name, os.listdir(small_disk))
-        # With room again, the same command replaces the file.
-        os.unlink(small_disk / "filler")
+        if new_only:
+            assert full.leftovers() == [], (name, full.leftovers())
+        else:
+            assert target.read_bytes() == OLD, name
+            assert full.leftovers() == ["previous.file"], (name, full.leftovers())
+        # With room again, the same command writes the file.
+        full.room()
         assert crm(*args, "-o", str(target)).exit_code == 0, name
         assert target.read_bytes() != OLD, name
     assert len(crm("refs", "list", "--json").json()[0]["uses"]) == 2  # only the written ones
+
+
+def _limited(args: list[str], db_url: str,
+             max_file_bytes: int) -> subprocess.CompletedProcess[str]:
+    """``crm ARGS`` in a child that may not make any file larger than ``max_file_bytes``.
+
+    A SQLite database's shared-memory index (-shm) is made 32 kB by whoever opens it first:
+    the test holds a connection open meanwhile, so that the child finds it made (a full disk
+    would not take it away either)."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+
+    keep = None
+    if db_url.startswith("sqlite:///"):
+        keep = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+        keep.execute("SELECT count(*) FROM person").fetchone()
+    try:
+        return subprocess.run([*CRM, *args], preexec_fn=limit, capture_output=True,
+                              text=True, timeout=300, check=False)
+    finally:
+        if keep is not None:
+            keep.close()
 
 
 @pytest.fixture

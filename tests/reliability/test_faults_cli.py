@@ -105,7 +105,7 @@ def test_an_unexpected_failure_has_its_own_exit_code_and_json_error(
         crm: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "crm.sqlite3"
     assert crm("demo", db=str(db)).exit_code == 0
-    import crm.core.people as people
+    import crm.core.contacts.people as people
 
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("a bug")

@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm.core.references import ReferenceEntry, ReferenceList
+from crm.core.jobhunt.reference_list import ReferenceEntry, ReferenceList
 from crm.export import render
 
 # What a terminal acts on: C0 (but newline), DEL, C1 (\x9b is a one-byte CSI), bidi controls.
@@ -159,12 +159,14 @@ SQL_IN_STRING = re.compile(
 ALLOWED = {
     # table and column names from our own metadata
     ("crm/core/backup.py", "pg_get_serial_sequence"), ("crm/core/backup.py", "SELECT max("),
-    ("crm/core/generate.py", "pg_get_serial_sequence"), ("crm/core/generate.py", "max(id)"),
+    ("crm/core/samples/generate.py", "pg_get_serial_sequence"),
+    ("crm/core/samples/generate.py", "max(id)"),
     # the bulk generator: table names from its own constant tuple, index and trigger names
     # read from sqlite_master, the page cache size read back from SQLite (an int)
-    ("crm/core/generate.py", "TRIGGER USER"), ("crm/core/generate.py", "DROP {kind.upper()}"),
-    ("crm/core/generate.py", 'INSERT INTO "{table}"'),
-    ("crm/core/generate.py", "PRAGMA cache_size = {"),
+    ("crm/core/samples/generate.py", "TRIGGER USER"),
+    ("crm/core/samples/generate.py", "DROP {kind.upper()}"),
+    ("crm/core/samples/generate.py", 'INSERT INTO "{table}"'),
+    ("crm/core/samples/generate.py", "PRAGMA cache_size = {"),
     # migration 0008: SQL assembled from its own constants (trigger names, the key queries)
     ("migrations/versions/0008_scale.py", "UPDATE person SET company_key"),
     ("migrations/versions/0008_scale.py", "DROP TRIGGER IF EXISTS {name}"),

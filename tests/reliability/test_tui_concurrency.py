@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from crm.core.contacts.people import resolve_person
 from crm.core.db import WRITE_LOCK_KEY, open_database
-from crm.core.demo import load_demo
 from crm.core.paths import sqlite_path
-from crm.core.people import resolve_person
+from crm.core.samples.demo import load_demo
 from crm.tui.app import make_app
 from crm.tui.screens.people import PeopleScreen
 from crm.tui.screens.person import PersonScreen

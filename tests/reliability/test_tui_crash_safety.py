@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
+from crm.core.contacts.people import count_people
 from crm.core.db import open_database
-from crm.core.demo import load_demo
-from crm.core.people import count_people
+from crm.core.samples.demo import load_demo
 from tests.reliability.harness import reset, snapshot
 from tests.reliability.tui_editor import EDITS
 

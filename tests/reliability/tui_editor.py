@@ -105,7 +105,7 @@ async def main(path: str, edit: str) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PersonScreen), app.screen
-        assert app.screen.detail is not None and app.screen.detail["name"] == PERSON[edit]
+        assert app.screen.detail is not None and app.screen.detail.name == PERSON[edit]
         say("ready")
         await EDITS[edit](app, pilot)
         await settle(pilot)

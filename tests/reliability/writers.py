@@ -10,7 +10,9 @@ from typing import Any
 
 from tests.vcard.conftest import fixture
 
-# (name, arguments before "-o FILE", SQLite only)
+# (name, arguments before "-o FILE", SQLite only). A name ending in "(new file)" writes only
+# a file that does not exist yet (``crm db recover``): there is no previous file to keep, and
+# a failed write leaves none.
 WRITERS: list[tuple[str, tuple[str, ...], bool]] = [
     ("export json", ("export", "json"), False),
     ("export vcard", ("export", "vcard"), False),
@@ -19,7 +21,12 @@ WRITERS: list[tuple[str, tuple[str, ...], bool]] = [
     ("refs export md", ("refs", "export", "--for", "Acme", "--format", "md"), False),
     ("refs export pdf", ("refs", "export", "--for", "Acme", "--format", "pdf"), False),
     ("db backup", ("db", "backup"), True),
+    ("db recover (new file)", ("db", "recover"), True),
 ]
+
+
+def new_file_only(name: str) -> bool:
+    return name.endswith("(new file)")
 
 
 def fill_for_writers(crm: Any) -> None:

@@ -37,9 +37,10 @@ BLANK = {"uid": None, "display_name": "", "given_name": None, "family_name": Non
          "additional_names": None, "name_prefix": None, "name_suffix": None, "nickname": None,
          "org": None, "department": None, "title": None, "note": None, "birthday_year": None,
          "birthday_month": None, "birthday_day": None, "photo": None, "photo_type": None,
-         "is_company": False, "contacts": [], "categories": [], "relations": [],
+         "is_company": False, "is_me": False, "contacts": [], "categories": [], "relations": [],
          "positions": [], "dates": [], "role": None, "address_labels": [], "problems": [],
-         "extra_lines": [], "known_on": None}  # a CSV row has no REV: the import dates it
+         "extra_lines": [], "stored_lines": [],
+         "known_on": None}  # a CSV row has no REV: the import dates it
 
 
 def test_google_new_layout() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crm.core.db import open_database
-from crm.core.demo import load_demo
+from crm.core.samples.demo import load_demo
 
 
 @pytest.fixture(scope="session")

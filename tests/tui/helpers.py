@@ -23,9 +23,9 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.worker import Worker
 
-from crm.core.companies import resolve_company
+from crm.core.contacts.companies import resolve_company
+from crm.core.contacts.people import resolve_person
 from crm.core.db import open_database
-from crm.core.people import resolve_person
 from crm.tui.app import CrmApp, make_app
 from crm.tui.screens.applications import ApplicationsScreen
 from crm.tui.screens.companies import CompaniesScreen

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import open_database
-from crm.core.editing import add_interaction
-from crm.core.people import create_person
-from crm.core.positions import add_position
+from crm.core.upkeep.editing import add_interaction
 from crm.tui.app import DARK_THEME, LIGHT_THEME
 from crm.tui.screens.companies import CompaniesScreen
 from crm.tui.screens.company import CompanyScreen
@@ -56,7 +56,7 @@ async def test_contact_text_is_never_markup_nor_an_action(empty_path: str) -> No
         for name in NASTY:
             assert name in text
         assert "[blink]Acme[/blink]" in text and "[@click=app.quit]boss" in text
-        assert "Eve\ufffd[2JMallet" in text
+        assert "Eve\\x1b[2JMallet" in text  # shown escaped, as everywhere
         await pilot.press(*"click", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PersonScreen)
@@ -141,7 +141,7 @@ async def test_companies_search_and_open(demo_path: str) -> None:
 
 
 async def test_company_details_aliases_and_domains_are_editable(demo_path: str) -> None:
-    from crm.core.companies import company_summary, resolve_company
+    from crm.core.contacts.companies import company_summary, resolve_company
     from crm.tui.widgets.editable import EditableField
 
     async with running(demo_path, size=(120, 60)) as pilot:
@@ -187,6 +187,23 @@ async def test_company_shows_who_i_know_now_before_and_through_whom(demo_path: s
         assert "Marcus Webb" in before and "Elena Petrova" in before
 
 
+async def test_company_shows_what_its_company_card_gave(demo_path: str) -> None:
+    from pathlib import Path
+
+    from crm.vcard.importer import import_paths
+
+    fixture = (Path(__file__).parent.parent / "vcard" / "fixtures" / "real"
+               / "iphone-switchboard-undated-yearless.vcf")
+    db = open_database(demo_path)
+    import_paths(db, [fixture])
+    db.dispose()
+    async with running(demo_path, size=(120, 60)) as pilot:
+        await open_screen(pilot, CompanyScreen, "Acme Robotics")
+        text = screen_text(pilot.app)
+        assert "+1 (415) 555-0100" in text and "500 Howard St" in text
+        assert "clients, robotics" in text
+
+
 async def test_palette_runs_the_actions_of_the_current_screen(demo_path: str) -> None:
     from crm.tui.screens.dialogs import FormDialog
 
@@ -202,7 +219,7 @@ async def test_palette_runs_the_actions_of_the_current_screen(demo_path: str) ->
 
 
 async def test_company_aliases_and_domains_can_be_removed_after_asking(demo_path: str) -> None:
-    from crm.core.companies import company_summary, resolve_company
+    from crm.core.contacts.companies import company_summary, resolve_company
     from crm.tui.screens.dialogs import ConfirmDialog
     from crm.tui.screens.help import HelpScreen
     from crm.tui.widgets.rows import ItemRow

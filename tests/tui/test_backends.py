@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from crm.core.contacts.profile import person_detail
 from crm.core.db import open_database
-from crm.core.demo import load_demo
-from crm.core.profile import person_detail
+from crm.core.samples.demo import load_demo
 from crm.tui.screens.person import PersonScreen
 from crm.tui.widgets.editable import EditableField
 from tests.tui.helpers import read_db, running, screen_text, settle
@@ -38,4 +38,4 @@ async def test_search_open_and_edit_on_each_backend(db_url: str) -> None:
         await pilot.press("enter", *"Zürich", "enter")
         await settle(pilot)
         pid = screen.person_id
-    assert read_db(db_url, lambda s: person_detail(s, pid))["location"] == "Zürich"
+    assert read_db(db_url, lambda s: person_detail(s, pid).to_json())["location"] == "Zürich"

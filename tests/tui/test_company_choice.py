@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button
 
-from crm.core.applications import list_applications
-from crm.core.companies import list_companies
-from crm.core.people import resolve_person
-from crm.core.profile import person_detail
+from crm.core.contacts.companies import list_companies
+from crm.core.contacts.people import resolve_person
+from crm.core.contacts.profile import person_detail
+from crm.core.jobhunt.applications import list_applications
 from crm.tui.screens.applications import ApplicationsScreen
 from crm.tui.screens.dialogs import CompanyChoiceDialog, FormDialog
 from crm.tui.screens.person import PersonScreen
@@ -19,8 +19,9 @@ pytestmark = pytest.mark.asyncio
 
 def _state(path: str) -> tuple[list[tuple[str, str | None]], list[str]]:
     """Marcus's positions (company, title), and every company name."""
-    d, names = read_db(path, lambda s: (person_detail(s, resolve_person(s, "Marcus Webb").id),
-                                        [c.name for c in list_companies(s)]))
+    d, names = read_db(path, lambda s: (
+        person_detail(s, resolve_person(s, "Marcus Webb").id).to_json(),
+        [c.name for c in list_companies(s)]))
     return [(p["company"], p["title"]) for p in d["positions"]], names
 
 

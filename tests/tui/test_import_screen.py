@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from crm.core.contacts.listing import count_matching_people
 from crm.core.db import open_database
-from crm.core.listing import count_matching_people
 from crm.tui.screens.importing import ImportScreen, PathSuggester
 from crm.tui.screens.people import PeopleScreen
 from tests.tui.helpers import TALL, Toasts, open_screen, read_db, running, screen_text, settle

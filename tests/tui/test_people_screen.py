@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from crm.core.contacts.people import create_person
 from crm.core.db import open_database
-from crm.core.people import create_person
 from crm.tui.screens.people import PeopleScreen
 from crm.tui.screens.person import PersonScreen
 from crm.tui.widgets.lazy_table import LazyTable

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from crm.core.contacts.people import resolve_person, search_ids
+from crm.core.contacts.profile import person_detail
 from crm.core.db import open_database
-from crm.core.people import resolve_person, search_ids
-from crm.core.profile import person_detail
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog
 from crm.tui.screens.people import PeopleScreen
 from crm.tui.screens.person import PersonScreen
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.asyncio
 
 
 def _detail(path: str, name: str) -> dict[str, Any]:
-    return read_db(path, lambda s: person_detail(s, resolve_person(s, name).id))
+    return read_db(path, lambda s: person_detail(s, resolve_person(s, name).id).to_json())
 
 
 async def test_shows_contact_positions_connections_reference_interactions(
@@ -177,7 +177,7 @@ async def test_enter_on_a_position_opens_the_company_and_on_a_connection_the_per
 
 async def test_delete_names_what_goes_and_leaves_a_tombstone(demo_path: str) -> None:
     from crm.core.models import Referral
-    from crm.core.tombstones import list_tombstones
+    from crm.core.upkeep.tombstones import list_tombstones
 
     db = open_database(demo_path)
     with db.write() as s:
@@ -200,3 +200,24 @@ async def test_delete_names_what_goes_and_leaves_a_tombstone(demo_path: str) -> 
         await pilot.press("y")
         await settle(pilot)
     assert [t.name for t in read_db(demo_path, list_tombstones)] == ["Priya Natarajan"]
+
+
+async def test_shows_what_their_card_said(demo_path: str) -> None:
+    """Role, dates, named relations and a printed address from an imported card."""
+    from pathlib import Path
+
+    from crm.vcard.importer import import_paths
+
+    fixture = (Path(__file__).parent.parent / "vcard" / "fixtures" / "real"
+               / "outlook-relations-and-im.vcf")
+    db = open_database(demo_path)
+    import_paths(db, [fixture])
+    db.dispose()
+    async with running(demo_path, size=(120, 80)) as pilot:
+        await open_screen(pilot, PersonScreen, "Priya Raman")
+        text = screen_text(pilot.app)
+        assert "Executive sponsor" in text
+        assert "anniversary" in text and "2015-06-12" in text
+        assert "Satya Iyer" in text and "Tom Becker" in text
+        assert "Redmond, WA 98052" in text
+        assert "CFO, Finance · Contoso Ltd." in text and "Board member · Fabrikam Inc." in text

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from crm.core.applications import list_applications
-from crm.core.references import list_references
+from crm.core.jobhunt.applications import list_applications
+from crm.core.jobhunt.references import list_references
 from crm.tui.screens.applications import ApplicationsScreen
 from crm.tui.screens.dialogs import FormDialog
 from crm.tui.screens.people import PeopleScreen
@@ -127,3 +127,43 @@ async def test_applications_show_stage_referrals_and_move_stage(demo_path: str) 
     stages = read_db(demo_path, lambda s: {a.role: a.stage for a in list_applications(s)})
     assert stages["Software Engineer II"] == "offer"
     assert stages["Compression Engineer"] == "applied"
+
+
+def _unmark_me_and_unagree(path: str, *, unmark_me: bool, unagree: bool) -> None:
+    from sqlalchemy import update
+
+    from crm.core.db import open_database
+    from crm.core.models import Person, Reference
+
+    db = open_database(path)
+    try:
+        with db.write() as s:
+            if unmark_me:
+                s.execute(update(Person).values(is_me=False))
+            if unagree:
+                s.execute(update(Reference).where(Reference.status == "agreed")
+                          .values(status="asked"))
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize(("unmark_me", "unagree", "said", "fix"), [
+    (True, False, "nobody is marked as you", "your own name and contact details"),
+    (False, True, "no references have agreed yet", "References (F4) and press s"),
+])
+async def test_export_refusals_are_worded_for_the_tui_not_the_cli(
+        demo_path: str, tmp_path: Path, unmark_me: bool, unagree: bool, said: str,
+        fix: str) -> None:
+    """Core says what is wrong; the TUI says which key or screen fixes it, never a command."""
+    _unmark_me_and_unagree(demo_path, unmark_me=unmark_me, unagree=unagree)
+    async with running(demo_path, size=TALL) as pilot:
+        app = pilot.app
+        await open_screen(pilot, ReferencesScreen)
+        toasts = Toasts(app)
+        await fill_form(pilot, "e", application=None, company="stripe", format="md",
+                        path=str(tmp_path / "r.md"))
+        assert isinstance(app.screen, FormDialog)  # refused: the form stays
+        shown = " ".join([*toasts.messages(), screen_text(app)])
+        assert said in shown and fix in shown
+        assert "crm " not in shown and "--" not in " ".join(toasts.messages())
+    assert not (tmp_path / "r.md").exists()

@@ -6,11 +6,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import open_database
-from crm.core.editing import add_contact, add_interaction, update_person
 from crm.core.network import link
-from crm.core.people import create_person
-from crm.core.positions import add_position
+from crm.core.upkeep.editing import add_contact, add_interaction, update_person
 from crm.tui.app import make_app
 from tests.tui.helpers import settle
 

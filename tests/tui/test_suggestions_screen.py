@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import open_database
 from crm.core.models import Connection
-from crm.core.people import create_person
-from crm.core.positions import add_position
-from crm.core.suggestions import infer_ties, list_suggestions
+from crm.core.network.suggestions import infer_ties, list_suggestions
 from crm.tui.app import make_app
 from crm.tui.screens.suggestions import SuggestionsScreen
 from tests.tui.helpers import screen_text, settle

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from crm.core.contacts.profile import person_detail
 from crm.core.db import Database
 from crm.core.models import Person
-from crm.core.profile import person_detail
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The photos embedded in iphone.vcf / android.vcf (JPEG) and vcard4.vcf (PNG).
@@ -28,7 +28,7 @@ def person(db: Database, name: str) -> dict[str, Any]:
     with db.read() as s:
         found = s.scalars(select(Person).where(Person.display_name == name)).all()
         assert len(found) == 1, f"{len(found)} people called {name!r}"
-        detail = person_detail(s, found[0].id)
+        detail = person_detail(s, found[0].id).to_json()
         detail["photo"] = found[0].photo
         detail["photo_type"] = found[0].photo_type
         detail["uid"] = found[0].uid
@@ -44,7 +44,7 @@ def snapshot(db: Database) -> list[dict[str, Any]]:
         ids = list(s.scalars(select(Person.id).order_by(Person.id)))
         out = []
         for pid in ids:
-            d = person_detail(s, pid)
+            d = person_detail(s, pid).to_json()
             d.pop("updated_at", None)
             p = s.get(Person, pid)
             assert p is not None

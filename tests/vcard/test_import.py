@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from crm.core.contacts.people import create_person
+from crm.core.contacts.positions import add_position
 from crm.core.db import Database
 from crm.core.models import Company, Connection, ImportRecord, Person, Position
-from crm.core.people import create_person
-from crm.core.positions import add_position
 from crm.vcard.importer import import_paths
 from tests.vcard.conftest import JPEG, PNG, contacts, fixture, person, snapshot
 
@@ -108,13 +108,13 @@ def test_messy_file_imports_the_good_cards_and_keeps_the_bad(db: Database) -> No
     data = report.to_json()
     assert (data["created"], data["companies_created"]) == (6, 1)
     assert [(r["line"], r["message"]) for r in data["rejected"]] == [
-        (7, "text outside any card: 'this is not a vcard line'"),
+        (7, "text outside any card (1 line, not between BEGIN:VCARD and END:VCARD)"),
     ]
     # A card with one bad line is imported; the line is reported (and stays in its raw text).
     assert [(w["line"], w["message"], w["damaged"]) for w in data["warnings"]] == [
         (12, "PHOTO is not valid base64 (damaged or cut short): left out, kept in the raw "
              "card", True),
-        (17, "not a vCard property: 'garbage line without colon': left out, kept in the raw "
+        (17, "not a vCard property (no NAME: before a value): left out, kept in the raw "
              "card", True),
         (19, "card has no END:VCARD; read up to line 22", True),
     ]
@@ -288,7 +288,7 @@ END:VCARD
 
 
 def test_company_matched_by_email_domain(db: Database, tmp_path: Path) -> None:
-    from crm.core.companies import add_domain, get_or_create_company
+    from crm.core.contacts.companies import add_domain, get_or_create_company
 
     with db.write() as s:
         alphabet = get_or_create_company(s, "Alphabet")

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 import crm.core.importing as importing
 import crm.core.importing.pipeline as pipeline
+from crm.core.contacts.people import create_person
 from crm.core.db import Database
 from crm.core.models import Company, Connection, ImportRecord, Person, PersonTag, Position, Tag
-from crm.core.people import create_person
 from crm.vcard.importer import import_paths
 from tests.vcard.conftest import fixture, person
 from tests.vcard.test_import import ALL, count, write

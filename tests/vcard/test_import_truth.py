@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from crm.core.contacts.people import create_person
 from crm.core.db import Database
 from crm.core.models import Person
-from crm.core.people import create_person
 from crm.vcard.importer import import_paths
 from tests.vcard.conftest import person
 
@@ -111,8 +111,8 @@ def test_an_imported_org_is_known_as_of_the_cards_rev_not_since_ever(
     """An intern of 2024 (a phone card, REV 2024-06) is no co-worker of someone who left
     Stripe in 2023; two undated colleagues there now are "maybe" co-workers, below a dated
     one, and someone linked explicitly is listed once."""
+    from crm.core.contacts.positions import add_position
     from crm.core.network import derived_connections, explicit_connections, link
-    from crm.core.positions import add_position
 
     with db.write() as s:
         left = create_person(s, "Lea Left")
@@ -143,8 +143,8 @@ def test_an_imported_org_is_known_as_of_the_cards_rev_not_since_ever(
 
 
 def test_dated_positions_overlap_for_certain(db: Database) -> None:
+    from crm.core.contacts.positions import add_position
     from crm.core.network import derived_connections
-    from crm.core.positions import add_position
 
     with db.write() as s:
         me = create_person(s, "Me Myself", me=True)
@@ -170,7 +170,7 @@ def test_work_mail_domains_are_learned_and_resolve(db: Database, tmp_path: Path,
                         "EMAIL:ola@stripe.co.uk"))
     report = import_paths(db, [path])
     assert report.companies_created == 3
-    from crm.core.companies import list_companies
+    from crm.core.contacts.companies import list_companies
     from crm.core.models import CompanyDomain
 
     with db.read() as s:
@@ -189,7 +189,7 @@ def test_work_mail_domains_are_learned_and_resolve(db: Database, tmp_path: Path,
 
 def test_a_domain_the_user_gave_brings_another_spelling_as_an_alias(
         db: Database, tmp_path: Path) -> None:
-    from crm.core.companies import add_domain, get_or_create_company, list_companies
+    from crm.core.contacts.companies import add_domain, get_or_create_company, list_companies
 
     with db.write() as s:
         add_domain(s, get_or_create_company(s, "Stripe"), "stripe.com")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crm.core.cards import Card, CardContact, CardRejected, CardRelation, RejectedCard
+from crm.core.cards import Card, CardContact, CardDate, CardRejected, CardRelation, RejectedCard
 from crm.core.errors import CrmError
 from crm.vcard.reader import RawCard, decode_bytes, read_path, split_cards
 from tests.vcard.conftest import JPEG, PNG, fixture
@@ -57,10 +57,15 @@ def test_iphone_export() -> None:
     assert chidi.photo == JPEG and chidi.photo_type == "image/jpeg"
     assert chidi.relations == [CardRelation("Amara Nwosu", "manager")]
     assert chidi.uid is None and not chidi.is_company
-    # Properties crm does not model are kept whole, with their group labels.
-    assert chidi.extra_lines == [
-        "item4.X-ABRELATEDNAMES;type=pref:Amara Nwosu", "item4.X-ABLabel:_$!<Manager>!$_",
-        "item5.X-ABDATE;type=pref:2015-06-01", "item5.X-ABLabel:_$!<Anniversary>!$_",
+    assert chidi.dates == [CardDate("anniversary", 2015, 6, 1)]
+    # What crm stores (relations, dates) is not kept as a raw line to export; its lines are
+    # remembered, with their group labels, for a person stored before crm kept them.
+    assert chidi.extra_lines == []
+    assert chidi.stored_lines == [
+        ("relation", "item4.X-ABRELATEDNAMES;type=pref:Amara Nwosu"),
+        ("relation", "item4.X-ABLabel:_$!<Manager>!$_"),
+        ("date", "item5.X-ABDATE;type=pref:2015-06-01"),
+        ("date", "item5.X-ABLabel:_$!<Anniversary>!$_"),
     ]
     assert (amara.org, amara.department, amara.title) == ("Stripe", None, "Engineering Manager")
     assert amara.contacts == [CardContact("email", "amara@stripe.com", "work", True)]
@@ -177,14 +182,14 @@ def test_messy_file_keeps_every_good_card_and_reports_each_broken_one() -> None:
     assert [(p.line, p.message) for c in good for p in c.problems] == [
         (12, "PHOTO is not valid base64 (damaged or cut short): left out, kept in the raw "
              "card"),
-        (17, "not a vCard property: 'garbage line without colon': left out, kept in the raw "
+        (17, "not a vCard property (no NAME: before a value): left out, kept in the raw "
              "card"),
         (19, "card has no END:VCARD; read up to line 22"),
     ]
     assert good[1].photo is None and good[3].contacts == [
         CardContact("email", "noend@example.com", None, False)]
     assert [(r.line, r.message) for r in bad] == [
-        (7, "text outside any card: 'this is not a vcard line'"),
+        (7, "text outside any card (1 line, not between BEGIN:VCARD and END:VCARD)"),
     ]
     # The raw text of a card is kept whole, its bad lines included.
     assert good[3].raw == ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No End\r\n"

@@ -152,7 +152,7 @@ def test_a_line_with_no_colon_costs_that_line_only() -> None:
     assert gabriela.note == "Escritório em São Paulo"
     assert [c.value for c in gabriela.contacts] == ["gabriela@example.com.br",
                                                     "+55 11 91234-5678"]
-    assert problems(gabriela) == [(8, "not a vCard property: 'segundo andar, sala 204': "
+    assert problems(gabriela) == [(8, "not a vCard property (no NAME: before a value): "
                                       "left out, kept in the raw card", True)]
     assert "segundo andar, sala 204" in gabriela.raw
 
@@ -296,7 +296,7 @@ def test_every_real_fixture_imports(crm: Any) -> None:
     # The one rejection is the comment line before the first card of comment-lines.vcf.
     assert [(Path(r["file"]).name, r["line"]) for r in data["rejected"]] == [
         ("comment-lines.vcf", 1)]
-    # 24 cards: the two UTF-16 files hold the same text (so one is "unchanged"), and the
-    # two ez-vcard samples are one John Doe (one email).
-    assert data["created"] + data["merged"] + data["unchanged"] == 24
+    # 26 people's cards: the two UTF-16 files hold the same text (so one is "unchanged"),
+    # and the two ez-vcard samples are one John Doe (one email); (and a company card).
+    assert data["created"] + data["merged"] + data["unchanged"] == 26
     assert data["unchanged"] == 1

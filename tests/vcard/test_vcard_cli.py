@@ -24,8 +24,8 @@ def test_import_json_and_exit_codes(crm: Any) -> None:
     assert messy.exit_code == 1  # some rejected, the rest imported
     assert messy.json()["created"] == 6
     assert messy.json()["rejected"][0] == {"file": str(fixture("messy.vcf")), "line": 7,
-                                           "message": "text outside any card: "
-                                                      "'this is not a vcard line'"}
+                                           "message": "text outside any card (1 line, not "
+                                                      "between BEGIN:VCARD and END:VCARD)"}
     people = crm("people", "--json").json()
     assert len(people) == 10
 
@@ -90,7 +90,7 @@ def test_rejected_cards_can_be_listed_written_out_fixed_and_retried(crm: Any,
     listed = crm("import", "--rejected", "--json")
     assert listed.exit_code == 0
     assert [(r["line"], r["message"]) for r in listed.json()][:2] == [
-        (7, "text outside any card: 'this is not a vcard line'"),
+        (7, "text outside any card (1 line, not between BEGIN:VCARD and END:VCARD)"),
         (1, "card has no name (no FN, N, nickname, email or phone)")]
     out = tmp_path / "rejected.vcf"
     written = crm("import", "--rejected", "-o", str(out))

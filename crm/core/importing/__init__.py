@@ -27,7 +27,7 @@ The package, by job (each module uses only those above it in this list):
 - ``relations``: connections the records name; ``pipeline``: the loop, one transaction
 """
 
-from crm.core.identity import FREE_MAIL
+from crm.core.contacts.identity import FREE_MAIL
 from crm.core.importing.common import RELATION_KINDS, Progress
 from crm.core.importing.pipeline import import_cards, import_records
 from crm.core.importing.rejected import RejectedRecord, forget_rejected, list_rejected

@@ -12,7 +12,8 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card, CardContact
-from crm.core.identity import employer_domain
+from crm.core.contacts.identity import employer_domain
+from crm.core.contacts.people import contact_normalized
 from crm.core.limits import check_rows
 from crm.core.models import (
     Base,
@@ -24,7 +25,7 @@ from crm.core.models import (
     Position,
     Tag,
 )
-from crm.core.people import contact_normalized
+from crm.core.normalize import company_key
 
 Progress = Callable[[int, int], None]
 CHUNK = 500  # values in one IN (...) clause
@@ -104,6 +105,21 @@ def card_domains(card: Card) -> list[str]:
             if dom and dom not in out:
                 out.append(dom)
     return out
+
+
+def employer_domains(card: Card, org: str) -> list[str]:
+    """The work mail domains of a card that may be the company ``org``'s: all of them when
+    the card names one company; when it names several, only a domain named like that
+    company ("contoso.com" for "Contoso Ltd."), so that one employer's domain is never
+    learned for another (Priya at Contoso and on Fabrikam's board: contoso.com is
+    Contoso's)."""
+    domains = card_domains(card)
+    if len({company_key(job.org or "") for job in card.employments()}) <= 1:
+        return domains
+    key = company_key(org)
+    words, joined = set(key.split()), key.replace(" ", "")
+    return [d for d in domains
+            if (label := d.split(".", 1)[0].lower()) in words or label.replace("-", "") == joined]
 
 
 def source_label(prefix: str, card: Card) -> str:

@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm.core.cards import Card
-from crm.core.companies import add_alias
+from crm.core.cards import Card, CardPosition
+from crm.core.contacts.companies import add_alias
 from crm.core.importing.common import (
     Holder,
     card_domains,
     chunks,
+    employer_domains,
     is_profile,
     match_keys,
     normalized,
@@ -31,7 +32,7 @@ from crm.core.models import (
     Tag,
 )
 from crm.core.normalize import company_key, fold
-from crm.core.tombstones import deleted_matches, has_tombstones
+from crm.core.upkeep.tombstones import deleted_matches, has_tombstones
 
 
 class Index:
@@ -64,7 +65,7 @@ class Index:
                                             .where(PersonAlias.uid.in_(chunk))):
                 if uid is not None:
                     self.by_uid.setdefault(uid, pid)
-        # People the user deleted (crm.core.tombstones): a card that would bring one back
+        # People the user deleted (crm.core.upkeep.tombstones): a card that would bring one back
         # is skipped, by its UID, an email or phone they had, or its exact text.
         self.deleted: dict[tuple[str, str], tuple[int, str]] = {}
         if has_tombstones(session):
@@ -155,7 +156,8 @@ class CompanyIndex:
 
     def __init__(self, session: Session, cards: list[Card]) -> None:
         self.session = session
-        keys = sorted({company_key(c.org) for c in cards if c.org} - {""})
+        keys = sorted({company_key(job.org) for c in cards for job in c.employments()
+                       if job.org} - {""})
         domains = sorted({d for c in cards for d in card_domains(c)})
         self.by_key: dict[str, Company] = {}
         self.by_domain: dict[str, Company] = {}
@@ -189,16 +191,18 @@ class CompanyIndex:
                 return self.by_domain[dom]
         return None
 
-    def employer(self, card: Card, source: str) -> Company:
-        """The company a person card's ORG names (found by name, alias or work domain, or
-        created); the card's spelling is kept as an alias when it is another name, and its
-        work mail domains are learned for the company when nobody has them yet."""
-        assert card.org
-        domains = card_domains(card)
-        company = self.get_or_create(card.org, domains, source)
-        key = company_key(card.org)
+    def employer(self, card: Card, source: str, job: CardPosition | None = None) -> Company:
+        """The company a person card's ORG (or its position ``job``) names (found by name,
+        alias or work domain, or created); the card's spelling is kept as an alias when it
+        is another name, and its work mail domains are learned for the company when nobody
+        has them yet (see ``employer_domains`` for a card naming several companies)."""
+        org = job.org if job is not None else card.org
+        assert org
+        domains = employer_domains(card, org)
+        company = self.get_or_create(org, domains, source)
+        key = company_key(org)
         if key and key != company.name_key and key not in self.by_key:
-            add_alias(self.session, company, card.org)
+            add_alias(self.session, company, org)
             self.by_key[key] = company
         for dom in domains:
             if dom not in self.by_domain:

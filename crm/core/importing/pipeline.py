@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.core.db import Database
@@ -24,6 +25,7 @@ from crm.core.importing.report import ImportReport
 from crm.core.importing.sources import SourceItem
 from crm.core.importing.state import Bar, Run
 from crm.core.importing.survey import Survey, survey_cards
+from crm.core.models import Person
 
 # Cards read, written and let go at a time: bounds memory; thousands keep statements few.
 CARDS_PER_CHUNK = 2000
@@ -77,6 +79,13 @@ def import_cards(session: Session, items: Iterable[SourceItem], *,
         before += size
         written(1.0)
     report.new_connections = link_relations(session, run, source)
+    if run.me is not None and session.scalar(
+            select(Person.id).where(Person.is_me.is_(True))) is None:
+        # An export of crm's says who the user is: kept when nobody is marked yet.
+        me = session.get(Person, run.me)
+        if me is not None:
+            me.is_me = True
+            session.flush()
     if bar.shown != bar.total:
         bar.at(bar.total, always=True)
     return report

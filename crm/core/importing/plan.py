@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.cards import Card
-from crm.core.identity import names_agree
+from crm.core.contacts.identity import names_agree
 from crm.core.importing.common import (
     Holder,
     chunks,
@@ -148,7 +148,8 @@ def _load_people(session: Session, steps: list[_Step], new_ids: list[int]) -> di
                     selectinload(Person.contact_points),
                     selectinload(Person.positions).selectinload(Position.company)
                     .selectinload(Company.aliases),
-                    selectinload(Person.tags))):
+                    selectinload(Person.tags), selectinload(Person.dates),
+                    selectinload(Person.relations))):
             existing[person.id] = person
     return existing
 
@@ -256,6 +257,8 @@ def apply_chunk(session: Session, report: ImportReport, run: Run, cards: list[Ca
         outcome.company_id = company.id
     _record(session, companies, recorded)
     for card, pid in card_people:
+        if card.is_me and run.me is None:
+            run.me = pid
         run.remember(card, pid)
         if card.relations:
             run.relating.append((pid, card.relations))

@@ -40,9 +40,17 @@ def check_lengths(card: Card) -> None:
     if len(fold(card.display_name).strip()) > SORT_KEY_LIMIT:
         raise CardRejected(card.line, f"FN is longer than {SORT_KEY_LIMIT} characters once "
                                       "folded for sorting")
-    if card.org and len(company_key(card.org)) > COMPANY_KEY_LIMIT:
-        raise CardRejected(card.line, f"ORG is longer than {COMPANY_KEY_LIMIT} characters "
-                                      "once folded for matching")
+    for job in card.positions:
+        for prop, value, attr in (("ORG", job.org, "org"),
+                                  ("ORG (department)", job.department, "department"),
+                                  ("TITLE", job.title, "title")):
+            limit = next(lim for _, a, lim in LIMITS if a == attr)
+            if value is not None and len(value) > limit:
+                raise CardRejected(card.line, f"{prop} is longer than {limit} characters")
+    for org in {card.org, *(job.org for job in card.positions)}:
+        if org and len(company_key(org)) > COMPANY_KEY_LIMIT:
+            raise CardRejected(card.line, f"ORG is longer than {COMPANY_KEY_LIMIT} "
+                                          "characters once folded for matching")
     if card.is_company:
         if card.display_name != card.org and (
                 len(card.display_name) > ALIAS_LIMIT
@@ -77,9 +85,9 @@ def _parse(item: PendingRecord) -> Card | RejectedCard:
                             item.raw_format)
     except Exception as err:  # a card we fail to read is reported, never the whole file
         return RejectedCard(item.file, item.line,
-                            # (bounded: an exception may quote the card's text)
-                            f"cannot read this card ({type(err).__name__}: "
-                            f"{str(err)[:100]})", item.raw, item.raw_format)
+                            # (the exception's kind only: its text may quote the card's)
+                            f"cannot read this card ({type(err).__name__})", item.raw,
+                            item.raw_format)
     return card
 
 

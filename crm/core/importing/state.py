@@ -34,6 +34,8 @@ class Run:
         self.named: dict[str, list[int]] = {}
         self.uids: dict[str, int] = {}
         self.unchanged_uids: dict[str, int] = {}
+        # The person a card marked as the user (X-CRM-ME, crm's own export), if any.
+        self.me: int | None = None
 
     def remember(self, card: Card, pid: int) -> None:
         self.holders.setdefault(pid, Holder(card.display_name, card.nickname, card.uid))

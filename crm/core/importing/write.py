@@ -9,7 +9,9 @@ from datetime import date
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from crm.core.cards import Card, CardContact
+from crm.core.addresses import encode_parts
+from crm.core.cards import Card, CardContact, CardDate, CardPosition, CardRelation
+from crm.core.contacts.people import contact_normalized, search_text
 from crm.core.importing.common import (
     NORMALIZED_LIMIT,
     insert_rows,
@@ -19,9 +21,18 @@ from crm.core.importing.common import (
 )
 from crm.core.importing.index import Index
 from crm.core.limits import check_rows
-from crm.core.models import Company, ContactPoint, Person, PersonTag, Position, Tag, utcnow
+from crm.core.models import (
+    Company,
+    ContactPoint,
+    Person,
+    PersonDate,
+    PersonRelation,
+    PersonTag,
+    Position,
+    Tag,
+    utcnow,
+)
 from crm.core.normalize import fold, is_email
-from crm.core.people import contact_normalized, search_text
 
 
 @dataclass
@@ -33,6 +44,8 @@ class Point:
     value: str
     normalized: str
     preferred: bool
+    parts: str | None = None  # an address's parts (crm.core.addresses)
+    formatted: str | None = None  # an address as printed (LABEL)
 
 
 def contact_point(cp: CardContact) -> Point:
@@ -44,29 +57,69 @@ def contact_point(cp: CardContact) -> Point:
         kind, label = "other", label or "phone"
     norm = contact_normalized(kind, cp.value) if kind == "other" else normalized(cp)
     # Only the matching key is shortened (a very long URL); the value is kept whole.
-    return Point(kind, label, cp.value, norm[:NORMALIZED_LIMIT], cp.preferred)
+    return Point(kind, label, cp.value, norm[:NORMALIZED_LIMIT], cp.preferred,
+                 encode_parts(cp.parts) if kind == "address" else None,
+                 cp.formatted if kind == "address" else None)
 
 
 def add_contacts(person: Person, card: Card) -> bool:
     """Add the card's contact points ``person`` does not have yet; True when any was."""
-    have = {(c.kind, c.normalized) for c in person.contact_points}
+    have = {(c.kind, c.normalized): c for c in person.contact_points}
     added = False
     for cp in card.contacts:
         p = contact_point(cp)
-        if (p.kind, p.normalized) in have:
+        old = have.get((p.kind, p.normalized))
+        if old is not None:
+            # An address known already: its parts and printed form fill gaps.
+            if p.parts and not old.address_parts:
+                old.address_parts = p.parts
+                added = True
+            if p.formatted and not old.address_label:
+                old.address_label = p.formatted
+                added = True
             continue
-        have.add((p.kind, p.normalized))
-        person.contact_points.append(ContactPoint(kind=p.kind, value=p.value, label=p.label,
-                                                  normalized=p.normalized,
-                                                  preferred=p.preferred))
+        new = ContactPoint(kind=p.kind, value=p.value, label=p.label,
+                           normalized=p.normalized, preferred=p.preferred,
+                           address_parts=p.parts, address_label=p.formatted)
+        have[(p.kind, p.normalized)] = new
+        person.contact_points.append(new)
         added = True
     return added
 
 
+def date_key(d: CardDate) -> tuple[str, int | None, int | None, int | None]:
+    return (d.label, d.year, d.month, d.day)
+
+
+def relation_key(r: CardRelation) -> tuple[str, str | None, str | None]:
+    return (r.name, r.label, r.uid)
+
+
+def card_dates(card: Card) -> list[CardDate]:
+    """The card's dates to store, each once (a date needs a month and a day)."""
+    seen: set[tuple[str, int | None, int | None, int | None]] = set()
+    out = []
+    for d in card.dates:
+        if d.month is not None and d.day is not None and date_key(d) not in seen:
+            seen.add(date_key(d))
+            out.append(d)
+    return out
+
+
+def card_relations(card: Card) -> list[CardRelation]:
+    """The card's named relations to store, each once."""
+    seen: set[tuple[str, str | None, str | None]] = set()
+    out = []
+    for r in card.relations:
+        if (r.name or r.uid) and relation_key(r) not in seen:
+            seen.add(relation_key(r))
+            out.append(r)
+    return out
+
+
 @dataclass
 class _NewPosition:
-    title: str | None
-    department: str | None
+    job: CardPosition
     company: Company
 
 
@@ -81,7 +134,8 @@ class _NewPerson:
 
 
 def _new_person(index: Index, card: Card, source: str) -> _NewPerson:
-    new = _NewPerson(headline=None if card.org else card.title)
+    jobs = card.employments()
+    new = _NewPerson(headline=None if jobs else card.title)
     have: set[tuple[str, str]] = set()
     for cp in card.contacts:
         point = contact_point(cp)
@@ -93,9 +147,11 @@ def _new_person(index: Index, card: Card, source: str) -> _NewPerson:
         if name not in seen_tags:
             seen_tags.add(name)
             new.tags.append(index.tag(name))
-    if card.org:
-        company = index.companies.employer(card, source_label(source, card))
-        new.positions.append(_NewPosition(card.title, card.department, company))
+    # The first ORG of a card is the one a phone shows: created last, it is the person's
+    # current position (the one that started last; see people.current_position).
+    for job in reversed(jobs):
+        company = index.companies.employer(card, source_label(source, card), job)
+        new.positions.append(_NewPosition(job, company))
     return new
 
 
@@ -105,9 +161,18 @@ def _search_text(card: Card, new: _NewPerson) -> str:
         card.display_name, given_name=card.given_name, family_name=card.family_name,
         nickname=card.nickname, headline=new.headline, note=card.note,
         contacts=[(p.kind, p.value, p.normalized) for p in new.contact_points],
-        positions=[(pos.title, pos.department, pos.company.name,
+        positions=[(pos.job.title, pos.job.department, pos.company.name,
                     [a.alias for a in pos.company.aliases]) for pos in new.positions],
-        tags=[t.name for t in new.tags])
+        tags=[t.name for t in new.tags],
+        extra=card_words(card, new.contact_points))
+
+
+def card_words(card: Card, points: list[Point]) -> list[str]:
+    """What else of a card a person is found by: role, dated events' labels, the names of
+    related people, printed addresses."""
+    return [x for x in (card.role, *(d.label for d in card_dates(card)),
+                        *(r.name for r in card_relations(card)),
+                        *(p.formatted for p in points)) if x]
 
 
 def insert_people(session: Session, index: Index, cards: list[Card],
@@ -123,6 +188,7 @@ def insert_people(session: Session, index: Index, cards: list[Card],
         "family_name": card.family_name, "additional_names": card.additional_names,
         "name_prefix": card.name_prefix, "name_suffix": card.name_suffix,
         "nickname": card.nickname, "headline": new.headline, "note": card.note,
+        "role": card.role,
         "birthday_year": card.birthday_year, "birthday_month": card.birthday_month,
         "birthday_day": card.birthday_day, "photo": card.photo, "photo_type": card.photo_type,
         "uid": card.uid, "source": source_label(source, card),
@@ -138,15 +204,26 @@ def insert_people(session: Session, index: Index, cards: list[Card],
         ids += conn.scalars(insert(person).returning(person.c.id, sort_by_parameter_order=True),
                             rows[i: i + 200])
     points, positions, tags = [], [], []
+    dates: list[dict[str, object]] = []
+    relations: list[dict[str, object]] = []
     for pid, card, new in zip(ids, cards, people, strict=True):
         for point in new.contact_points:
             points.append({"person_id": pid, "kind": point.kind, "label": point.label,
                            "value": point.value, "normalized": point.normalized,
-                           "preferred": point.preferred})
+                           "preferred": point.preferred, "address_parts": point.parts,
+                           "address_label": point.formatted})
+        for d in card_dates(card):
+            dates.append({"person_id": pid, "label": d.label, "year": d.year,
+                          "month": d.month, "day": d.day})
+        for r in card_relations(card):
+            relations.append({"person_id": pid, "name": r.name, "label": r.label,
+                              "uid": r.uid, "other_id": None})
         for pos in new.positions:
+            job = pos.job
             positions.append({"person_id": pid, "company_id": pos.company.id,
-                              "title": pos.title, "department": pos.department,
-                              "is_current": True, "source": source_label(source, card),
+                              "title": job.title, "department": job.department,
+                              "kind": job.kind, "start": job.start, "end": job.end,
+                              "is_current": job.current, "source": source_label(source, card),
                               "known_on": known_on(card, now.date()),
                               "created_at": now, "updated_at": now})
         for tag in new.tags:
@@ -157,6 +234,10 @@ def insert_people(session: Session, index: Index, cards: list[Card],
         insert_rows(session, Position, positions)
     if tags:
         insert_rows(session, PersonTag, tags)
+    if dates:
+        insert_rows(session, PersonDate, dates)
+    if relations:
+        insert_rows(session, PersonRelation, relations)
     return ids
 
 

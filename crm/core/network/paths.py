@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session
 
-from crm.core.errors import InvalidInput
+from crm.core.errors import NoMe
 from crm.core.models import Company, Person, Position
 from crm.core.network.ties import (
     VIA_STRENGTH,
@@ -123,7 +123,7 @@ def intro_paths(session: Session, target: Person | Company, max_hops: int = 3, *
     """
     me = me_id(session)
     if me is None:
-        raise InvalidInput("nobody is marked as you yet (crm add person NAME --me)")
+        raise NoMe("paths")
     if isinstance(target, Person):
         if target.id == me:
             return []

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm.core.contacts.people import PersonSummary, summaries_by_id
 from crm.core.errors import InvalidInput
 from crm.core.models import Interaction
 from crm.core.network.ties import UNLINKED_STRENGTH, Tie, better, explicit_ties, iso, me_id
-from crm.core.people import PersonSummary, summaries_by_id
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from sqlalchemy import BindParameter, bindparam, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.errors import InvalidInput
-from crm.core.models import CONNECTION_KINDS, Company, Connection, Interaction, Person, Position
+from crm.core.models import Company, Connection, Interaction, Person, Position
 from crm.core.normalize import parse_partial_date, partial_date_bounds
+from crm.core.vocabulary import CONNECTION_KINDS
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,18 @@ def explicit_ties(session: Session, ids: Iterable[int]) -> dict[tuple[int, int],
 
 def my_circle(session: Session, me: int | None, today: date | None = None) -> dict[int, Tie]:
     """Everyone I know (see the definition above) -> my tie to them."""
+    circle = linked_to_me(session, me, today)
+    unlinked = Tie(None, UNLINKED_STRENGTH, source="contacts")
+    for pid in session.connection().execute(_MY_CONTACTS).scalars().all():
+        circle.setdefault(pid, unlinked)
+    circle.pop(me, None)  # type: ignore[arg-type]
+    return circle
+
+
+def linked_to_me(session: Session, me: int | None,
+                 today: date | None = None) -> dict[int, Tie]:
+    """The people tied to me by a connection or an overlap of positions -> the tie (the
+    part of my circle that a person recorded ``--via`` someone else can be in)."""
     circle: dict[int, Tie] = {}
     if me is not None:
         for (a, b), tie in explicit_ties(session, [me]).items():
@@ -319,9 +332,6 @@ def my_circle(session: Session, me: int | None, today: date | None = None) -> di
             tie = (Tie(o.kind, MAYBE_STRENGTH, True, "maybe") if o.maybe
                    else Tie(o.kind, DERIVED_STRENGTH, True, "derived"))
             circle[other] = better(circle.get(other), tie)
-    unlinked = Tie(None, UNLINKED_STRENGTH, source="contacts")
-    for pid in session.connection().execute(_MY_CONTACTS).scalars().all():
-        circle.setdefault(pid, unlinked)
     circle.pop(me, None)  # type: ignore[arg-type]
     return circle
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
+from crm.core.contacts.people import PersonSummary, summaries_by_id
 from crm.core.models import Company, Position
 from crm.core.network.ties import (
     VIA_STRENGTH,
@@ -23,7 +24,7 @@ from crm.core.network.ties import (
     me_id,
     my_circle,
 )
-from crm.core.people import PersonSummary, summaries_by_id
+from crm.core.normalize import span_text
 
 # The positions of the people asked about at the company, built once.
 _POSITIONS_AT = select(Position.person_id, Position.title, Position.kind, Position.start,
@@ -41,6 +42,9 @@ class PositionAt:
     start: str | None
     end: str | None
     current: bool
+
+    def span(self, to: str = " - ") -> str:
+        return span_text(self.start, self.end, self.current, to=to)
 
     def to_json(self) -> dict[str, object]:
         return {"title": self.title, "kind": self.kind, "start": self.start, "end": self.end,

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from crm.core.models import REFERENCE_STATUSES
-from crm.core.references import ReferenceView, save_reference
+from crm.core.jobhunt.references import ReferenceView, save_reference
+from crm.core.terminal_text import terminal_text as shown
+from crm.core.vocabulary import REFERENCE_STATUSES
 from crm.tui.screens.dialogs import FormField
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def ask_reference(screen: CrmScreen, person_id: int, name: str, status: str | No
     def summary(view: ReferenceView) -> str:
         return f"{view.name}: reference {view.status}"
 
-    screen.ask(Text("Reference: ").append(name, style="bold"),
+    screen.ask(Text("Reference: ").append(shown(name), style="bold"),
                reference_fields(status or "not-asked", relationship, speaks_to),
                lambda s, v: save_reference(s, person_id, status=v["status"],
                                            relationship=v.get("relationship", ""),

@@ -11,22 +11,20 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.applications import (
+from crm.core.jobhunt.applications import (
     ApplicationView,
-    add_application,
+    add_application_at,
     get_application,
     list_applications,
     parse_day,
     update_application,
 )
-from crm.core.companies import company_for_record
-from crm.core.models import APPLICATION_STAGES
+from crm.core.terminal_text import terminal_text as shown
+from crm.core.vocabulary import APPLICATION_STAGES, OPEN_STAGES
 from crm.tui.lines import application_line
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormField
 from crm.tui.widgets.rows import ItemRow, section_title
-
-OPEN_STAGES = ("planned", "applied", "screening", "interviewing", "offer")
 
 
 class ApplicationsScreen(PageScreen[list[ApplicationView]]):
@@ -72,12 +70,14 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
 
     def action_add(self) -> None:
         def job(s: Session, v: dict[str, str]) -> str:
-            at = company_for_record(s, v["company"], new_company=bool(v.get("new_company")))
-            app = add_application(s, at.company, v["role"], stage=v["stage"] or "applied",
-                                  applied_on=parse_day(v["applied_on"], "applied date"),
-                                  interview_on=parse_day(v["interview_on"], "interview date"),
-                                  note=v["note"] or None)
-            new = " (new company)" if at.created else ""
+            added = add_application_at(
+                s, v["company"], v["role"], new_company=bool(v.get("new_company")),
+                stage=v["stage"] or "applied",
+                applied_on=parse_day(v["applied_on"], "applied date"),
+                interview_on=parse_day(v["interview_on"], "interview date"),
+                note=v["note"] or None)
+            app = added.application
+            new = " (new company)" if added.company_created else ""
             return f"Added {app.role} at {app.company.name}{new}"
 
         self.ask(Text("Add an application"), [
@@ -103,7 +103,7 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
                                                             "interview date"))
             return f"{app.role} at {app.company.name}: {app.stage}"
 
-        self.ask(Text("Stage of ").append(f"{current.role} at {current.company}"), [
+        self.ask(Text("Stage of ").append(shown(f"{current.role} at {current.company}")), [
             FormField("stage", "Stage", current.stage, options=list(APPLICATION_STAGES)),
             FormField("interview_on", "Interview on (YYYY-MM-DD)",
                       current.interview_on.isoformat() if current.interview_on else ""),

@@ -31,6 +31,7 @@ from crm.tui.messages import (
 from crm.tui.screens.dialogs import NEW_COMPANY, CompanyChoiceDialog, FormDialog, FormField
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import ItemRow
+from crm.tui.wording import say
 
 if TYPE_CHECKING:
     from crm.core.db import Database
@@ -43,10 +44,10 @@ R = TypeVar("R")
 def describe_error(err: BaseException) -> str:
     """One line for the user: our own errors as they are, anything else told by its cause."""
     if isinstance(err, CrmError):
-        return str(err)
+        return say(err)
     from crm.core.faults import explain
 
-    return str(explain(err))
+    return say(explain(err))
 
 
 class CrmScreen(Screen[None]):

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Input, Static
 
-from crm.core.companies import CompanySummary, count_companies, list_companies
+from crm.core.contacts.companies import CompanySummary, count_companies, list_companies
 from crm.tui.screens.search_list import SearchListScreen
 from crm.tui.widgets.lazy_table import Column, LazyTable
 

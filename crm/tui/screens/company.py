@@ -11,19 +11,18 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.applications import list_applications
-from crm.core.companies import (
+from crm.core.contacts.companies import (
     add_alias,
     add_domain,
-    company_summary,
     refresh_people_at,
     remove_alias,
     remove_domain,
 )
-from crm.core.editing import update_company
-from crm.core.errors import InvalidInput, NotFound
-from crm.core.models import Company
-from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt, who_at
+from crm.core.contacts.company_profile import CompanyDetail, company_detail, get_company
+from crm.core.errors import InvalidInput
+from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt
+from crm.core.terminal_text import terminal_text as shown
+from crm.core.upkeep.editing import update_company
 from crm.tui.lines import application_line
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
@@ -36,26 +35,6 @@ COMPANY_FIELDS = [("name", "Name", False), ("industry", "Industry", False),
                   ("note", "Note", True)]
 
 
-def _company(session: Session, company_id: int) -> Company:
-    company = session.get(Company, company_id)
-    if company is None:
-        raise NotFound(f"no company with id {company_id}")
-    return company
-
-
-def company_page(session: Session, company_id: int) -> dict[str, Any]:
-    """Everything the company screen shows, read in one unit."""
-    company = _company(session, company_id)
-    summary = company_summary(session, company_id)
-    company_note = company.note
-    return {
-        "summary": summary,
-        "note": company_note,
-        "who": who_at(session, company),
-        "applications": list_applications(session, company=company),
-    }
-
-
 def _tie(tie: Tie) -> str:
     kind = tie.kind or "in my contacts"
     return f"{kind}{' (derived)' if tie.derived else ''}, strength {tie.strength}"
@@ -64,14 +43,14 @@ def _tie(tie: Tie) -> str:
 def _positions(positions: list[PositionAt]) -> str:
     return "; ".join(
         " ".join(x for x in (p.title or "(no title)",
-                             f"{p.start or '?'} → {p.end or ('now' if p.current else '?')}")
+                             p.span(" → "))
                  if x) for p in positions[:2])
 
 
 def staff_line(s: Staff) -> Text:
-    t = Text(s.person.name, style="bold")
+    t = Text(shown(s.person.name), style="bold")
     t.append("  ")
-    t.append(_positions(s.positions))
+    t.append(shown(_positions(s.positions)))
     t.append(f"\n    {_tie(s.tie)}", style="dim")
     if s.last_contacted:
         t.append(f" · last contacted {s.last_contacted.isoformat()}", style="dim")
@@ -79,20 +58,20 @@ def staff_line(s: Staff) -> Text:
 
 
 def second_degree_line(d: SecondDegree) -> Text:
-    t = Text(d.person.name, style="bold")
+    t = Text(shown(d.person.name), style="bold")
     t.append("  ")
-    t.append(_positions(d.positions))
+    t.append(shown(_positions(d.positions)))
     for v in d.via[:3]:
         t.append("\n    via ", style="dim")
-        t.append(v.person.name)
-        t.append(f" ({_tie(v.my_tie)}) → {v.their_tie.kind or 'knows them'}, "
+        t.append(shown(v.person.name))
+        t.append(f" ({_tie(v.my_tie)}) → {shown(v.their_tie.kind) or 'knows them'}, "
                  f"path strength {v.strength}", style="dim")
     if len(d.via) > 3:
         t.append(f"\n    … and {len(d.via) - 3} more ways in", style="dim")
     return t
 
 
-class CompanyScreen(PageScreen[dict[str, Any]]):
+class CompanyScreen(PageScreen[CompanyDetail]):
     PAGE_TITLE = "Company"
     BODY_ID = "company-body"
 
@@ -109,25 +88,25 @@ class CompanyScreen(PageScreen[dict[str, Any]]):
     def __init__(self, company_id: int) -> None:
         super().__init__()
         self.company_id = company_id
-        self.page: dict[str, Any] | None = None
+        self.page: CompanyDetail | None = None
 
-    def fetch(self, session: Session) -> dict[str, Any]:
-        return company_page(session, self.company_id)
+    def fetch(self, session: Session) -> CompanyDetail:
+        return company_detail(session, self.company_id)
 
-    async def show(self, view: dict[str, Any]) -> None:
+    async def show(self, view: CompanyDetail) -> None:
         self.page = view
-        self.sub_title = view["summary"].name
+        self.sub_title = shown(view.summary.name)
         await self.refill(self._widgets(view), fallback=None)
 
-    def _widgets(self, page: dict[str, Any]) -> list[Widget]:
-        c = page["summary"]
-        head = Text(c.name, style="bold")
+    def _widgets(self, page: CompanyDetail) -> list[Widget]:
+        c = page.summary
+        head = Text(shown(c.name), style="bold")
         facts = [x for x in (c.industry, c.location, c.website) if x]
         if facts:
-            head.append("\n" + " · ".join(facts), style="dim")
+            head.append("\n" + shown(" · ".join(facts)), style="dim")
         out: list[Widget] = [Static(head, classes="headline")]
         out += self.who_widgets(page)
-        apps = page["applications"]
+        apps = page.applications
         out.append(section_title("Applications"))
         if not apps:
             out.append(Static(Text("none", style="dim"), classes="item"))
@@ -135,21 +114,36 @@ class CompanyScreen(PageScreen[dict[str, Any]]):
             out.append(Static(application_line(a), classes="item", markup=False))
         out.append(section_title("Details", "enter edits a field"))
         values = {"name": c.name, "industry": c.industry, "website": c.website,
-                  "location": c.location, "note": page["note"]}
+                  "location": c.location, "note": page.note}
         for name, label, multiline in COMPANY_FIELDS:
             out.append(EditableField(name, label, values[name], multiline=multiline,
                                      id=f"field-{name}"))
+        if c.contact_points or c.tags:
+            # What its company card gave it.
+            card = Text()
+            for cp in c.contact_points:
+                card.append("\n" if card.plain else "")
+                card.append(f"{cp['kind']!s:<10}", style="dim")
+                card.append(str(cp["value"]))
+                if cp.get("label"):
+                    card.append(f"  {cp['label']}", style="dim")
+            if c.tags:
+                card.append("\n" if card.plain else "")
+                card.append(f"{'tags':<10}", style="dim")
+                card.append(", ".join(c.tags))
+            out.append(section_title("Contact"))
+            out.append(Static(card, classes="item", id="company-contact"))
         out.append(section_title("Also known as", "a add an alias · x removes the selected one"))
-        out += [ItemRow(Text(alias), "alias", alias, opens=False, id=f"alias-{i}")
+        out += [ItemRow(Text(shown(alias)), "alias", alias, opens=False, id=f"alias-{i}")
                 for i, alias in enumerate(c.aliases)]
         out.append(section_title("Email domains", "d add a domain · x removes the selected one"))
-        out += [ItemRow(Text(domain), "domain", domain, opens=False, id=f"domain-{i}")
+        out += [ItemRow(Text(shown(domain)), "domain", domain, opens=False, id=f"domain-{i}")
                 for i, domain in enumerate(c.domains)]
         return out
 
-    def who_widgets(self, page: dict[str, Any]) -> list[Widget]:
+    def who_widgets(self, page: CompanyDetail) -> list[Widget]:
         """Who I know here: now, before, and through whom (with the path), best first."""
-        who: WhoAt = page["who"]
+        who: WhoAt = page.who
         out: list[Widget] = []
         groups: list[tuple[str, str, list[Any], Any]] = [
             ("Now", "now", who.current, staff_line),
@@ -177,7 +171,7 @@ class CompanyScreen(PageScreen[dict[str, Any]]):
         def job(s: Session, v: dict[str, str]) -> str:
             if not v["alias"].strip():
                 raise InvalidInput("the alias is empty")
-            company = _company(s, self.company_id)
+            company = get_company(s, self.company_id)
             add_alias(s, company, v["alias"])
             refresh_people_at(s, company)  # people are found by their company's aliases
             return f"Added the alias {v['alias'].strip()}"
@@ -187,7 +181,7 @@ class CompanyScreen(PageScreen[dict[str, Any]]):
 
     def action_add_domain(self) -> None:
         def job(s: Session, v: dict[str, str]) -> str:
-            add_domain(s, _company(s, self.company_id), v["domain"])
+            add_domain(s, get_company(s, self.company_id), v["domain"])
             return f"Added the domain {v['domain'].strip()}"
 
         self.ask(Text("Add an email domain (people@domain work here)"),
@@ -200,12 +194,12 @@ class CompanyScreen(PageScreen[dict[str, Any]]):
             return
         kind, value = focused.kind, str(focused.key)
         what = "the alias" if kind == "alias" else "the email domain"
-        question = Text(f"Remove {what} ").append(value, style="bold")
+        question = Text(f"Remove {what} ").append(shown(value), style="bold")
         question.append(" from ").append(self.sub_title or "this company", style="bold")
         question.append("?")
 
         def job(s: Session) -> str:
-            company = _company(s, self.company_id)
+            company = get_company(s, self.company_id)
             if kind == "alias":
                 return f"Removed the alias {remove_alias(s, company, value)}"
             return f"Removed the email domain {remove_domain(s, company, value)}"

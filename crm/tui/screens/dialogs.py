@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from crm.core.terminal_text import terminal_text as shown
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask a yes/no question; ``y``/``n``, Enter/Escape or the buttons answer it."""
@@ -85,14 +87,14 @@ class CompanyChoiceDialog(ModalScreen[str | None]):
         self.companies = list(companies)
 
     def compose(self) -> ComposeResult:
-        question = Text("No company is named ").append(self.typed, style="bold")
+        question = Text("No company is named ").append(shown(self.typed), style="bold")
         question.append(". Did you mean:")
         with Vertical():
             yield Static(question, id="company-choice-question")
             for cid, name in self.companies:
                 # Text labels: a company name is shown literally, never as markup.
-                yield Button(Text(name), id=f"company-choice-{cid}", variant="primary")
-            yield Button(Text("Create ").append(self.typed, style="bold")
+                yield Button(Text(shown(name)), id=f"company-choice-{cid}", variant="primary")
+            yield Button(Text("Create ").append(shown(self.typed), style="bold")
                          .append(" as a new company"), id="company-choice-new")
             yield Button("Back to the form (Esc)", id="company-choice-back")
 
@@ -129,7 +131,7 @@ class FormField:
     allow_blank: bool = False
 
     def choices(self) -> list[tuple[Text, str]]:
-        return [(Text(o), o) if isinstance(o, str) else (Text(o[0]), o[1])
+        return [(Text(shown(o)), o) if isinstance(o, str) else (Text(shown(o[0])), o[1])
                 for o in self.options]
 
 
@@ -167,14 +169,14 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
             yield Static(self.form_title, classes="form-title")
             if self.error:
                 # Why the last attempt was refused, above the values to correct.
-                yield Static(Text(self.error), classes="form-error")
+                yield Static(Text(shown(self.error)), classes="form-error")
             for f in self.fields:
                 yield Label(f.label)
                 if f.options:
                     yield Select(f.choices(), value=f.value or Select.NULL,
                                  allow_blank=f.allow_blank, id=f"form-{f.name}")
                 else:
-                    yield Input(f.value, placeholder=f.placeholder, id=f"form-{f.name}")
+                    yield Input(shown(f.value), placeholder=f.placeholder, id=f"form-{f.name}")
             with Horizontal():
                 yield Button("Cancel", id="form-cancel")
                 yield Button(self.save_label, id="form-save", variant="primary")
@@ -188,7 +190,8 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
                 result[f.name] = "" if value is Select.NULL else str(value)
             else:
                 assert isinstance(widget, Input)
-                result[f.name] = widget.value
+                # A value shown escaped and left as it was is the stored value itself.
+                result[f.name] = f.value if widget.value == shown(f.value) else widget.value
         return result
 
     def action_save(self) -> None:

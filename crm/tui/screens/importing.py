@@ -28,6 +28,7 @@ from textual.widgets import (
     Static,
 )
 
+from crm.core.terminal_text import terminal_text as shown
 from crm.tui.screens.base import CrmScreen, describe_error
 
 SHOWN_NAMES = 40  # per group in the preview; the counts are always whole
@@ -84,7 +85,7 @@ def report_text(report: Any, applied: bool) -> Text:
             t.append(f"\n{title}:\n", style="bold")
             for name in names[:SHOWN_NAMES]:
                 t.append("  ")
-                t.append(name)
+                t.append(shown(name))
                 t.append("\n")
             if len(names) > SHOWN_NAMES:
                 t.append(f"  … and {len(names) - SHOWN_NAMES} more\n", style="dim")
@@ -93,9 +94,9 @@ def report_text(report: Any, applied: bool) -> Text:
                  style="bold")
         for s in report.suggestions[:SHOWN_NAMES]:
             t.append("  ")
-            t.append(s.name)
-            t.append(f"  {s.evidence}  ", style="dim")
-            t.append(", ".join(f"{n} (#{i})" for i, n in s.candidates))
+            t.append(shown(s.name))
+            t.append(f"  {shown(s.evidence)}  ", style="dim")
+            t.append(shown(", ".join(f"{n} (#{i})" for i, n in s.candidates)))
             t.append("\n")
     extras = getattr(report, "extras", None)
     if extras is not None:
@@ -108,21 +109,21 @@ def report_text(report: Any, applied: bool) -> Text:
             t.append("\nChanged jobs:\n", style="bold")
             for j in extras.job_changes:
                 t.append("  ")
-                t.append(job_change_text(j))
+                t.append(shown(job_change_text(j)))
                 t.append("\n")
     if report.rejected:
         t.append("\nRejected (kept with their raw text; fix the file and import it again):\n",
                  style="bold red")
         for r in report.rejected:
-            t.append(f"  {Path(r.file).name}:{r.line}  ", style="bold")
-            t.append(r.message)
+            t.append(f"  {shown(Path(r.file).name)}:{r.line}  ", style="bold")
+            t.append(shown(r.message))
             t.append("\n")
     if report.warnings:
         t.append("\nRead with a doubt (the card is imported; its raw text is kept):\n",
                  style="bold yellow")
         for w in report.warnings:
-            t.append(f"  {Path(w.file).name}:{w.line}  ", style="bold")
-            t.append(w.message)
+            t.append(f"  {shown(Path(w.file).name)}:{w.line}  ", style="bold")
+            t.append(shown(w.message))
             t.append("\n")
     return t
 
@@ -239,7 +240,7 @@ class ImportScreen(CrmScreen):
         if self.busy:
             return
         self.busy = True
-        self.show(Text("Reading ", style="dim").append(str(path)).append("…"))
+        self.show(Text("Reading ", style="dim").append(shown(path)).append("…"))
         self.run_import(path, dry_run=True)
 
     @on(Button.Pressed, "#import-apply")
@@ -331,7 +332,7 @@ class ImportScreen(CrmScreen):
     def on_import_failed(self, message: ImportFailed) -> None:
         self.busy = False
         self.query_one("#import-progress").display = False
-        self.show(Text(message.error, style="bold red"))
+        self.show(Text(shown(message.error, multiline=True), style="bold red"))
         self.notify(message.error, severity="error", markup=False)
 
     def action_back(self) -> None:

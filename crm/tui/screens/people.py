@@ -12,7 +12,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Header, Input, Static
 
-from crm.core.listing import PEOPLE_SORTS, PersonRow, count_matching_people, people_page
+from crm.core.contacts.listing import (
+    PEOPLE_SORTS,
+    PersonRow,
+    count_matching_people,
+    people_page,
+)
 from crm.tui.screens.search_list import SearchListScreen
 from crm.tui.widgets.lazy_table import Column, LazyTable
 
@@ -78,7 +83,7 @@ class PeopleScreen(SearchListScreen):
 
     def fetch_page(self, session: Session, query: str, offset: int, limit: int,
                    sort: str | None) -> list[Any]:
-        # Every order is an index walk to the page (crm.core.listing.page_ids).
+        # Every order is an index walk to the page (crm.core.contacts.listing.page_ids).
         return people_page(session, query, offset, limit, sort or "name")
 
     def fetch_count(self, session: Session, query: str) -> int:

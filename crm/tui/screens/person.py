@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from sqlalchemy.orm import Session
@@ -15,8 +15,12 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.companies import company_for_record
-from crm.core.editing import (
+from crm.core.contacts.people import resolve_person
+from crm.core.contacts.positions import add_position_at
+from crm.core.contacts.profile import PersonDetail, person_detail
+from crm.core.network import link
+from crm.core.terminal_text import terminal_text as shown
+from crm.core.upkeep.editing import (
     add_contact,
     add_interaction,
     delete_person,
@@ -24,11 +28,7 @@ from crm.core.editing import (
     remove_contact,
     update_person,
 )
-from crm.core.models import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
-from crm.core.network import link
-from crm.core.people import resolve_person
-from crm.core.positions import add_position
-from crm.core.profile import person_detail
+from crm.core.vocabulary import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
 from crm.tui.forms.reference import ask_reference
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
@@ -49,26 +49,23 @@ DETAIL_FIELDS = [
 ]
 
 
-def _span(p: dict[str, Any]) -> str:
-    end = p["end"] or ("now" if p["current"] else "?")
-    return f"{p['start'] or '?'} → {end}"
-
-
-def _what_goes(d: dict[str, Any]) -> list[str]:
+def _what_goes(d: PersonDetail | None) -> list[str]:
     """Everything deleted with the person shown, for the confirmation."""
     def n(count: int, one: str) -> str:
         return f"{count} {one}{'' if count == 1 else 's'}"
 
-    out = []
-    for key, one in (("contact_points", "contact point"), ("positions", "position"),
-                     ("connections", "connection"), ("interactions", "interaction"),
-                     ("referrals", "referral")):
-        items = [x for x in d.get(key) or [] if not (isinstance(x, dict) and x.get("derived"))]
+    out: list[str] = []
+    if d is None:
+        return out
+    recorded = [c for c in d.connections if not c.derived]
+    for items, one in ((d.contact_points, "contact point"), (d.positions, "position"),
+                       (recorded, "connection"), (d.interactions, "interaction"),
+                       (d.referrals, "referral")):
         if items:
             out.append(n(len(items), one))
-    ref = d.get("reference")
+    ref = d.reference
     if ref:
-        uses = len(ref.get("uses") or [])
+        uses = len(ref.uses)
         out.append("their reference entry" + (f" and {n(uses, 'use')} of it" if uses else ""))
     return out
 
@@ -78,7 +75,7 @@ class PersonDeleted(Message, bubble=False):
     summary: str
 
 
-class PersonScreen(PageScreen[dict[str, Any]]):
+class PersonScreen(PageScreen[PersonDetail]):
     PAGE_TITLE = "Person"
     BODY_ID = "person-body"
 
@@ -101,118 +98,140 @@ class PersonScreen(PageScreen[dict[str, Any]]):
     def __init__(self, person_id: int) -> None:
         super().__init__()
         self.person_id = person_id
-        self.detail: dict[str, Any] | None = None
+        self.detail: PersonDetail | None = None
 
-    def fetch(self, session: Session) -> dict[str, Any]:
+    def fetch(self, session: Session) -> PersonDetail:
         return person_detail(session, self.person_id)
 
     # -- showing ----------------------------------------------------------------------------
 
-    async def show(self, view: dict[str, Any]) -> None:
+    async def show(self, view: PersonDetail) -> None:
         self.detail = view
-        self.sub_title = view["name"]
+        self.sub_title = shown(view.name)
         await self.refill(self._widgets(view), fallback=EditableField)
 
-    def _widgets(self, d: dict[str, Any]) -> list[Widget]:
+    def _widgets(self, d: PersonDetail) -> list[Widget]:
         out: list[Widget] = []
-        head = Text(d["name"], style="bold")
-        if d.get("me"):
+        head = Text(shown(d.name), style="bold")
+        if d.is_me:
             head.append("  (me)", style="dim")
-        if d.get("title") or d.get("company"):
+        if d.title or d.company:
             head.append("\n")
-            head.append(" at ".join(x for x in (d.get("title"), d.get("company")) if x))
-        if d.get("known_via"):
+            head.append(shown(" at ".join(x for x in (d.title, d.company) if x)))
+        if d.known_via:
             head.append("\nknown through ", style="dim")
-            head.append(d["known_via"])
+            head.append(shown(d.known_via))
         out.append(Static(head, classes="headline"))
 
         out.append(section_title("Details", "enter edits a field"))
-        values = dict(d)
-        values["display_name"] = d["name"]
-        values["tags"] = ", ".join(d.get("tags") or [])
+        values = {"display_name": d.name, "headline": d.headline, "location": d.location,
+                  "pronouns": d.pronouns, "nickname": d.nickname, "birthday": d.birthday,
+                  "tags": ", ".join(d.tags), "note": d.note}
         for name, label, multiline in DETAIL_FIELDS:
             out.append(EditableField(name, label, values.get(name), multiline=multiline,
                                      id=f"field-{name}"))
 
         out.append(section_title("Contact", "a add · x remove the selected one"))
-        for cp in d.get("contact_points") or []:
-            t = Text(f"{cp['kind']:<10}", style="dim")
-            t.append(cp["value"])
-            if cp.get("label"):
-                t.append(f"  {cp['label']}", style="dim")
-            out.append(ItemRow(t, "contact", cp["id"], opens=False, id=f"contact-{cp['id']}"))
+        for cp in d.contact_points:
+            t = Text(f"{cp.kind:<10}", style="dim")
+            t.append(shown(cp.value))
+            if cp.label:
+                t.append(f"  {shown(cp.label)}", style="dim")
+            out.append(ItemRow(t, "contact", cp.id, opens=False, id=f"contact-{cp.id}"))
+
+        facts = Text()
+        if d.role:
+            facts.append(f"{'role':<12}", style="dim")
+            facts.append(shown(d.role))
+        for event in d.dates:
+            facts.append("\n" if facts.plain else "")
+            facts.append(f"{shown(event.label or ''):<12}", style="dim")
+            facts.append(event.date)
+        for rel in d.relations:
+            facts.append("\n" if facts.plain else "")
+            facts.append(f"{shown(rel.label or 'related'):<12}", style="dim")
+            facts.append(shown(rel.name))
+            if rel.person_id:
+                facts.append(f"  #{rel.person_id}", style="dim")
+        for cp in d.contact_points:
+            if cp.address_label:
+                facts.append("\n" if facts.plain else "")
+                facts.append(f"{'address':<12}", style="dim")
+                facts.append(shown(cp.address_label, multiline=True).replace("\n", "\n" + " " * 12))
+        if facts.plain:
+            out.append(section_title("From their card", "dates, relations, role"))
+            out.append(Static(facts, classes="facts", id="card-facts"))
 
         out.append(section_title("Positions", "p add · enter opens the company"))
-        for p in d.get("positions") or []:
-            t = Text("● " if p["current"] else "○ ", style="bold green" if p["current"] else "dim")
-            t.append(f"{_span(p):<22}", style="dim")
-            t.append(p["title"] or "(no title)")
-            if p.get("department"):
-                t.append(f", {p['department']}")
+        for p in d.positions:
+            t = Text("● " if p.current else "○ ", style="bold green" if p.current else "dim")
+            t.append(f"{p.span(' → '):<22}", style="dim")
+            t.append(shown(p.title) or "(no title)")
+            if p.department:
+                t.append(f", {shown(p.department)}")
             t.append(" · ")
-            t.append(p["company"], style="bold")
-            if p.get("kind"):
-                t.append(f"  {p['kind']}", style="dim")
-            out.append(ItemRow(t, "company", p["company_id"], id=f"position-{p['id']}"))
+            t.append(shown(p.company), style="bold")
+            if p.kind:
+                t.append(f"  {p.kind}", style="dim")
+            out.append(ItemRow(t, "company", p.company_id, id=f"position-{p.id}"))
 
         out.append(section_title("Connections", "l link · enter opens the person"))
-        for i, c in enumerate(d.get("connections") or []):
-            t = Text(c["person"])
-            t.append(f"  {c['kind']}", style="dim")
-            if c.get("derived"):
-                ov = c.get("overlap") or {}
-                t.append("  maybe (undated), from " if c.get("maybe") else "  derived from ",
+        for i, c in enumerate(d.connections):
+            t = Text(shown(c.person))
+            t.append(f"  {c.kind}", style="dim")
+            if c.derived:
+                ov = c.overlap or (None, None)
+                t.append("  maybe (undated), from " if c.maybe else "  derived from ",
                          style="italic dim")
-                t.append(c.get("company") or "", style="italic dim")
-                t.append(f", {ov.get('from')} → {ov.get('to')}", style="italic dim")
+                t.append(shown(c.company or ""), style="italic dim")
+                t.append(f", {ov[0]} → {ov[1]}", style="italic dim")
             else:
-                t.append(f"  strength {c['strength']}", style="dim")
-                if c.get("note"):
+                t.append(f"  strength {c.strength}", style="dim")
+                if c.note:
                     t.append("  ")
-                    t.append(c["note"], style="dim")
-            out.append(ItemRow(t, "person", c["person_id"], id=f"connection-{i}"))
+                    t.append(shown(c.note, multiline=True), style="dim")
+            out.append(ItemRow(t, "person", c.person_id, id=f"connection-{i}"))
 
-        referrals = d.get("referrals") or []
+        referrals = d.referrals
         if referrals:
             out.append(section_title("Referrals"))
             for r in referrals:
-                t = Text(r["referrer"])
+                t = Text(shown(r.referrer))
                 t.append(" → ")
-                t.append(r["referred"])
-                target = r.get("to_company") or r.get("to_person")
-                if target:
+                t.append(shown(r.referred))
+                if r.target:
                     t.append(" to ")
-                    t.append(target)
-                t.append(f"  [{r['status']}]", style="dim")
-                if r.get("note"):
+                    t.append(shown(r.target))
+                t.append(f"  [{r.status}]", style="dim")
+                if r.note:
                     t.append("  ")
-                    t.append(r["note"], style="dim")
+                    t.append(shown(r.note, multiline=True), style="dim")
                 out.append(Static(t, classes="item", markup=False))
 
         out.append(section_title("Reference"))
-        ref = d.get("reference")
+        ref = d.reference
         if ref is None:
             out.append(Static(Text("not a reference", style="dim"), classes="item"))
         else:
-            t = Text(ref["status"], style="bold")
-            if ref.get("relationship"):
+            t = Text(ref.status, style="bold")
+            if ref.relationship:
                 t.append("  ")
-                t.append(ref["relationship"])
-            if ref.get("speaks_to"):
+                t.append(shown(ref.relationship))
+            if ref.speaks_to:
                 t.append("\ncan speak to: ", style="dim")
-                t.append(ref["speaks_to"])
-            uses = ref.get("uses") or []
+                t.append(shown(ref.speaks_to))
+            uses = ref.uses
             t.append(f"\nused {len(uses)} time{'s' if len(uses) != 1 else ''}", style="dim")
             for u in uses:
-                t.append(f"\n  {u['used_on']}" + ("  notified" if u["notified"] else
+                t.append(f"\n  {u.used_on}" + ("  notified" if u.notified else
                                                   "  not notified yet"), style="dim")
             out.append(Static(t, classes="item", markup=False))
 
         out.append(section_title("Interactions", "n add"))
-        for i, entry in enumerate(d.get("interactions") or []):
-            t = Text(f"{entry['date']}  ", style="dim")
-            t.append(f"{entry['kind']:<8} ", style="dim")
-            t.append(entry["summary"])
+        for i, entry in enumerate(d.interactions):
+            t = Text(f"{entry.date}  ", style="dim")
+            t.append(f"{entry.kind:<8} ", style="dim")
+            t.append(shown(entry.summary, multiline=True))
             out.append(Static(t, classes="item", id=f"interaction-{i}", markup=False))
         return out
 
@@ -232,10 +251,10 @@ class PersonScreen(PageScreen[dict[str, Any]]):
             self.crm.open_company(event.key)
 
     def _person_name(self) -> str:
-        return self.detail["name"] if self.detail else "this person"
+        return self.detail.name if self.detail else "this person"
 
     def _title(self, what: str) -> Text:
-        return Text(f"{what} for ").append(self._person_name(), style="bold")
+        return Text(f"{what} for ").append(shown(self._person_name()), style="bold")
 
     def action_add_contact(self) -> None:
         def job(s: Session, v: dict[str, str]) -> str:
@@ -262,11 +281,12 @@ class PersonScreen(PageScreen[dict[str, Any]]):
     def action_add_position(self) -> None:
         def job(s: Session, v: dict[str, str]) -> str:
             person = get_person(s, self.person_id)
-            at = company_for_record(s, v["company"], new_company=bool(v.get("new_company")))
-            pos = add_position(s, person, at.company, title=v["title"] or None,
-                               kind=v["kind"] or None, start=v["start"] or None,
-                               end=v["end"] or None)
-            new = " (new company)" if at.created else ""
+            added = add_position_at(s, person, v["company"],
+                                    new_company=bool(v.get("new_company")),
+                                    title=v["title"] or None, kind=v["kind"] or None,
+                                    start=v["start"] or None, end=v["end"] or None)
+            pos = added.position
+            new = " (new company)" if added.company_created else ""
             return f"Added {pos.title or 'a position'} at {pos.company.name}{new}"
 
         self.ask(self._title("Add a position"), [
@@ -294,9 +314,9 @@ class PersonScreen(PageScreen[dict[str, Any]]):
         ], job)
 
     def action_reference(self) -> None:
-        ref = (self.detail or {}).get("reference") or {}
-        ask_reference(self, self.person_id, self._person_name(), ref.get("status"),
-                      ref.get("relationship"), ref.get("speaks_to"))
+        ref = self.detail.reference if self.detail else None
+        ask_reference(self, self.person_id, self._person_name(), ref.status if ref else None,
+                      ref.relationship if ref else None, ref.speaks_to if ref else None)
 
     def action_remove_contact(self) -> None:
         focused = self.focused
@@ -315,8 +335,8 @@ class PersonScreen(PageScreen[dict[str, Any]]):
         self.app.push_screen(ConfirmDialog(text, yes="Remove"), done)
 
     def action_delete(self) -> None:
-        question = Text("Delete ").append(self._person_name(), style="bold")
-        goes = _what_goes(self.detail or {})
+        question = Text("Delete ").append(shown(self._person_name()), style="bold")
+        goes = _what_goes(self.detail)
         question.append((" and " + ", ".join(goes) if goes else "") + "? Their imported "
                         "cards are kept, and an import of the same cards will skip them.")
 

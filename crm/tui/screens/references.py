@@ -18,23 +18,24 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.applications import (
+from crm.core.errors import InvalidInput
+from crm.core.jobhunt.applications import (
     ApplicationView,
     get_application,
     list_applications,
     resolve_target,
 )
-from crm.core.editing import get_person
-from crm.core.errors import InvalidInput
-from crm.core.models import Application, Company
-from crm.core.references import (
+from crm.core.jobhunt.references import (
     Candidate,
     ReferenceView,
     list_references,
     mark_notified,
     reference_candidates,
 )
-from crm.export import FORMATS
+from crm.core.models import Application, Company
+from crm.core.terminal_text import terminal_text as shown
+from crm.core.upkeep.editing import get_person
+from crm.core.vocabulary import EXPORT_FORMATS, REFERENCE_BOARD_ORDER
 from crm.export.service import ExportResult, export_references
 from crm.tui.forms.reference import ask_reference
 from crm.tui.messages import Saved
@@ -42,26 +43,24 @@ from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormDialog, FormField
 from crm.tui.widgets.rows import ItemRow, section_title
 
-BOARD_ORDER = ("agreed", "asked", "not-asked", "declined")
-
 
 def reference_line(v: ReferenceView) -> Text:
-    t = Text(v.name, style="bold")
+    t = Text(shown(v.name), style="bold")
     where = " at ".join(x for x in (v.title, v.company) if x)
     if where:
         t.append("  ")
-        t.append(where)
+        t.append(shown(where))
     if v.relationship:
         t.append("\n    ")
-        t.append(v.relationship, style="dim")
+        t.append(shown(v.relationship), style="dim")
     if v.speaks_to:
         t.append("\n    can speak to: ", style="dim")
-        t.append(v.speaks_to, style="dim")
+        t.append(shown(v.speaks_to), style="dim")
     if v.uses:
         pending = sum(1 for u in v.uses if not u.notified)
         last = v.uses[-1]
         t.append(f"\n    used {len(v.uses)}×, last {last.used_on.isoformat()} ", style="dim")
-        t.append(last.application or last.company or "", style="dim")
+        t.append(shown(last.application or last.company), style="dim")
         if pending:
             t.append(f"  ({pending} not notified)", style="bold")
     return t
@@ -102,22 +101,22 @@ class ExportDone(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         r = self.result
         t = Text("Wrote ", style="bold")
-        t.append(r.path.name, style="bold underline")
+        t.append(shown(r.path.name), style="bold underline")
         t.append("\nin ")
-        t.append(str(r.path.parent))
+        t.append(shown(r.path.parent))
         n = len(r.references)
         t.append(f"\n{r.format}, {n} reference{'s' if n != 1 else ''} for ")
-        t.append(r.target)
+        t.append(shown(r.target))
         for w in r.warnings:
             t.append("\nwarning: ", style="bold")
-            t.append(w)
+            t.append(shown(w))
         t.append("\n\nLet them know you gave their name:\n", style="bold")
         for item in r.notify:
             t.append("  [ ] ")
-            t.append(item.name)
+            t.append(shown(item.name))
             if item.contact:
                 t.append("  ")
-                t.append(item.contact, style="dim")
+                t.append(shown(item.contact), style="dim")
             t.append("\n")
         t.append("\nPress m on a reference in the board once you have told them.", style="dim")
         with VerticalScroll():
@@ -147,20 +146,20 @@ class CandidatesView(ModalScreen[None]):
         self.candidates = candidates
 
     def compose(self) -> ComposeResult:
-        t = Text("Reference candidates for ", style="bold").append(self.target, style="bold")
+        t = Text("Reference candidates for ", style="bold").append(shown(self.target), style="bold")
         if not self.candidates:
             t.append("\n\nNobody yet: mark people as references from their page (r).")
         for i, c in enumerate(self.candidates, 1):
             t.append(f"\n\n{i}. ")
-            t.append(c.name, style="bold")
+            t.append(shown(c.name), style="bold")
             t.append(f"  {c.status}, strength {c.strength}", style="dim")
             where = " at ".join(x for x in (c.title, c.company) if x)
             if where:
                 t.append("\n   ")
-                t.append(where)
+                t.append(shown(where))
             if c.reasons:
                 t.append("\n   ")
-                t.append("; ".join(c.reasons), style="dim")
+                t.append(shown("; ".join(c.reasons)), style="dim")
         with VerticalScroll():
             yield Static(t, markup=False)
 
@@ -216,7 +215,7 @@ class ReferencesScreen(PageScreen[Board]):
         if not self.references:
             out.append(Static(Text("No references yet: open a person and press r to mark them "
                                    "as a reference.")))
-        for status in BOARD_ORDER:
+        for status in REFERENCE_BOARD_ORDER:
             group = [v for v in self.references if v.status == status]
             if not group:
                 continue
@@ -264,7 +263,7 @@ class ReferencesScreen(PageScreen[Board]):
 
     def action_export(self) -> None:
         fields = [*self._target_fields(),
-                  FormField("format", "Format", "md", options=list(FORMATS)),
+                  FormField("format", "Format", "md", options=list(EXPORT_FORMATS)),
                   FormField("path", "Write to (empty: ./references-<for>.<format>)",
                             placeholder=str(Path.cwd() / "references.md"))]
 

@@ -12,12 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Static
 
-from crm.core.suggestions import (
+from crm.core.network.suggestions import (
     SuggestionView,
     accept_suggestion,
     dismiss_suggestion,
     list_suggestions,
 )
+from crm.core.terminal_text import terminal_text as shown
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.widgets.rows import ItemRow
@@ -26,16 +27,16 @@ from crm.tui.widgets.rows import ItemRow
 def suggestion_line(v: SuggestionView) -> Text:
     t = Text()
     if v.kind == "connection":
-        t.append(v.other, style="bold")
+        t.append(shown(v.other), style="bold")
         t.append(f" as your {v.connection_kind}")
     else:
-        t.append(v.person, style="bold")
+        t.append(shown(v.person), style="bold")
         t.append(" and ")
-        t.append(v.other, style="bold")
+        t.append(shown(v.other), style="bold")
         t.append(" may be one person")
     t.append("   inferred", style="dim italic")
     t.append("\n    ")
-    t.append(v.evidence, style="dim")
+    t.append(shown(v.evidence, multiline=True), style="dim")
     return t
 
 

@@ -13,6 +13,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
+from crm.core.terminal_text import terminal_text as shown
+
 
 class EditableField(Widget, can_focus=True):
     """Shows ``label  value``; Enter edits, Enter (ctrl+s for notes) saves, Escape cancels.
@@ -65,7 +67,7 @@ class EditableField(Widget, can_focus=True):
         text = Text(f"{self.label:<{self.LABEL_WIDTH}}", style="dim")
         if self.value:
             # Contact text goes in as plain Text: never markup, never an action.
-            text.append(Text(self.value))
+            text.append(Text(shown(self.value, multiline=self.multiline)))
         else:
             text.append("—", style="dim")
         return text
@@ -76,9 +78,9 @@ class EditableField(Widget, can_focus=True):
         self.editing = True
         editor: Input | TextArea
         if self.multiline:
-            editor = TextArea(self.value, soft_wrap=True, id="editor")
+            editor = TextArea(shown(self.value, multiline=True), soft_wrap=True, id="editor")
         else:
-            editor = Input(self.value, placeholder=self.placeholder, id="editor")
+            editor = Input(shown(self.value), placeholder=self.placeholder, id="editor")
         self.mount(editor)
         editor.focus()
 
@@ -93,6 +95,9 @@ class EditableField(Widget, can_focus=True):
         if editor is None:
             return
         value = editor.text if isinstance(editor, TextArea) else editor.value
+        if value == shown(self.value, multiline=self.multiline):
+            # Unchanged: the stored text, whatever the editor showed escaped.
+            value = self.value
         self.post_message(self.Changed(self, self.field_name, value))
 
     @on(Input.Submitted, "#editor")

@@ -8,7 +8,6 @@ and its screen answers with ``add_page``.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -24,6 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from crm.core.terminal_text import one_line
+
 
 @dataclass(frozen=True)
 class Column:
@@ -31,15 +32,6 @@ class Column:
     label: str
     # Cells when >= 1; otherwise a share of the width left after the fixed columns.
     width: float
-
-
-def literal_cell(value: object) -> str:
-    """Text exactly as stored, except control characters (which would drive the terminal)."""
-    text = "" if value is None else str(value)
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() or unicodedata.category(ch) not in ("Cc", "Cf")
-                   else "\N{REPLACEMENT CHARACTER}" for ch in text)
 
 
 def fit(text: str, width: int) -> str:
@@ -245,7 +237,7 @@ class LazyTable(ScrollView, can_focus=True):
         style = base
         if index == self.cursor:
             style = base + self.get_component_rich_style("lazy-table--cursor")
-        values = [literal_cell(v) for v in self._cells(row)]
+        values = [one_line(v) for v in self._cells(row)]
         return Strip(self._line(values, widths, style)).extend_cell_length(width, style)
 
     def _request(self, index: int) -> None:

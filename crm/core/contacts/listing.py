@@ -1,0 +1,96 @@
+"""Pages of rows for lists that show a window of a large result (the TUI's people list).
+
+A page is a handful of small indexed queries, so its cost does not grow with the number of
+people: the TUI asks for the rows it is about to show and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm.core.contacts.people import search_ids
+from crm.core.contacts.search import count_matching, ordered_person_ids
+from crm.core.errors import InvalidInput
+from crm.core.models import Company, Interaction, Person, Position
+
+PEOPLE_SORTS = ("name", "company", "last-contacted")
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One line of the people list."""
+
+    id: int
+    name: str
+    company: str | None
+    title: str | None
+    last_contacted: str | None  # ISO date of the latest interaction
+    is_me: bool = False
+
+
+def count_matching_people(session: Session, query: str | None, *,
+                          cap: int | None = None) -> int:
+    """How many people the search ``query`` finds (everyone for an empty query). With
+    ``cap``, a search stops counting past ``cap`` and answers ``cap + 1`` ("more than")."""
+    return count_matching(session, query, cap=cap)
+
+
+def page_ids(session: Session, query: str | None, offset: int, limit: int | None,
+             sort: str = "name") -> list[int]:
+    """Ids of one page of the people matching ``query``, in the order of ``sort``.
+
+    Every order walks an index to its page (name: ``sort_key``; company and last contacted:
+    the sort keys of migration 0008, people without one last, by name), so a page costs the
+    same at any size and nothing is sorted whole.
+    """
+    if sort == "name":
+        return search_ids(session, query, limit=limit, offset=offset)
+    if sort == "company":
+        return ordered_person_ids(session, query, Person.company_key, descending=False,
+                                  limit=limit, offset=offset)
+    if sort == "last-contacted":
+        return ordered_person_ids(session, query, Person.last_contacted, descending=True,
+                                  limit=limit, offset=offset)
+    raise InvalidInput(f"bad sort {sort!r}: use one of {', '.join(PEOPLE_SORTS)}")
+
+
+def people_rows(session: Session, ids: list[int]) -> list[PersonRow]:
+    """Rows for ``ids``, in that order: name, current company and title, last contacted."""
+    if not ids:
+        return []
+    names = {pid: (name, me) for pid, name, me in session.execute(
+        select(Person.id, Person.display_name, Person.is_me).where(Person.id.in_(ids)))}
+    current: dict[int, tuple[str, int, str, str | None]] = {}
+    positions = session.execute(
+        select(Position.person_id, Position.start, Position.id, Company.name, Position.title)
+        .join(Company, Company.id == Position.company_id)
+        .where(Position.person_id.in_(ids), Position.is_current.is_(True)))
+    for pid, start, pos_id, company, title in positions:
+        # Of two current positions, the one that started last (as crm.core.contacts.people does).
+        candidate = (start or "", pos_id, company, title)
+        if pid not in current or candidate[:2] > current[pid][:2]:
+            current[pid] = candidate
+    last: dict[int, Any] = {pid: when for pid, when in session.execute(
+        select(Interaction.person_id, func.max(Interaction.occurred_on))
+        .where(Interaction.person_id.in_(ids)).group_by(Interaction.person_id))}
+    rows = []
+    for pid in ids:
+        if pid not in names:
+            continue  # deleted between the two queries
+        name, me = names[pid]
+        pos = current.get(pid)
+        when = last.get(pid)
+        rows.append(PersonRow(id=pid, name=name, company=pos[2] if pos else None,
+                              title=pos[3] if pos else None,
+                              last_contacted=when.isoformat() if when else None, is_me=bool(me)))
+    return rows
+
+
+def people_page(session: Session, query: str | None, offset: int, limit: int,
+                sort: str = "name") -> list[PersonRow]:
+    """One page of the people list: the rows from ``offset``, at most ``limit`` of them."""
+    return people_rows(session, page_ids(session, query, offset, limit, sort))

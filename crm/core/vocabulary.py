@@ -1,0 +1,39 @@
+"""The words crm uses for statuses, stages, kinds and formats: one place, no SQLAlchemy.
+
+The models, the core services, the CLI's choices and the TUI's forms all read them from here
+(they are kept as text in the database, so a new word needs no migration).
+"""
+
+from __future__ import annotations
+
+CONTACT_KINDS = ("email", "phone", "url", "social", "address", "other")
+POSITION_KINDS = ("full-time", "intern", "part-time", "contract", "volunteer", "student",
+                  "freelance", "other")
+CONNECTION_KINDS = ("co-worker", "fellow-intern", "manager", "report", "mentor", "mentee",
+                    "classmate", "professor", "recruiter", "friend", "introduced-by",
+                    "family", "acquaintance", "other")
+INTERACTION_KINDS = ("call", "coffee", "email", "message", "meeting", "met", "event", "note",
+                     "other")
+
+REFERRAL_STATUSES = ("asked", "offered", "introduced", "referred", "interviewing", "hired",
+                     "declined")
+
+REFERENCE_STATUSES = ("not-asked", "asked", "agreed", "declined")
+# How references are shown and sorted: the ones that said yes first.
+REFERENCE_BOARD_ORDER = ("agreed", "asked", "not-asked", "declined")
+REFERENCE_STATUS_RANK = {status: rank for rank, status in enumerate(REFERENCE_BOARD_ORDER)}
+# Connection kinds that mean "we worked (or studied) together closely": a reference who
+# supervised or taught me carries more weight than a friend.
+SUPERVISOR_KINDS = ("manager", "professor", "mentor")
+WORKED_WITH_KINDS = ("co-worker", "fellow-intern", "report", "mentee", "classmate")
+
+APPLICATION_STAGES = ("planned", "applied", "screening", "interviewing", "offer", "accepted",
+                      "rejected", "withdrawn")
+CLOSED_STAGES = ("accepted", "rejected", "withdrawn")
+OPEN_STAGES = tuple(stage for stage in APPLICATION_STAGES if stage not in CLOSED_STAGES)
+
+SUGGESTION_KINDS = ("connection", "same-person")
+SUGGESTION_STATUSES = ("open", "accepted", "dismissed")
+
+# Reference list documents (crm refs export, the references screen's export form).
+EXPORT_FORMATS = ("md", "txt", "csv", "json", "pdf", "html")
