@@ -7,6 +7,9 @@ temp dir). Figures are medians (min–max) of ``--runs`` runs; goals come from S
 (``make bench`` installs it into ``.venv-khard``). With ``--postgres URL`` (or
 ``$CRM_BENCH_POSTGRES_URL``) the network queries run on PostgreSQL as well, on copies of the
 same networks generated into databases of their own on that server.
+
+A million people is behind ``--sizes``: ``make bench BENCH_ARGS="--sizes
+1000,10000,100000,1000000"`` (the first run generates it: minutes; later runs reuse it).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from pathlib import Path
 from bench.report import Result, markdown
 from bench.timing import load_average
 
-SECTIONS = ("network", "tui", "import", "khard")
+SECTIONS = ("network", "tui", "scale", "import", "khard")
 DEFAULT_OUT = Path(__file__).parent / "results" / "latest.md"
 
 
@@ -145,7 +148,7 @@ def run(args: argparse.Namespace) -> list[Result]:
 
     results: list[Result] = []
     dbs = {}
-    if "network" in args.only or "tui" in args.only:
+    if {"network", "tui", "scale"} & set(args.only):
         from bench.cache import network_db
 
         for people in args.sizes:
@@ -165,6 +168,13 @@ def run(args: argparse.Namespace) -> list[Result]:
                 results.append(Result("TUI", size, "not built yet (no crm.tui.app)"))
             else:
                 results += attempt("TUI", size, bench_tui, dbs[people], people, args.runs)
+    if "scale" in args.only:
+        from bench.scale_bench import bench_scale
+
+        for people in args.sizes:
+            if people >= 100_000:  # sorting, paths, JSON and generation at size
+                results += attempt("scale", f"{people:,} people", bench_scale, people,
+                                   args.runs)
     if "tui" in args.only and args.sizes:
         from bench.tui_bench import bench_rss, tui_available
 

@@ -7,13 +7,15 @@ leaves a half-built input behind to be measured later.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-GENERATOR_VERSION = 2  # bump when crm.core.samples.generate changes shape, to rebuild the cache
+GENERATOR_VERSION = 3  # bump when crm.core.samples.generate changes shape, to rebuild the cache
 CARDS_VERSION = 1  # bump when bench.cards.phone_card changes
 
 
@@ -24,25 +26,36 @@ def cache_dir() -> Path:
 
 
 def network_db(people: int) -> Path:
-    """The generated network of ``people`` people (``crm demo --people N``, seed 1)."""
+    """The generated network of ``people`` people (``crm demo --people N``, seed 1), built
+    by running that command once; how long it took is kept beside it (``network_meta``)."""
     path = cache_dir() / f"network-{people}-seed1-v{GENERATOR_VERSION}.sqlite3"
     if path.exists():
         return path
-    from crm.core.db import open_database
-    from crm.core.samples.generate import generate_network
-
     partial = path.with_suffix(".building")
     for leftover in cache_dir().glob(partial.name + "*"):
         leftover.unlink()
-    began = time.perf_counter()
-    db = open_database(str(partial))
-    with db.write() as s:
-        generate_network(s, people, seed=1)
-    db.dispose()
+    from bench.timing import spawn
+
+    load = os.getloadavg()[0]
+    wall, cpu, rss = spawn([sys.executable, "-m", "crm", "--db", str(partial), "demo",
+                            "--people", str(people), "--seed", "1"])
     partial.rename(path)
-    print(f"  generated {people:,} people in {time.perf_counter() - began:.1f} s -> {path}",
-          file=sys.stderr)
+    meta = {"wall": wall, "cpu": cpu, "rss": rss, "load": max(load, os.getloadavg()[0]),
+            "how": "`crm demo` as a child, wait4"}
+    path.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
+    print(f"  generated {people:,} people in {wall:.1f} s (CPU {cpu:.1f} s, peak RSS "
+          f"{rss / 10**6:.0f} MB) -> {path}", file=sys.stderr)
     return path
+
+
+def network_meta(people: int) -> dict[str, Any] | None:
+    """Wall and CPU seconds, peak RSS and load average of the run that built the cached
+    network of ``people`` people, when it was recorded."""
+    meta = (cache_dir() / f"network-{people}-seed1-v{GENERATOR_VERSION}.json")
+    if not meta.exists():
+        return None
+    data: dict[str, Any] = json.loads(meta.read_text(encoding="utf-8"))
+    return data
 
 
 def network_pg(people: int, server_url: str) -> str:

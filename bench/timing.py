@@ -87,3 +87,23 @@ def measure_process(argv: Sequence[str], runs: int = 5, env: dict[str, str] | No
 
 def load_average() -> float:
     return os.getloadavg()[0]
+
+
+def spawn(argv: Sequence[str]) -> tuple[float, float, int]:
+    """Run ``argv`` (stdout discarded) and return its wall seconds, CPU seconds and peak RSS
+    in bytes. ``posix_spawn``: a forked child would count this process's RSS as its own."""
+    import tempfile
+
+    env = dict(os.environ)
+    env.pop("CRM_DATABASE_URL", None)
+    with tempfile.TemporaryFile() as err:
+        actions = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                   (os.POSIX_SPAWN_DUP2, err.fileno(), 2)]
+        began = time.perf_counter()
+        pid = os.posix_spawn(argv[0], list(argv), env, file_actions=actions)
+        _, status, usage = os.wait4(pid, 0)
+        elapsed = time.perf_counter() - began
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(argv)} failed: {err.read().decode()[-400:]}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024

@@ -184,7 +184,13 @@ def peak_rss_process(db_path: Path) -> int:
         term.send(b"/", settle=0.1)  # back to the search box
         term.send(b"mul", settle=0.1)
         term.wait_for("match")
+        term.send(b"\x13", settle=0.1)  # ctrl+s: sorted by company, still searching
+        term.wait_for("sorted by company")
         term.send(b"\x1b", settle=0.5)  # escape clears the search: the whole list again
+        term.send(b"\x13", settle=0.1)  # ctrl+s: everyone by last contacted
+        term.wait_for("sorted by last contacted")
+        term.send(b"\x1b[B", settle=0.2)
+        term.send(b"\x1b[F", settle=1.0)  # end: the last page of that order
         peak = term.own_peak_rss()
     finally:
         usage = term.close()
@@ -282,6 +288,7 @@ def pilot_figures(db_path: Path, runs: int, words: Sequence[str] = WORDS
 FIRST_SCREEN_GOAL = 0.6  # SPEC: at 100k people, whole process
 KEYSTROKE_GOAL = 0.05  # SPEC: a search keystroke at 100k people to the updated list
 RSS_GOAL = 200 * 10**6  # SPEC: peak RSS at 100k people
+RSS_GOAL_1M = 150 * 10**6  # issue 19: through a session that sorts and searches, 1M people
 
 
 def bench_tui(db_path: Path, people: int, runs: int) -> list[Result]:
@@ -303,12 +310,13 @@ def bench_tui(db_path: Path, people: int, runs: int) -> list[Result]:
 
 def bench_rss(db_path: Path, people: int) -> list[Result]:
     rss = peak_rss_process(db_path)
-    what = "TUI peak RSS (open, page down ×30, end, search, clear, quit)"
+    what = ("TUI peak RSS (open, page down ×30, end, search, sort by company, clear, sort by "
+            "last contacted, end, quit)")
     figure = f"{rss / 10**6:.0f} MB"
     if people < 100_000:
         return [Result(what, f"{people:,} people", figure)]
-    return [Result(what, f"{people:,} people", figure, f"≤ {RSS_GOAL // 10**6} MB",
-                   rss <= RSS_GOAL)]
+    goal = RSS_GOAL_1M if people >= 1_000_000 else RSS_GOAL
+    return [Result(what, f"{people:,} people", figure, f"≤ {goal // 10**6} MB", rss <= goal)]
 
 
 def main(argv: list[str] | None = None) -> int:

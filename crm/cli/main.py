@@ -11,7 +11,7 @@ import click
 
 from crm import __version__
 from crm.cli.context import db_option, get_db, hint_new_company, json_option, new_company_option
-from crm.cli.output import emit_json, literal, message, table
+from crm.cli.output import emit_json, emit_json_stream, literal, message, table
 
 if TYPE_CHECKING:
     from crm.core.contacts.profile import PersonDetail
@@ -266,14 +266,17 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
 @json_option
 def people(query: str | None, limit: int | None, as_json: bool) -> None:
     """List people, or search names, companies, titles, tags, notes, emails and phones."""
-    from crm.core.contacts.people import search_people
+    from crm.core.contacts.people import iter_people, search_people
 
     database = get_db()
+    if as_json:
+        # Streamed: each batch is read, written and dropped before the next one.
+        with database.read() as s:
+            emit_json_stream([p.to_json() for p in batch]
+                             for batch in iter_people(s, query, limit=limit))
+        return
     with database.read() as s:
         found = search_people(s, query, limit=limit)
-    if as_json:
-        emit_json([p.to_json() for p in found])
-        return
     if not found:
         message("crm: nobody matches" if query else "crm: no people yet (try crm import or "
                 "crm demo)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import click
@@ -117,6 +117,30 @@ def json_text(data: Any) -> str:
     out: list[str] = []
     _encode(data, out, "\n")
     return "".join(out)
+
+
+def _nested(item: Any) -> str:
+    """``json_text(item)`` as an element of a top-level list (indented one level)."""
+    out: list[str] = []
+    _encode(item, out, "\n  ")
+    return "".join(out)
+
+
+def emit_json_stream(batches: Iterable[Sequence[Any]]) -> None:
+    """A JSON list written a batch at a time, byte for byte what ``emit_json`` writes for
+    the whole list (terminal escaping included): nothing is held but one batch."""
+    started = False
+    for batch in batches:
+        if not batch:
+            continue
+        text = ",\n".join("  " + _nested(item) for item in batch)
+        # The terminal escaping emit_json applies (character by character, so a batch at a
+        # time is the same); a batch with nothing to escape skips the per-character pass.
+        if not text.replace("\n", "").isprintable():
+            text = json_for_terminal(text)
+        click.echo(("," if started else "[") + "\n" + text, nl=False)
+        started = True
+    click.echo("\n]" if started else "[]")
 
 
 def message(text: str) -> None:

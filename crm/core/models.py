@@ -90,6 +90,15 @@ class Person(Timestamped, Base):
     # most); None: the person's tags decide, else the default of ``crm stale``.
     keep_every_days: Mapped[int | None] = mapped_column(Integer)
     keep_at_most_days: Mapped[int | None] = mapped_column(Integer)
+    # Sort keys of the people list, kept by database triggers (migration 0008): the name key
+    # of the current company, and the date of the latest interaction. Read-only here.
+    company_key: Mapped[str | None] = mapped_column(String(400))
+    last_contacted: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        Index("ix_person_company_order", "company_key", "sort_key", "id"),
+        Index("ix_person_contacted_order", "last_contacted", "sort_key", "id"),
+    )
 
     contact_points: Mapped[list[ContactPoint]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="ContactPoint.id"

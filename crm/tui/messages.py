@@ -50,6 +50,7 @@ class PageLoaded(Message, bubble=False):
 class CountLoaded(Message, bubble=False):
     generation: int
     total: int
+    capped: bool = False  # counting stopped: there are more than ``total - 1``
 
 
 @dataclass

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from crm.core.contacts.people import create_person, search_people
@@ -91,3 +92,56 @@ def test_the_generated_network_answers_queries_and_takes_new_people(db: Database
     # Ids continue after the generated ones (PostgreSQL sequences were moved on).
     with db.write() as s:
         assert create_person(s, "New Person").id == 401
+
+
+def _migration_0008() -> object:
+    import importlib.util
+
+    path = Path(__file__).parents[2] / "migrations" / "versions" / "0008_scale.py"
+    spec = importlib.util.spec_from_file_location("migration_0008", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_generator_writes_the_sort_keys_the_triggers_would(db: Database) -> None:
+    from sqlalchemy import text
+
+    with db.write() as s:
+        generate_network(s, 400, seed=9, today=TODAY)
+
+    def keys() -> list[tuple[object, ...]]:
+        with db.read() as s:
+            return [tuple(r) for r in s.execute(
+                select(Person.id, Person.company_key, Person.last_contacted)
+                .order_by(Person.id))]
+
+    stored = keys()
+    with db.write() as s:
+        s.execute(text(_migration_0008().BACKFILL))  # type: ignore[attr-defined]
+    assert keys() == stored
+    assert sum(1 for _, key, _ in stored if key) >= 200
+    assert sum(1 for _, _, when in stored if when) >= 5
+    # The triggers are back once the bulk write is done: a new position moves the key.
+    with db.write() as s:
+        person = s.get(Person, 2)
+        assert person is not None
+        from crm.core.contacts.positions import add_position
+
+        add_position(s, person, "Brand New Employer", start="2026-11")
+    assert keys()[1][1] == "brand new employer"
+
+
+def test_chunked_writing_makes_the_same_network(db: Database, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from crm.core.samples import generate
+
+    with db.write() as s:
+        generate_network(s, 300, seed=7, today=TODAY)
+    monkeypatch.setattr(generate, "CHUNK", 7)
+    other = open_database(str(tmp_path / "chunked.sqlite3"))
+    with other.write() as s:
+        generate_network(s, 300, seed=7, today=TODAY)
+    assert snapshot(other) == snapshot(db)
+    other.dispose()

@@ -135,3 +135,27 @@ async def test_typing_in_the_list_goes_to_the_search_box(demo_path: str) -> None
         await pilot.press("down", "q")  # bound keys keep their meaning
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_broad_search_counts_up_to_a_cap_and_still_scrolls_to_the_last_match(
+        empty_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PeopleScreen, "COUNT_CAP", 100)
+    db = open_database(empty_path)
+    with db.write() as s:
+        for i in range(250):
+            create_person(s, f"Person {i:04d}")
+    db.dispose()
+    async with running(empty_path) as pilot:
+        app = pilot.app
+        table = app.screen.query_one(LazyTable)
+        await settle(pilot)
+        assert "250 people" in screen_text(app)  # everyone: counted exactly
+        await pilot.press(*"person")
+        await settle(pilot)
+        assert "100+ people match" in screen_text(app)
+        await pilot.press("down")
+        for _ in range(4):
+            await pilot.press("end")
+            await settle(pilot)
+        assert table.cursor == 249 and table.cursor_row.name == "Person 0249"
+        assert "250 people match" in screen_text(app)  # the end of the list tells the count

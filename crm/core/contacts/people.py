@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Table, and_, bindparam, func, select, true
+from sqlalchemy import (
+    BindParameter,
+    Integer,
+    Table,
+    and_,
+    bindparam,
+    column,
+    func,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from crm.core.contacts.search import search_person_ids
@@ -107,38 +119,61 @@ def summaries_by_id(session: Session, ids: Iterable[int]) -> dict[int, PersonSum
 
 
 _VIA = aliased(Person)
+
+
+def _summary_statements(ids: Any) -> tuple[Any, ...]:
+    """The four flat queries of ``summaries_by_id`` for the people in ``ids`` (a
+    parameter or a subquery of ids)."""
+    return (
+        select(Person.id, Person.display_name, Person.note, Person.is_me, _VIA.display_name)
+        .outerjoin(_VIA, _VIA.id == Person.known_via_id).where(Person.id.in_(ids)),
+        select(ContactPoint.person_id, ContactPoint.kind, ContactPoint.value)
+        .where(ContactPoint.person_id.in_(ids))
+        .order_by(ContactPoint.person_id, ContactPoint.preferred.desc(), ContactPoint.id),
+        select(Position.person_id, Position.id, Position.start, Company.name, Position.title)
+        .join(Company, Company.id == Position.company_id)
+        .where(Position.person_id.in_(ids), Position.is_current == true()),
+        select(PersonTag.person_id, Tag.name).join(Tag, Tag.id == PersonTag.tag_id)
+        .where(PersonTag.person_id.in_(ids)).order_by(Tag.name),
+    )
+
+
 # Built once: building a select costs more than running it on a page of people.
-_SUMMARY_PEOPLE = (select(Person.id, Person.display_name, Person.note, Person.is_me,
-                          _VIA.display_name)
-                   .outerjoin(_VIA, _VIA.id == Person.known_via_id).where(Person.id.in_(_IDS)))
-_SUMMARY_POINTS = (select(ContactPoint.person_id, ContactPoint.kind, ContactPoint.value)
-                   .where(ContactPoint.person_id.in_(_IDS))
-                   .order_by(ContactPoint.person_id, ContactPoint.preferred.desc(),
-                             ContactPoint.id))
-_SUMMARY_NOW = (select(Position.person_id, Position.id, Position.start, Company.name,
-                       Position.title)
-                .join(Company, Company.id == Position.company_id)
-                .where(Position.person_id.in_(_IDS), Position.is_current == true()))
-_SUMMARY_TAGS = (select(PersonTag.person_id, Tag.name).join(Tag, Tag.id == PersonTag.tag_id)
-                 .where(PersonTag.person_id.in_(_IDS)).order_by(Tag.name))
+_BY_LIST = _summary_statements(_IDS)
+# On SQLite a long list of ids goes as one JSON text (json_each): binding thousands of
+# parameters costs more than the queries (a streamed ``crm people --json``).
+_BY_JSON: tuple[Any, ...] | None = None
+_JSON_FROM = 200
+
+
+def _statements_for(session: Session, ids: list[int]) -> tuple[tuple[Any, ...],
+                                                              dict[str, Any]]:
+    global _BY_JSON
+    if len(ids) < _JSON_FROM or session.get_bind().dialect.name != "sqlite":
+        return _BY_LIST, {"ids": ids}
+    if _BY_JSON is None:
+        _BY_JSON = _summary_statements(
+            text("SELECT value FROM json_each(:ids_json)").columns(column("value", Integer)))
+    return _BY_JSON, {"ids_json": json.dumps(ids)}
 
 
 def _summaries_chunk(session: Session, ids: list[int]) -> dict[int, PersonSummary]:
     if not ids:
         return {}
     # Core rows on the session's connection: no ORM bookkeeping for plain columns.
-    conn, params = session.connection(), {"ids": ids}
-    people = conn.execute(_SUMMARY_PEOPLE, params).all()
+    conn = session.connection()
+    (by_people, by_points, by_now, by_tags), params = _statements_for(session, ids)
+    people = conn.execute(by_people, params).all()
     points: dict[int, dict[str, list[str]]] = {}
-    for pid, kind, value in conn.execute(_SUMMARY_POINTS, params).all():
+    for pid, kind, value in conn.execute(by_points, params).all():
         points.setdefault(pid, {}).setdefault(kind, []).append(value)
     now: dict[int, tuple[tuple[str, int], str, str | None]] = {}
-    for pid, pos_id, start, company, title in conn.execute(_SUMMARY_NOW, params).all():
+    for pid, pos_id, start, company, title in conn.execute(by_now, params).all():
         key = (start or "", pos_id)
         if pid not in now or key > now[pid][0]:
             now[pid] = (key, company, title)
     tags: dict[int, list[str]] = {}
-    for pid, name in conn.execute(_SUMMARY_TAGS, params).all():
+    for pid, name in conn.execute(by_tags, params).all():
         tags.setdefault(pid, []).append(name)
     out = {}
     for pid, name, note, is_me, via_name in people:
@@ -374,9 +409,13 @@ def resolve_person(session: Session, text: str) -> Person:
     if len(exact) > 1:
         raise Ambiguous("person", query, [f"{p.display_name} (#{p.id})" for p in exact])
     like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    starts = [Person.sort_key.like(like, escape="\\")]
+    if session.get_bind().dialect.name == "sqlite":
+        # The same prefixes as a range of the name index (SQLite's LIKE cannot use it): a
+        # miss costs an index probe, not a scan of everyone.
+        starts.append(Person.sort_key.between(key, key + "\U0010ffff"))
     prefix = list(session.scalars(
-        select(Person).where(Person.sort_key.like(like, escape="\\")).order_by(Person.sort_key)
-        .limit(20)))
+        select(Person).where(*starts).order_by(Person.sort_key).limit(20)))
     if len(prefix) == 1:
         return prefix[0]
     if len(prefix) > 1:
@@ -385,7 +424,9 @@ def resolve_person(session: Session, text: str) -> Person:
     ws = words(query)
     if ws:
         conds = [Person.sort_key.like(f"%{w}%") for w in ws]
-        cands = list(session.scalars(select(Person).where(and_(*conds)).limit(20)))
+        # Ids first: the scan reads the narrow name index, not every person's row.
+        cand_ids = list(session.scalars(select(Person.id).where(and_(*conds)).limit(20)))
+        cands = _load(session, cand_ids) if cand_ids else []
         if len(cands) == 1:
             return cands[0]
         if len(cands) > 1:
@@ -424,6 +465,21 @@ def search_people(session: Session, query: str | None = None, *, limit: int | No
     ids = search_ids(session, query, limit=limit, offset=offset)
     found = summaries_by_id(session, ids)
     return [found[i] for i in ids if i in found]
+
+
+# People per batch of a streamed list: one set of flat queries and one write per batch.
+STREAM_CHUNK = 5000
+
+
+def iter_people(session: Session, query: str | None = None, *,
+                limit: int | None = None) -> Iterator[list[PersonSummary]]:
+    """``search_people`` in batches, in the same order, so a caller can write each batch
+    out before the next is read (memory stays that of one batch, not of everyone)."""
+    ids = search_ids(session, query, limit=limit)
+    for i in range(0, len(ids), STREAM_CHUNK):
+        chunk = ids[i:i + STREAM_CHUNK]
+        found = _summaries_chunk(session, chunk)
+        yield [found[pid] for pid in chunk if pid in found]
 
 
 def count_people(session: Session) -> int:

@@ -56,49 +56,128 @@ BROAD_QUERY_HITS = 2000
 PG_BROAD_QUERY_HITS = 1000
 
 
+def _match_filter(session: Session, ws: list[str]) -> tuple[list[Any], bool]:
+    """WHERE clauses on ``person`` meaning "matches every word of ``ws``", chosen for walking
+    an index in some order and stopping after a page.
+
+    Two plans, chosen by counting index hits up to BROAD_QUERY_HITS: a selective query names
+    its few hits (the caller sorts them); a broad one tests each row walked with a cheap LIKE
+    on the same folded words. On PostgreSQL this also sets the planner switches (for the
+    transaction) that make it keep to the indexes; ``_reset_planner`` puts them back.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # Its planner would rather scan the table (computing every tsvector, 50 ms at
+        # 100k) than use the GIN index under a LIMIT; both plans here want the indexes.
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        threshold = min(BROAD_QUERY_HITS, PG_BROAD_QUERY_HITS)
+        probe = session.execute(
+            matching_people(session, " ".join(ws)).limit(threshold)).scalars().all()
+    else:
+        threshold = BROAD_QUERY_HITS
+        probe = session.execute(
+            text("SELECT rowid FROM person_fts WHERE person_fts MATCH :q LIMIT :n"),
+            {"q": _fts5_query(ws), "n": threshold}).scalars().all()
+    if len(probe) >= threshold:
+        if dialect == "postgresql":
+            # It cannot estimate the LIKE, so it would sort every hit instead of walking
+            # the index of the order asked for and stopping after a page.
+            session.execute(text("SET LOCAL enable_sort = off"))
+        padded = literal(" ") + Person.search_text
+        return [padded.like(f"% {w}%") for w in ws], True
+    return [Person.id.in_(bindparam("hits", value=list(probe), expanding=True))], False
+
+
+def _reset_planner(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL enable_seqscan TO DEFAULT"))
+        session.execute(text("SET LOCAL enable_sort TO DEFAULT"))
+
+
+def _indexed(session: Session) -> bool:
+    return session.get_bind().dialect.name in ("sqlite", "postgresql")
+
+
 def search_person_ids(session: Session, query: str | None, *, limit: int | None = None,
                       offset: int = 0) -> list[int]:
     """Ids of people matching every word of ``query`` as a word prefix, in name order.
 
-    Two plans, chosen by counting index hits up to BROAD_QUERY_HITS: a selective query sorts
-    its few hits; a broad one walks the name index and tests each row with a cheap LIKE on
-    the same folded words, stopping after one page.
+    A selective query sorts its few hits; a broad one walks the name index and tests each
+    row, stopping after one page (see ``_match_filter``).
     """
     ws = words(query or "")
-    dialect = session.get_bind().dialect.name
-    if not ws or dialect not in ("sqlite", "postgresql"):
+    if not ws or not _indexed(session):
         stmt = matching_people(session, query)
     else:
-        if dialect == "postgresql":
-            # Its planner would rather scan the table (computing every tsvector, 50 ms at
-            # 100k) than use the GIN index under a LIMIT; both plans here want the indexes.
-            session.execute(text("SET LOCAL enable_seqscan = off"))
-            threshold = min(BROAD_QUERY_HITS, PG_BROAD_QUERY_HITS)
-            probe = session.execute(
-                matching_people(session, query).limit(threshold)).scalars().all()
-        else:
-            threshold = BROAD_QUERY_HITS
-            probe = session.execute(
-                text("SELECT rowid FROM person_fts WHERE person_fts MATCH :q LIMIT :n"),
-                {"q": _fts5_query(ws), "n": threshold}).scalars().all()
-        if len(probe) >= threshold:
-            padded = literal(" ") + Person.search_text
-            stmt = select(Person.id).where(*(padded.like(f"% {w}%") for w in ws))
-            if dialect == "postgresql":
-                # It cannot estimate the LIKE, so it would sort every hit instead of
-                # walking the name index and stopping after a page.
-                session.execute(text("SET LOCAL enable_sort = off"))
-        else:
-            stmt = select(Person.id).where(
-                Person.id.in_(bindparam("hits", value=list(probe), expanding=True)))
+        stmt = select(Person.id).where(*_match_filter(session, ws)[0])
     stmt = stmt.order_by(Person.sort_key, Person.id).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     found = list(session.scalars(stmt))
-    if ws and dialect == "postgresql":
-        session.execute(text("SET LOCAL enable_seqscan TO DEFAULT"))
-        session.execute(text("SET LOCAL enable_sort TO DEFAULT"))
+    if ws:
+        _reset_planner(session)
     return found
+
+
+def ordered_person_ids(session: Session, query: str | None, key: Any, *, descending: bool,
+                       limit: int | None = None, offset: int = 0) -> list[int]:
+    """Ids of the people matching ``query`` ordered by the indexed person column ``key``
+    (people without a value last), then by name; one page of them.
+
+    A selective query (fewer than BROAD_QUERY_HITS index hits) sorts its few hits. Otherwise
+    each half (with a value, without) walks an index in the order asked for (``key,
+    sort_key, id``), testing each row, so a page costs the same at any size; the people with
+    a value are only counted when a page starts past the last of them.
+    """
+    ws = words(query or "")
+    where: list[Any] = []
+    broad = True
+    if ws and _indexed(session):
+        where, broad = _match_filter(session, ws)
+    elif ws:
+        where = [Person.id.in_(matching_people(session, query))]
+    ordered = key.desc() if descending else key
+    try:
+        if not broad:
+            # A few hits (fewer than BROAD_QUERY_HITS): read them by id and sort them.
+            stmt = select(Person.id).where(*where).order_by(
+                key.is_(None), ordered, Person.sort_key, Person.id).offset(offset)
+            return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
+        first = select(Person.id).where(key.is_not(None), *where).order_by(
+            ordered, Person.sort_key, Person.id)
+        found = list(session.scalars(first.offset(offset).limit(limit)))
+        if limit is not None and len(found) >= limit:
+            return found
+        if found or offset == 0:
+            rest_offset = 0
+        else:
+            rest_offset = offset - (session.scalar(
+                select(func.count()).select_from(first.order_by(None).subquery())) or 0)
+        rest = select(Person.id).where(key.is_(None), *where).order_by(
+            Person.sort_key, Person.id).offset(max(rest_offset, 0))
+        if limit is not None:
+            rest = rest.limit(limit - len(found))
+        return found + list(session.scalars(rest))
+    finally:
+        if ws:
+            _reset_planner(session)
+
+
+def count_matching(session: Session, query: str | None, *, cap: int | None = None) -> int:
+    """How many people match ``query``; with ``cap``, counting stops past ``cap`` (the answer
+    is then ``cap + 1``: "more than cap"), so a broad search costs the same at any size."""
+    ws = words(query or "")
+    if cap is not None and ws and session.get_bind().dialect.name == "sqlite":
+        # Straight from the index, which stops at the cap (``person.id IN (MATCH ...)``
+        # would first collect every hit: 90 ms for "s" at a million people).
+        return session.execute(
+            text("SELECT count(*) FROM (SELECT rowid FROM person_fts "
+                 "WHERE person_fts MATCH :q LIMIT :n)"),
+            {"q": _fts5_query(ws), "n": cap + 1}).scalar_one()
+    stmt = matching_people(session, query)
+    if cap is not None and ws:
+        stmt = stmt.limit(cap + 1)
+    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
 def matching_people(session: Session, query: str | None) -> Select[Any]:

@@ -13,36 +13,27 @@ Shape, from "my" point of view (person 1 is me):
   shared company, otherwise people nearby in the id order (networks are local);
 - interactions: a few per person in my circle, one for about 1% of the others.
 
-Deterministic for a given seed and ``today``. Written with Core bulk inserts (executemany),
-with the search text filled, so 100k people take seconds, not minutes.
+Deterministic for a given seed and ``today``. Streamed: people are made in id order and
+written a chunk at a time with plain DBAPI executemany (no ORM objects, no per-row SQLAlchemy
+work), the search text filled, so a million people take minutes and little memory.
 """
 
 from __future__ import annotations
 
 import random
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import Connection as Connection_
 from sqlalchemy.orm import Session
 
 from crm.core.contacts.people import count_people, search_text
 from crm.core.errors import CrmError, DatabaseNotEmpty
-from crm.core.models import (
-    Company,
-    CompanyAlias,
-    CompanyDomain,
-    Connection,
-    ContactPoint,
-    Interaction,
-    Person,
-    PersonTag,
-    Position,
-    Tag,
-)
+from crm.core.models import Interaction, Person
 from crm.core.normalize import company_key, fold, words
 
 SOURCE = "generated"
@@ -109,6 +100,17 @@ class GeneratedNetwork:
                 "me": self.me}
 
 
+class _Random(random.Random):
+    """Cheaper choices (one float each instead of rejection sampling on random bits): a
+    million people make tens of millions of them."""
+
+    def choice(self, seq: Any) -> Any:
+        return seq[int(self.random() * len(seq))]
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+
 def _month(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
@@ -116,7 +118,7 @@ def _month(year: int, month: int) -> str:
 class _Builder:
     def __init__(self, n: int, seed: int, today: date) -> None:
         self.n = n
-        self.rng = random.Random(seed)
+        self.rng = _Random(seed)
         self.today = today
         self.now = datetime(today.year, today.month, today.day, tzinfo=UTC)
         self.companies: list[dict[str, Any]] = []
@@ -185,7 +187,10 @@ class _Builder:
             "end": end, "is_current": current, "note": None, "source": SOURCE,
             "created_at": self.now, "updated_at": self.now})
         self.person_positions.setdefault(pid, []).append((cid, title, department))
-        self.staff_seen.setdefault(cid, []).append(pid)
+        seen = self.staff_seen.setdefault(cid, [])
+        seen.append(pid)
+        if len(seen) > 120:
+            del seen[:-60]  # links look at the last 60 only
 
     def make_career(self, pid: int) -> None:
         rng, year_now = self.rng, self.today.year
@@ -226,147 +231,275 @@ class _Builder:
         return [(cid, start, end) for cid, _, start, end in mine]
 
 
+# People are generated and written this many at a time, so memory stays flat at any size.
+CHUNK = 20_000
+_TABLES = ("company", "company_domain", "company_alias", "tag", "person", "contact_point",
+           "person_tag", "position", "connection", "interaction")
+
+
+class _Writer:
+    """Plain DBAPI executemany of tuples, bypassing per-row SQLAlchemy work; values are
+    converted once by the columns' own bind processors, so rows read back as the ORM wrote
+    them. On SQLite the filled tables' secondary indexes and the search-index triggers are
+    set aside while rows go in and rebuilt at the end (one sort each instead of a B-tree
+    insert per row), all inside the caller's transaction."""
+
+    def __init__(self, conn: Connection_, now: datetime) -> None:
+        self.conn = conn
+        self.dialect = conn.dialect
+        self.mark = "?" if self.dialect.paramstyle == "qmark" else "%s"
+        self.sqlite = self.dialect.name == "sqlite"
+        created = Person.__table__.c.created_at.type
+        self.now = self._process(created, now)
+        self.true = self._process(Person.__table__.c.is_me.type, True)
+        self.false = self._process(Person.__table__.c.is_me.type, False)
+        self.date = Interaction.__table__.c.occurred_on.type.dialect_impl(
+            self.dialect).bind_processor(self.dialect)
+        self.statements: dict[str, str] = {}
+        self.set_aside: list[str] = []
+        self.cache_size = 0
+
+    def _process(self, type_: Any, value: Any) -> Any:
+        proc = type_.dialect_impl(self.dialect).bind_processor(self.dialect)
+        return proc(value) if proc else value
+
+    def day(self, value: date) -> Any:
+        return self.date(value) if self.date else value
+
+    def begin(self) -> None:
+        if not self.sqlite:
+            # The sort-key triggers would update a person per position and interaction;
+            # the generator writes those keys itself.
+            for table in ("position", "interaction", "company"):
+                self.conn.exec_driver_sql(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
+            return
+        # A bigger page cache while the indexes are rebuilt (sorts of a million keys).
+        self.cache_size = int(self.conn.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
+        self.conn.exec_driver_sql("PRAGMA cache_size = -131072")
+        names = ", ".join(f"'{t}'" for t in _TABLES)
+        rows = self.conn.exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+            f"AND type IN ('index', 'trigger') AND tbl_name IN ({names})").all()
+        for kind, name, sql in rows:
+            # The triggers keep the search index and the sort keys, which are filled here.
+            self.set_aside.append(sql)
+            self.conn.exec_driver_sql(f'DROP {kind.upper()} "{name}"')
+
+    def insert(self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        sql = self.statements.get(table)
+        if sql is None:
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join([self.mark] * len(columns))
+            sql = self.statements[table] = f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})'
+        self.conn.exec_driver_sql(sql, rows)
+
+    def finish(self) -> None:
+        if self.sqlite:
+            for sql in self.set_aside:
+                self.conn.exec_driver_sql(sql)
+            self.conn.exec_driver_sql("INSERT INTO person_fts(person_fts) VALUES ('rebuild')")
+        else:
+            for table in ("position", "interaction", "company"):
+                self.conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+            for table in ("person", "company", "tag", "position", "connection",
+                          "contact_point", "interaction"):
+                self.conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 1) FROM {table}))")
+        # Fresh statistics so the planners pick the index-driven plans at any size.
+        if self.sqlite:
+            self.conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+        self.conn.exec_driver_sql("ANALYZE")
+        if self.sqlite:
+            self.conn.exec_driver_sql(f"PRAGMA cache_size = {self.cache_size}")
+
+
+PERSON_COLUMNS = ("id", "display_name", "given_name", "family_name", "note", "is_me",
+                  "known_via_id", "source", "sort_key", "search_text", "company_key",
+                  "last_contacted", "created_at", "updated_at")
+CONTACT_COLUMNS = ("id", "person_id", "kind", "label", "value", "normalized", "preferred")
+POSITION_COLUMNS = ("id", "person_id", "company_id", "title", "department", "kind", "start",
+                    "end", "is_current", "source", "created_at", "updated_at")
+CONNECTION_COLUMNS = ("id", "person_id", "other_id", "kind", "strength", "source",
+                      "created_at", "updated_at")
+INTERACTION_COLUMNS = ("id", "person_id", "kind", "occurred_on", "summary", "created_at",
+                       "updated_at")
+
+
 def generate_network(session: Session, people: int, *, seed: int = 1,
                      today: date | None = None) -> GeneratedNetwork:
-    """Fill an empty database with a generated network of ``people`` people."""
+    """Fill an empty database with a generated network of ``people`` people.
+
+    Streams: each person's career, links, contact points and search text are made in id
+    order and written a chunk at a time, so memory does not grow with ``people``.
+    """
     if people < 2:
         raise CrmError("a generated network needs at least 2 people")
     if count_people(session):
         raise DatabaseNotEmpty("generated")
     b = _Builder(people, seed, today or date.today())
     rng = b.rng
+    w = _Writer(session.connection(), b.now)
+    w.begin()
+    now, true, false = w.now, w.true, w.false
     b.make_companies()
+    w.insert("company", ("id", "name", "name_key", "website", "industry", "source",
+                         "created_at", "updated_at"),
+             [(c["id"], c["name"], c["name_key"], c["website"], c["industry"], SOURCE, now,
+               now) for c in b.companies])
+    w.insert("company_domain", ("company_id", "domain"),
+             [(i + 1, d) for i, d in enumerate(b.domains)])
+    w.insert("company_alias", ("company_id", "alias", "alias_key"),
+             [(a["company_id"], a["alias"], a["alias_key"]) for a in b.aliases])
+    w.insert("tag", ("id", "name"), [(i + 1, t) for i, t in enumerate(TAGS)])
+    company_names = [c["name"] for c in b.companies]
+    company_keys = [c["name_key"] for c in b.companies]
+    sort_keys: dict[str, str] = {}
+    aliases: dict[int, list[str]] = {}
+    for alias in b.aliases:
+        aliases.setdefault(alias["company_id"], []).append(alias["alias"])
+    name_words: dict[str, str] = {}
+
     circle = min(150, max(3, people // 20), people - 1)
     my_jobs = b.make_my_career()
-    for pid in range(2, people + 1):
-        if pid <= circle + 1 and pid % 3 == 0:
+    counts = Counter[str]()
+    person_rows: list[tuple[Any, ...]] = []
+    cps: list[tuple[Any, ...]] = []
+    conns: list[tuple[Any, ...]] = []
+    interactions: list[tuple[Any, ...]] = []
+    person_tags: list[tuple[int, int]] = []
+    me_name = ""
+
+    def flush() -> None:
+        w.insert("person", PERSON_COLUMNS, person_rows)
+        w.insert("contact_point", CONTACT_COLUMNS, cps)
+        w.insert("person_tag", ("person_id", "tag_id"), person_tags)
+        w.insert("position", POSITION_COLUMNS,
+                 [(counts["positions"] - len(b.positions) + i + 1, p["person_id"],
+                   p["company_id"], p["title"], p["department"], p["kind"], p["start"],
+                   p["end"], true if p["is_current"] else false, SOURCE, now, now)
+                  for i, p in enumerate(b.positions)])
+        w.insert("connection", CONNECTION_COLUMNS, conns)
+        w.insert("interaction", INTERACTION_COLUMNS, interactions)
+        for rows in (person_rows, cps, person_tags, b.positions, conns, interactions):
+            rows.clear()
+
+    def connect(a: int, other: int, kind: str, partners: set[int]) -> bool:
+        # Links go from a person to people with smaller ids, so a pair can only repeat
+        # within the links of one person.
+        if a == other or other in partners:
+            return False
+        partners.add(other)
+        counts["connections"] += 1
+        conns.append((counts["connections"], a, other, kind, rng.choice(STRENGTHS), SOURCE,
+                      now, now))
+        return True
+
+    for pid in range(1, people + 1):
+        before = 0 if pid == 1 else len(b.positions)  # my career was made first
+        if pid == 1:
+            pass
+        elif pid <= circle + 1 and pid % 3 == 0:
             # A third of my circle overlapped with me somewhere: derived co-workers.
             cid, start, end = rng.choice(my_jobs)
             kind = "intern" if end else "full-time"
             b.add_position(pid, cid, rng.choice(INTERN_TITLES if end else TITLES), kind,
                            start, end, end is None)
-            if end is None:
-                continue
-        b.make_career(pid)
+            if end is not None:
+                b.make_career(pid)
+        else:
+            b.make_career(pid)
+        counts["positions"] += len(b.positions) - before
+        mine = b.person_positions.pop(pid, [])
 
-    # Connections: me -> my circle, then each other person links to ~3 earlier people.
-    conns: list[dict[str, Any]] = []
-    pairs: set[tuple[int, int]] = set()
-    known_via: dict[int, int] = {}
-
-    def connect(a: int, b_: int, kind: str) -> bool:
-        if a == b_ or (a, b_) in pairs or (b_, a) in pairs:
-            return False
-        pairs.add((a, b_))
-        conns.append({"person_id": a, "other_id": b_, "kind": kind,
-                      "strength": rng.choice(STRENGTHS), "how_met": None, "since": None,
-                      "note": None, "context_company_id": None, "context_position_id": None,
-                      "context_event": None, "source": SOURCE, "created_at": b.now,
-                      "updated_at": b.now})
-        return True
-
-    for pid in range(2, circle + 2):
-        connect(1, pid, rng.choice(MY_KINDS))
-    for pid in range(3, people + 1):
-        links = rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5])
+        # Connections: me -> my circle; each other person links to ~3 earlier people.
+        partners: set[int] = set()
+        if 2 <= pid <= circle + 1:
+            connect(1, pid, rng.choice(MY_KINDS), set())
         first: int | None = None
-        for _ in range(links * 2):
-            if links == 0:
-                break
-            mine = b.person_positions.get(pid, [])
-            partner, kind = None, rng.choice(OTHER_KINDS)
-            if mine and rng.random() < 0.6:
-                cid = rng.choice(mine)[0]
-                seen = b.staff_seen.get(cid, [])
-                earlier = [p for p in seen[-60:] if 1 < p < pid]
-                if earlier:
-                    partner, kind = rng.choice(earlier), "co-worker"
-            if partner is None:
-                partner = rng.randint(max(2, pid - 2000), pid - 1)
-            if connect(pid, partner, kind):
-                links -= 1
-                first = first or partner
-        if pid > circle + 1 and first is not None:
-            known_via[pid] = first
+        if pid >= 3:
+            links = rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5])
+            for _ in range(links * 2):
+                if links == 0:
+                    break
+                partner, kind = None, rng.choice(OTHER_KINDS)
+                if mine and rng.random() < 0.6:
+                    seen = b.staff_seen.get(rng.choice(mine)[0], [])
+                    earlier = [p for p in seen[-60:] if 1 < p < pid]
+                    if earlier:
+                        partner, kind = rng.choice(earlier), "co-worker"
+                if partner is None:
+                    partner = rng.randint(max(2, pid - 2000), pid - 1)
+                if connect(pid, partner, kind, partners):
+                    links -= 1
+                    first = first or partner
+        known_via = first if pid > circle + 1 else None
 
-    # People, with contact points, tags and the folded search text.
-    person_rows: list[dict[str, Any]] = []
-    cps: list[dict[str, Any]] = []
-    person_tags: list[dict[str, Any]] = []
-    name_words: dict[str, list[str]] = {}
-    aliases: dict[int, list[str]] = {}
-    for alias in b.aliases:
-        aliases.setdefault(alias["company_id"], []).append(alias["alias"])
-    current_company: dict[int, int] = {}
-    for row in b.positions:
-        if row["is_current"]:
-            current_company[row["person_id"]] = row["company_id"]
-    for pid in range(1, people + 1):
+        # The person, with contact points, tags and the folded search text.
         given, family = rng.choice(FIRST), rng.choice(LAST)
         display = f"{given} {family}"
-        folded_given = name_words.get(given) or name_words.setdefault(given, words(given))
-        folded_family = name_words.get(family) or name_words.setdefault(family, words(family))
-        local = f"{''.join(folded_given)}.{''.join(folded_family)}{pid}"
-        now_at = current_company.get(pid)
+        folded_given = name_words.get(given) or name_words.setdefault(
+            given, "".join(words(given)))
+        folded_family = name_words.get(family) or name_words.setdefault(
+            family, "".join(words(family)))
+        local = f"{folded_given}.{folded_family}{pid}"
+        now_at = None
+        for position in b.positions[before:]:
+            if position["is_current"]:
+                now_at = position["company_id"]
         domain = b.domains[now_at - 1] if now_at and rng.random() < 0.7 else "example.com"
-        first_cp = len(cps)
-        cps.append({"person_id": pid, "kind": "email", "label": "work", "value":
-                    f"{local}@{domain}", "normalized": f"{local}@{domain}", "preferred": True})
+        email = f"{local}@{domain}"
+        contacts: list[tuple[str, str, str]] = [("email", email, email)]
+        counts["contact_points"] += 1
+        cps.append((counts["contact_points"], pid, "email", "work", email, email, true))
         if rng.random() < 0.5:
             area, line = rng.choice(AREA_CODES), f"{rng.randint(0, 9999):04d}"
-            cps.append({"person_id": pid, "kind": "phone", "label": "cell",
-                        "value": f"+1 {area} 555 {line}",
-                        "normalized": f"+1{area}555{line}", "preferred": False})
+            phone, normalized = f"+1 {area} 555 {line}", f"+1{area}555{line}"
+            contacts.append(("phone", phone, normalized))
+            counts["contact_points"] += 1
+            cps.append((counts["contact_points"], pid, "phone", "cell", phone, normalized,
+                        false))
         note = None
         if rng.random() < 0.1:
             note = f"Met at {rng.choice(['a meetup', 'a conference', 'the career fair'])}."
         tags = []
         if rng.random() < 0.03:
-            tag = rng.randrange(len(TAGS)) + 1
-            person_tags.append({"person_id": pid, "tag_id": tag})
+            tag = rng.randint(1, len(TAGS))
+            person_tags.append((pid, tag))
             tags.append(TAGS[tag - 1])
         found_by = search_text(
-            display, given_name=given, family_name=family, note=note,
-            contacts=[(c["kind"], c["value"], c["normalized"]) for c in cps[first_cp:]],
-            positions=[(title, department, b.companies[cid - 1]["name"], aliases.get(cid, []))
-                       for cid, title, department in b.person_positions.get(pid, [])],
+            display, given_name=given, family_name=family, note=note, contacts=contacts,
+            positions=[(title, department, company_names[cid - 1], aliases.get(cid, []))
+                       for cid, title, department in mine],
             tags=tags)
-        person_rows.append({
-            "id": pid, "display_name": display, "given_name": given, "family_name": family,
-            "note": note, "is_me": pid == 1, "known_via_id": known_via.get(pid),
-            "source": SOURCE, "sort_key": fold(display).strip(),
-            "search_text": found_by,
-            "created_at": b.now, "updated_at": b.now})
-
-    interactions: list[dict[str, Any]] = []
-    for pid in range(2, people + 1):
-        times = rng.randint(0, 6) if pid <= circle + 1 else int(rng.random() < 0.01)
-        for _ in range(times):
-            interactions.append({
-                "person_id": pid, "kind": rng.choice(INTERACTION_KINDS),
-                "occurred_on": b.today - timedelta(days=rng.randint(1, 1100)),
-                "summary": "Caught up.", "created_at": b.now, "updated_at": b.now})
-
-    conn = session.connection()
-    conn.execute(insert(Company), b.companies)
-    conn.execute(insert(CompanyDomain), [{"company_id": i + 1, "domain": d}
-                                         for i, d in enumerate(b.domains)])
-    if b.aliases:
-        conn.execute(insert(CompanyAlias), b.aliases)
-    conn.execute(insert(Tag), [{"id": i + 1, "name": t} for i, t in enumerate(TAGS)])
-    conn.execute(insert(Person), person_rows)
-    conn.execute(insert(ContactPoint), cps)
-    if person_tags:
-        conn.execute(insert(PersonTag), person_tags)
-    conn.execute(insert(Position), b.positions)
-    conn.execute(insert(Connection), conns)
-    if interactions:
-        conn.execute(insert(Interaction), interactions)
-    if conn.dialect.name == "postgresql":
-        for table in ("person", "company", "tag"):
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                              f"(SELECT max(id) FROM {table}))"))
-    # Fresh statistics so the planners pick the index-driven plans at any size.
-    conn.execute(text("ANALYZE"))
-    return GeneratedNetwork(people, len(b.companies), len(b.positions), len(conns),
-                            len(interactions), len(cps), person_rows[0]["display_name"])
+        last_contacted = None
+        if pid >= 2:
+            times = rng.randint(0, 6) if pid <= circle + 1 else int(rng.random() < 0.01)
+            for _ in range(times):
+                counts["interactions"] += 1
+                when = b.today - timedelta(days=rng.randint(1, 1100))
+                last_contacted = max(when, last_contacted or when)
+                interactions.append((counts["interactions"], pid,
+                                     rng.choice(INTERACTION_KINDS), w.day(when), "Caught up.",
+                                     now, now))
+        # The current company the list sorts by: of two current positions, the one that
+        # started last, then the later one (as migration 0008's triggers pick it).
+        current = [(p["start"] or "", i, company_keys[p["company_id"] - 1])
+                   for i, p in enumerate(b.positions[before:]) if p["is_current"]]
+        sort_key = sort_keys.get(display) or sort_keys.setdefault(display,
+                                                                 fold(display).strip())
+        person_rows.append((pid, display, given, family, note, true if pid == 1 else false,
+                            known_via, SOURCE, sort_key, found_by,
+                            max(current)[2] if current else None,
+                            w.day(last_contacted) if last_contacted else None, now, now))
+        if pid == 1:
+            me_name = display
+        if len(person_rows) >= CHUNK:
+            flush()
+    flush()
+    w.finish()
+    return GeneratedNetwork(people, len(b.companies), counts["positions"],
+                            counts["connections"], counts["interactions"],
+                            counts["contact_points"], me_name)

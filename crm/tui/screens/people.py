@@ -16,9 +16,7 @@ from crm.core.contacts.listing import (
     PEOPLE_SORTS,
     PersonRow,
     count_matching_people,
-    page_ids,
     people_page,
-    people_rows,
 )
 from crm.tui.forms.person import ask_new_person
 from crm.tui.messages import Saved
@@ -63,11 +61,11 @@ class PeopleScreen(SearchListScreen):
         Binding("n", "add_first_person", "Add a person", id="people.add-first"),
     ]
 
+    COUNT_CAP = 1000
+
     def __init__(self) -> None:
         super().__init__()
         self.sort = "name"
-        # (query, sort) -> every matching id in that order, for the orders the index lacks.
-        self._sorted: tuple[tuple[str, str], list[int]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -89,30 +87,13 @@ class PeopleScreen(SearchListScreen):
         if self.is_mounted and self.total is not None:
             self.refresh_list(keep_cursor=True)
 
-    def refresh_list(self, keep_cursor: bool = False) -> None:
-        self._sorted = None
-        super().refresh_list(keep_cursor)
-
     def fetch_page(self, session: Session, query: str, offset: int, limit: int,
                    sort: str | None) -> list[Any]:
-        if not sort or sort == "name":
-            return people_page(session, query, offset, limit)
-        # Other orders sort every match: do it once per search, then page through the ids.
-        ids = self._sorted_ids(session, query, sort)
-        return people_rows(session, ids[offset:offset + limit])
+        # Every order is an index walk to the page (crm.core.contacts.listing.page_ids).
+        return people_page(session, query, offset, limit, sort or "name")
 
     def fetch_count(self, session: Session, query: str) -> int:
-        if self.sort and self.sort != "name":
-            return len(self._sorted_ids(session, query, self.sort))
-        return count_matching_people(session, query)
-
-    def _sorted_ids(self, session: Session, query: str, sort: str) -> list[int]:
-        cached = self._sorted
-        if cached is not None and cached[0] == (query, sort):
-            return cached[1]
-        ids = page_ids(session, query, 0, None, sort)
-        self._sorted = ((query, sort), ids)
-        return ids
+        return count_matching_people(session, query, cap=self.COUNT_CAP)
 
     def open_row(self, row: PersonRow) -> None:
         self.crm.open_person(row.id)
@@ -135,6 +116,8 @@ class PeopleScreen(SearchListScreen):
         status.display = not empty_db
         noun = "person" if total == 1 else "people"
         what = f"{total:,} {noun}"
+        if self.count_capped and self.COUNT_CAP is not None:
+            what = f"{self.COUNT_CAP:,}+ people"
         if self.query_text.strip():
             what += " match"
         status.update(Text(f"{what} · sorted by {(self.sort or 'name').replace('-', ' ')}"))

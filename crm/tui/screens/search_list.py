@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
+from crm.core.normalize import words
 from crm.tui.messages import CountLoaded, PageLoaded, ReadFailed
 from crm.tui.screens.base import CrmScreen, describe_error
 from crm.tui.widgets.lazy_table import LazyTable
@@ -32,12 +33,16 @@ class SearchListScreen(CrmScreen):
 
     DEBOUNCE_SECONDS = 0.03  # keystrokes closer than this are one search
     PAGE_SIZE = 100
+    # A search counts its matches up to this many and then says "N+" (None: exactly), so a
+    # keystroke costs the same at any size; the list still scrolls to the last match.
+    COUNT_CAP: int | None = None
 
     def __init__(self) -> None:
         super().__init__()
         self.query_text = ""
         self.sort: str | None = None
         self.total: int | None = None
+        self.count_capped = False  # the total is "more than COUNT_CAP", not exact
         self._debounce: Timer | None = None
         self._last_keystroke = 0.0
 
@@ -108,8 +113,11 @@ class SearchListScreen(CrmScreen):
                 self.post_message(PageLoaded(generation, first, rows, total))
                 if total is None:
                     total = self.fetch_count(session, query)
+                    # An empty search counts everyone exactly; a search stops at the cap.
+                    capped = (self.COUNT_CAP is not None and total > self.COUNT_CAP
+                              and bool(words(query)))
                     if not worker.is_cancelled:
-                        self.post_message(CountLoaded(generation, total))
+                        self.post_message(CountLoaded(generation, total, capped))
         except Exception as err:
             self.post_message(ReadFailed(describe_error(err)))
         if cursor and not worker.is_cancelled:
@@ -132,16 +140,21 @@ class SearchListScreen(CrmScreen):
 
     def on_page_loaded(self, message: PageLoaded) -> None:
         self.table.add_page(message.generation, message.offset, message.rows, message.total)
-        if message.total is not None:
-            self._total_known(message.generation, message.total)
+        total = message.total
+        if total is None and self.count_capped and message.generation == self.table.generation:
+            total = self.table.total  # a short page: the end of a list counted "N+"
+        if total is not None:
+            self._total_known(message.generation, total)
 
     def on_count_loaded(self, message: CountLoaded) -> None:
-        self.table.set_total(message.generation, message.total)
-        self._total_known(message.generation, message.total)
+        if not message.capped:  # else the list grows a page at a time as it scrolls
+            self.table.set_total(message.generation, message.total)
+        self._total_known(message.generation, message.total, message.capped)
 
-    def _total_known(self, generation: int, total: int) -> None:
+    def _total_known(self, generation: int, total: int, capped: bool = False) -> None:
         if generation == self.table.generation:
             self.total = total
+            self.count_capped = capped
             self.show_total(total)
 
     def on_key(self, event: events.Key) -> None:
