@@ -65,8 +65,10 @@ async def _top_text(pilot: Any) -> str:
 
 async def _confirm(pilot: Any, *names: str) -> str:
     """Answer yes to the confirmation on screen, after checking it names ``names``."""
-    assert isinstance(pilot.app.screen, ConfirmDialog), pilot.app.screen
-    text = screen_text(pilot.app)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ConfirmDialog), dialog
+    # The question as the user reads it (on screen it wraps in a 60-column box).
+    text = dialog.question.plain
     for name in names:
         assert name in text, (name, text)
     await pilot.press("y")
