@@ -30,7 +30,7 @@ from crm.core.cards import (
 from crm.core.db import Database
 from crm.core.errors import CrmError
 from crm.core.importing import ImportReport, import_cards, survey_cards
-from crm.core.importing.extras import (
+from crm.core.importing.extra_records import (
     Applied,
     DeferredTouch,
     Employment,
@@ -40,6 +40,8 @@ from crm.core.importing.extras import (
     MyRole,
     Touch,
     Vouch,
+)
+from crm.core.importing.extras import (
     apply_extras,
     extras_digests,
     imported_before,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm.core.cards import RejectedCard
-from crm.core.importing.extras import ExtrasReport
+from crm.core.importing.extra_records import ExtrasReport
 
 # What a record did: a person created, updated (the same contact imported again, changed),
 # merged (into someone already there), unchanged, a company card, rejected, or skipped as
