@@ -22,6 +22,8 @@ from crm.core.models import (
     CompanyDomain,
     ContactPoint,
     Person,
+    PersonDate,
+    PersonRelation,
     Position,
     Tag,
 )
@@ -158,6 +160,7 @@ LIMITS = [
     ("TITLE", "title", _limit(Position.title)),
     ("UID", "uid", _limit(Person.uid)),
     ("PHOTO type", "photo_type", _limit(Person.photo_type)),
+    ("ROLE", "role", _limit(Person.role)),
 ]
 # Read once: a column's type through the mapped attribute costs microseconds per card field.
 TAG_LIMIT = _limit(Tag.name)
@@ -168,6 +171,10 @@ COMPANY_KEY_LIMIT = _limit(Company.name_key)
 ALIAS_LIMIT = min(_limit(CompanyAlias.alias), _limit(CompanyAlias.alias_key))
 DOMAIN_LIMIT = _limit(CompanyDomain.domain)
 WEBSITE_LIMIT = _limit(Company.website)
+# A named relation (X-ABRELATEDNAMES, RELATED…) and a labelled date (X-ABDATE) as stored.
+RELATION_LIMITS = (("name", _limit(PersonRelation.name)), ("label", _limit(PersonRelation.label)),
+                   ("uid", _limit(PersonRelation.uid)))
+DATE_LABEL_LIMIT = _limit(PersonDate.label)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,11 @@ from crm.core.cards import Card, CardRejected, RejectedCard
 from crm.core.importing.common import (
     ALIAS_LIMIT,
     COMPANY_KEY_LIMIT,
+    DATE_LABEL_LIMIT,
     DOMAIN_LIMIT,
     LABEL_LIMIT,
     LIMITS,
+    RELATION_LIMITS,
     SORT_KEY_LIMIT,
     TAG_LIMIT,
     WEBSITE_LIMIT,
@@ -69,6 +71,16 @@ def check_lengths(card: Card) -> None:
         if cp.label and len(cp.label) > LABEL_LIMIT:
             raise CardRejected(card.line, f"a label of {cp.kind.upper()} is longer than "
                                           f"{LABEL_LIMIT} characters")
+    for rel in card.relations:
+        for part, limit in RELATION_LIMITS:
+            value = getattr(rel, part)
+            if value is not None and len(value) > limit:
+                raise CardRejected(card.line, f"a related name's {part} is longer than "
+                                              f"{limit} characters")
+    for event in card.dates:
+        if len(event.label) > DATE_LABEL_LIMIT:
+            raise CardRejected(card.line, f"a date's label is longer than {DATE_LABEL_LIMIT} "
+                                          "characters")
     for dom in card_domains(card):
         if len(dom) > DOMAIN_LIMIT:
             raise CardRejected(card.line, f"EMAIL has a domain longer than {DOMAIN_LIMIT} "
