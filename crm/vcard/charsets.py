@@ -87,8 +87,19 @@ def _codec(name: str) -> str | None:
         info = codecs.lookup(name)
     except LookupError:
         return None
-    # Only text codecs (not rot13, base64…) that can hold a vCard line.
-    return info.name if getattr(info, "_is_text_encoding", True) else None
+    # Only text codecs (not rot13, base64…) that can hold a vCard line: one whose ASCII is
+    # ASCII. A line of a file read byte by byte is never in UTF-16, UTF-32 or EBCDIC, whatever
+    # it declares; decoded so, its name and value would turn into other characters.
+    if not getattr(info, "_is_text_encoding", True):
+        return None
+    try:
+        ascii_same = _ASCII_PROBE.encode(info.name) == _ASCII_PROBE.encode("ascii")
+    except (UnicodeError, ValueError):
+        ascii_same = False
+    return info.name if ascii_same else None
+
+
+_ASCII_PROBE = "NOTE;CHARSET=X:Aa0 ,;=\\"
 
 
 def detect_legacy(data: bytes) -> str:

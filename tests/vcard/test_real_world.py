@@ -83,6 +83,18 @@ def test_a_stray_byte_on_a_fold_leaves_the_rest_of_its_value_as_written() -> Non
     assert jurgen.lines[2] == "FN:Jürgen" and jurgen.problems == []
 
 
+def test_a_charset_no_line_can_be_in_is_not_used_to_read_one() -> None:
+    # Found by the slow fuzz run: a damaged line declaring CHARSET=UTF-16 was read as UTF-16,
+    # its name and value turned into other characters (and lost as what they were).
+    data = ("BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Jürgen\r\n"
+            "NOTE;CHARSET=UTF-16;ENCODING=QUOTED-PRINTABLE:Gr=C3=BC=C3=9Fe\r\n"
+            "END:VCARD\r\n").encode().replace(b"QUOTED-P", b"QUOTED-P\xa4[\xcb")
+    text, _how = decode_bytes(data)
+    (card,) = (c for c in split_cards(text, "f.vcf") if isinstance(c, RawCard))
+    assert card.lines[3] == "NOTE;CHARSET=UTF-16;ENCODING=QUOTED-P¤[ËRINTABLE:Gr=C3=BC=C3=9Fe"
+    assert [(p.line, p.damaged) for p in card.problems] == [(4, True)]
+
+
 def test_a_character_split_by_a_fold_is_whole_again() -> None:
     (petr,) = cards("owncloud-fold-inside-character.vcf")
     assert petr.display_name == "Пётр Иванов"
