@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
-from crm.core.errors import InvalidInput, NotFound
 from crm.core.models import (
     Base,
     Company,
@@ -23,20 +22,20 @@ from crm.core.models import (
     CompanyTag,
 )
 from crm.core.normalize import company_key
-from crm.core.upkeep.merge import MergePlan, Side, check_choices, choose_field, count_rows
+from crm.core.upkeep.merge import (
+    MergePlan,
+    Side,
+    check_choices,
+    choose_field,
+    count_rows,
+    merge_pair,
+)
 
 COMPANY_FIELDS = ("name", "website", "industry", "location")
 
 
 def _company_pair(session: Session, keep_id: int, other_id: int) -> tuple[Company, Company]:
-    if keep_id == other_id:
-        raise InvalidInput("cannot merge a company with itself")
-    keep, other = session.get(Company, keep_id), session.get(Company, other_id)
-    if keep is None:
-        raise NotFound(f"no company with id {keep_id}")
-    if other is None:
-        raise NotFound(f"no company with id {other_id}")
-    return keep, other
+    return merge_pair(session, Company, keep_id, other_id, "company", "itself")
 
 
 def _company_fk_columns() -> list[tuple[Table, str]]:

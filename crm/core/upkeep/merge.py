@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -117,15 +117,24 @@ def _field_value(p: Person, name: str) -> str | None:
     return value if value else None
 
 
-def _pair(session: Session, keep_id: int, other_id: int) -> tuple[Person, Person]:
+M = TypeVar("M")
+
+
+def merge_pair(session: Session, model: type[M], keep_id: int, other_id: int,
+               what: str, itself: str) -> tuple[M, M]:
+    """The two rows a merge of ``what`` (a person, a company) takes, or why there are none."""
     if keep_id == other_id:
-        raise InvalidInput("cannot merge a person with themselves")
-    keep, other = session.get(Person, keep_id), session.get(Person, other_id)
+        raise InvalidInput(f"cannot merge a {what} with {itself}")
+    keep, other = session.get(model, keep_id), session.get(model, other_id)
     if keep is None:
-        raise NotFound(f"no person with id {keep_id}")
+        raise NotFound(f"no {what} with id {keep_id}")
     if other is None:
-        raise NotFound(f"no person with id {other_id}")
+        raise NotFound(f"no {what} with id {other_id}")
     return keep, other
+
+
+def _pair(session: Session, keep_id: int, other_id: int) -> tuple[Person, Person]:
+    return merge_pair(session, Person, keep_id, other_id, "person", "themselves")
 
 
 def choose_field(name: str, keep: str | None, other: str | None,
