@@ -42,6 +42,8 @@ def pytest_runtest_makereport(item: pytest.Item,
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test ever touches the real user data dir or a database from the environment."""
     monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CRM_CONFIG_DIR", str(tmp_path / "config"))  # no user keymap.toml
+    monkeypatch.delenv("CRM_KEYMAP", raising=False)
     monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
     monkeypatch.setenv("CRM_DEFAULT_REGION", "US")
 

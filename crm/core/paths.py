@@ -20,6 +20,16 @@ def data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+def config_dir() -> Path:
+    """The per-user configuration directory (the TUI's keymap.toml; not created here)."""
+    override = os.environ.get("CRM_CONFIG_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
 def default_database_path() -> Path:
     return data_dir() / DEFAULT_DB_FILENAME
 

@@ -7,12 +7,14 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -21,6 +23,9 @@ from crm.core.db import Database, open_database
 from crm.core.terminal_text import terminal_text
 from crm.tui.screens.base import describe_error
 from crm.tui.screens.people import PeopleScreen
+
+if TYPE_CHECKING:
+    from crm.tui.keymap import Keymap
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -102,9 +107,11 @@ class CrmApp(App[None]):
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
     ]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, keymap_file: Path | None = None) -> None:
         super().__init__()
         self.db = db
+        self.keymap_file = keymap_file  # None: <config dir>/keymap.toml (or $CRM_KEYMAP)
+        self._clashes_told: set[str] = set()
         self.db.on_wait = self._tell_waiting
         self.theme = DARK_THEME
         # Writes running in worker threads (edits, imports), by token: what each is, so that
@@ -114,7 +121,44 @@ class CrmApp(App[None]):
         self._tokens = itertools.count()
 
     def on_mount(self) -> None:
+        self._apply_keymap()
         self._read_last_sync()
+
+    # -- the user's keymap ------------------------------------------------------------------
+
+    def _apply_keymap(self) -> None:
+        """The keys of keymap.toml replace the defaults; what is wrong in it is told once."""
+        from crm.tui.keymap import read_keymap
+
+        keymap = read_keymap(self.keymap_file)
+        if keymap.problems:
+            self.notify("\n".join(keymap.problems), title="Keymap", severity="error",
+                        timeout=20)
+        if keymap.keys:
+            self.set_keymap(keymap.keys)
+            self._check_keymap_ids(keymap)
+
+    @work(thread=True, exclusive=True, group="keymap")
+    def _check_keymap_ids(self, keymap: Keymap) -> None:
+        # Knowing every id means importing every screen: off the UI thread, after the
+        # first screen (which imports only the people list).
+        from crm.tui.keymap import known_binding_ids, unknown_ids
+
+        unknown = unknown_ids(keymap, known_binding_ids())
+        if unknown:
+            self.notify("\n".join(unknown), title="Keymap", severity="error", timeout=20)
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """A remapped key took the key of another binding here: say which lost its key."""
+        for binding in clashed_bindings:
+            told = binding.id or binding.action
+            if told in self._clashes_told:
+                continue  # (Textual asks again at every key press)
+            self._clashes_told.add(told)
+            what = binding.description or binding.tooltip or binding.action
+            self.notify(f"keymap: {binding.key} is taken by another action, so {what!r} "
+                        f"({binding.id or 'no id'}) has no key here", title="Keymap",
+                        severity="warning", timeout=20)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -283,8 +327,10 @@ class CrmApp(App[None]):
         self.db.dispose()
 
 
-def make_app(database_url_or_path: str | Database | None) -> CrmApp:
-    """The app on the selected database (opened, and upgraded if older, right here)."""
+def make_app(database_url_or_path: str | Database | None,
+             keymap_file: Path | None = None) -> CrmApp:
+    """The app on the selected database (opened, and upgraded if older, right here), with
+    the keys of ``keymap_file`` (None: <config dir>/keymap.toml, or $CRM_KEYMAP)."""
     db = (database_url_or_path if isinstance(database_url_or_path, Database)
           else open_database(database_url_or_path))
-    return CrmApp(db)
+    return CrmApp(db, keymap_file)

@@ -25,7 +25,7 @@ async def test_search_open_and_edit_on_each_backend(db_url: str) -> None:
         await pilot.press(*"northwind")
         await settle(pilot)
         assert "Priya Natarajan" in screen_text(app) and "Ravi Shah" not in screen_text(app)
-        await pilot.press("down", "ctrl+s")  # sort the matches by company
+        await pilot.press("down", "ctrl+o")  # sort the matches by company
         await settle(pilot)
         assert "sorted by company" in screen_text(app)
         await pilot.press("escape")

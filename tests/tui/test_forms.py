@@ -52,7 +52,7 @@ async def test_long_forms_keep_their_buttons_and_keys_in_view(
         await settle(pilot)
 
         await open_screen(pilot, ReferencesScreen)
-        await pilot.press("e")  # the export form, the longest
+        await pilot.press("ctrl+e")  # the export form, the longest
         await settle(pilot)
         form = pilot.app.screen
         assert isinstance(form, FormDialog)

@@ -143,7 +143,7 @@ async def test_every_screen_shows_hostile_data_inert(crm: Any, db_url: str,
         check(app, "reference delete question")
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("m")  # merge with…: the form's title names them
+        await pilot.press("M")  # merge with…: the form's title names them
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
         check(app, "merge with form")
@@ -154,7 +154,7 @@ async def test_every_screen_shows_hostile_data_inert(crm: Any, db_url: str,
 
         await open_screen(pilot, CompanyScreen, "Company")
         check(app, "company")
-        await pilot.press("m")
+        await pilot.press("M")
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
         check(app, "company merge form")

@@ -81,11 +81,11 @@ async def test_arrows_move_and_sort_cycles(demo_path: str) -> None:
         assert table.has_focus
         await pilot.press("down", "down")
         assert table.cursor == 2 and table.cursor_row.name == "Arjun Mehta"
-        await pilot.press("ctrl+s")  # by company
+        await pilot.press("ctrl+o")  # by company
         await settle(pilot)
         assert "sorted by company" in screen_text(app)
         assert table.row_at(0).company == "Acme Robotics, Inc."
-        await pilot.press("ctrl+s")  # by last contacted, most recent first
+        await pilot.press("ctrl+o")  # by last contacted, most recent first
         await settle(pilot)
         assert table.row_at(0).name == "Rachel Moore"
         assert table.row_at(0).last_contacted == "2026-11-10"

@@ -45,7 +45,7 @@ async def test_accept_and_dismiss(empty_path: str) -> None:
         await pilot.press("a")
         await settle(pilot)
         app.screen.query_one("#suggestion-2").focus()
-        await pilot.press("d")
+        await pilot.press("x")
         await settle(pilot)
         assert "Nothing to review." in screen_text(app)
     db = open_database(empty_path)

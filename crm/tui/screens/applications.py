@@ -43,7 +43,9 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
                 "stage, dates", id="apps.edit"),
         Binding("x", "delete", "Delete", tooltip="Delete the selected application (asks "
                 "first)", id="apps.delete"),
-        Binding("p", "prep", "Prep sheet", id="apps.prep"),
+        Binding("ctrl+e", "prep", "Prep sheet", tooltip="Write the interview prep sheet of "
+                "the selected application", id="apps.prep"),
+        Binding("p", "prep", show=False, id="apps.prep-old"),
     ]
 
     def __init__(self) -> None:
@@ -60,7 +62,7 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
     def _widgets(self) -> list[Widget]:
         out: list[Widget] = [Static(Text(
             "Enter opens the company; s moves an application to another stage; e edits it; "
-            "x deletes it; a adds one; p writes its interview prep sheet.",
+            "x deletes it; a adds one; ctrl+e writes its interview prep sheet.",
             style="dim"), classes="intro")]
         if not self.applications:
             out.append(Static(Text("No applications yet: press a to add one.")))

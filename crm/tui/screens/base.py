@@ -260,9 +260,10 @@ class PageScreen(CrmScreen, Generic[ViewT]):
     refocus: str | None = None
 
     async def refill(self, widgets: list[Widget],
-                     fallback: type[Widget] | None = ItemRow) -> None:
+                     fallback: type[Widget] | str | None = ItemRow) -> None:
         """Replace the page's content, keeping focus on the same row when it is still there
-        (else on the first ``fallback`` widget)."""
+        (else on the first ``fallback`` widget: a type or a selector, first in page order),
+        so the page's keys act on a row as soon as it opens."""
         body = self.query_one(f"#{self.BODY_ID}", VerticalScroll)
         target = self.refocus or (self.focused.id if self.focused is not None else None)
         self.refocus = None

@@ -89,13 +89,15 @@ class CompanyScreen(PageScreen[CompanyDetail]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="company.back"),
         Binding("a", "add_alias", "Alias+", tooltip="Add an alias", id="company.add-alias"),
-        Binding("d", "add_domain", "Domain+",
-                tooltip="Add an email domain", id="company.add-domain"),
+        Binding("w", "add_domain", "Domain+",
+                tooltip="Add an email (web) domain", id="company.add-domain"),
+        Binding("d", "add_domain", show=False, id="company.add-domain-old"),
         Binding("x", "remove_selected", "Remove alias/domain",
                 tooltip="Remove the selected alias or email domain (asks first)",
                 id="company.remove"),
-        Binding("m", "merge", "Merge into…",
+        Binding("M", "merge", "Merge into…",
                 tooltip="Merge this company into another (a duplicate)", id="company.merge"),
+        Binding("m", "merge", show=False, id="company.merge-old"),
         Binding("D", "delete", "Delete",
                 tooltip="Delete this company (when no position or application uses it)",
                 id="company.delete"),
@@ -112,7 +114,8 @@ class CompanyScreen(PageScreen[CompanyDetail]):
     async def show(self, view: CompanyDetail) -> None:
         self.page = view
         self.sub_title = shown(view.summary.name)
-        await self.refill(self._widgets(view), fallback=None)
+        # Opened: the first person here (enter opens them), else the first detail field.
+        await self.refill(self._widgets(view), fallback="ItemRow, EditableField")
 
     def _widgets(self, page: CompanyDetail) -> list[Widget]:
         c = page.summary
@@ -149,10 +152,10 @@ class CompanyScreen(PageScreen[CompanyDetail]):
                 card.append(", ".join(c.tags))
             out.append(section_title("Contact"))
             out.append(Static(card, classes="item", id="company-contact"))
-        out.append(section_title("Also known as", "a add an alias · x removes the selected one"))
+        out.append(section_title("Also known as", "a adds an alias · x removes the selected one"))
         out += [ItemRow(Text(shown(alias)), "alias", alias, opens=False, id=f"alias-{i}")
                 for i, alias in enumerate(c.aliases)]
-        out.append(section_title("Email domains", "d add a domain · x removes the selected one"))
+        out.append(section_title("Email domains", "w adds a domain · x removes the selected one"))
         out += [ItemRow(Text(shown(domain)), "domain", domain, opens=False, id=f"domain-{i}")
                 for i, domain in enumerate(c.domains)]
         return out

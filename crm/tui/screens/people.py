@@ -53,7 +53,9 @@ class PeopleScreen(SearchListScreen):
     """Everyone, filtered as you type; Enter opens a person."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "cycle_sort", "Sort", id="people.sort"),
+        # ctrl+s saves everywhere else: the sort is ctrl+o ("order"); ctrl+s still sorts here.
+        Binding("ctrl+o", "cycle_sort", "Sort", id="people.sort"),
+        Binding("ctrl+s", "cycle_sort", show=False, id="people.sort-old"),
         Binding("d", "load_demo", "Demo data", id="people.demo"),
         Binding("i", "import", "Import", id="people.import"),
         Binding("ctrl+n", "add_person", "New person", tooltip="Add a person (or yourself)",

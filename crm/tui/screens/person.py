@@ -112,8 +112,9 @@ class PersonScreen(PageScreen[PersonDetail]):
         Binding("R", "remove_reference", "Not a reference",
                 tooltip="Remove the reference entry and its log of uses (asks first)",
                 id="person.remove-reference"),
-        Binding("m", "merge", "Merge with…",
+        Binding("M", "merge", "Merge with…",
                 tooltip="Merge this person with another (a duplicate)", id="person.merge"),
+        Binding("m", "merge", show=False, id="person.merge-old"),
         Binding("D", "delete", "Delete", tooltip="Delete this person", id="person.delete"),
     ]
 

@@ -190,7 +190,9 @@ class ReferencesScreen(PageScreen[Board]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.switch_mode('people')", "Back", show=False, id="refs.back"),
         Binding("s", "set_status", "Status", id="refs.status"),
-        Binding("e", "export", "Export list", id="refs.export"),
+        Binding("e", "set_status", "Edit", tooltip="Edit the selected reference: status, "
+                "relationship, what they can speak to", id="refs.edit"),
+        Binding("ctrl+e", "export", "Export list", id="refs.export"),
         Binding("c", "candidates", "Candidates", id="refs.candidates"),
         Binding("m", "notified", "Mark notified", id="refs.notified"),
     ]
@@ -209,9 +211,9 @@ class ReferencesScreen(PageScreen[Board]):
 
     def _widgets(self) -> list[Widget]:
         out: list[Widget] = [Static(Text(
-            "Who vouches for you, agreed first. Enter opens a person; s changes the status; "
-            "e exports the list for an application or company; c ranks the candidates; "
-            "m marks that you told them.", style="dim"), classes="intro")]
+            "Who vouches for you, agreed first. Enter opens a person; s (or e) changes the "
+            "status; ctrl+e exports the list for an application or company; c ranks the "
+            "candidates; m marks that you told them.", style="dim"), classes="intro")]
         if not self.references:
             out.append(Static(Text("No references yet: open a person and press r to mark them "
                                    "as a reference.")))

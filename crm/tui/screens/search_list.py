@@ -26,9 +26,13 @@ from crm.tui.widgets.lazy_table import LazyTable
 
 class SearchListScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search", id="list.search"),
+        # A priority key: it works from the search box too, without typing "/" there (a
+        # search drops punctuation, so a "/" typed there never found anything).
+        Binding("slash", "focus_search", "Search", priority=True, id="list.search"),
         Binding("down", "focus_list", "List", show=False, id="list.list"),
-        Binding("escape", "clear_search", "Clear", show=False, id="list.clear"),
+        Binding("escape", "leave_search", "Back to the list",
+                tooltip="In the search box: back to the list; in the list: clear the search",
+                show=False, id="list.clear"),
     ]
 
     DEBOUNCE_SECONDS = 0.03  # keystrokes closer than this are one search
@@ -180,12 +184,17 @@ class SearchListScreen(CrmScreen):
             self.open_row(row)
 
     def action_focus_search(self) -> None:
-        self.search_box.focus()
+        if self.search_box.display:
+            self.search_box.focus()
 
     def action_focus_list(self) -> None:
-        self.table.focus()
+        if self.table.display:
+            self.table.focus()
 
-    def action_clear_search(self) -> None:
-        if self.search_box.value:
+    def action_leave_search(self) -> None:
+        """esc: from the search box back to the list (the search kept); in the list, the
+        search cleared (everyone listed again)."""
+        if self.focused is self.search_box and self.table.display:
+            self.table.focus()
+        elif self.search_box.value:
             self.search_box.value = ""
-        self.search_box.focus()

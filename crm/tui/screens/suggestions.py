@@ -48,7 +48,8 @@ class SuggestionsScreen(PageScreen[list[SuggestionView]]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="suggestions.back"),
         Binding("a", "accept", "Accept", id="suggestions.accept"),
-        Binding("d", "dismiss_suggestion", "Dismiss", id="suggestions.dismiss"),
+        Binding("x", "dismiss_suggestion", "Dismiss", id="suggestions.dismiss"),
+        Binding("d", "dismiss_suggestion", show=False, id="suggestions.dismiss-old"),
     ]
 
     def __init__(self) -> None:
@@ -65,7 +66,7 @@ class SuggestionsScreen(PageScreen[list[SuggestionView]]):
     def _widgets(self) -> list[Widget]:
         out: list[Widget] = [Static(Text(
             "What crm inferred, with the evidence. a accepts (a connection is recorded), "
-            "d dismisses (it is not suggested again); Enter opens the person.",
+            "x dismisses (it is not suggested again); Enter opens the person.",
             style="dim"), classes="intro")]
         if not self.suggestions:
             out.append(Static(Text("Nothing to review.")))
