@@ -8,10 +8,10 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Static
 
 from crm.core.contacts.companies import CompanySummary, count_companies, list_companies
-from crm.tui.screens.search_list import SearchListScreen
+from crm.tui.screens.search_list import SearchBox, SearchListScreen
 from crm.tui.widgets.lazy_table import Column, LazyTable
 
 COMPANY_COLUMNS = [
@@ -33,7 +33,7 @@ class CompaniesScreen(SearchListScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="companies-body"):
-            yield Input(placeholder="Search companies: name, alias or email domain  (/)",
+            yield SearchBox(placeholder="Search companies: name, alias or email domain  (/)",
                         id="companies-search", select_on_focus=False)
             yield Static("", id="companies-status", classes="status")
             yield LazyTable(COMPANY_COLUMNS, company_cells, page_size=self.PAGE_SIZE,

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Footer, Header, Static
 
 from crm.core.contacts.listing import (
     PEOPLE_SORTS,
@@ -20,7 +20,7 @@ from crm.core.contacts.listing import (
 )
 from crm.tui.forms.person import ask_new_person
 from crm.tui.messages import Saved
-from crm.tui.screens.search_list import SearchListScreen
+from crm.tui.screens.search_list import SearchBox, SearchListScreen
 from crm.tui.widgets.lazy_table import Column, LazyTable
 
 PEOPLE_COLUMNS = [
@@ -72,7 +72,7 @@ class PeopleScreen(SearchListScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="people-body"):
-            yield Input(placeholder="Search people: name, company, title, tag, note, email, "
+            yield SearchBox(placeholder="Search people: name, company, title, tag, note, email, "
                         "phone  (/)", id="people-search", select_on_focus=False)
             yield Static("", id="people-status", classes="status")
             yield LazyTable(PEOPLE_COLUMNS, person_cells, page_size=self.PAGE_SIZE,

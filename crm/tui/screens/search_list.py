@@ -24,11 +24,24 @@ from crm.tui.screens.base import CrmScreen, describe_error
 from crm.tui.widgets.lazy_table import LazyTable
 
 
+class SearchBox(Input):
+    """The search box of a list: "/" and "?" are the list's keys (search, help), never typed
+    (a search drops punctuation: they would find nothing)."""
+
+    LIST_KEYS: ClassVar[frozenset[str]] = frozenset({"slash", "question_mark"})
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return key not in self.LIST_KEYS and super().check_consume_key(key, character)
+
+
 class SearchListScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         # A priority key: it works from the search box too, without typing "/" there (a
         # search drops punctuation, so a "/" typed there never found anything).
         Binding("slash", "focus_search", "Search", priority=True, id="list.search"),
+        # "?" too: help is the same key here as everywhere, the search box focused or not.
+        Binding("question_mark", "app.help", "Help", key_display="?", priority=True,
+                id="list.help"),
         Binding("down", "focus_list", "List", show=False, id="list.list"),
         Binding("escape", "leave_search", "Back to the list",
                 tooltip="In the search box: back to the list; in the list: clear the search",
