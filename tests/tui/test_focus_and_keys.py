@@ -336,3 +336,16 @@ async def test_read_keymap_flattens_tables_and_names_keys_as_textual_does(tmp_pa
     assert keymap.keys == {"app.help": "question_mark", "refs.export": "ctrl+slash,X"}
     assert keymap.lines == {"app.help": 1, "refs.export": 3}
     assert read_keymap(tmp_path / "none.toml").keys == {}
+
+
+async def test_keymap_taking_another_actions_key_is_told(demo_path: str) -> None:
+    _keymap('"people.sort" = "ctrl+n"\n')  # New person's key
+    app = make_app(demo_path)
+    toasts = Toasts(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")  # sorts now
+        await settle(pilot)
+        assert "sorted by company" in screen_text(app)
+        assert any("'New person' (people.add) has no key here" in m
+                   for m in toasts.errors()), toasts.shown
