@@ -57,10 +57,12 @@ class HelpScreen(ModalScreen[None]):
         return [(where, description, ", ".join(keys), ", ".join(ids))
                 for (where, description), (keys, ids) in rows.items()]
 
-    def _table(self, rows: list[tuple[str, str, str, str]]) -> Table:
-        table = Table(box=None, show_header=False, padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+    @staticmethod
+    def _table(rows: list[tuple[str, str, str, str]]) -> Table:
+        """Key, what it does, its id; the same column widths in every section."""
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+        table.add_column(style="bold", no_wrap=True, width=10)
+        table.add_column(min_width=28)
         table.add_column(style="dim", no_wrap=True)
         for _where, description, key, ids in rows:
             table.add_row(Text(key), Text(description), Text(ids))
@@ -73,6 +75,10 @@ class HelpScreen(ModalScreen[None]):
         self.rows = {description: key for _w, description, key, _i in grouped}
         here = [row for row in grouped if row[0] == "screen"]
         everywhere = [row for row in grouped if row[0] == "app"]
+        # Textual's own keys, that work on every screen whatever has the focus.
+        if "Quit" not in self.rows:  # (a search box takes q: ctrl+q quits from anywhere)
+            everywhere.append(("app", "Quit", "ctrl+q", ""))
+        everywhere.append(("app", "Command palette", "ctrl+p", ""))
         title = self.source.title or type(self.source).__name__
         keymap = getattr(self.app, "keymap_file", None) or keymap_path()
         with VerticalScroll():
@@ -81,16 +87,16 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("\nKeys on every screen", style="bold"))
             yield Static(self._table(everywhere))
             yield Static(Text(
-                "\nctrl+p opens the command palette: type a person's or company's name to "
-                "jump there, or the name of any action. The mouse works too: click a row to "
-                "select it, click it again to open it, click a column header to sort."))
+                "\nThe palette: type a person's or company's name to jump there, or the "
+                "name of any action. The mouse works too: click a row to select it, click "
+                "it again to open it, click a column header to sort."))
             yield Static(Text(
-                "\nThe same key means the same thing everywhere: e edits, x removes the "
-                "selected item, D deletes the whole page's record, ctrl+s saves or confirms, "
-                "ctrl+e writes a document, esc goes back, / searches a list.", style="dim"))
+                "\nOne key, one meaning: e edits, x removes the selected row, D deletes the "
+                "page's record, ctrl+s saves or confirms, ctrl+e writes a document, esc "
+                "goes back, / searches a list.", style="dim"))
             yield Static(Text("\nChange a key in ", style="dim").append(
                 str(keymap), style="bold").append(
-                ', e.g. "people.sort" = "ctrl+r" (the dim names above are the ids).',
+                ', e.g. "people.sort" = "ctrl+r" (the ids are the dim names above).',
                 style="dim"))
 
     async def action_dismiss(self, result: None = None) -> None:
