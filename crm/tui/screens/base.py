@@ -273,7 +273,11 @@ class PageScreen(CrmScreen, Generic[ViewT]):
         if found:
             found.first().focus()
         elif fallback is not None and body.query(fallback):
-            body.query(fallback).first().focus()
+            # Focused before the page is laid out, the row would be scrolled to the top
+            # (the page's title out of view): scrolled to, only if need be, once laid out.
+            first = body.query(fallback).first()
+            first.focus(scroll_visible=False)
+            self.call_after_refresh(first.scroll_visible, animate=False)
 
     # -- writing ----------------------------------------------------------------------------
 
