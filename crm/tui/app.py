@@ -142,7 +142,8 @@ class CrmApp(App[None]):
     def _check_keymap_ids(self, keymap: Keymap) -> None:
         # Knowing every id means importing every screen: off the UI thread, after the
         # first screen (which imports only the people list).
-        from crm.tui.keymap import known_binding_ids, unknown_ids
+        from crm.tui.binding_ids import known_binding_ids
+        from crm.tui.keymap import unknown_ids
 
         unknown = unknown_ids(keymap, known_binding_ids())
         if unknown:

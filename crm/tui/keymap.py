@@ -151,42 +151,6 @@ def read_keymap(path: Path | None = None) -> Keymap:
     return Keymap(path, keys, lines, problems)
 
 
-def known_binding_ids() -> set[str]:
-    """Every binding id of the TUI (imports every screen: called after the first paint)."""
-    from textual.dom import DOMNode
-
-    from crm.tui import app as app_module
-    from crm.tui.screens import (
-        applications,
-        companies,
-        company,
-        deleted,
-        dialogs,
-        duplicates,
-        help,
-        importing,
-        merge,
-        people,
-        person,
-        references,
-        suggestions,
-        today,
-    )
-    from crm.tui.widgets import editable, lazy_table, rows
-
-    modules = (app_module, applications, companies, company, deleted, dialogs, duplicates,
-               help, importing, merge, people, person, references, suggestions, today,
-               editable, lazy_table, rows)
-    ids: set[str] = set()
-    for module in modules:
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, DOMNode):
-                for _key, binding in value._merged_bindings or ():
-                    if binding.id:
-                        ids.add(binding.id)
-    return ids
-
-
 def unknown_ids(keymap: Keymap, known: set[str]) -> list[str]:
     """One line per entry whose id no binding has, with its line."""
     return [f"{_where(keymap.path, keymap.lines.get(i))}: no key has the id {i!r} (the ? "
