@@ -72,7 +72,7 @@ async def test_today_lists_the_agenda_and_acts_in_one_key(demo_path: str) -> Non
         # l on a person due for contact logs it today; they leave "due for contact".
         contact = next(i for i in screen.agenda.contacts)  # type: ignore[union-attr]
         _focus(screen, contact.key)
-        await pilot.press("l")
+        await pilot.press("n")
         await settle(pilot)
         assert any(m.startswith("Logged contact with") for m in toasts.messages())
         assert contact.key not in {i.key for i in screen.agenda.contacts}  # type: ignore[union-attr]

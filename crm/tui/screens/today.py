@@ -1,6 +1,6 @@
 """Today: the agenda (crm.core.agenda.today) on one page, each item one key from done.
 
-enter opens the person (or the application's company), l logs that you were in touch
+enter opens the person (or the application's company), n logs that you were in touch
 today (the clock of "due for contact" restarts), d marks a to-do done (on a person due for
 contact: logs it), s snoozes a to-do for a week, x removes a to-do (one crm proposed is
 dismissed, never proposed again).
@@ -32,8 +32,8 @@ SNOOZE_DAYS = 7
 ROWS_PER_SECTION = 20
 SECTIONS = (("todos", "To do", "d done · s snooze a week · x remove"),
             ("interviews", "Interviews", "enter opens the company"),
-            ("birthdays", "Birthdays", "l logs that you wished them well"),
-            ("contacts", "Due for contact", "l logs that you were in touch today"))
+            ("birthdays", "Birthdays", "n logs that you wished them well"),
+            ("contacts", "Due for contact", "n logs that you were in touch today"))
 
 
 def agenda_line(item: AgendaItem, today: date) -> Text:
@@ -63,7 +63,9 @@ class TodayScreen(PageScreen[Agenda]):
     RELOAD_ON_RESUME = False  # (see on_screen_resume)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "log_contact", "Log contact", id="today.log"),
+        # n as on a person's page (a note or interaction); l, its old key, still logs.
+        Binding("n", "log_contact", "Log contact", id="today.log"),
+        Binding("l", "log_contact", show=False, id="today.log-old"),
         Binding("d", "done", "Done", id="today.done"),
         Binding("s", "snooze", "Snooze", id="today.snooze"),
         Binding("x", "remove", "Remove", id="today.remove"),
@@ -165,7 +167,7 @@ class TodayScreen(PageScreen[Agenda]):
         if item is None:
             return
         if item.todo_id is None:
-            self.notify("Only to-dos snooze; l logs a contact, which restarts the clock.")
+            self.notify("Only to-dos snooze; n logs a contact, which restarts the clock.")
             return
         tid, until = item.todo_id, date.today() + timedelta(days=SNOOZE_DAYS)
         self.write(lambda s: snooze_todo(s, tid, until),
