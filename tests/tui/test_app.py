@@ -154,7 +154,7 @@ async def test_company_details_aliases_and_domains_are_editable(demo_path: str) 
         assert "bad URL" in screen_text(app)
         await pilot.press("escape")
         await fill_form(pilot, "a", alias="PiedPiper Inc")
-        await fill_form(pilot, "d", domain="pp.example")
+        await fill_form(pilot, "w", domain="pp.example")
         text = screen_text(app)
         assert "PiedPiper Inc" in text and "pp.example" in text
     c, found = read_db(demo_path, lambda s: (

@@ -317,7 +317,7 @@ async def test_company_rename_merge_and_delete(demo_path: str) -> None:
         await settle(pilot)
         assert _one(demo_path, Company, twin).name == "Stripe Payments (old)"
         # Merge into Stripe: the page becomes Stripe's.
-        await fill_form(pilot, "m", into=f"#{stripe}")
+        await fill_form(pilot, "M", into=f"#{stripe}")
         assert isinstance(pilot.app.screen, CompanyScreen)
         assert pilot.app.screen.company_id == stripe
         assert _one(demo_path, Company, twin) is None

@@ -90,7 +90,7 @@ async def test_every_screen_shows_hostile_data_inert(crm: Any, db_url: str,
         assert app.screen is refs
         # A PDF reference list: where it went, whom to tell, the font's warning (it names
         # the characters the PDF font cannot show: controls among them).
-        await fill_form(pilot, "e", format="pdf", path=str(tmp_path / "refs.pdf"))
+        await fill_form(pilot, "ctrl+e", format="pdf", path=str(tmp_path / "refs.pdf"))
         assert isinstance(app.screen, ExportDone), app.screen
         assert "warning" in screen_text(app)
         check(app, "export done")

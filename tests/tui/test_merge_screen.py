@@ -50,9 +50,9 @@ async def test_merge_from_the_person_screen_with_a_picked_field(demo_path: str) 
     priya, twin = _add_twin(demo_path)
     async with running(demo_path, size=(80, 24)) as pilot:
         await open_screen(pilot, PersonScreen, "Priya Natarajan")
-        assert "m Merge with…" in screen_text(pilot.app) or "Merge with" in str(
+        assert "M Merge with…" in screen_text(pilot.app) or "Merge with" in str(
             [b.binding.description for b in pilot.app.screen.active_bindings.values()])
-        await fill_form(pilot, "m", other=f"#{twin}")
+        await fill_form(pilot, "M", other=f"#{twin}")
         screen = pilot.app.screen
         assert isinstance(screen, MergeScreen)
         text = screen_text(pilot.app)
