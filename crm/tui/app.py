@@ -142,12 +142,16 @@ class CrmApp(App[None]):
     def _check_keymap_ids(self, keymap: Keymap) -> None:
         # Knowing every id means importing every screen: off the UI thread, after the
         # first screen (which imports only the people list).
-        from crm.tui.binding_ids import known_binding_ids
+        from crm.tui.binding_ids import keymap_clashes, known_binding_ids
         from crm.tui.keymap import unknown_ids
 
         unknown = unknown_ids(keymap, known_binding_ids())
         if unknown:
             self.notify("\n".join(unknown), title="Keymap", severity="error", timeout=20)
+        clashes = keymap_clashes(keymap.keys)
+        if clashes:
+            self.notify(f"{keymap.path}: " + "\n".join(clashes), title="Keymap",
+                        severity="warning", timeout=20)
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         """A remapped key took the key of another binding here: say which lost its key."""

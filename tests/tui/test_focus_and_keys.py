@@ -347,5 +347,5 @@ async def test_keymap_taking_another_actions_key_is_told(demo_path: str) -> None
         await pilot.press("ctrl+n")  # sorts now
         await settle(pilot)
         assert "sorted by company" in screen_text(app)
-        assert any("'New person' (people.add) has no key here" in m
-                   for m in toasts.errors()), toasts.shown
+        assert any("ctrl+n is now people.sort on PeopleScreen, so 'New person' (people.add) "
+                   "has no key there" in m for m in toasts.errors()), toasts.shown

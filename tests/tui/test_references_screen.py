@@ -56,7 +56,7 @@ async def test_export_writes_the_file_and_lists_whom_to_notify(demo_path: str,
         app = pilot.app
         await open_screen(pilot, ReferencesScreen)
         toasts = Toasts(app)
-        await fill_form(pilot, "e", application=None, company="stripe", format="md",
+        await fill_form(pilot, "ctrl+e", application=None, company="stripe", format="md",
                         path=str(out))
         assert isinstance(app.screen, ExportDone)
         assert toasts.messages() == []  # the dialog says where it went, no toast besides
@@ -73,7 +73,7 @@ async def test_export_refused_keeps_the_form(demo_path: str, tmp_path: Path) -> 
     async with running(demo_path, size=TALL) as pilot:
         app = pilot.app
         await open_screen(pilot, ReferencesScreen)
-        await fill_form(pilot, "e", application=None, company="No Such Company Anywhere",
+        await fill_form(pilot, "ctrl+e", application=None, company="No Such Company Anywhere",
                         path=str(tmp_path / "x.md"))
         assert isinstance(app.screen, FormDialog)
         assert app.screen.query_one("#form-company").value == "No Such Company Anywhere"
@@ -160,7 +160,7 @@ async def test_export_refusals_are_worded_for_the_tui_not_the_cli(
         app = pilot.app
         await open_screen(pilot, ReferencesScreen)
         toasts = Toasts(app)
-        await fill_form(pilot, "e", application=None, company="stripe", format="md",
+        await fill_form(pilot, "ctrl+e", application=None, company="stripe", format="md",
                         path=str(tmp_path / "r.md"))
         assert isinstance(app.screen, FormDialog)  # refused: the form stays
         shown = " ".join([*toasts.messages(), screen_text(app)])
