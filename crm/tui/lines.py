@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from pathlib import Path
 
 from rich.text import Text
 
@@ -51,3 +52,11 @@ def last_sync_line(db: Database) -> str:
         at = at.replace(tzinfo=UTC)
     when = at.astimezone().strftime("%Y-%m-%d %H:%M")
     return f"last sync {when}: {target.last_summary} ({target.label})"
+
+
+def home_short(path: Path) -> str:
+    """``path`` with the home directory written ~ (shorter in a label or a header)."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
