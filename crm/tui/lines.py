@@ -60,3 +60,31 @@ def home_short(path: Path) -> str:
         return str(Path("~") / path.relative_to(Path.home()))
     except ValueError:
         return str(path)
+
+
+# What an empty section says, on every page (one wording, dim).
+NONE_YET = "none yet"
+
+
+def none_yet() -> Text:
+    return Text(NONE_YET, style="dim")
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def readable_date(value: str) -> str:
+    """A stored date as people write it: "14 March 1999"; without a year (--03-14)
+    "14 March"; "March 1999" for a month; a year or anything else as it is."""
+    parts = value.split("-")
+    try:
+        if value.startswith("--") and len(parts) == 4:  # --MM-DD
+            return f"{int(parts[3])} {MONTHS[int(parts[2]) - 1]}"
+        if len(parts) == 3:  # YYYY-MM-DD
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+        if len(parts) == 2:  # YYYY-MM
+            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+    except (ValueError, IndexError):
+        pass
+    return value
