@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from sqlalchemy.orm import Session
@@ -21,12 +21,15 @@ from crm.core.contacts.listing import (
 from crm.core.contacts.profile import PersonDetail, person_detail
 from crm.core.terminal_text import terminal_text as shown
 from crm.tui.forms.person import ask_new_person
-from crm.tui.lines import none_yet, readable_date
+from crm.tui.lines import home_short, none_yet, readable_date
 from crm.tui.messages import Saved
 from crm.tui.screens.split import SplitListScreen
 from crm.tui.widgets.chrome import CrmHeader, ScreenTabs
 from crm.tui.widgets.detail_pane import DetailPane
 from crm.tui.widgets.lazy_table import Column, LazyTable
+
+if TYPE_CHECKING:
+    from crm.tui.app import CrmApp
 
 PEOPLE_COLUMNS = [
     Column("name", "Name", 0.3),
@@ -102,13 +105,21 @@ def person_card(d: PersonDetail) -> Text:
 
 
 class Welcome(Vertical):
-    """Shown instead of the list while the database has nobody in it."""
+    """Shown instead of the list while the database has nobody in it (on the first run:
+    it says where the new database is)."""
+
+    def _where(self) -> str:
+        db = cast("CrmApp", self.app).db
+        path = db.path
+        return home_short(path) if path is not None else f"PostgreSQL, {db.label}"
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Welcome to crm", style="bold"), classes="welcome-title")
         yield Static(
             "Your database is empty. Bring in the contacts from your phone (a .vcf export), "
             "or explore crm with a sample network first.", classes="welcome-text")
+        yield Static(Text.assemble(("It is kept in ", "dim"), shown(self._where())),
+                     classes="welcome-text", id="welcome-where")
         yield Button("Import a vCard file (i)", id="welcome-import", variant="primary")
         yield Button("Load the demo network (d)", id="welcome-demo")
         yield Button("Add a person — start with yourself (n)", id="welcome-add")

@@ -35,9 +35,7 @@ HELP_HINT = "? keys"
 def tabs_text(current: str | None) -> Text:
     """The tab line: every screen key and its name, the current screen highlighted."""
     out = Text()
-    for i, (key, name, mode) in enumerate(SCREEN_TABS):
-        if i:
-            out.append("  ")
+    for key, name, mode in SCREEN_TABS:
         if mode == current:
             out.append(f" {key} {name} ", style="reverse bold")
         else:
