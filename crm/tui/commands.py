@@ -120,18 +120,19 @@ class CrmCommands(Provider):
         self.crm.call_after_refresh(self.crm.screen.run_action, action)
 
     def screen_actions(self) -> list[tuple[str, str, Callable[[], object]]]:
-        """What the keys of the screen the palette was opened on do, runnable by name; each
-        says "key: what it does"."""
+        """What the keys of the screen the palette was opened on do, runnable by what they
+        do ("Add a note or interaction"), with the key and its footer label beside it."""
         out: list[tuple[str, str, Callable[[], object]]] = []
         seen = {name for name, _h, _r in self.actions()}
         for active in self.screen.active_bindings.values():
             b = active.binding
             what = what_it_does(b)
-            name = b.description
-            if what is None or not name or name in seen or not active.enabled:
+            if what is None or what in seen or not active.enabled:
                 continue
-            seen.add(name)
-            out.append((name, f"{self.app.get_key_display(b)}: {what}",
+            seen.add(what)
+            key = self.app.get_key_display(b)
+            out.append((what, f"key {key}" + (f" ({b.description} in the footer)"
+                                               if b.show and b.description else ""),
                         partial(self.crm.run_action, b.action, active.node)))
         return out
 

@@ -209,7 +209,8 @@ async def test_palette_entries_say_what_the_key_does(demo_path: str) -> None:
         assert isinstance(pilot.app.screen, PeopleScreen)
         provider = CrmCommands(pilot.app.screen)
         entries = {name: help_text for name, help_text, _run in provider.screen_actions()}
-        assert entries["Sort"].startswith("^s: ") and "order" in entries["Sort"]
+        sort = "Change the order of the list: name, company, last contacted…"
+        assert entries[sort] == "key ^s (Sort in the footer)"
         assert not any("Same as the" in h for h in entries.values())
         await open_screen(pilot, PersonScreen, "Marcus Webb")
         provider = CrmCommands(pilot.app.screen)
@@ -218,7 +219,7 @@ async def test_palette_entries_say_what_the_key_does(demo_path: str) -> None:
             if active.binding.show and active.binding.id:
                 assert what_it_does(active.binding), active.binding.id
         entries = {name: help_text for name, help_text, _run in provider.screen_actions()}
-        assert entries["Contact+"] == "a: Add a contact point"
+        assert entries["Add a contact point"] == "key a (Contact+ in the footer)"
 
 
 # -- newcomers ------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ class DetailPane(VerticalScroll, can_focus=False):
     DEFAULT_CSS = """
     DetailPane {
         display: none;
-        width: 42%;
+        width: 40%;
+        max-width: 64;
         margin: 1 0 0 0;
         height: 1fr;
         padding: 0 1;
