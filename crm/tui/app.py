@@ -87,7 +87,7 @@ class CrmApp(App[None]):
     }
     DEFAULT_MODE = "people"
     # Screens get the class -wide at WIDE columns and more: lists show a card beside them.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", show=False, id="app.quit"),

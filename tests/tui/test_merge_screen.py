@@ -12,9 +12,9 @@ from crm.core.models import Person
 from crm.core.upkeep.editing import add_interaction, update_person
 from crm.core.upkeep.merge import merged_into
 from crm.core.upkeep.tombstones import list_tombstones
+from crm.tui.lines import NONE_YET
 from crm.tui.screens.deleted import DeletedScreen
 from crm.tui.screens.dialogs import ConfirmDialog
-from crm.tui.lines import NONE_YET
 from crm.tui.screens.duplicates import DuplicatesScreen
 from crm.tui.screens.merge import MergeScreen
 from crm.tui.screens.person import PersonScreen

@@ -13,9 +13,9 @@ from textual.widgets import Footer, Input, Static
 
 from crm.core.contacts.companies import CompanySummary, count_companies, list_companies
 from crm.core.contacts.company_profile import CompanyDetail, company_detail
+from crm.core.network import PositionAt, SecondDegree, Staff
 from crm.core.terminal_text import terminal_text as shown
 from crm.tui.lines import none_yet
-from crm.tui.screens.company import second_degree_line, staff_line
 from crm.tui.screens.split import SplitListScreen
 from crm.tui.widgets.chrome import CrmHeader, ScreenTabs
 from crm.tui.widgets.detail_pane import DetailPane
@@ -88,16 +88,16 @@ class CompaniesScreen(SplitListScreen):
 
 def who_i_know_here(page: CompanyDetail) -> Text:
     """The company's people I know: now, before, and through whom, best first."""
-    t = Text(shown(page.summary.name), style="bold")
+    t = Text().append(shown(page.summary.name), style="bold")
     facts = [x for x in (page.summary.industry, page.summary.location) if x]
     if facts:
         t.append("\n" + shown(" · ".join(facts)), style="dim")
     t.append("\n\nWho I know here", style="bold")
     who = page.who
     groups: list[tuple[str, list[Any], Callable[[Any], Text]]] = [
-        ("Now", list(who.current), staff_line),
-        ("Before", list(who.former), staff_line),
-        ("Through whom", list(who.second_degree), second_degree_line),
+        ("Now", list(who.current), _staff),
+        ("Before", list(who.former), _staff),
+        ("Through whom", list(who.second_degree), _second_degree),
     ]
     for title, items, line in groups:
         t.append(f"\n\n{title} ({len(items)})", style="bold")
@@ -108,4 +108,29 @@ def who_i_know_here(page: CompanyDetail) -> Text:
                      style="dim")
         if not items:
             t.append("\n").append(none_yet())
+    return t
+
+
+def _title_here(positions: list[PositionAt]) -> str:
+    return positions[0].title or "" if positions else ""
+
+
+def _staff(s: Staff) -> Text:
+    """One line: who, their title there, what they are to me."""
+    t = Text().append(shown(s.person.name), style="bold")
+    if _title_here(s.positions):
+        t.append(" · " + shown(_title_here(s.positions)))
+    t.append(f"  {s.tie.kind or 'in my contacts'}, strength {s.tie.strength}", style="dim")
+    return t
+
+
+def _second_degree(d: SecondDegree) -> Text:
+    """Who, and the best way in: via whom."""
+    t = Text().append(shown(d.person.name), style="bold")
+    if _title_here(d.positions):
+        t.append(" · " + shown(_title_here(d.positions)))
+    if d.via:
+        t.append("  via ", style="dim")
+        t.append(shown(d.via[0].person.name))
+        t.append(f", path strength {d.via[0].strength}", style="dim")
     return t

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from sqlalchemy.orm import Session
@@ -28,9 +28,6 @@ from crm.tui.widgets.chrome import CrmHeader, ScreenTabs
 from crm.tui.widgets.detail_pane import DetailPane
 from crm.tui.widgets.lazy_table import Column, LazyTable
 
-if TYPE_CHECKING:
-    from crm.tui.app import CrmApp
-
 PEOPLE_COLUMNS = [
     Column("name", "Name", 0.3),
     Column("company", "Company", 0.25),
@@ -46,7 +43,7 @@ def person_cells(row: PersonRow) -> list[object]:
 
 def person_card(d: PersonDetail) -> Text:
     """A compact, read-only card of a person: who, where, how to reach them, lately."""
-    t = Text(shown(d.name), style="bold")
+    t = Text().append(shown(d.name), style="bold")
     if d.is_me:
         t.append("  (me)", style="dim")
     if d.title or d.company:
@@ -109,7 +106,7 @@ class Welcome(Vertical):
     it says where the new database is)."""
 
     def _where(self) -> str:
-        db = cast("CrmApp", self.app).db
+        db = cast("PeopleScreen", self.screen).db
         path = db.path
         return home_short(path) if path is not None else f"PostgreSQL, {db.label}"
 

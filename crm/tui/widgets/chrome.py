@@ -8,7 +8,7 @@ is left to the keys of the screen itself.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
@@ -16,10 +16,15 @@ from textual.widget import Widget
 from textual.widgets import Header
 from textual.widgets._header import HeaderIcon, HeaderTitle
 
+from crm.core.db import Database
 from crm.core.terminal_text import terminal_text as shown
 
-if TYPE_CHECKING:
-    from crm.tui.app import CrmApp
+
+class _OnADatabase(Protocol):
+    """The app, as far as the header needs it (widgets never import the app)."""
+
+    @property
+    def db(self) -> Database: ...
 
 # (key shown, what it opens, the app mode) in F-key order.
 SCREEN_TABS: list[tuple[str, str, str]] = [
@@ -60,7 +65,7 @@ class DatabaseName(Widget):
     """
 
     def render(self) -> RenderResult:
-        label = cast("CrmApp", self.app).db.label
+        label = cast(_OnADatabase, self.app).db.label
         return Text(shown(label))
 
 
