@@ -49,8 +49,9 @@ class SplitListScreen(SearchListScreen):
             self.call_after_refresh(self.follow_cursor)
 
     def show_total(self, total: int) -> None:
-        # A search's first rows are in: the card shows the first of them.
-        self.follow_cursor()
+        # A search's first rows are in: the card shows the first of them, read once they
+        # are painted (the list is what the user waits for).
+        self.call_after_refresh(self.follow_cursor)
 
     def follow_cursor(self) -> None:
         if not self.is_mounted or not self.wide:
