@@ -62,6 +62,21 @@ class Database:
     def path(self) -> Path | None:
         return sqlite_path(self.url)
 
+    @property
+    def label(self) -> str:
+        """Which database this is, short enough for a header and never with a password: a
+        SQLite file's name, or a PostgreSQL server's host/database."""
+        path = self.path
+        if path is not None:
+            return path.name
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            return "in memory"
+        host = url.host or "localhost"
+        if url.port:
+            host = f"{host}:{url.port}"
+        return f"{host}/{url.database or ''}"
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A short read-only unit; nothing is committed."""

@@ -66,6 +66,27 @@ def sqlite_path(url: str) -> Path | None:
     return Path(rest)
 
 
+def inside_git_checkout(directory: Path) -> bool:
+    """``directory`` is in a git working tree (a file written there could be committed)."""
+    here = directory.absolute()
+    return any((d / ".git").exists() for d in (here, *here.parents))
+
+
+def default_export_dir(cwd: Path | None = None) -> Path:
+    """Where a document goes when the user names no path: their Documents folder, else
+    Downloads, else the current directory when it is not inside a git checkout (never
+    silently into a repository), else their home."""
+    from platformdirs import user_documents_dir, user_downloads_dir
+
+    for folder in (user_documents_dir(), user_downloads_dir()):
+        if folder and Path(folder).is_dir():
+            return Path(folder)
+    here = cwd if cwd is not None else Path.cwd()
+    if not inside_git_checkout(here):
+        return here
+    return Path.home()
+
+
 def migrations_dir() -> Path:
     """The Alembic scripts: shipped inside the wheel, or beside the package in a checkout."""
     package = Path(__file__).resolve().parent.parent

@@ -23,15 +23,13 @@ from crm.core.db import Database, open_database
 from crm.core.terminal_text import terminal_text
 from crm.tui.screens.base import describe_error
 from crm.tui.screens.people import PeopleScreen
+from crm.tui.widgets.detail_pane import WIDE
 
 if TYPE_CHECKING:
     from crm.tui.keymap import Keymap
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
-# The footer shows the screen keys together, as "f2 f3 f4 f5 Screens".
-SCREENS = Binding.Group("Screens")
-
 # Only the people list is imported up front: the first screen must not wait for the others.
 
 
@@ -93,17 +91,25 @@ class CrmApp(App[None]):
         "today": _today,
     }
     DEFAULT_MODE = "people"
+    # Screens get the class -wide at WIDE columns and more: lists show a card beside them.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", show=False, id="app.quit"),
-        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("f2", "switch_mode('people')", "People", id="app.people", group=SCREENS),
-        Binding("f3", "switch_mode('companies')", "Companies", id="app.companies", group=SCREENS),
-        Binding("f4", "switch_mode('references')", "References", id="app.references",
-                group=SCREENS),
-        Binding("f5", "switch_mode('applications')", "Applications", id="app.applications",
-                group=SCREENS),
-        Binding("f6", "switch_mode('today')", "Today", id="app.today", group=SCREENS),
+        # The screen keys and ? are on the tab line under the header (widgets/chrome.py),
+        # on every screen: the footer keeps its width for the keys of the screen.
+        Binding("question_mark", "help", "Help", key_display="?", show=False,
+                tooltip="List the keys of this screen", id="app.help"),
+        Binding("f2", "switch_mode('people')", "People", key_display="F2", show=False,
+                tooltip="Show the people list", id="app.people"),
+        Binding("f3", "switch_mode('companies')", "Companies", key_display="F3", show=False,
+                tooltip="Show the companies list", id="app.companies"),
+        Binding("f4", "switch_mode('references')", "References", key_display="F4",
+                show=False, tooltip="The references board", id="app.references"),
+        Binding("f5", "switch_mode('applications')", "Applications", key_display="F5",
+                show=False, tooltip="Job applications", id="app.applications"),
+        Binding("f6", "switch_mode('today')", "Today", key_display="F6", show=False,
+                tooltip="The agenda for today", id="app.today"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
     ]
 

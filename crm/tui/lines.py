@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from pathlib import Path
 
 from rich.text import Text
 
@@ -51,3 +52,39 @@ def last_sync_line(db: Database) -> str:
         at = at.replace(tzinfo=UTC)
     when = at.astimezone().strftime("%Y-%m-%d %H:%M")
     return f"last sync {when}: {target.last_summary} ({target.label})"
+
+
+def home_short(path: Path) -> str:
+    """``path`` with the home directory written ~ (shorter in a label or a header)."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+# What an empty section says, on every page (one wording, dim).
+NONE_YET = "none yet"
+
+
+def none_yet() -> Text:
+    return Text(NONE_YET, style="dim")
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def readable_date(value: str) -> str:
+    """A stored date as people write it: "14 March 1999"; without a year (--03-14)
+    "14 March"; "March 1999" for a month; a year or anything else as it is."""
+    parts = value.split("-")
+    try:
+        if value.startswith("--") and len(parts) == 4:  # --MM-DD
+            return f"{int(parts[3])} {MONTHS[int(parts[2]) - 1]}"
+        if len(parts) == 3:  # YYYY-MM-DD
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+        if len(parts) == 2:  # YYYY-MM
+            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+    except (ValueError, IndexError):
+        pass
+    return value

@@ -12,6 +12,7 @@ from crm.core.models import Person
 from crm.core.upkeep.editing import add_interaction, update_person
 from crm.core.upkeep.merge import merged_into
 from crm.core.upkeep.tombstones import list_tombstones
+from crm.tui.lines import NONE_YET
 from crm.tui.screens.deleted import DeletedScreen
 from crm.tui.screens.dialogs import ConfirmDialog
 from crm.tui.screens.duplicates import DuplicatesScreen
@@ -124,7 +125,7 @@ async def test_undelete_from_the_deleted_list(demo_path: str) -> None:
         assert "Restore Marcus Webb" in screen_text(pilot.app)
         await pilot.press("y")
         await settle(pilot)
-        assert "nobody" in screen_text(pilot.app)
+        assert NONE_YET in screen_text(pilot.app)
     marcus = read_db(demo_path, lambda s: person_detail(s, resolve_person(s, "Marcus Webb").id))
     assert "marcus.webb@gmail.com" in [c.value for c in marcus.contact_points]
     assert read_db(demo_path, list_tombstones) == []

@@ -225,7 +225,7 @@ async def test_shows_what_their_card_said(demo_path: str) -> None:
         await open_screen(pilot, PersonScreen, "Priya Raman")
         text = screen_text(pilot.app)
         assert "Executive sponsor" in text
-        assert "anniversary" in text and "2015-06-12" in text
+        assert "anniversary" in text and "12 June 2015" in text  # (read as people write it)
         assert "Satya Iyer" in text and "Tom Becker" in text
         assert "Redmond, WA 98052" in text
         assert "CFO, Finance · Contoso Ltd." in text and "Board member · Fabrikam Inc." in text

@@ -99,3 +99,36 @@ def test_longest_form_at_80x24(snap_compare, fixed_path: str) -> None:  # type: 
         await steady(pilot)
 
     assert snap_compare(make_app(fixed_path), terminal_size=(80, 24), run_before=ready)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("size", [(160, 48), (80, 24)], ids=["wide", "narrow"])
+def test_people_layout(snap_compare, fixed_path: str, size: tuple[int, int],  # type: ignore[no-untyped-def]
+                       theme: str) -> None:
+    """The people list wide (the selected person's card beside it) and narrow (one
+    column), in each theme: the tab line of screen keys, the database in the header."""
+
+    async def ready(pilot: Pilot[None]) -> None:
+        pilot.app.theme = theme
+        await settle(pilot)
+        await pilot.press("down")  # to the list: Ada's card
+        await steady(pilot)
+
+    assert snap_compare(make_app(fixed_path), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("size", [(160, 48), (80, 24)], ids=["wide", "narrow"])
+def test_companies_layout(snap_compare, demo_path: str, size: tuple[int, int],  # type: ignore[no-untyped-def]
+                          theme: str) -> None:
+    """The companies list wide (who I know at the selected company beside it) and narrow."""
+
+    async def ready(pilot: Pilot[None]) -> None:
+        pilot.app.theme = theme
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*"hooli")
+        await steady(pilot)
+
+    assert snap_compare(make_app(demo_path), terminal_size=size, run_before=ready)

@@ -21,10 +21,11 @@ from crm.core.jobhunt.applications import (
     parse_day,
     update_application,
 )
+from crm.core.paths import default_export_dir
 from crm.core.terminal_text import terminal_text as shown
 from crm.core.vocabulary import APPLICATION_STAGES, OPEN_STAGES
 from crm.tui.forms.records import delete_record, edit_record
-from crm.tui.lines import application_line
+from crm.tui.lines import application_line, home_short
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormField
 from crm.tui.widgets.rows import ItemRow, section_title
@@ -125,20 +126,23 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
         slug = re.sub(r"[^a-z0-9]+", "-", f"{current.company} {current.role}".lower()
                       ).strip("-")[:60] or "prep"
 
+        folder = default_export_dir()
+
         def job(s: Session, v: dict[str, str]) -> str:
             from crm.core.agenda.prep import build_prep
             from crm.export.prep import check_prep_format, write_prep
 
             fmt = check_prep_format(v["format"])
             path = (Path(v["path"].strip()).expanduser() if v["path"].strip()
-                    else Path.cwd() / f"prep-{slug}.{fmt}")
+                    else folder / f"prep-{slug}.{fmt}")
             warnings = write_prep(build_prep(s, get_application(s, app_id)), fmt, path)
             return f"Wrote {path}" + "".join(f" (warning: {w})" for w in warnings)
 
         self.ask(Text("Interview prep sheet for ")
                  .append(shown(f"{current.role} at {current.company}")),
                  [FormField("format", "Format", "md", options=["md", "html", "pdf"]),
-                  FormField("path", f"Write to (empty: ./prep-{slug}.<format>)")], job)
+                  FormField("path", f"Write to (empty: {shown(home_short(folder))}/prep-"
+                            f"{slug}.<format>)")], job)
 
     def action_stage(self) -> None:
         focused = self.focused

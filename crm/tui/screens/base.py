@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 from textual.worker import Worker, get_current_worker
 
 from crm.core.errors import CrmError, NotSureWhichCompany
@@ -36,6 +36,7 @@ from crm.tui.screens.dialogs import (
     FormField,
     refused_field,
 )
+from crm.tui.widgets.chrome import CrmHeader, ScreenTabs
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import ItemRow
 from crm.tui.wording import say
@@ -224,7 +225,8 @@ class PageScreen(CrmScreen, Generic[ViewT]):
     RELOAD_ON_RESUME: ClassVar[bool] = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield CrmHeader()
+        yield ScreenTabs()
         yield VerticalScroll(Static(Text("Loading…", style="dim")), id=self.BODY_ID)
         yield Footer()
 

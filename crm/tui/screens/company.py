@@ -26,7 +26,7 @@ from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt
 from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.editing import update_company
 from crm.tui.forms.records import delete_record
-from crm.tui.lines import application_line
+from crm.tui.lines import application_line, none_yet
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog, FormField
@@ -128,7 +128,7 @@ class CompanyScreen(PageScreen[CompanyDetail]):
         apps = page.applications
         out.append(section_title("Applications"))
         if not apps:
-            out.append(Static(Text("none", style="dim"), classes="item"))
+            out.append(Static(none_yet(), classes="item"))
         for a in apps:
             out.append(Static(application_line(a), classes="item", markup=False))
         out.append(section_title("Details", "enter edits a field"))
@@ -154,10 +154,10 @@ class CompanyScreen(PageScreen[CompanyDetail]):
             out.append(Static(card, classes="item", id="company-contact"))
         out.append(section_title("Also known as", "a adds an alias · x removes the selected one"))
         out += [ItemRow(Text(shown(alias)), "alias", alias, opens=False, id=f"alias-{i}")
-                for i, alias in enumerate(c.aliases)]
+                for i, alias in enumerate(c.aliases)] or [Static(none_yet(), classes="item")]
         out.append(section_title("Email domains", "w adds a domain · x removes the selected one"))
         out += [ItemRow(Text(shown(domain)), "domain", domain, opens=False, id=f"domain-{i}")
-                for i, domain in enumerate(c.domains)]
+                for i, domain in enumerate(c.domains)] or [Static(none_yet(), classes="item")]
         return out
 
     def who_widgets(self, page: CompanyDetail) -> list[Widget]:
@@ -173,7 +173,7 @@ class CompanyScreen(PageScreen[CompanyDetail]):
             out.append(section_title(f"{title} ({len(items)})",
                                      "enter opens the person" if items else ""))
             if not items:
-                out.append(Static(Text("nobody", style="dim"), classes="item"))
+                out.append(Static(none_yet(), classes="item"))
             for i, item in enumerate(items):
                 out.append(ItemRow(line(item), "person", item.person.id, id=f"{key}-{i}"))
         return out

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.tombstones import TombstoneView, list_tombstones, resolve_tombstone, undelete
+from crm.tui.lines import none_yet
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog
@@ -54,7 +55,7 @@ class DeletedScreen(PageScreen[list[TombstoneView]]):
             classes="intro")]
         out.append(section_title(f"Deleted ({len(view)})", "newest first"))
         if not view:
-            out.append(Static(Text("nobody", style="dim"), classes="item"))
+            out.append(Static(none_yet(), classes="item"))
         out += [ItemRow(tombstone_line(t), "tombstone", (t.person_id, t.name),
                         id=f"tombstone-{t.id}") for t in view]
         await self.refill(out)

@@ -22,7 +22,6 @@ from textual.widgets import (
     Button,
     DirectoryTree,
     Footer,
-    Header,
     Input,
     ProgressBar,
     Static,
@@ -30,6 +29,7 @@ from textual.widgets import (
 
 from crm.core.terminal_text import terminal_text as shown
 from crm.tui.screens.base import CrmScreen, describe_error
+from crm.tui.widgets.chrome import CrmHeader, ScreenTabs
 
 SHOWN_NAMES = 40  # per group in the preview; the counts are always whole
 
@@ -188,7 +188,8 @@ class ImportScreen(CrmScreen):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield CrmHeader()
+        yield ScreenTabs()
         with Vertical(id="import-body"):
             yield Static(Text("Import contacts from a vCard file (.vcf), e.g. your phone's "
                               "export, a Google or Outlook CSV, or LinkedIn's data export "

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import Button, Footer, Header, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Static
 
 from crm.core.contacts.listing import (
     PEOPLE_SORTS,
@@ -18,9 +18,15 @@ from crm.core.contacts.listing import (
     count_matching_people,
     people_page,
 )
+from crm.core.contacts.profile import PersonDetail, person_detail
+from crm.core.terminal_text import terminal_text as shown
 from crm.tui.forms.person import ask_new_person
+from crm.tui.lines import home_short, none_yet, readable_date
 from crm.tui.messages import Saved
-from crm.tui.screens.search_list import SearchBox, SearchListScreen
+from crm.tui.screens.search_list import SearchBox
+from crm.tui.screens.split import SplitListScreen
+from crm.tui.widgets.chrome import CrmHeader, ScreenTabs
+from crm.tui.widgets.detail_pane import DetailPane
 from crm.tui.widgets.lazy_table import Column, LazyTable
 
 PEOPLE_COLUMNS = [
@@ -36,20 +42,88 @@ def person_cells(row: PersonRow) -> list[object]:
             row.last_contacted or ""]
 
 
+def person_card(d: PersonDetail) -> Text:
+    """A compact, read-only card of a person: who, where, how to reach them, lately."""
+    t = Text().append(shown(d.name), style="bold")
+    if d.is_me:
+        t.append("  (me)", style="dim")
+    if d.title or d.company:
+        t.append("\n" + shown(" at ".join(x for x in (d.title, d.company) if x)))
+    for line in (d.headline, d.location):
+        if line:
+            t.append("\n" + shown(line), style="dim")
+    if d.known_via:
+        t.append("\nknown through ", style="dim")
+        t.append(shown(d.known_via))
+
+    def section(title: str) -> None:
+        t.append(f"\n\n{title}", style="bold")
+
+    def field(label: str, value: str) -> None:
+        t.append(f"\n{label:<10}", style="dim")
+        t.append(shown(value).replace("\n", "\n" + " " * 10))
+
+    if d.birthday or d.tags or d.pronouns:
+        t.append("\n")
+        if d.birthday:
+            field("birthday", readable_date(d.birthday))
+        if d.pronouns:
+            field("pronouns", d.pronouns)
+        if d.tags:
+            field("tags", ", ".join(d.tags))
+    section("Contact")
+    for cp in d.contact_points[:6]:
+        field(cp.kind, cp.value)
+    if not d.contact_points:
+        t.append("\n").append(none_yet())
+    section("Positions")
+    for p in d.positions[:4]:
+        t.append("\n● " if p.current else "\n○ ", style="green" if p.current else "dim")
+        t.append(shown(p.title) or "(no title)")
+        t.append(" · ")
+        t.append(shown(p.company), style="bold")
+        t.append(f"  {p.span(' → ')}", style="dim")
+    if not d.positions:
+        t.append("\n").append(none_yet())
+    section("Reference")
+    if d.reference is None:
+        t.append("\n").append(none_yet())
+    else:
+        t.append("\n" + d.reference.status)
+    section("Lately")
+    for entry in d.interactions[:3]:
+        t.append(f"\n{entry.date}  ", style="dim")
+        t.append(shown(entry.summary, multiline=True).replace("\n", "\n" + " " * 12))
+    if not d.interactions:
+        t.append("\n").append(none_yet())
+    if d.note:
+        section("Note")
+        t.append("\n" + shown(d.note, multiline=True))
+    return t
+
+
 class Welcome(Vertical):
-    """Shown instead of the list while the database has nobody in it."""
+    """Shown instead of the list while the database has nobody in it (on the first run:
+    it says where the new database is)."""
+
+    def _where(self) -> str:
+        db = cast("PeopleScreen", self.screen).db
+        path = db.path
+        return home_short(path) if path is not None else f"PostgreSQL, {db.label}"
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Welcome to crm", style="bold"), classes="welcome-title")
         yield Static(
             "Your database is empty. Bring in the contacts from your phone (a .vcf export), "
             "or explore crm with a sample network first.", classes="welcome-text")
+        yield Static(Text.assemble(("It is kept in ", "dim"), shown(self._where())),
+                     classes="welcome-text", id="welcome-where")
         yield Button("Import a vCard file (i)", id="welcome-import", variant="primary")
         yield Button("Load the demo network (d)", id="welcome-demo")
         yield Button("Add a person — start with yourself (n)", id="welcome-add")
 
 
-class PeopleScreen(SearchListScreen):
+class PeopleScreen(SplitListScreen):
     """Everyone, filtered as you type; Enter opens a person."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -70,13 +144,16 @@ class PeopleScreen(SearchListScreen):
         self.sort = "name"
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="people-body"):
-            yield SearchBox(placeholder="Search people: name, company, title, tag, note, email, "
-                        "phone  (/)", id="people-search", select_on_focus=False)
-            yield Static("", id="people-status", classes="status")
-            yield LazyTable(PEOPLE_COLUMNS, person_cells, page_size=self.PAGE_SIZE,
-                            sort_key=self.sort, id="people-table")
+        yield CrmHeader()
+        yield ScreenTabs()
+        with Horizontal(classes="split"):
+            with Vertical(id="people-body"):
+                yield SearchBox(placeholder="Search people: name, company, title, tag, note, "
+                            "email, phone  (/)", id="people-search", select_on_focus=False)
+                yield Static("", id="people-status", classes="status")
+                yield LazyTable(PEOPLE_COLUMNS, person_cells, page_size=self.PAGE_SIZE,
+                                sort_key=self.sort, id="people-table")
+            yield DetailPane(id="people-card")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -123,6 +200,15 @@ class PeopleScreen(SearchListScreen):
         if self.query_text.strip():
             what += " match"
         status.update(Text(f"{what} · sorted by {(self.sort or 'name').replace('-', ' ')}"))
+        super().show_total(total)
+
+    # -- the card beside the list (WIDE columns and more) -----------------------------------
+
+    def fetch_card(self, session: Session, key: Any) -> PersonDetail:
+        return person_detail(session, key)
+
+    def card_text(self, view: PersonDetail) -> Text:
+        return person_card(view)
 
     # -- sorting ----------------------------------------------------------------------------
 

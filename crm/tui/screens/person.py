@@ -30,6 +30,7 @@ from crm.core.upkeep.editing import (
 from crm.core.upkeep.records import set_me_and_via
 from crm.core.vocabulary import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
 from crm.tui.forms.records import delete_record, edit_record, end_position
+from crm.tui.lines import none_yet, readable_date
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog, FormField
@@ -156,8 +157,10 @@ class PersonScreen(PageScreen[PersonDetail]):
                   "pronouns": d.pronouns, "nickname": d.nickname, "birthday": d.birthday,
                   "tags": ", ".join(d.tags), "note": d.note}
         for name, label, multiline in DETAIL_FIELDS:
-            out.append(EditableField(name, label, values.get(name), multiline=multiline,
-                                     id=f"field-{name}"))
+            value = values.get(name)
+            out.append(EditableField(name, label, value, multiline=multiline,
+                                     shown_as=readable_date(value) if name == "birthday"
+                                     and value else None, id=f"field-{name}"))
 
         out.append(section_title("Contact", "a add · enter edits · x removes"))
         for cp in d.contact_points:
@@ -166,6 +169,8 @@ class PersonScreen(PageScreen[PersonDetail]):
             if cp.label:
                 t.append(f"  {shown(cp.label)}", style="dim")
             out.append(EditRow(t, "contact", cp.id, id=f"contact-{cp.id}"))
+        if not d.contact_points:
+            out.append(Static(none_yet(), classes="item"))
 
         facts = Text()
         if d.role:
@@ -174,7 +179,7 @@ class PersonScreen(PageScreen[PersonDetail]):
         for event in d.dates:
             facts.append("\n" if facts.plain else "")
             facts.append(f"{shown(event.label or ''):<12}", style="dim")
-            facts.append(event.date)
+            facts.append(readable_date(event.date))
         for rel in d.relations:
             facts.append("\n" if facts.plain else "")
             facts.append(f"{shown(rel.label or 'related'):<12}", style="dim")
@@ -204,6 +209,8 @@ class PersonScreen(PageScreen[PersonDetail]):
             if p.kind:
                 t.append(f"  {p.kind}", style="dim")
             out.append(EditRow(t, "position", p.id, id=f"position-{p.id}"))
+        if not d.positions:
+            out.append(Static(none_yet(), classes="item"))
 
         out.append(section_title("Connections", "l link · enter opens the person · e edits · "
                                  "x unlinks"))
@@ -225,6 +232,8 @@ class PersonScreen(PageScreen[PersonDetail]):
             out.append(ItemRow(t, "person", c.person_id, id=f"connection-{i}"))
             if not c.derived and c.id is not None:
                 self.connection_ids[f"connection-{i}"] = c.id
+        if not d.connections:
+            out.append(Static(none_yet(), classes="item"))
 
         referrals = d.referrals
         if referrals:
@@ -245,7 +254,7 @@ class PersonScreen(PageScreen[PersonDetail]):
         out.append(section_title("Reference", "r edits"))
         ref = d.reference
         if ref is None:
-            out.append(Static(Text("not a reference", style="dim"), classes="item"))
+            out.append(Static(none_yet(), classes="item"))
         else:
             t = Text(ref.status, style="bold")
             if ref.relationship:
@@ -265,8 +274,11 @@ class PersonScreen(PageScreen[PersonDetail]):
         for entry in d.interactions:
             t = Text(f"{entry.date}  ", style="dim")
             t.append(f"{entry.kind:<8} ", style="dim")
-            t.append(shown(entry.summary, multiline=True))
+            # (later lines of a long note start under its first line)
+            t.append(shown(entry.summary, multiline=True).replace("\n", "\n" + " " * 21))
             out.append(EditRow(t, "interaction", entry.id, id=f"interaction-{entry.id}"))
+        if not d.interactions:
+            out.append(Static(none_yet(), classes="item"))
         return out
 
     # -- editing ----------------------------------------------------------------------------

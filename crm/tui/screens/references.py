@@ -33,11 +33,13 @@ from crm.core.jobhunt.references import (
     reference_candidates,
 )
 from crm.core.models import Application, Company
+from crm.core.paths import default_export_dir
 from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.editing import get_person
 from crm.core.vocabulary import EXPORT_FORMATS, REFERENCE_BOARD_ORDER
 from crm.export.service import ExportResult, export_references
 from crm.tui.forms.reference import ask_reference
+from crm.tui.lines import home_short
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import FormDialog, FormField
@@ -66,9 +68,11 @@ def reference_line(v: ReferenceView) -> Text:
     return t
 
 
-def default_export_path(label: str, fmt: str) -> Path:
+def default_export_path(label: str, fmt: str, folder: Path | None = None) -> Path:
+    """The list's file when no path is typed: in Documents (or Downloads, or the current
+    directory outside a git checkout; crm.core.paths.default_export_dir)."""
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60] or "references"
-    return Path.cwd() / f"references-{slug}.{fmt}"
+    return (folder or default_export_dir()) / f"references-{slug}.{fmt}"
 
 
 def resolve_pick(session: Session, values: dict[str, str]) -> Company | Application:
@@ -264,17 +268,18 @@ class ReferencesScreen(PageScreen[Board]):
         ]
 
     def action_export(self) -> None:
+        folder = default_export_dir()
         fields = [*self._target_fields(),
                   FormField("format", "Format", "md", options=list(EXPORT_FORMATS)),
-                  FormField("path", "Write to (empty: ./references-<for>.<format>)",
-                            placeholder=str(Path.cwd() / "references.md"))]
+                  FormField("path", f"Write to (empty: {shown(home_short(folder))}/references-"
+                            "<for>.<format>)", placeholder=str(folder / "references.md"))]
 
         def job(s: Session, v: dict[str, str]) -> ExportResult:
             target = resolve_pick(s, v)
             label = (f"{target.company.name} {target.role}" if isinstance(target, Application)
                      else target.name)
             path = (Path(v["path"].strip()).expanduser() if v["path"].strip()
-                    else default_export_path(label, v["format"]))
+                    else default_export_path(label, v["format"], folder))
             return export_references(s, target, v["format"], path)
 
         self.ask(Text("Export the reference list"), fields, job,

@@ -48,11 +48,14 @@ class EditableField(Widget, can_focus=True):
         value: str
 
     def __init__(self, name: str, label: str, value: str | None, *, multiline: bool = False,
-                 placeholder: str = "", id: str | None = None) -> None:
+                 placeholder: str = "", shown_as: str | None = None,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.field_name = name
         self.label = label
         self.value = value or ""
+        # How the value reads when not being edited ("14 March" for --03-14), if not as is.
+        self.shown_as = shown_as
         self.multiline = multiline
         self.placeholder = placeholder
         self.editing = False
@@ -66,8 +69,10 @@ class EditableField(Widget, can_focus=True):
     def _display(self) -> Text:
         text = Text(f"{self.label:<{self.LABEL_WIDTH}}", style="dim")
         if self.value:
-            # Contact text goes in as plain Text: never markup, never an action.
-            text.append(Text(shown(self.value, multiline=self.multiline)))
+            # Contact text goes in as plain Text: never markup, never an action. The lines
+            # of a note start under its first line, not under the label.
+            value = shown(self.shown_as or self.value, multiline=self.multiline)
+            text.append(Text(value.replace("\n", "\n" + " " * self.LABEL_WIDTH)))
         else:
             text.append("—", style="dim")
         return text

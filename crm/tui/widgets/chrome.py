@@ -1,0 +1,107 @@
+"""The top of every screen: a header that names the database, and the screen keys as tabs.
+
+The F-keys that switch screens are the same everywhere, so they live in one line under the
+header ("F2 People  F3 Companies …", the current one highlighted) instead of in the footer,
+where a screen with many keys cut them off ("Scre" on a person at 120 columns). The footer
+is left to the keys of the screen itself.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, cast
+
+from rich.text import Text
+from textual.app import ComposeResult, RenderResult
+from textual.widget import Widget
+from textual.widgets import Header
+from textual.widgets._header import HeaderIcon, HeaderTitle
+
+from crm.core.db import Database
+from crm.core.terminal_text import terminal_text as shown
+
+
+class _OnADatabase(Protocol):
+    """The app, as far as the header needs it (widgets never import the app)."""
+
+    @property
+    def db(self) -> Database: ...
+
+# (key shown, what it opens, the app mode) in F-key order.
+SCREEN_TABS: list[tuple[str, str, str]] = [
+    ("F2", "People", "people"),
+    ("F3", "Companies", "companies"),
+    ("F4", "References", "references"),
+    ("F5", "Applications", "applications"),
+    ("F6", "Today", "today"),
+]
+HELP_HINT = "? keys"
+
+
+def tabs_text(current: str | None) -> Text:
+    """The tab line: every screen key and its name, the current screen highlighted."""
+    out = Text()
+    for key, name, mode in SCREEN_TABS:
+        if mode == current:
+            out.append(f" {key} {name} ", style="reverse bold")
+        else:
+            out.append(f" {key}", style="bold")
+            out.append(f" {name} ")
+    return out
+
+
+class DatabaseName(Widget):
+    """The database this crm is working on, at the right of the header."""
+
+    DEFAULT_CSS = """
+    DatabaseName {
+        dock: right;
+        width: auto;
+        max-width: 40%;
+        padding: 0 1;
+        color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def render(self) -> RenderResult:
+        label = cast(_OnADatabase, self.app).db.label
+        return Text(shown(label))
+
+
+class CrmHeader(Header):
+    """Textual's header, with the database's name where the clock would be."""
+
+    def compose(self) -> ComposeResult:
+        yield HeaderIcon().data_bind(Header.icon)
+        yield DatabaseName()
+        yield HeaderTitle()
+
+
+class ScreenTabs(Widget):
+    """F2 People  F3 Companies  F4 References  F5 Applications  F6 Today      ? keys"""
+
+    DEFAULT_CSS = """
+    ScreenTabs {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        layout: horizontal;
+    }
+    ScreenTabs > .tabs { width: 1fr; height: 1; }
+    ScreenTabs > .help-hint { width: auto; height: 1; padding: 0 1; color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield _Tabs(classes="tabs")
+        yield _HelpHint(classes="help-hint")
+
+
+class _Tabs(Widget):
+    def render(self) -> RenderResult:
+        return tabs_text(self.app.current_mode)
+
+
+class _HelpHint(Widget):
+    def render(self) -> RenderResult:
+        return Text(HELP_HINT)
