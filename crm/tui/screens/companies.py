@@ -16,10 +16,10 @@ from crm.core.contacts.company_profile import CompanyDetail, company_detail
 from crm.core.network import PositionAt, SecondDegree, Staff
 from crm.core.terminal_text import terminal_text as shown
 from crm.tui.lines import none_yet
+from crm.tui.screens.search_list import SearchBox
 from crm.tui.screens.split import SplitListScreen
 from crm.tui.widgets.chrome import CrmHeader, ScreenTabs
 from crm.tui.widgets.detail_pane import DetailPane
-from crm.tui.screens.search_list import SearchBox
 from crm.tui.widgets.lazy_table import Column, LazyTable
 
 CARD_ROWS = 8  # people per group on the card; the company's page lists them all
