@@ -35,6 +35,7 @@ from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog, FormField
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import EditRow, ItemRow, section_title
+from crm.tui.widgets.timeline import TimelinePicture
 
 # (field, label, multiline) in the order the Details section shows them.
 DETAIL_FIELDS = [
@@ -149,6 +150,11 @@ class PersonScreen(PageScreen[PersonDetail]):
             head.append("\nknown through ", style="dim")
             head.append(shown(d.known_via))
         out.append(Static(head, classes="headline"))
+        if d.positions:
+            out.append(section_title("Timeline", "their positions to scale, and mine where "
+                                     "we were at the same company"))
+            out.append(TimelinePicture(d.positions, d.mine_there, date.today(),
+                                       id="person-timeline"))
 
         out.append(section_title("Details", "enter edits a field"))
         values = {"display_name": d.name, "headline": d.headline, "location": d.location,
