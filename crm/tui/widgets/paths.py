@@ -36,10 +36,8 @@ def _where(positions: Sequence[PositionAt]) -> str:
     if not positions:
         return ""
     p = positions[0]
-    if p.current:
-        when = f"since {p.start}" if p.start else ""
-    else:
-        when = p.span(" → ")
+    since = f"since {p.start}" if p.start else ""
+    when = since if p.current else p.span(" → ")
     return " ".join(x for x in (shown(p.title or ""), when) if x)
 
 

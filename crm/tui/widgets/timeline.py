@@ -236,9 +236,8 @@ def timeline(positions: Sequence[PositionView], mine: Sequence[PositionView], wi
         bars.append(Bar(p.id, _label(p), span[0], span[1], ongoing, known,
                         tuple(sorted(my_spans)), _intersections(span, my_spans)))
     if not bars:
-        lines = _undated_lines(undated, width) if undated else []
         return Timeline(today, today, label_width, chart_width, (), tuple(undated),
-                        tuple(lines))
+                        tuple(_undated_lines(undated, width) if undated else ()))
     ends = [d for b in bars for d in (b.start, b.end, *(x for s in b.mine for x in s))]
     tl = Timeline(date(min(ends).year, 1, 1), date(max(ends).year, 12, 31), label_width,
                   chart_width, tuple(bars), tuple(undated), ())
