@@ -107,8 +107,9 @@ def _cells(a: float, b: float, width: int) -> list[tuple[int, str, float]]:
             glyph = FULL if cover >= 0.75 else RIGHT_HALF if cover >= 0.25 else " "
         else:  # starts and ends inside it
             glyph = EIGHTHS[max(1, round(cover * 8))]
-        out.append((i, glyph, cover))
-    if not any(g.strip() for _, g, _ in out):  # never lose a short position
+        if glyph != " ":  # (a sliver under a sixteenth of a cell is not drawn)
+            out.append((i, glyph, cover))
+    if not out:  # never lose a short position
         i = min(width - 1, max(0, int(a)))
         out = [(i, EIGHTHS[1], b - a)]
     return out
