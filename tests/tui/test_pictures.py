@@ -198,6 +198,6 @@ async def test_person_page_shows_the_timeline(demo_path: str) -> None:
         assert "Northwind Analyti" in text and "me there" in text and "2023" in text
         # Northwind, where we were interns together: highlighted in the theme's colour.
         drawn = picture.render()
-        overlap_style = picture.get_component_rich_style("picture--overlap", partial=True)
+        overlap_style = picture.role_style("overlap")
         assert any(span.style == overlap_style for span in drawn.spans)
         assert screen.focused is not None and screen.focused.id == "field-display_name"

@@ -145,13 +145,13 @@ class PathsPicture(Picture):
     ROLES = ("me", "branch", "meter", "meter-off", "now", "formerly", "second", "name-now",
              "name-formerly", "name-second", "name-dim", "detail", "dim")
     DEFAULT_CSS = """
-    PathsPicture > .picture--me { text-style: bold; color: $accent; }
+    PathsPicture > .picture--me { text-style: bold; color: $text-accent; }
     PathsPicture > .picture--branch { color: $text-muted; }
     PathsPicture > .picture--meter { color: $primary; }
     PathsPicture > .picture--meter-off { color: $text-disabled; }
-    PathsPicture > .picture--now { color: $success; text-style: bold; }
+    PathsPicture > .picture--now { color: $text-success; text-style: bold; }
     PathsPicture > .picture--formerly { color: $text-muted; text-style: italic; }
-    PathsPicture > .picture--second { color: $secondary; text-style: bold; }
+    PathsPicture > .picture--second { color: $text-secondary; text-style: bold; }
     PathsPicture > .picture--name-now { text-style: bold; }
     PathsPicture > .picture--name-formerly { text-style: bold; }
     PathsPicture > .picture--name-second { text-style: bold; }

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
@@ -78,9 +79,15 @@ class Picture(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return max(1, len(self.lines(width)))
 
+    def role_style(self, role: str) -> Style:
+        """A role's colour and text style from the theme, its alpha blended over the
+        background (a muted colour is a translucent one), the background left alone."""
+        full = self.get_component_rich_style(f"picture--{role}", partial=False)
+        return Style(color=full.color, bold=full.bold, italic=full.italic,
+                     underline=full.underline)
+
     def render(self) -> Text:
-        styles = {role: self.get_component_rich_style(f"picture--{role}", partial=True)
-                  for role in self.ROLES}
+        styles = {role: self.role_style(role) for role in self.ROLES}
         out = Text(no_wrap=True, overflow="crop", end="")
         for i, line in enumerate(self.lines(self.size.width)):
             if i:
