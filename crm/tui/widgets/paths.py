@@ -7,11 +7,11 @@ there, each hop with its strength; now, formerly and second degree told apart.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 from crm.core.contacts.people import PersonSummary
-from crm.core.network import PositionAt, SecondDegree, Staff, Tie, WhoAt
+from crm.core.network import PositionAt, SecondDegree, Staff, Tie, Via, WhoAt
 from crm.core.terminal_text import terminal_text as shown
 from crm.tui.widgets.picture import Line, Picture, Piece, clip
 
@@ -20,15 +20,14 @@ MOST_STRENGTH = 5
 NOBODY = "nobody I know is here, or knows someone who is"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Node:
     """A person on the tree: how they are tied to the one above, and where they stand."""
 
     person: PersonSummary
     tie: Tie
     status: str  # "now", "formerly", "2nd degree" or "not here"
-    where: str  # their position here, or ""
-    children: list[Node] = field(default_factory=list)
+    positions: Sequence[PositionAt]  # theirs here (the first is told)
     other_ways: int = 0  # a second-degree person's paths in besides this one
 
 
@@ -41,33 +40,38 @@ def _where(positions: Sequence[PositionAt]) -> str:
     return " ".join(x for x in (shown(p.title or ""), when) if x)
 
 
-def _first_degree(who: WhoAt) -> list[Node]:
-    """Now, then those through whom I reach someone here, then formerly; under each, the
-    second-degree people they are my best way to."""
-    def staff(s: Staff, status: str) -> Node:
-        return Node(s.person, s.tie, status, _where(s.positions))
+Root = tuple[str, Staff | Via]  # (status, whom): a first-degree person on the tree
 
-    nodes: dict[int, Node] = {}
-    order: list[int] = []
-    for s in who.current:
-        nodes[s.person.id] = staff(s, "now")
-        order.append(s.person.id)
-    formerly = [staff(s, "formerly") for s in who.former]
-    for n in formerly:
-        nodes[n.person.id] = n
-    vias: list[int] = []
+
+def _roots(who: WhoAt) -> tuple[list[Root], dict[int, list[SecondDegree]]]:
+    """Now, then those through whom I reach someone here, then formerly; and under each (by
+    id), the second-degree people they are my best way to. Plain tuples: a big company has
+    thousands, and only a dozen are drawn."""
+    under: dict[int, list[SecondDegree]] = {}
+    known = {s.person.id for s in who.current} | {s.person.id for s in who.former}
+    through: list[Root] = []
     for d in who.second_degree:
         best = d.via[0]
-        if best.person.id not in nodes:
-            nodes[best.person.id] = Node(best.person, best.my_tie, "not here", "")
-            vias.append(best.person.id)
-        nodes[best.person.id].children.append(_second(d))
-    return [nodes[i] for i in (*order, *vias)] + formerly
+        kids = under.get(best.person.id)
+        if kids is None:
+            kids = under[best.person.id] = []
+            if best.person.id not in known:
+                through.append(("not here", best))
+        kids.append(d)
+    return ([*(("now", s) for s in who.current), *through,
+             *(("formerly", s) for s in who.former)], under)
+
+
+def _root_node(root: Root) -> Node:
+    status, whom = root
+    if isinstance(whom, Via):
+        return Node(whom.person, whom.my_tie, status, ())
+    return Node(whom.person, whom.tie, status, whom.positions)
 
 
 def _second(d: SecondDegree) -> Node:
     best = d.via[0]
-    return Node(d.person, best.their_tie, "2nd degree", _where(d.positions),
+    return Node(d.person, best.their_tie, "2nd degree", d.positions,
                 other_ways=len(d.via) - 1)
 
 
@@ -89,8 +93,9 @@ def _node_line(prefix: str, node: Node, width: int) -> Line:
                            *_meter(node.tie.strength), Piece(" "),
                            Piece(node.status, role),
                            Piece(f" · {_tie_words(node.tie)}", "dim")]
-    if node.where:
-        pieces.append(Piece(f" · {node.where}", "detail"))
+    where = _where(node.positions)  # (only for the people drawn: a big company has many)
+    if where:
+        pieces.append(Piece(f" · {where}", "detail"))
     if node.other_ways:
         more = node.other_ways
         pieces.append(Piece(f" · {more} other way{'s' if more > 1 else ''} in", "dim"))
@@ -101,31 +106,32 @@ def paths_tree(who: WhoAt, width: int, *, most: int = 12, per_person: int = 3) -
     """``who`` as a tree from me, cut to ``width`` cells and at most ``most`` people (the
     best first; the lists under the picture have everyone)."""
     lines: list[Line] = [(Piece("me", "me"),)]
-    roots = _first_degree(who)
+    roots, under = _roots(who)
     if not roots:
         return [*lines, clip((Piece("└─ ", "branch"), Piece(NOBODY, "dim")), width)]
-    total = sum(1 + len(n.children) for n in roots)
-    chosen: list[tuple[Node, list[Node]]] = []
+    total = len(roots) + len(who.second_degree)
+    chosen: list[tuple[Root, list[SecondDegree]]] = []
     room = most
-    for node in roots:
+    for root in roots:
         if room <= 0:
             break
-        kids = node.children[:max(0, min(per_person, room - 1))]
-        chosen.append((node, kids))
+        kids = under.get(root[1].person.id, [])[:max(0, min(per_person, room - 1))]
+        chosen.append((root, kids))
         room -= 1 + len(kids)
     shown_people = 0
-    for i, (node, kids) in enumerate(chosen):
+    for i, (root, kids) in enumerate(chosen):
         last = i == len(chosen) - 1
-        lines.append(_node_line("└─ " if last else "├─ ", node, width))
-        hidden_kids = len(node.children) - len(kids)
+        lines.append(_node_line("└─ " if last else "├─ ", _root_node(root), width))
+        everyone = len(under.get(root[1].person.id, []))
         indent = "   " if last else "│  "
         for j, kid in enumerate(kids):
-            end = j == len(kids) - 1 and not hidden_kids
-            lines.append(_node_line(indent + ("└─ " if end else "├─ "), kid, width))
-        if hidden_kids:
+            end = j == len(kids) - 1 and everyone == len(kids)
+            lines.append(_node_line(indent + ("└─ " if end else "├─ "), _second(kid), width))
+        if everyone > len(kids):
             lines.append(clip((Piece(indent + "└─ ", "branch"),
-                               Piece(f"… {hidden_kids} more through them", "dim")), width))
-        shown_people += 1 + len(node.children)  # (hidden ones are told)
+                               Piece(f"… {everyone - len(kids)} more through them", "dim")),
+                              width))
+        shown_people += 1 + everyone  # (hidden ones are told)
     if shown_people < total:
         lines.append(clip((Piece(f"… and {total - shown_people} more, listed below", "dim"),),
                           width))
