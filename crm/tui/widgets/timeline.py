@@ -265,7 +265,7 @@ class TimelinePicture(Picture):
     DEFAULT_CSS = """
     TimelinePicture > .picture--bar { color: $primary; }
     TimelinePicture > .picture--overlap { color: $warning; }
-    TimelinePicture > .picture--mine { color: $accent; }
+    TimelinePicture > .picture--mine { color: $text-secondary; }
     TimelinePicture > .picture--ongoing { color: $primary; }
     TimelinePicture > .picture--axis { color: $text-muted; }
     TimelinePicture > .picture--dim { color: $text-muted; }
