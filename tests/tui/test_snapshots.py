@@ -6,13 +6,15 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from crm.core.contacts.people import create_person
+from crm.core.contacts.people import create_person, resolve_person
 from crm.core.contacts.positions import add_position
 from crm.core.db import open_database
 from crm.core.network import link
 from crm.core.upkeep.editing import add_contact, add_interaction, update_person
 from crm.tui.app import make_app
-from tests.tui.helpers import settle
+from crm.tui.screens.company import CompanyScreen
+from crm.tui.screens.person import PersonScreen
+from tests.tui.helpers import open_screen, settle
 
 SIZE = (110, 34)
 
@@ -132,3 +134,65 @@ def test_companies_layout(snap_compare, demo_path: str, size: tuple[int, int],  
         await steady(pilot)
 
     assert snap_compare(make_app(demo_path), terminal_size=size, run_before=ready)
+
+
+# -- the pictures (a person's timeline, the ways into a company), narrow and wide -----------
+
+
+@pytest.fixture
+def timeline_path(fixed_path: str) -> str:
+    """Ada's positions: one overlapping mine (Mary is me here) at the same company, one
+    undated; every date fixed and none current, so the chart does not depend on today."""
+    from crm.core.upkeep.records import set_me_and_via
+
+    db = open_database(fixed_path)
+    with db.write() as s:
+        ada, mary = (resolve_person(s, "Ada Lovelace"), resolve_person(s, "Mary Somerville"))
+        set_me_and_via(s, mary.id, me=True)
+        add_position(s, mary, "Analytical Engines Ltd", title="Translator", start="1843-01",
+                     end="1845")
+        add_position(s, ada, "Royal Society", title="Correspondent")
+        add_position(s, ada, "University of London", title="Student", start="1840",
+                     end="1841-06")
+    db.dispose()
+    return fixed_path
+
+
+def _person_snapshot(snap_compare, path: str, size: tuple[int, int],  # type: ignore[no-untyped-def]
+                     light: bool) -> bool:
+    async def ready(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        if light:
+            await pilot.press("ctrl+t")
+        await open_screen(pilot, PersonScreen, "Ada Lovelace")
+        await steady(pilot)
+
+    return bool(snap_compare(make_app(path), terminal_size=size, run_before=ready))
+
+
+def test_person_timeline_80x24_dark(snap_compare, timeline_path: str) -> None:  # type: ignore[no-untyped-def]
+    assert _person_snapshot(snap_compare, timeline_path, (80, 24), light=False)
+
+
+def test_person_timeline_160x48_light(snap_compare, timeline_path: str) -> None:  # type: ignore[no-untyped-def]
+    assert _person_snapshot(snap_compare, timeline_path, (160, 48), light=True)
+
+
+def _company_snapshot(snap_compare, path: str, size: tuple[int, int],  # type: ignore[no-untyped-def]
+                      light: bool) -> bool:
+    async def ready(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        if light:
+            await pilot.press("ctrl+t")
+        await open_screen(pilot, CompanyScreen, "Stripe")
+        await steady(pilot)
+
+    return bool(snap_compare(make_app(path), terminal_size=size, run_before=ready))
+
+
+def test_company_paths_80x24_light(snap_compare, demo_path: str) -> None:  # type: ignore[no-untyped-def]
+    assert _company_snapshot(snap_compare, demo_path, (80, 24), light=True)
+
+
+def test_company_paths_160x48_dark(snap_compare, demo_path: str) -> None:  # type: ignore[no-untyped-def]
+    assert _company_snapshot(snap_compare, demo_path, (160, 48), light=False)

@@ -17,7 +17,7 @@ from crm.core.addresses import parts_view
 from crm.core.contacts.people import PersonSummary, summarize, summary_loader
 from crm.core.jobhunt.referrals import REFERRAL_LOADER, ReferralView, referral_view
 from crm.core.models import Interaction, Person, PersonRelation, Position, Reference, Referral
-from crm.core.network import ConnectionView, derived_connections, explicit_connections
+from crm.core.network import ConnectionView, derived_connections, explicit_connections, me_id
 from crm.core.normalize import span_text
 
 
@@ -186,6 +186,9 @@ class PersonDetail:
     referrals: tuple[ReferralView, ...]
     interactions: tuple[InteractionView, ...]  # newest first
     keep_in_touch: KeepInTouchBrief  # the person's own interval (not a tag's)
+    # My positions at the companies this person worked at (none on my own page, or with no
+    # "me"): the page's timeline shows where our times there overlapped. Not in to_json.
+    mine_there: tuple[PositionView, ...] = ()
 
     @property
     def id(self) -> int:
@@ -288,6 +291,14 @@ def person_detail(session: Session, person_id: int) -> PersonDetail:
                                    Referral.to_person_id == person.id))
         .options(*REFERRAL_LOADER).order_by(Referral.id)
     )
+    mine_there: tuple[PositionView, ...] = ()
+    me = me_id(session)
+    companies = {p.company_id for p in person.positions}
+    if me is not None and me != person.id and companies:
+        mine_there = tuple(_position(p) for p in session.scalars(
+            select(Position).where(Position.person_id == me,
+                                   Position.company_id.in_(companies))
+            .options(selectinload(Position.company)).order_by(Position.id)))
     interactions: list[Interaction] = sorted(person.interactions,
                                              key=lambda i: i.occurred_on, reverse=True)
     return PersonDetail(
@@ -320,4 +331,5 @@ def person_detail(session: Session, person_id: int) -> PersonDetail:
         interactions=tuple(InteractionView(i.id, i.occurred_on, i.kind, i.summary)
                            for i in interactions),
         keep_in_touch=KeepInTouchBrief(person.keep_every_days, person.keep_at_most_days),
+        mine_there=mine_there,
     )

@@ -31,6 +31,7 @@ from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog, FormField
 from crm.tui.widgets.editable import EditableField
+from crm.tui.widgets.paths import PathsPicture
 from crm.tui.widgets.rows import ItemRow, section_title
 
 COMPANY_FIELDS = [("name", "Name", False), ("industry", "Industry", False),
@@ -124,6 +125,8 @@ class CompanyScreen(PageScreen[CompanyDetail]):
         if facts:
             head.append("\n" + shown(" · ".join(facts)), style="dim")
         out: list[Widget] = [Static(head, classes="headline")]
+        out.append(section_title("Ways in", "me → people I know → people here"))
+        out.append(PathsPicture(page.who, id="company-paths"))
         out += self.who_widgets(page)
         apps = page.applications
         out.append(section_title("Applications"))

@@ -36,6 +36,7 @@ from crm.tui.screens.base import PageScreen
 from crm.tui.screens.dialogs import ConfirmDialog, FormDialog, FormField
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import EditRow, ItemRow, section_title
+from crm.tui.widgets.timeline import TimelinePicture
 
 # (field, label, multiline) in the order the Details section shows them.
 DETAIL_FIELDS = [
@@ -134,10 +135,18 @@ class PersonScreen(PageScreen[PersonDetail]):
     # -- showing ----------------------------------------------------------------------------
 
     async def show(self, view: PersonDetail) -> None:
+        first = self.detail is None
         self.detail = view
         self.sub_title = shown(view.name)
         self.refresh_bindings()  # (R is offered only for a reference)
-        await self.refill(self._widgets(view), fallback=EditableField)
+        if not first:
+            await self.refill(self._widgets(view), fallback=EditableField)
+            return
+        # Opened: at the top, with the timeline in view, focus on the first field (focusing
+        # it the usual way would scroll the page to centre it, past the timeline).
+        await self.refill(self._widgets(view), fallback=None)
+        if self.query(EditableField):
+            self.query(EditableField).first().focus(scroll_visible=False)
 
     def _widgets(self, d: PersonDetail) -> list[Widget]:
         out: list[Widget] = []
@@ -151,6 +160,10 @@ class PersonScreen(PageScreen[PersonDetail]):
             head.append("\nknown through ", style="dim")
             head.append(shown(d.known_via))
         out.append(Static(head, classes="headline"))
+        if d.positions:
+            out.append(section_title("Timeline", "to scale · mine at the same company"))
+            out.append(TimelinePicture(d.positions, d.mine_there, date.today(),
+                                       id="person-timeline"))
 
         out.append(section_title("Details", "enter edits a field"))
         values = {"display_name": d.name, "headline": d.headline, "location": d.location,
