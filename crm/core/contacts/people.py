@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from crm.core.contacts.search import search_person_ids
+from crm.core.contacts.ranking import ranked_person_ids
 from crm.core.errors import Ambiguous, InvalidInput, NotFound
 from crm.core.models import (
     Company,
@@ -452,12 +452,14 @@ def resolve_person(session: Session, text: str) -> Person:
 
 def search_ids(session: Session, query: str | None, *, limit: int | None = None,
                offset: int = 0) -> list[int]:
-    """Ids of people matching every word of ``query`` as a word prefix, by name.
+    """Ids of people matching every word of ``query`` as a word prefix, best match first
+    (crm.core.contacts.ranking: name, then company or title, then the rest; closer and more
+    recent people first); everyone by name for an empty query.
 
     Accent- and case-insensitive; answered from the full-text index (crm.core.contacts.search), so a
     page of results costs the same at 100 or 100,000 people.
     """
-    return search_person_ids(session, query, limit=limit, offset=offset)
+    return ranked_person_ids(session, query, limit=limit, offset=offset)
 
 
 def search_people(session: Session, query: str | None = None, *, limit: int | None = None,
