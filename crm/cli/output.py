@@ -121,9 +121,46 @@ def json_text(data: Any) -> str:
 
 def _nested(item: Any) -> str:
     """``json_text(item)`` as an element of a top-level list (indented one level)."""
+    if type(item) is dict:
+        flat = _flat_nested(item)
+        if flat is not None:
+            return flat
     out: list[str] = []
     _encode(item, out, "\n  ")
     return "".join(out)
+
+
+_KEYS: dict[str, str] = {}
+
+
+def _flat_nested(item: dict[Any, Any]) -> str | None:
+    """``_nested(item)`` for a dict of strings, numbers, booleans, None and lists of
+    strings (a person of ``crm people --json``), several times faster than ``_encode``;
+    None for any other dict. The same text: the same string encoder, the same layout."""
+    parts = []
+    for k, v in item.items():
+        if type(k) is not str:
+            return None
+        key = _KEYS.get(k)
+        if key is None:
+            key = _string(k) + ": "
+            if len(_KEYS) < 1000:  # the few keys of a list's items, not data used as keys
+                _KEYS[k] = key
+        t = type(v)
+        if t is str:
+            parts.append(key + _string(v))
+        elif v is None:
+            parts.append(key + "null")
+        elif t is bool:
+            parts.append(key + ("true" if v else "false"))
+        elif t is int:
+            parts.append(key + int.__repr__(v))
+        elif t is list and all(type(x) is str for x in v):
+            parts.append(key + ("[\n      " + ",\n      ".join(map(_string, v)) + "\n    ]"
+                                if v else "[]"))
+        else:
+            return None
+    return "{\n    " + ",\n    ".join(parts) + "\n  }" if parts else "{}"
 
 
 def emit_json_stream(batches: Iterable[Sequence[Any]]) -> None:
