@@ -160,13 +160,20 @@ def _statements_for(session: Session, ids: list[int]) -> tuple[tuple[Any, ...],
 def _summaries_chunk(session: Session, ids: list[int]) -> dict[int, PersonSummary]:
     if not ids:
         return {}
-    # Core rows on the session's connection: no ORM bookkeeping for plain columns.
+    # Core rows on the session's connection: no ORM bookkeeping for plain columns. The loops
+    # below run once per row of a 100k-people ``crm people --json``: plain dict lookups.
     conn = session.connection()
     (by_people, by_points, by_now, by_tags), params = _statements_for(session, ids)
     people = conn.execute(by_people, params).all()
     points: dict[int, dict[str, list[str]]] = {}
     for pid, kind, value in conn.execute(by_points, params).all():
-        points.setdefault(pid, {}).setdefault(kind, []).append(value)
+        mine = points.get(pid)
+        if mine is None:
+            points[pid] = {kind: [value]}
+        elif kind in mine:
+            mine[kind].append(value)
+        else:
+            mine[kind] = [value]
     now: dict[int, tuple[tuple[str, int], str, str | None]] = {}
     for pid, pos_id, start, company, title in conn.execute(by_now, params).all():
         key = (start or "", pos_id)
@@ -176,14 +183,17 @@ def _summaries_chunk(session: Session, ids: list[int]) -> dict[int, PersonSummar
     for pid, name in conn.execute(by_tags, params).all():
         tags.setdefault(pid, []).append(name)
     out = {}
+    nothing: dict[str, list[str]] = {}
     for pid, name, note, is_me, via_name in people:
-        cps = points.get(pid, {})
+        cps = points.get(pid, nothing)
         pos = now.get(pid)
+        urls = cps.get("url")
+        social = cps.get("social")
         out[pid] = PersonSummary(
-            id=pid, name=name, emails=cps.get("email", []), phones=cps.get("phone", []),
-            urls=cps.get("url", []) + cps.get("social", []),
+            id=pid, name=name, emails=cps.get("email") or [], phones=cps.get("phone") or [],
+            urls=(urls + social if social else urls) if urls else (social or []),
             company=pos[1] if pos else None, title=pos[2] if pos else None,
-            tags=tags.get(pid, []), note=note, is_me=bool(is_me), known_via=via_name)
+            tags=tags.get(pid) or [], note=note, is_me=bool(is_me), known_via=via_name)
     return out
 
 

@@ -29,12 +29,18 @@ from crm.core.normalize import words
 NAME_PREFIX, NAME_WORD, WORK_WORD, OTHER = 0, 1, 2, 3
 
 
-def _word_in(text: Any, w: str) -> Any:
-    """``w`` starts a word of ``text`` (folded words separated by spaces)."""
-    return (literal(" ") + text).like(f"% {w}%")
+def _word_in(text: Any, w: str, dialect: str) -> Any:
+    """``w`` starts a word of ``text`` (folded words separated by spaces): a plain substring
+    search where the database has one (twice as fast as ``LIKE`` on a walk of the names)."""
+    padded = literal(" ") + text
+    if dialect == "sqlite":
+        return func.instr(padded, " " + w) > 0
+    if dialect == "postgresql":
+        return func.strpos(padded, " " + w) > 0
+    return padded.like(f"% {w}%")
 
 
-def _kinds(ws: list[str]) -> tuple[Any, Any, Any]:
+def _kinds(ws: list[str], dialect: str) -> tuple[Any, Any, Any]:
     """Conditions "the name starts with the query", "every word starts a word of the
     name", "every word starts a word of the name, current company or current title"."""
     title = (select(func.lower(Position.title))
@@ -44,21 +50,21 @@ def _kinds(ws: list[str]) -> tuple[Any, Any, Any]:
     work = (Person.sort_key + " " + func.coalesce(Person.company_key, "") + " "
             + func.coalesce(title, ""))
     return (Person.sort_key.like(" ".join(ws) + "%"),
-            and_(*[_word_in(Person.sort_key, w) for w in ws]),
-            and_(*[_word_in(work, w) for w in ws]))
+            and_(*[_word_in(Person.sort_key, w, dialect) for w in ws]),
+            and_(*[_word_in(work, w, dialect) for w in ws]))
 
 
-def match_rank(ws: list[str]) -> Any:
+def match_rank(ws: list[str], dialect: str) -> Any:
     """The rank of a person for the folded query words ``ws`` (NAME_PREFIX … OTHER)."""
-    prefix, name_word, work_word = _kinds(ws)
+    prefix, name_word, work_word = _kinds(ws, dialect)
     return case((prefix, NAME_PREFIX), (name_word, NAME_WORD), (work_word, WORK_WORD),
                 else_=OTHER)
 
 
-def _of_kind(ws: list[str], kind: int) -> list[Any]:
+def _of_kind(ws: list[str], kind: int, dialect: str) -> list[Any]:
     """WHERE clauses meaning "``match_rank(ws)`` is ``kind``" (the same CASE, unrolled so
     that a walk tests the cheap name conditions, read from the name index, first)."""
-    prefix, name_word, work_word = _kinds(ws)
+    prefix, name_word, work_word = _kinds(ws, dialect)
     if kind == NAME_PREFIX:
         return [prefix]
     if kind == NAME_WORD:
@@ -103,10 +109,11 @@ def _segments(session: Session, ws: list[str], where: list[Any],
     mine = _my_connections(session, me)
     near = Person.id.in_(bindparam("mine", value=mine, expanding=True))
     far = Person.id.not_in(bindparam("mine", value=mine, expanding=True))
+    dialect = session.get_bind().dialect.name
     out = []
     for kind in (NAME_PREFIX, NAME_WORD, WORK_WORD, OTHER):
-        of_kind = _of_kind(ws, kind)
-        if kind == NAME_PREFIX and session.get_bind().dialect.name == "sqlite":
+        of_kind = _of_kind(ws, kind, dialect)
+        if kind == NAME_PREFIX and dialect == "sqlite":
             # The same names as a range of the name index (SQLite's LIKE cannot use it).
             start = " ".join(ws)
             of_kind = [Person.sort_key.between(start, start + "\U0010ffff"), *of_kind]
@@ -163,8 +170,9 @@ def ranked_person_ids(session: Session, query: str | None, *, limit: int | None 
     try:
         if broad:
             return _page_of(session, _segments(session, ws, where, me), offset, limit)
-        stmt = (select(Person.id).where(*where)
-                .order_by(match_rank(ws), *_closeness(me)).offset(offset))
+        rank = match_rank(ws, session.get_bind().dialect.name)
+        stmt = (select(Person.id).where(*where).order_by(rank, *_closeness(me))
+                .offset(offset))
         return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
     finally:
         _reset_planner(session)
