@@ -160,8 +160,10 @@ def ranked_person_ids(session: Session, query: str | None, *, limit: int | None 
     """
     ws = words(query or "")
     if not ws:
+        # Core rows: everyone's ids (a streamed ``crm people --json``) without ORM loading.
         stmt = select(Person.id).order_by(Person.sort_key, Person.id).offset(offset)
-        return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
+        rows = session.connection().execute(stmt if limit is None else stmt.limit(limit))
+        return list(rows.scalars())
     me = session.scalar(select(Person.id).where(Person.is_me == true()))
     if _indexed(session):
         where, broad = _match_filter(session, ws)
