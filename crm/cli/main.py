@@ -11,7 +11,7 @@ import click
 
 from crm import __version__
 from crm.cli.context import db_option, get_db, hint_new_company, json_option, new_company_option
-from crm.cli.output import emit_json, emit_json_stream, literal, message, table
+from crm.cli.output import emit_json, emit_json_stream, literal, message, person_item, table
 
 if TYPE_CHECKING:
     from crm.core.contacts.profile import PersonDetail
@@ -272,8 +272,7 @@ def people(query: str | None, limit: int | None, as_json: bool) -> None:
     if as_json:
         # Streamed: each batch is read, written and dropped before the next one.
         with database.read() as s:
-            emit_json_stream([p.to_json() for p in batch]
-                             for batch in iter_people(s, query, limit=limit))
+            emit_json_stream(iter_people(s, query, limit=limit), encode=person_item)
         return
     with database.read() as s:
         found = search_people(s, query, limit=limit)

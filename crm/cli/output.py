@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from crm.core.terminal_text import json_for_terminal, terminal_text
 from crm.core.terminal_text import one_line as _one_line
+
+if TYPE_CHECKING:
+    from crm.core.contacts.people import PersonSummary
 
 
 def literal(text: object) -> str:
@@ -121,19 +124,91 @@ def json_text(data: Any) -> str:
 
 def _nested(item: Any) -> str:
     """``json_text(item)`` as an element of a top-level list (indented one level)."""
+    if type(item) is dict:
+        flat = _flat_nested(item)
+        if flat is not None:
+            return flat
     out: list[str] = []
     _encode(item, out, "\n  ")
     return "".join(out)
 
 
-def emit_json_stream(batches: Iterable[Sequence[Any]]) -> None:
+_KEYS: dict[str, str] = {}
+
+
+def _flat_nested(item: dict[Any, Any]) -> str | None:
+    """``_nested(item)`` for a dict of strings, numbers, booleans, None and lists of
+    strings (a person of ``crm people --json``), several times faster than ``_encode``;
+    None for any other dict. The same text: the same string encoder, the same layout."""
+    parts = []
+    for k, v in item.items():
+        if type(k) is not str:
+            return None
+        key = _KEYS.get(k)
+        if key is None:
+            key = _string(k) + ": "
+            if len(_KEYS) < 1000:  # the few keys of a list's items, not data used as keys
+                _KEYS[k] = key
+        t = type(v)
+        if t is str:
+            parts.append(key + _string(v))
+        elif v is None:
+            parts.append(key + "null")
+        elif t is bool:
+            parts.append(key + ("true" if v else "false"))
+        elif t is int:
+            parts.append(key + int.__repr__(v))
+        elif t is list and all(type(x) is str for x in v):
+            parts.append(key + ("[\n      " + ",\n      ".join(map(_string, v)) + "\n    ]"
+                                if v else "[]"))
+        else:
+            return None
+    return "{\n    " + ",\n    ".join(parts) + "\n  }" if parts else "{}"
+
+
+def _strings(values: list[str]) -> str:
+    # A list of strings as a value of an item of a top-level list (``_flat_nested``).
+    return "[\n      " + ",\n      ".join(map(_string, values)) + "\n    ]" if values else "[]"
+
+
+def _text_or_null(value: str | None) -> str:
+    return "null" if value is None else _string(value)
+
+
+def person_item(person: PersonSummary) -> str:
+    """``_nested(person.to_json())`` written out for the shape of a person, without building
+    the dict (``crm people --json`` of 100k people); a person with extra keys goes the
+    general way. A test compares the two on people with every kind of value."""
+    if person.extra:
+        return _nested(person.to_json())
+    via = person.known_via
+    return "".join((
+        '{\n    "id": ', int.__repr__(person.id),
+        ',\n    "name": ', _string(person.name),
+        ',\n    "emails": ', _strings(person.emails),
+        ',\n    "phones": ', _strings(person.phones),
+        ',\n    "urls": ', _strings(person.urls),
+        ',\n    "company": ', _text_or_null(person.company),
+        ',\n    "title": ', _text_or_null(person.title),
+        ',\n    "tags": ', _strings(person.tags),
+        ',\n    "note": ', _text_or_null(person.note),
+        ',\n    "me": ', "true" if person.is_me else "false",
+        "" if via is None else ',\n    "known_via": ' + _string(via),
+        "\n  }"))
+
+
+def emit_json_stream(batches: Iterable[Sequence[Any]],
+                     encode: Callable[[Any], str] | None = None) -> None:
     """A JSON list written a batch at a time, byte for byte what ``emit_json`` writes for
-    the whole list (terminal escaping included): nothing is held but one batch."""
+    the whole list (terminal escaping included): nothing is held but one batch. ``encode``
+    turns an item into its text as an element of the list (the fast path of a known shape,
+    such as ``person_item``); by default the item is JSON data."""
     started = False
+    item_text = encode or _nested
     for batch in batches:
         if not batch:
             continue
-        text = ",\n".join("  " + _nested(item) for item in batch)
+        text = ",\n".join("  " + item_text(item) for item in batch)
         # The terminal escaping emit_json applies (character by character, so a batch at a
         # time is the same); a batch with nothing to escape skips the per-character pass.
         if not text.replace("\n", "").isprintable():

@@ -166,3 +166,15 @@ def test_db_current_and_backup(crm: Any, db_url: str, tmp_path: Path) -> None:
         assert backup.exists() and (backup.stat().st_mode & 0o777) == 0o600
     else:
         assert r.exit_code != 0 and "pg_dump" in r.stderr
+
+
+def test_people_search_lists_the_best_match_first(crm: Any) -> None:
+    assert crm("demo").exit_code == 0
+    found = [p["name"] for p in crm("people", "marcus", "--json").json()]
+    # Felix Wagner's note ("Marcus's manager.") mentions him: found, after Marcus.
+    assert found == ["Marcus Webb", "Felix Wagner"]
+    table = crm("people", "marcus").stdout.splitlines()
+    assert "Marcus Webb" in table[1] and "Felix Wagner" in table[2]
+    # The same order streamed (--json) and paged (--limit).
+    assert [p["name"] for p in crm("people", "marcus", "--json", "--limit", "1").json()] == [
+        "Marcus Webb"]

@@ -77,3 +77,37 @@ def test_emit_json_stream_writes_what_emit_json_writes(
     empty = capsys.readouterr().out
     emit_json_stream(iter([[], []]))
     assert capsys.readouterr().out == empty
+
+
+ODD_TEXTS = ["", "plain", 'q"uote', "back\\slash", "line\nbreak\ttab", "\x1b[31m", "\x00",
+             "\u2028\u2029", "é☃𝄞", "\x7f\x85"]
+
+
+def test_the_fast_encoders_write_what_the_general_one_writes() -> None:
+    import random
+
+    from crm.cli.output import _nested, person_item
+    from crm.core.contacts.people import PersonSummary
+
+    rnd = random.Random(7)
+
+    def texts() -> list[str]:
+        return [rnd.choice(ODD_TEXTS) for _ in range(rnd.randint(0, 3))]
+
+    def maybe() -> str | None:
+        return rnd.choice([None, *ODD_TEXTS])
+
+    for i in range(500):
+        extra = rnd.choice([{}, {}, {"score": 1.5, "why": ["x", 2]}, {"n": i}])
+        person = PersonSummary(
+            id=rnd.randint(1, 10**12), name=rnd.choice(ODD_TEXTS), emails=texts(),
+            phones=texts(), urls=texts(), company=maybe(), title=maybe(), tags=texts(),
+            note=maybe(), is_me=rnd.random() < 0.5, known_via=maybe(), extra=extra)
+        general = json.dumps([person.to_json()], ensure_ascii=False, indent=2)
+        assert "[\n  " + person_item(person) + "\n]" == general
+        assert "[\n  " + _nested(person.to_json()) + "\n]" == general
+    # Dicts of other shapes (nested, floats, non-string keys) take the general way.
+    for item in [{}, {"a": {"b": [1]}}, {1: "x", None: True}, {"f": 2.5, "l": [1, "a"]},
+                 {"l": []}, {"s": "\x1b", "n": None, "t": False}]:
+        assert "[\n  " + _nested(item) + "\n]" == json.dumps([item], ensure_ascii=False,
+                                                               indent=2)

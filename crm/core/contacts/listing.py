@@ -43,9 +43,12 @@ def page_ids(session: Session, query: str | None, offset: int, limit: int | None
              sort: str = "name") -> list[int]:
     """Ids of one page of the people matching ``query``, in the order of ``sort``.
 
-    Every order walks an index to its page (name: ``sort_key``; company and last contacted:
-    the sort keys of migration 0008, people without one last, by name), so a page costs the
-    same at any size and nothing is sorted whole.
+    In name order a search lists the best matches first (crm.core.contacts.ranking: the
+    people it names, then by company or title, then the rest; closer and more recently
+    contacted people first within each), everyone else by name. Every order walks an index
+    to its page (name: ``sort_key``; company and last contacted: the sort keys of migration
+    0008, people without one last, by name), so a page costs the same at any size and
+    nothing is sorted whole.
     """
     if sort == "name":
         return search_ids(session, query, limit=limit, offset=offset)

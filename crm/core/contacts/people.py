@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from crm.core.contacts.search import search_person_ids
+from crm.core.contacts.ranking import ranked_person_ids
 from crm.core.errors import Ambiguous, InvalidInput, NotFound
 from crm.core.models import (
     Company,
@@ -157,33 +157,67 @@ def _statements_for(session: Session, ids: list[int]) -> tuple[tuple[Any, ...],
     return _BY_JSON, {"ids_json": json.dumps(ids)}
 
 
+_RAW_SQL: dict[int, str] = {}
+
+
+def _run_all(conn: Any, statements: tuple[Any, ...], params: dict[str, Any]) -> list[Any]:
+    """The rows of each statement. The json_each statements of SQLite (thousands of people
+    at a time) run on the DBAPI cursor: plain tuples, no SQLAlchemy row processing (none is
+    needed: integers and text), a fifth of the cost of reading 100k people."""
+    if statements is not _BY_JSON:
+        return [conn.execute(stmt, params).all() for stmt in statements]
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        out = []
+        for stmt in statements:
+            sql = _RAW_SQL.get(id(stmt))
+            if sql is None:
+                compiled = stmt.compile(dialect=conn.dialect)
+                assert list(compiled.positiontup or []) == ["ids_json"]
+                sql = _RAW_SQL[id(stmt)] = str(compiled)
+            out.append(cursor.execute(sql, (params["ids_json"],)).fetchall())
+        return out
+    finally:
+        cursor.close()
+
+
 def _summaries_chunk(session: Session, ids: list[int]) -> dict[int, PersonSummary]:
     if not ids:
         return {}
-    # Core rows on the session's connection: no ORM bookkeeping for plain columns.
+    # Core rows on the session's connection: no ORM bookkeeping for plain columns. The loops
+    # below run once per row of a 100k-people ``crm people --json``: plain dict lookups.
     conn = session.connection()
-    (by_people, by_points, by_now, by_tags), params = _statements_for(session, ids)
-    people = conn.execute(by_people, params).all()
+    statements, params = _statements_for(session, ids)
+    people, point_rows, now_rows, tag_rows = _run_all(conn, statements, params)
     points: dict[int, dict[str, list[str]]] = {}
-    for pid, kind, value in conn.execute(by_points, params).all():
-        points.setdefault(pid, {}).setdefault(kind, []).append(value)
+    for pid, kind, value in point_rows:
+        mine = points.get(pid)
+        if mine is None:
+            points[pid] = {kind: [value]}
+        elif kind in mine:
+            mine[kind].append(value)
+        else:
+            mine[kind] = [value]
     now: dict[int, tuple[tuple[str, int], str, str | None]] = {}
-    for pid, pos_id, start, company, title in conn.execute(by_now, params).all():
+    for pid, pos_id, start, company, title in now_rows:
         key = (start or "", pos_id)
         if pid not in now or key > now[pid][0]:
             now[pid] = (key, company, title)
     tags: dict[int, list[str]] = {}
-    for pid, name in conn.execute(by_tags, params).all():
+    for pid, name in tag_rows:
         tags.setdefault(pid, []).append(name)
     out = {}
+    nothing: dict[str, list[str]] = {}
     for pid, name, note, is_me, via_name in people:
-        cps = points.get(pid, {})
+        cps = points.get(pid, nothing)
         pos = now.get(pid)
+        urls = cps.get("url")
+        social = cps.get("social")
         out[pid] = PersonSummary(
-            id=pid, name=name, emails=cps.get("email", []), phones=cps.get("phone", []),
-            urls=cps.get("url", []) + cps.get("social", []),
+            id=pid, name=name, emails=cps.get("email") or [], phones=cps.get("phone") or [],
+            urls=(urls + social if social else urls) if urls else (social or []),
             company=pos[1] if pos else None, title=pos[2] if pos else None,
-            tags=tags.get(pid, []), note=note, is_me=bool(is_me), known_via=via_name)
+            tags=tags.get(pid) or [], note=note, is_me=bool(is_me), known_via=via_name)
     return out
 
 
@@ -452,12 +486,14 @@ def resolve_person(session: Session, text: str) -> Person:
 
 def search_ids(session: Session, query: str | None, *, limit: int | None = None,
                offset: int = 0) -> list[int]:
-    """Ids of people matching every word of ``query`` as a word prefix, by name.
+    """Ids of people matching every word of ``query`` as a word prefix, best match first
+    (crm.core.contacts.ranking: name, then company or title, then the rest; closer and more
+    recent people first); everyone by name for an empty query.
 
     Accent- and case-insensitive; answered from the full-text index (crm.core.contacts.search), so a
     page of results costs the same at 100 or 100,000 people.
     """
-    return search_person_ids(session, query, limit=limit, offset=offset)
+    return ranked_person_ids(session, query, limit=limit, offset=offset)
 
 
 def search_people(session: Session, query: str | None = None, *, limit: int | None = None,
