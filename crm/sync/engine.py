@@ -10,7 +10,9 @@ One sync:
    linked again by its UID, never duplicated). Cards changed there (a new ETag *and* new
    content: an ETag alone changing costs nothing) are merged field by field with crm's
    person against the base, the card as last synced (``crm.sync.fields``). A card gone
-   there is a deletion *proposal*: listed, applied only with ``apply_deletions``.
+   there is a deletion *proposal*: listed, applied only with ``apply_deletions`` (every
+   one, or the people named), or refused with ``refuse_deletions``: the person stays in
+   crm and their card is written there again by the push, so it is not proposed again.
 3. **Push**: people crm has that the other side has not get a new card (If-None-Match: *);
    people changed in crm (their fields' hash differs from the last sync) or merged in step 2
    have their card rewritten (If-Match: ETag); people deleted in crm have their card deleted
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,13 +60,20 @@ Progress = Callable[[str, int, int], None]
 ROUNDS = 3  # a card that changed while we pushed is merged again, at most this often
 _CHUNK = 500
 
+# A deletion choice: every proposal (True), none (False), or the proposals of these people.
+Choice = bool | Collection[int]
+
+
+def _chosen(choice: Choice, person_id: int) -> bool:
+    return choice if isinstance(choice, bool) else person_id in choice
+
 
 @dataclass(frozen=True)
 class SyncAction:
     """One change a sync made (or, in a dry run, would make)."""
 
     side: str  # "crm" or "remote": where the change is made
-    action: str  # created, updated, merged, deleted, unchanged-etag
+    action: str  # created, updated, merged, deleted, kept, unchanged-etag
     name: str  # the card's file name or href
     person_id: int | None
     person: str
@@ -118,7 +127,7 @@ class SyncReport:
             "target": {"kind": self.kind, "location": self.location},
             "dry_run": self.dry_run,
             "crm": {a: self.count("crm", a) for a in ("created", "merged", "updated",
-                                                      "deleted")},
+                                                      "deleted", "kept")},
             "remote": {a: self.count("remote", a) for a in ("created", "updated", "deleted")},
             "unchanged": self.unchanged,
             "etag_only": self.count("remote", "unchanged-etag"),
@@ -135,11 +144,14 @@ class SyncReport:
         }
 
     def summary(self) -> dict[str, Any]:
-        """What the TUI and ``last_report`` keep: the counts."""
+        """What the TUI and ``last_report`` keep: the counts, and whom the deletion proposals
+        are about (the TUI offers to apply or refuse each)."""
         data = self.to_json()
         return {k: data[k] for k in ("crm", "remote", "unchanged", "etag_only")} | {
             "conflicts": len(self.conflicts), "deletion_proposals": len(self.deletion_proposals),
-            "failed": len(self.failed)}
+            "failed": len(self.failed),
+            "proposals": [{"person_id": p.person_id, "person": p.person, "card": p.name}
+                          for p in self.deletion_proposals]}
 
 
 @dataclass
@@ -209,7 +221,8 @@ def _unit(db: Database, dry_run: bool) -> Iterator[Session]:
 
 
 def sync(db: Database, store: Store, *, username: str | None = None, dry_run: bool = False,
-         apply_deletions: bool = False, progress: Progress | None = None) -> SyncReport:
+         apply_deletions: Choice = False, refuse_deletions: Choice = False,
+         progress: Progress | None = None) -> SyncReport:
     """Sync crm with ``store`` both ways; see the module's docstring."""
     report = SyncReport(store.kind, store.location, dry_run=dry_run)
     tell = progress or (lambda phase, done, total: None)
@@ -218,7 +231,8 @@ def sync(db: Database, store: Store, *, username: str | None = None, dry_run: bo
         report.backup = _backup_before_first(db, store)
     for _ in range(ROUNDS):
         report.rounds += 1
-        retry = _round(db, store, report, username, dry_run, apply_deletions, tell)
+        retry = _round(db, store, report, username, dry_run, apply_deletions,
+                       refuse_deletions, tell)
         if not retry or dry_run:
             break
     if not dry_run:
@@ -255,7 +269,8 @@ def _target(session: Session, store: Store, username: str | None) -> SyncTarget:
 
 
 def _round(db: Database, store: Store, report: SyncReport, username: str | None,
-           dry_run: bool, apply_deletions: bool, tell: Progress) -> bool:
+           dry_run: bool, apply_deletions: Choice, refuse_deletions: Choice,
+           tell: Progress) -> bool:
     """One pull and push; True when some card changed meanwhile (another round merges it)."""
     report.unchanged = 0  # (of the last round: a card merged in a round before is not)
     tell("listing", 0, 1)
@@ -263,7 +278,8 @@ def _round(db: Database, store: Store, report: SyncReport, username: str | None,
     tell("listing", 1, 1)
     pushes: list[_Push] = []
     with _unit(db, dry_run) as session:
-        pushes = _pull(session, store, report, listing, username, apply_deletions, tell)
+        pushes = _pull(session, store, report, listing, username, apply_deletions,
+                       refuse_deletions, tell)
     if dry_run:
         for p in pushes:
             report.actions.append(SyncAction("remote", p.action, p.name or "(new)",
@@ -273,7 +289,8 @@ def _round(db: Database, store: Store, report: SyncReport, username: str | None,
 
 
 def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str, str],
-          username: str | None, apply_deletions: bool, tell: Progress) -> list[_Push]:
+          username: str | None, apply_deletions: Choice, refuse_deletions: Choice,
+          tell: Progress) -> list[_Push]:
     target = _target(session, store, username)
     states = {s.name: s for s in session.scalars(
         select(SyncCard).where(SyncCard.target_id == target.id)
@@ -399,8 +416,16 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
             session.delete(state)  # gone on both sides (or never about a person)
             del states[name]
             continue
+        if _chosen(refuse_deletions, person.id):
+            # Refused: crm keeps them, and forgets the card; the push writes it there
+            # again (a new card, If-None-Match), so it is not proposed again.
+            session.delete(state)
+            del states[name]
+            report.actions.append(SyncAction("crm", "kept", name, person.id,
+                                             person.display_name))
+            continue
         action = SyncAction("crm", "deleted", name, person.id, person.display_name)
-        if apply_deletions:
+        if _chosen(apply_deletions, person.id):
             bury(session, person.id)
             session.delete(state)
             del states[name]

@@ -135,6 +135,47 @@ def test_deleted_there_is_a_proposal_until_applied(crm: Any, side: Side) -> None
     assert _nothing_changed(_sync(crm, side))
 
 
+def test_a_refused_deletion_keeps_the_person_and_writes_the_card_back(crm: Any,
+                                                                       side: Side) -> None:
+    side.put("a.vcf", card("uid-a", "Ana Lima", email="ana@acme.com"))
+    side.put("b.vcf", card("uid-b", "Ben Ode", email="ben@ode.org"))
+    side.put("c.vcf", card("uid-c", "Cleo Park", email="cleo@park.io"))
+    _sync(crm, side)
+    side.remove("a.vcf")
+    side.remove("c.vcf")
+    ids = {p["person"]: p["person_id"] for p in _sync(crm, side)["deletion_proposals"]}
+    assert set(ids) == {"Ana Lima", "Cleo Park"}
+    dry = _sync(crm, side, "--dry-run", "--refuse", f"#{ids['Ana Lima']}")
+    assert {(a["side"], a["action"], a["person"]) for a in dry["actions"]} == {
+        ("crm", "kept", "Ana Lima"), ("remote", "created", "Ana Lima")}
+    assert sorted(side.names()) == ["b.vcf"]  # a dry run writes nothing there
+    data = _sync(crm, side, "--refuse", str(ids["Ana Lima"]))
+    assert data["crm"]["kept"] == 1 and data["remote"]["created"] == 1
+    assert [p["person"] for p in data["deletion_proposals"]] == ["Cleo Park"]  # still asked
+    assert set(_people(crm)) == {"Ana Lima", "Ben Ode", "Cleo Park"}
+    assert "ana@acme.com" in side.read(side.find("FN:Ana Lima"))  # written back there
+    again = _sync(crm, side)  # refused: not proposed again, written back once only
+    assert [p["person"] for p in again["deletion_proposals"]] == ["Cleo Park"]
+    assert again["remote"] == {"created": 0, "updated": 0, "deleted": 0}
+    assert len(side.names()) == 2
+    # Refusing them all: every proposal at once.
+    assert _sync(crm, side, "--refuse-deletions")["crm"]["kept"] == 1
+    assert len(side.names()) == 3
+    assert _nothing_changed(_sync(crm, side))
+
+
+def test_refusing_and_applying_one_proposal_contradict(crm: Any, side: Side) -> None:
+    side.put("a.vcf", card("uid-a", "Ana Lima", email="ana@acme.com"))
+    side.put("b.vcf", card("uid-b", "Ben Ode", email="ben@ode.org"))
+    _sync(crm, side)
+    side.remove("a.vcf")
+    result = crm(*side.args(), "--refuse", "1", "--apply", "#1")
+    assert result.exit_code == 2 and "choose one" in result.stderr
+    result = crm(*side.args(), "--refuse", "999")  # nobody proposed: told, exit 1
+    assert result.exit_code == 1 and "#999" in result.stderr
+    assert "Ana Lima" in _people(crm)
+
+
 def test_deleted_in_crm_is_deleted_there(crm: Any, side: Side) -> None:
     side.put("a.vcf", card("uid-a", "Ana Lima", email="ana@acme.com"))
     side.put("b.vcf", card("uid-b", "Ben Ode", email="ben@ode.org"))
