@@ -65,6 +65,16 @@ class Radicale:
         conn.close()
         return resp.status, data, {k.lower(): v for k, v in resp.getheaders()}
 
+    def cpu_seconds(self) -> float | None:
+        """The CPU time the server has used so far (user + system), where /proc tells it."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        import os
+
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
