@@ -300,6 +300,7 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
     report.unchanged += sum(1 for n in listing if n in states and states[n].etag == listing[n])
     wanted = new_names + seen
     fetched: dict[str, tuple[str, str]] = {}
+    tell("fetching", 0, len(wanted))
     for i in range(0, len(wanted), _CHUNK):
         fetched.update(store.get(wanted[i:i + _CHUNK]))
         tell("fetching", min(i + _CHUNK, len(wanted)), len(wanted))
@@ -460,6 +461,7 @@ def _plan_pushes(session: Session, report: SyncReport, states: dict[str, SyncCar
     for s in list(states.values()):
         if s.status == "linked" and s.person_id is None and s.etag is not None:
             pushes.append(_Push("deleted", s.name, "", None, _name_of(s), "", s.etag, ""))
+    tell("comparing", 0, len(all_ids))
     for i in range(0, len(all_ids), _CHUNK):
         ids = all_ids[i:i + _CHUNK]
         tell("comparing", min(i + _CHUNK, len(all_ids)), len(all_ids))

@@ -142,3 +142,25 @@ async def test_a_deletion_proposal_is_kept_or_applied_from_sync_settings(
     assert "ana@acme.com" in (vdir / "uid-a.vcf").read_text()
     assert not (vdir / "uid-b.vcf").exists()
     assert run(["sync", "vdir", str(vdir), "--db", empty_path, "--json"]) == 0
+
+
+async def test_sync_settings_show_hostile_names_and_folders_inert(empty_path: str,
+                                                                  tmp_path: Path) -> None:
+    from tests.reliability.hostile import HOSTILE, driver_controls
+
+    vdir = tmp_path / ("book" + HOSTILE.replace("/", "|"))  # a folder name may hold them
+    vdir.mkdir()
+    evil = "[b]x[/b]\x1b]52;c;SU1QTkFNRQ==\x07\x1b[2J\u202eEvil \x9b31mOne"
+    (vdir / "e\x1b[31m.vcf").write_text(card("uid-e", evil, email="e@evil.example"))
+    (vdir / "b.vcf").write_text(card("uid-b", "Ben Ode", email="ben@ode.org"))
+    assert run(["sync", "vdir", str(vdir), "--db", empty_path]) == 0
+    (vdir / "e\x1b[31m.vcf").unlink()
+    assert run(["sync", "vdir", str(vdir), "--db", empty_path]) == 0  # a proposal
+    async with running(empty_path) as pilot:
+        await _palette(pilot, "sync settings")
+        assert isinstance(pilot.app.screen, SyncScreen)
+        text = screen_text(pilot.app)
+        assert "deleted there: [b]x[/b]" in text and "\\x1b" in text
+        from tests.tui.test_hostile_screens import terminal_stream
+
+        assert not driver_controls(terminal_stream(pilot.app))
