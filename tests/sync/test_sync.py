@@ -322,3 +322,40 @@ def test_a_sync_killed_mid_way_then_run_again(crm: Any, side: Side, db_url: str,
     assert len(_people(crm)) == n  # nothing duplicated in crm
     assert len(side.names()) == n  # nor there, and nothing missing
     assert _nothing_changed(_sync(crm, side))
+
+
+def test_a_resync_with_an_unchanged_ctag_lists_nothing(crm: Any, radicale: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from crm.sync.carddav import CardDavStore
+    from tests.sync.conftest import PASSWORD, CardDavSide
+
+    monkeypatch.setenv("CRM_CARDDAV_PASSWORD", PASSWORD)
+    side = CardDavSide(radicale)
+    side.put("a.vcf", card("uid-a", "Ana Lima", email="ana@acme.com"))
+    side.put("b.vcf", card("uid-b", "Ben Ode", email="ben@ode.org"))
+    _sync(crm, side)  # imports
+    _sync(crm, side)  # lists everything, changes nothing: the address book's CTag is kept
+    listed: list[int] = []
+    real = CardDavStore.listing
+
+    def listing(self: CardDavStore) -> dict[str, str]:
+        listed.append(1)
+        return real(self)
+
+    monkeypatch.setattr(CardDavStore, "listing", listing)
+    quiet = _sync(crm, side)
+    assert _nothing_changed(quiet) and quiet["unchanged"] == 2 and listed == []
+    # A change in crm still goes there, without listing the address book.
+    assert crm("edit", "person", "Ana Lima", "--nickname", "Aninha").exit_code == 0
+    assert _sync(crm, side)["remote"]["updated"] == 1 and listed == []
+    assert "NICKNAME:Aninha" in side.read("a.vcf")
+    # A change there moves the CTag: listed, and merged.
+    side.edit("b.vcf", "ben@ode.org", "ben@ode.dev")
+    data = _sync(crm, side)
+    assert listed == [1] and data["crm"]["updated"] == 1
+    assert _people(crm)["Ben Ode"]["emails"] == ["ben@ode.dev"]
+    # A card deleted there too: the proposal is made (and made again while it stands).
+    _sync(crm, side)
+    side.remove("b.vcf")
+    assert [p["person"] for p in _sync(crm, side)["deletion_proposals"]] == ["Ben Ode"]
+    assert [p["person"] for p in _sync(crm, side)["deletion_proposals"]] == ["Ben Ode"]
