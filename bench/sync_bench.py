@@ -108,10 +108,14 @@ def run(contacts: int, runs: int) -> list[Result]:
             print(f"  {'first' if first else 'resync'}: {report.summary()} "
                   f"({pushed} written to the server)", flush=True)
 
+        # The resync right after the first sync lists every card; the next one finds the
+        # address book's CTag as that resync left it and lists nothing (both timed).
         timings: dict[bool, list[Timing]] = {True: [], False: []}
+        again: list[Timing] = []
         for _ in range(runs):
             timings[True].append(measure(lambda: once(True), 1, setup=fresh))
             timings[False].append(measure(lambda: once(False), 1))
+            again.append(measure(lambda: once(False), 1))
     finally:
         server.stop()
 
@@ -128,7 +132,10 @@ def run(contacts: int, runs: int) -> list[Result]:
                size, server_listing),
         within(merged(timings[True]), FIRST_GOAL, "CardDAV first sync into an empty crm",
                size, seconds_goal(FIRST_GOAL)),
-        within(merged(timings[False]), RESYNC_GOAL, "CardDAV resync, nothing changed",
+        within(merged(timings[False]), RESYNC_GOAL, "CardDAV resync, nothing changed "
+               "(right after the first: lists every card)", size, seconds_goal(RESYNC_GOAL)),
+        within(merged(again), RESYNC_GOAL, "CardDAV resync, nothing changed again "
+               "(the CTag as the last sync left it: no listing)",
                size, seconds_goal(RESYNC_GOAL)),
     ]
 
