@@ -1,6 +1,7 @@
 """A real CardDAV server for the sync tests and the sync benchmark: Radicale (PyPI; GPL, a
 dev dependency only), run as a child process on 127.0.0.1 at a free port, with its storage
-in a folder of the caller's and a plain htpasswd file; ``stop()`` ends it."""
+in a folder of the caller's and a plain htpasswd file, its storage's fsync off
+(``bench/radicale_run.py`` says why); ``stop()`` ends it."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ class Radicale:
         users = folder / "users"
         users.write_text(f"{USER}:{PASSWORD}\n")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "radicale", "--server-hosts", f"127.0.0.1:{self.port}",
+            [sys.executable, str(Path(__file__).with_name("radicale_run.py")),
+             "--server-hosts", f"127.0.0.1:{self.port}",
              "--storage-filesystem-folder", str(storage), "--auth-type", "htpasswd",
              "--auth-htpasswd-filename", str(users), "--auth-htpasswd-encryption", "plain",
              "--logging-level", "warning", "--rights-type", "owner_only"],
@@ -62,6 +64,16 @@ class Radicale:
         data = resp.read()
         conn.close()
         return resp.status, data, {k.lower(): v for k, v in resp.getheaders()}
+
+    def cpu_seconds(self) -> float | None:
+        """The CPU time the server has used so far (user + system), where /proc tells it."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        import os
+
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.proc.terminate()

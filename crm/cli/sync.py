@@ -39,7 +39,49 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
     f = click.option("--apply-deletions", is_flag=True,
                      help="Delete in crm the people whose card was deleted on the other "
                           "side (otherwise listed as proposals only).")(f)
+    f = click.option("--apply", "apply_ids", multiple=True, metavar="ID",
+                     help="Apply the deletion proposal of this person (#ID or ID; "
+                          "repeatable): delete them in crm.")(f)
+    f = click.option("--refuse-deletions", is_flag=True,
+                     help="Refuse every deletion proposal: keep those people in crm and "
+                          "write their cards there again.")(f)
+    f = click.option("--refuse", "refuse_ids", multiple=True, metavar="ID",
+                     help="Refuse the deletion proposal of this person (#ID or ID; "
+                          "repeatable): keep them and write their card there again, so it "
+                          "is not proposed again.")(f)
     return json_option(db_option(f))
+
+
+class Deletions:
+    """What to do with the deletion proposals, as the options say."""
+
+    def __init__(self, apply_all: bool, apply_ids: tuple[str, ...], refuse_all: bool,
+                 refuse_ids: tuple[str, ...]) -> None:
+        self.apply_ids = _person_ids(apply_ids, "--apply")
+        self.refuse_ids = _person_ids(refuse_ids, "--refuse")
+        both = self.apply_ids & self.refuse_ids
+        if both:
+            raise CrmError(f"#{min(both)}: both --apply and --refuse; choose one")
+        if (apply_all and (refuse_all or self.refuse_ids)) or (refuse_all and self.apply_ids):
+            raise CrmError("--apply-deletions and --refuse-deletions (or --refuse with "
+                           "--apply-deletions, --apply with --refuse-deletions) contradict "
+                           "each other; choose one")
+        self.apply: bool | frozenset[int] = apply_all or self.apply_ids
+        self.refuse: bool | frozenset[int] = refuse_all or self.refuse_ids
+
+    def named(self) -> frozenset[int]:
+        return self.apply_ids | self.refuse_ids
+
+
+def _person_ids(values: tuple[str, ...], option: str) -> frozenset[int]:
+    out = set()
+    for value in values:
+        digits = value.strip().removeprefix("#")
+        if not digits.isdigit():
+            raise CrmError(f"{option} {one_line(value)}: not a person's id (#ID or ID, as "
+                           "the deletion proposals list them)")
+        out.add(int(digits))
+    return frozenset(out)
 
 
 @sync_group.command("vdir")
@@ -47,16 +89,19 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
 @_common
 @click.pass_context
 def sync_vdir(ctx: click.Context, folder: Path, dry_run: bool, apply_deletions: bool,
+              apply_ids: tuple[str, ...], refuse_deletions: bool, refuse_ids: tuple[str, ...],
               as_json: bool) -> None:
     """Sync with a vdir FOLDER: one UID.vcf per person, as khard and vdirsyncer keep it.
 
     People changed in crm rewrite their file; files added or changed by khard, vdirsyncer or
     a phone are imported (matched as `crm import` does) and merged field by field; a file
-    deleted there is a deletion proposal, applied with --apply-deletions.
+    deleted there is a deletion proposal: applied with --apply-deletions or --apply ID,
+    refused with --refuse-deletions or --refuse ID (the file is written again).
     """
     from crm.sync.vdir import VdirStore
 
-    _run(ctx, VdirStore(folder), None, dry_run, apply_deletions, as_json)
+    deletions = Deletions(apply_deletions, apply_ids, refuse_deletions, refuse_ids)
+    _run(ctx, VdirStore(folder), None, dry_run, deletions, as_json)
 
 
 @sync_group.command("carddav")
@@ -65,38 +110,47 @@ def sync_vdir(ctx: click.Context, folder: Path, dry_run: bool, apply_deletions: 
 @_common
 @click.pass_context
 def sync_carddav(ctx: click.Context, url: str, username: str, dry_run: bool,
-                 apply_deletions: bool, as_json: bool) -> None:
+                 apply_deletions: bool, apply_ids: tuple[str, ...], refuse_deletions: bool,
+                 refuse_ids: tuple[str, ...], as_json: bool) -> None:
     """Sync with the CardDAV address book at URL (Radicale, Nextcloud, Fastmail, iCloud…).
 
     The password comes from the system keyring (service URL or "crm", user USER), else
     CRM_CARDDAV_PASSWORD, else a prompt on a terminal; it is never stored or printed. The
-    first sync with an address book backs up a SQLite database first.
+    first sync with an address book backs up a SQLite database first. A card deleted
+    there is a deletion proposal, applied or refused as with a vdir.
     """
     from crm.sync.carddav import CardDavStore
 
+    deletions = Deletions(apply_deletions, apply_ids, refuse_deletions, refuse_ids)
     password = carddav_password(username, url)
-    _run(ctx, CardDavStore(url, username, password), username, dry_run, apply_deletions,
-         as_json)
+    _run(ctx, CardDavStore(url, username, password), username, dry_run, deletions, as_json)
 
 
 def _run(ctx: click.Context, store: Store, username: str | None, dry_run: bool,
-         apply_deletions: bool, as_json: bool) -> None:
+         deletions: Deletions, as_json: bool) -> None:
     from crm.sync.engine import sync
 
     database = get_db()
     bar = _Bar() if sys.stderr.isatty() else None
     try:
         report = sync(database, store, username=username, dry_run=dry_run,
-                      apply_deletions=apply_deletions, progress=bar)
+                      apply_deletions=deletions.apply, refuse_deletions=deletions.refuse,
+                      progress=bar)
     finally:
         if bar is not None:
             bar.close()
         store.close()
+    chosen = {a.person_id for a in report.actions
+              if a.side == "crm" and a.action in ("deleted", "kept")}
+    unknown = sorted(deletions.named() - chosen)
     if as_json:
         emit_json(report.to_json())
     else:
         _print(report)
-    if report.failed or (report.imported is not None
+    for pid in unknown:
+        message(f"crm: #{pid}: no deletion proposal is about them; nothing applied or "
+                "refused for them")
+    if unknown or report.failed or (report.imported is not None
                          and (report.imported.rejected or report.imported.damaged)):
         ctx.exit(1)
 
@@ -152,8 +206,9 @@ def _print(report: SyncReport) -> None:
                 "is in the note")
     for p in report.deletion_proposals:
         message(f"crm: deleted there: {one_line(p.person)} (#{p.person_id}, "
-                f"{one_line(p.name)}); still in crm: sync again with --apply-deletions to "
-                "delete them, or crm rm person to delete one")
+                f"{one_line(p.name)}); still in crm: sync again with --apply "
+                f"{p.person_id} to delete them, or --refuse {p.person_id} to keep them "
+                "and write their card there again")
     if report.deletions_withheld:
         message(f"crm: {report.deletions_withheld}")
     for name, why in report.failed:

@@ -19,6 +19,8 @@ from crm.sync.store import Changed, StoreError
 
 T = TypeVar("T")
 _MULTIGET = 250  # hrefs per REPORT
+_CTAG_QUERY = (b'<?xml version="1.0" encoding="utf-8"?><propfind xmlns="DAV:" '
+               b'xmlns:CS="http://calendarserver.org/ns/"><prop><CS:getctag/></prop></propfind>')
 
 
 class CardDavStore:
@@ -54,6 +56,29 @@ class CardDavStore:
         async def listing() -> dict[str, str]:
             return {href: etag async for href, etag in self._storage.list()}
         return self._run(listing())
+
+    def version(self) -> str | None:
+        """The address book's CTag (``CS:getctag``: Radicale, Nextcloud, iCloud, Fastmail
+        keep one), one small PROPFIND; None when the server has none or did not answer
+        (the listing that follows then says what is wrong)."""
+        from vdirsyncer.storage.dav import _parse_xml
+
+        async def ask() -> str | None:
+            session = self._storage.session
+            headers = session.get_default_headers()
+            headers["Depth"] = "0"
+            response = await session.request("PROPFIND", "", data=_CTAG_QUERY,
+                                             headers=headers)
+            root = _parse_xml(await response.content.read())
+            for prop in root.findall(".//{http://calendarserver.org/ns/}getctag"):
+                if prop.text and prop.text.strip():
+                    return str(prop.text.strip())
+            return None
+
+        try:
+            return self._run(ask())
+        except StoreError:
+            return None
 
     def get(self, names: list[str]) -> dict[str, tuple[str, str]]:
         from vdirsyncer import exceptions

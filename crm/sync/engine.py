@@ -2,7 +2,10 @@
 
 One sync:
 
-1. **List** the other side (names and ETags). A listing that fails stops the sync before
+1. **List** the other side (names and ETags) — unless it has a CTag that is the one it had
+   after the last sync, which changed nothing either way: then nothing changed there, and
+   the cards are as crm recorded them (a no-change resync of 5,000 cards asks one small
+   PROPFIND instead of listing all of them). A listing that fails stops the sync before
    anything is written; an *empty* listing of a target that had cards is taken as a
    listing gone wrong, so no deletion is inferred from it.
 2. **Pull**, in one database transaction: cards new there go through the import pipeline
@@ -10,7 +13,9 @@ One sync:
    linked again by its UID, never duplicated). Cards changed there (a new ETag *and* new
    content: an ETag alone changing costs nothing) are merged field by field with crm's
    person against the base, the card as last synced (``crm.sync.fields``). A card gone
-   there is a deletion *proposal*: listed, applied only with ``apply_deletions``.
+   there is a deletion *proposal*: listed, applied only with ``apply_deletions`` (every
+   one, or the people named), or refused with ``refuse_deletions``: the person stays in
+   crm and their card is written there again by the push, so it is not proposed again.
 3. **Push**: people crm has that the other side has not get a new card (If-None-Match: *);
    people changed in crm (their fields' hash differs from the last sync) or merged in step 2
    have their card rewritten (If-Match: ETag); people deleted in crm have their card deleted
@@ -26,7 +31,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,13 +63,20 @@ Progress = Callable[[str, int, int], None]
 ROUNDS = 3  # a card that changed while we pushed is merged again, at most this often
 _CHUNK = 500
 
+# A deletion choice: every proposal (True), none (False), or the proposals of these people.
+Choice = bool | Collection[int]
+
+
+def _chosen(choice: Choice, person_id: int) -> bool:
+    return choice if isinstance(choice, bool) else person_id in choice
+
 
 @dataclass(frozen=True)
 class SyncAction:
     """One change a sync made (or, in a dry run, would make)."""
 
     side: str  # "crm" or "remote": where the change is made
-    action: str  # created, updated, merged, deleted, unchanged-etag
+    action: str  # created, updated, merged, deleted, kept, unchanged-etag
     name: str  # the card's file name or href
     person_id: int | None
     person: str
@@ -118,7 +130,7 @@ class SyncReport:
             "target": {"kind": self.kind, "location": self.location},
             "dry_run": self.dry_run,
             "crm": {a: self.count("crm", a) for a in ("created", "merged", "updated",
-                                                      "deleted")},
+                                                      "deleted", "kept")},
             "remote": {a: self.count("remote", a) for a in ("created", "updated", "deleted")},
             "unchanged": self.unchanged,
             "etag_only": self.count("remote", "unchanged-etag"),
@@ -135,11 +147,14 @@ class SyncReport:
         }
 
     def summary(self) -> dict[str, Any]:
-        """What the TUI and ``last_report`` keep: the counts."""
+        """What the TUI and ``last_report`` keep: the counts, and whom the deletion proposals
+        are about (the TUI offers to apply or refuse each)."""
         data = self.to_json()
         return {k: data[k] for k in ("crm", "remote", "unchanged", "etag_only")} | {
             "conflicts": len(self.conflicts), "deletion_proposals": len(self.deletion_proposals),
-            "failed": len(self.failed)}
+            "failed": len(self.failed),
+            "proposals": [{"person_id": p.person_id, "person": p.person, "card": p.name}
+                          for p in self.deletion_proposals]}
 
 
 @dataclass
@@ -209,16 +224,20 @@ def _unit(db: Database, dry_run: bool) -> Iterator[Session]:
 
 
 def sync(db: Database, store: Store, *, username: str | None = None, dry_run: bool = False,
-         apply_deletions: bool = False, progress: Progress | None = None) -> SyncReport:
+         apply_deletions: Choice = False, refuse_deletions: Choice = False,
+         progress: Progress | None = None) -> SyncReport:
     """Sync crm with ``store`` both ways; see the module's docstring."""
     report = SyncReport(store.kind, store.location, dry_run=dry_run)
     tell = progress or (lambda phase, done, total: None)
     db.check_sound()
     if not dry_run:
         report.backup = _backup_before_first(db, store)
+    version: str | None = None
     for _ in range(ROUNDS):
         report.rounds += 1
-        retry = _round(db, store, report, username, dry_run, apply_deletions, tell)
+        retry, seen = _round(db, store, report, username, dry_run, apply_deletions,
+                             refuse_deletions, tell)
+        version = seen if report.rounds == 1 else None
         if not retry or dry_run:
             break
     if not dry_run:
@@ -226,7 +245,31 @@ def sync(db: Database, store: Store, *, username: str | None = None, dry_run: bo
             target = _target(session, store, username)
             target.last_sync_at = _now()
             target.last_report = json.dumps(report.summary(), sort_keys=True)
+            target.remote_version = version if _quiet(report) else None
     return report
+
+
+def _quiet(report: SyncReport) -> bool:
+    """The sync changed nothing on either side and has nothing pending: the other side is
+    as crm recorded it, so its CTag now (read before the listing) can stand for it."""
+    return (report.rounds == 1 and report.changed_nothing and report.imported is None
+            and not (report.conflicts or report.deletion_proposals or report.failed
+                     or report.deletions_withheld))
+
+
+def _known_listing(db: Database, store: Store, version: str) -> dict[str, str] | None:
+    """The cards as the last sync left them, when the other side's CTag is the one it had
+    then (None: list them)."""
+    with db.read() as session:
+        target = session.scalar(select(SyncTarget).where(
+            SyncTarget.kind == store.kind, SyncTarget.location == store.location))
+        if target is None or target.remote_version != version:
+            return None
+        rows = session.execute(select(SyncCard.name, SyncCard.etag)
+                               .where(SyncCard.target_id == target.id)).all()
+    if any(etag is None for _name, etag in rows):
+        return None
+    return {name: etag for name, etag in rows if etag is not None}
 
 
 def _backup_before_first(db: Database, store: Store) -> str | None:
@@ -255,25 +298,31 @@ def _target(session: Session, store: Store, username: str | None) -> SyncTarget:
 
 
 def _round(db: Database, store: Store, report: SyncReport, username: str | None,
-           dry_run: bool, apply_deletions: bool, tell: Progress) -> bool:
-    """One pull and push; True when some card changed meanwhile (another round merges it)."""
+           dry_run: bool, apply_deletions: Choice, refuse_deletions: Choice,
+           tell: Progress) -> tuple[bool, str | None]:
+    """One pull and push: (True when some card changed meanwhile, and another round merges
+    it; the other side's CTag before the listing)."""
     report.unchanged = 0  # (of the last round: a card merged in a round before is not)
     tell("listing", 0, 1)
-    listing = store.listing()
+    version = store.version()
+    known = _known_listing(db, store, version) if version is not None else None
+    listing = known if known is not None else store.listing()
     tell("listing", 1, 1)
     pushes: list[_Push] = []
     with _unit(db, dry_run) as session:
-        pushes = _pull(session, store, report, listing, username, apply_deletions, tell)
+        pushes = _pull(session, store, report, listing, username, apply_deletions,
+                       refuse_deletions, tell)
     if dry_run:
         for p in pushes:
             report.actions.append(SyncAction("remote", p.action, p.name or "(new)",
                                              p.person_id, p.person))
-        return False
-    return _push(db, store, report, pushes, username, tell)
+        return False, version
+    return _push(db, store, report, pushes, username, tell), version
 
 
 def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str, str],
-          username: str | None, apply_deletions: bool, tell: Progress) -> list[_Push]:
+          username: str | None, apply_deletions: Choice, refuse_deletions: Choice,
+          tell: Progress) -> list[_Push]:
     target = _target(session, store, username)
     states = {s.name: s for s in session.scalars(
         select(SyncCard).where(SyncCard.target_id == target.id)
@@ -283,6 +332,7 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
     report.unchanged += sum(1 for n in listing if n in states and states[n].etag == listing[n])
     wanted = new_names + seen
     fetched: dict[str, tuple[str, str]] = {}
+    tell("fetching", 0, len(wanted))
     for i in range(0, len(wanted), _CHUNK):
         fetched.update(store.get(wanted[i:i + _CHUNK]))
         tell("fetching", min(i + _CHUNK, len(wanted)), len(wanted))
@@ -399,8 +449,16 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
             session.delete(state)  # gone on both sides (or never about a person)
             del states[name]
             continue
+        if _chosen(refuse_deletions, person.id):
+            # Refused: crm keeps them, and forgets the card; the push writes it there
+            # again (a new card, If-None-Match), so it is not proposed again.
+            session.delete(state)
+            del states[name]
+            report.actions.append(SyncAction("crm", "kept", name, person.id,
+                                             person.display_name))
+            continue
         action = SyncAction("crm", "deleted", name, person.id, person.display_name)
-        if apply_deletions:
+        if _chosen(apply_deletions, person.id):
             bury(session, person.id)
             session.delete(state)
             del states[name]
@@ -435,6 +493,7 @@ def _plan_pushes(session: Session, report: SyncReport, states: dict[str, SyncCar
     for s in list(states.values()):
         if s.status == "linked" and s.person_id is None and s.etag is not None:
             pushes.append(_Push("deleted", s.name, "", None, _name_of(s), "", s.etag, ""))
+    tell("comparing", 0, len(all_ids))
     for i in range(0, len(all_ids), _CHUNK):
         ids = all_ids[i:i + _CHUNK]
         tell("comparing", min(i + _CHUNK, len(all_ids)), len(all_ids))

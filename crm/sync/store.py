@@ -28,6 +28,11 @@ class Store(Protocol):
         partial listing)."""
         ...
 
+    def version(self) -> str | None:
+        """A tag that changes whenever any card does (a CardDAV CTag), or None when the
+        other side has none; asked before the listing."""
+        ...
+
     def get(self, names: list[str]) -> dict[str, tuple[str, str]]:
         """The raw text and ETag of each named card (a card gone meanwhile is left out)."""
         ...

@@ -1,5 +1,6 @@
-"""The sync targets crm knows (each vdir or CardDAV address book synced before) and running
-a sync with each of them again: what the TUI's "Sync now" does and shows."""
+"""The sync targets crm knows (each vdir or CardDAV address book synced before), adding a
+new one, and running a sync with each of them again: what the TUI's "Sync now" and its
+sync settings do and show."""
 
 from __future__ import annotations
 
@@ -15,8 +16,19 @@ from sqlalchemy.orm import Session
 from crm.core.db import Database
 from crm.core.errors import CrmError
 from crm.core.models import SyncTarget
-from crm.sync.engine import SyncReport, sync
+from crm.sync.engine import Choice, SyncReport, sync
 from crm.sync.store import Store
+
+KINDS = ("vdir", "carddav")
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """A card deleted there whose person crm still has (from the target's last sync)."""
+
+    person_id: int
+    person: str
+    card: str
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,7 @@ class TargetView:
     username: str | None
     last_sync_at: datetime | None
     last_summary: str  # "2 created in crm, 1 updated there" or "nothing changed"
+    proposals: tuple[ProposalView, ...] = ()
 
     @property
     def label(self) -> str:
@@ -53,8 +66,12 @@ def list_targets(session: Session) -> list[TargetView]:
             counts = json.loads(t.last_report) if t.last_report else {}
         except ValueError:
             counts = {}
+        proposals = tuple(
+            ProposalView(int(p["person_id"]), str(p.get("person") or ""), str(p.get("card")))
+            for p in counts.get("proposals") or () if isinstance(p, dict) and p.get("person_id"))
         out.append(TargetView(t.id, t.kind, t.location, t.username, t.last_sync_at,
-                              summary_text(counts) if t.last_report else "never synced"))
+                              summary_text(counts) if t.last_report else "never synced",
+                              proposals))
     return out
 
 
@@ -95,9 +112,66 @@ def keyring_password(user: str, url: str) -> str | None:
     return str(found) if found else None
 
 
-def sync_again(db: Database, target: TargetView) -> SyncReport:
-    store = store_for(target)
+def remember_password(user: str, url: str, password: str) -> bool:
+    """Keep the password in the system keyring (service: the URL); False when there is no
+    ``keyring`` package or no usable backend (the password is then used for this sync only,
+    and never stored anywhere else)."""
     try:
-        return sync(db, store, username=target.username)
+        import keyring
+    except ImportError:
+        return False
+    try:
+        keyring.set_password(url, user, password)
+    except Exception:  # no usable keyring backend
+        return False
+    return True
+
+
+def new_store(kind: str, location: str, username: str = "", password: str = "") -> Store:
+    """The store of an address book the user adds, checked: the folder exists, or the
+    server answers a listing with this user and password (a StoreError says why not)."""
+    location = location.strip()
+    if kind not in KINDS:
+        raise CrmError(f"{kind!r}: the kind is vdir or carddav")
+    if not location:
+        raise CrmError("the folder or address is missing" if kind == "vdir"
+                       else "the address (URL) is missing")
+    store: Store
+    if kind == "vdir":
+        from crm.sync.vdir import VdirStore
+
+        store = VdirStore(Path(location))
+    else:
+        from crm.sync.carddav import CardDavStore
+
+        if not location.startswith(("http://", "https://")):
+            raise CrmError(f"{location!r}: not an http:// or https:// address")
+        if not username.strip():
+            raise CrmError("the user name is missing: a CardDAV server asks for one")
+        password = password or keyring_password(username, location) \
+            or os.environ.get("CRM_CARDDAV_PASSWORD") or ""
+        if not password:
+            raise CrmError("the password is missing")
+        store = CardDavStore(location, username.strip(), password)
+    try:
+        store.listing()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def sync_with(db: Database, store: Store, username: str | None = None, *,
+              apply_deletions: Choice = False, refuse_deletions: Choice = False) -> SyncReport:
+    """One sync with ``store``, closed after."""
+    try:
+        return sync(db, store, username=username, apply_deletions=apply_deletions,
+                    refuse_deletions=refuse_deletions)
     finally:
         store.close()
+
+
+def sync_again(db: Database, target: TargetView, *, apply_deletions: Choice = False,
+               refuse_deletions: Choice = False) -> SyncReport:
+    return sync_with(db, store_for(target), target.username,
+                     apply_deletions=apply_deletions, refuse_deletions=refuse_deletions)

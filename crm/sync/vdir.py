@@ -54,6 +54,9 @@ class VdirStore:
         except OSError as err:
             raise StoreError(f"{self.folder}: cannot list: {err.strerror}") from None
 
+    def version(self) -> str | None:
+        return None  # listing a folder costs next to nothing: always listed
+
     def get(self, names: list[str]) -> dict[str, tuple[str, str]]:
         out = {}
         for name in names:

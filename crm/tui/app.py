@@ -257,6 +257,17 @@ class CrmApp(App[None]):
         if not isinstance(self.screen, ImportScreen):
             self.push_screen(ImportScreen())
 
+    def action_open_sync(self, add: bool = False) -> None:
+        """Sync settings; ``add``: straight to the form that adds an address book."""
+        from crm.tui.screens.sync import SyncScreen
+
+        current = self.screen
+        screen = current if isinstance(current, SyncScreen) else SyncScreen()
+        if screen is not current:
+            self.push_screen(screen)
+        if add:
+            self.call_after_refresh(screen.action_add)
+
     def action_open_suggestions(self) -> None:
         from crm.tui.screens.suggestions import SuggestionsScreen
 
@@ -298,6 +309,10 @@ class CrmApp(App[None]):
             return
         self.call_from_thread(setattr, self, "sub_title", line)
 
+    def show_last_sync(self) -> None:
+        """Read the header's last-sync line again (a sync ran elsewhere)."""
+        self._read_last_sync()
+
     def action_sync_now(self) -> None:
         self._sync_now()
 
@@ -309,9 +324,9 @@ class CrmApp(App[None]):
         with self.db.read() as session:
             targets = list_targets(session)
         if not targets:
-            self.post_message(SyncDone("Nothing to sync with yet: sync once from the command "
-                                       "line (crm sync vdir DIR, or crm sync carddav URL "
-                                       "--user U) and Sync now syncs with it again.",
+            self.post_message(SyncDone("Nothing to sync with yet: add a vdir folder or a "
+                                       "CardDAV address book first (palette: Add address "
+                                       "book), and Sync now syncs with it again.",
                                        self.sub_title, error=True))
             return
         token = self.saving("a sync")

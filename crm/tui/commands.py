@@ -103,6 +103,10 @@ class CrmCommands(Provider):
              "or LinkedIn's export", app.action_open_import),
             ("Sync now", "Sync again with every vdir and CardDAV address book synced "
              "before (the header shows the last sync)", app.action_sync_now),
+            ("Sync settings", "The vdirs and CardDAV address books crm syncs with, and the "
+             "deletions proposed by their last sync", app.action_open_sync),
+            ("Add address book", "Sync with a new vdir folder or CardDAV address book "
+             "(a phone's server)", partial(app.action_open_sync, True)),
             ("Suggestions", "Inferred co-workers, classmates and same-name people to review",
              app.action_open_suggestions),
             ("Duplicates and merge", "Likely duplicate people and companies, with the "

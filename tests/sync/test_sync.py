@@ -135,6 +135,47 @@ def test_deleted_there_is_a_proposal_until_applied(crm: Any, side: Side) -> None
     assert _nothing_changed(_sync(crm, side))
 
 
+def test_a_refused_deletion_keeps_the_person_and_writes_the_card_back(crm: Any,
+                                                                       side: Side) -> None:
+    side.put("a.vcf", card("uid-a", "Ana Lima", email="ana@acme.com"))
+    side.put("b.vcf", card("uid-b", "Ben Ode", email="ben@ode.org"))
+    side.put("c.vcf", card("uid-c", "Cleo Park", email="cleo@park.io"))
+    _sync(crm, side)
+    side.remove("a.vcf")
+    side.remove("c.vcf")
+    ids = {p["person"]: p["person_id"] for p in _sync(crm, side)["deletion_proposals"]}
+    assert set(ids) == {"Ana Lima", "Cleo Park"}
+    dry = _sync(crm, side, "--dry-run", "--refuse", f"#{ids['Ana Lima']}")
+    assert {(a["side"], a["action"], a["person"]) for a in dry["actions"]} == {
+        ("crm", "kept", "Ana Lima"), ("remote", "created", "Ana Lima")}
+    assert sorted(side.names()) == ["b.vcf"]  # a dry run writes nothing there
+    data = _sync(crm, side, "--refuse", str(ids["Ana Lima"]))
+    assert data["crm"]["kept"] == 1 and data["remote"]["created"] == 1
+    assert [p["person"] for p in data["deletion_proposals"]] == ["Cleo Park"]  # still asked
+    assert set(_people(crm)) == {"Ana Lima", "Ben Ode", "Cleo Park"}
+    assert "ana@acme.com" in side.read(side.find("FN:Ana Lima"))  # written back there
+    again = _sync(crm, side)  # refused: not proposed again, written back once only
+    assert [p["person"] for p in again["deletion_proposals"]] == ["Cleo Park"]
+    assert again["remote"] == {"created": 0, "updated": 0, "deleted": 0}
+    assert len(side.names()) == 2
+    # Refusing them all: every proposal at once.
+    assert _sync(crm, side, "--refuse-deletions")["crm"]["kept"] == 1
+    assert len(side.names()) == 3
+    assert _nothing_changed(_sync(crm, side))
+
+
+def test_refusing_and_applying_one_proposal_contradict(crm: Any, side: Side) -> None:
+    side.put("a.vcf", card("uid-a", "Ana Lima", email="ana@acme.com"))
+    side.put("b.vcf", card("uid-b", "Ben Ode", email="ben@ode.org"))
+    _sync(crm, side)
+    side.remove("a.vcf")
+    result = crm(*side.args(), "--refuse", "1", "--apply", "#1")
+    assert result.exit_code == 2 and "choose one" in result.stderr
+    result = crm(*side.args(), "--refuse", "999")  # nobody proposed: told, exit 1
+    assert result.exit_code == 1 and "#999" in result.stderr
+    assert "Ana Lima" in _people(crm)
+
+
 def test_deleted_in_crm_is_deleted_there(crm: Any, side: Side) -> None:
     side.put("a.vcf", card("uid-a", "Ana Lima", email="ana@acme.com"))
     side.put("b.vcf", card("uid-b", "Ben Ode", email="ben@ode.org"))
@@ -281,3 +322,40 @@ def test_a_sync_killed_mid_way_then_run_again(crm: Any, side: Side, db_url: str,
     assert len(_people(crm)) == n  # nothing duplicated in crm
     assert len(side.names()) == n  # nor there, and nothing missing
     assert _nothing_changed(_sync(crm, side))
+
+
+def test_a_resync_with_an_unchanged_ctag_lists_nothing(crm: Any, radicale: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from crm.sync.carddav import CardDavStore
+    from tests.sync.conftest import PASSWORD, CardDavSide
+
+    monkeypatch.setenv("CRM_CARDDAV_PASSWORD", PASSWORD)
+    side = CardDavSide(radicale)
+    side.put("a.vcf", card("uid-a", "Ana Lima", email="ana@acme.com"))
+    side.put("b.vcf", card("uid-b", "Ben Ode", email="ben@ode.org"))
+    _sync(crm, side)  # imports
+    _sync(crm, side)  # lists everything, changes nothing: the address book's CTag is kept
+    listed: list[int] = []
+    real = CardDavStore.listing
+
+    def listing(self: CardDavStore) -> dict[str, str]:
+        listed.append(1)
+        return real(self)
+
+    monkeypatch.setattr(CardDavStore, "listing", listing)
+    quiet = _sync(crm, side)
+    assert _nothing_changed(quiet) and quiet["unchanged"] == 2 and listed == []
+    # A change in crm still goes there, without listing the address book.
+    assert crm("edit", "person", "Ana Lima", "--nickname", "Aninha").exit_code == 0
+    assert _sync(crm, side)["remote"]["updated"] == 1 and listed == []
+    assert "NICKNAME:Aninha" in side.read("a.vcf")
+    # A change there moves the CTag: listed, and merged.
+    side.edit("b.vcf", "ben@ode.org", "ben@ode.dev")
+    data = _sync(crm, side)
+    assert listed == [1] and data["crm"]["updated"] == 1
+    assert _people(crm)["Ben Ode"]["emails"] == ["ben@ode.dev"]
+    # A card deleted there too: the proposal is made (and made again while it stands).
+    _sync(crm, side)
+    side.remove("b.vcf")
+    assert [p["person"] for p in _sync(crm, side)["deletion_proposals"]] == ["Ben Ode"]
+    assert [p["person"] for p in _sync(crm, side)["deletion_proposals"]] == ["Ben Ode"]

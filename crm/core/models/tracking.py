@@ -151,6 +151,9 @@ class SyncTarget(Base):
     username: Mapped[str | None] = mapped_column(String(300))
     last_sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_report: Mapped[str | None] = mapped_column(Text)  # that sync's JSON report
+    # The address book's CTag after a sync that changed nothing either way: the same CTag
+    # next time means nothing changed there (the listing is skipped). NULL: list.
+    remote_version: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (UniqueConstraint("kind", "location", name="uq_sync_target_kind_location"),)

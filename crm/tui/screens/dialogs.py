@@ -133,6 +133,7 @@ class FormField:
     options: Sequence[str | tuple[str, str]] = field(default_factory=list)
     allow_blank: bool = False
     shown: str | None = None
+    secret: bool = False  # a password: typed hidden, and never put back into the input
 
     def displayed(self) -> str:
         """What the input holds at first, before escaping: ``shown`` if set, else the value."""
@@ -207,7 +208,8 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
                         yield Select(f.choices(), value=f.value or Select.NULL,
                                      allow_blank=f.allow_blank, id=f"form-{f.name}")
                     else:
-                        yield Input(shown(f.displayed()), placeholder=f.placeholder,
+                        yield Input("" if f.secret else shown(f.displayed()),
+                                    placeholder=f.placeholder, password=f.secret,
                                     id=f"form-{f.name}")
             with Horizontal(id="form-buttons"):
                 yield Button("Cancel (esc)", id="form-cancel")
@@ -258,7 +260,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
                 assert isinstance(widget, Input)
                 # A value left as the form showed it (escaped, or a code shown as a name)
                 # is the stored value itself.
-                unchanged = widget.value == shown(f.displayed())
+                unchanged = widget.value == shown(f.displayed()) and not f.secret
                 result[f.name] = f.value if unchanged else widget.value
         return result
 
