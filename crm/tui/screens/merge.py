@@ -30,7 +30,8 @@ from crm.tui.widgets.rows import ItemRow, section_title
 _LABELS = {"display_name": "Name", "given_name": "Given name", "family_name": "Family name",
            "additional_names": "Middle names", "name_prefix": "Prefix",
            "name_suffix": "Suffix", "nickname": "Nickname", "pronouns": "Pronouns",
-           "headline": "Headline (title)", "location": "Location", "birthday": "Birthday"}
+           "headline": "Headline (title)", "location": "Location", "birthday": "Birthday",
+           "role": "Role", "keep_in_touch": "Keep in touch"}
 _MOVED = {"contact_points": "contact point", "positions": "position",
           "connections": "link", "tags": "tag", "reference": "reference entry",
           "reference_uses": "reference use", "interactions": "interaction",
