@@ -63,7 +63,8 @@ class FieldPick(ItemRow):
     """One field both people have, differently: Enter (or ←/→) picks whose value stays."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,space", "choose", "Pick the other value", id="merge.pick"),
+        Binding("enter,space", "choose", "Pick", tooltip="Pick the other value (←/→ choose a side)",
+                id="merge.pick"),
         Binding("left", "take('keep')", "Keep's", show=False, id="merge.take-keep"),
         Binding("right", "take('other')", "Other's", show=False, id="merge.take-other"),
     ]
