@@ -30,6 +30,7 @@ from crm.core.upkeep.editing import (
 )
 from crm.core.upkeep.records import set_me_and_via
 from crm.core.vocabulary import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
+from crm.tui.forms.intro import ask_for_intro
 from crm.tui.forms.records import delete_record, edit_record, end_position
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
@@ -125,6 +126,9 @@ class PersonScreen(PageScreen[PersonDetail]):
         Binding("k", "keep_in_touch", "Keep in touch", show=False,
                 tooltip="How often to be in touch (every 2m, at most 4m; empty clears)",
                 id="person.keep-in-touch"),
+        Binding("I", "intro", "Ask for an intro", show=False,
+                tooltip="Draft an intro request along the best warm path (copied)",
+                id="person.intro"),
     ]
 
     def __init__(self, person_id: int) -> None:
@@ -393,6 +397,9 @@ class PersonScreen(PageScreen[PersonDetail]):
                       describe_days(now.at_most_days if now else None) or "",
                       placeholder="4m"),
         ], job)
+
+    def action_intro(self) -> None:
+        ask_for_intro(self, self.person_id, self._person_name())
 
     def _person_name(self) -> str:
         return self.detail.name if self.detail else "this person"
