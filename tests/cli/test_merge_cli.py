@@ -150,3 +150,15 @@ def test_the_import_suggestion_points_to_duplicates_and_merge(crm: Any, tmp_path
     crm("import", str(tmp_path / "work.vcf"))
     r = crm("import", str(tmp_path / "home.vcf"))
     assert "not merged (review them: crm duplicates, crm merge)" in r.stderr
+
+
+def test_merge_takes_the_others_keep_in_touch_when_asked(crm: Any, tmp_path: Path) -> None:
+    keep, other = _two_priyas(crm, tmp_path)
+    assert crm("edit", "person", f"#{keep}", "--every", "3m").exit_code == 0
+    assert crm("edit", "person", f"#{other}", "--every", "2w", "--at-most", "1m").exit_code == 0
+    r = crm("merge", f"#{keep}", f"#{other}", "--take", "keep_in_touch=other", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert [(f["keep"], f["other"], f["taken"]) for f in r.json()["fields"]
+            if f["field"] == "keep_in_touch"] == [("every 3m", "every 2w, at most 1m", "other")]
+    assert crm("show", f"#{keep}", "--json").json()["keep_in_touch"] == {
+        "every_days": 14, "at_most_days": 30}

@@ -271,3 +271,59 @@ def test_companies_merge_names_domains_positions_and_applications(db: Database) 
         assert s.scalar(select(Application.company_id)) == keep_id
         assert search_ids(s, "payments") == [s.scalar(select(Person.id))]
         assert _fk_check(s) == []
+
+
+def test_a_merge_carries_keep_in_touch_and_the_agenda_of_the_other(db: Database) -> None:
+    """#15: the merged-away person's "every 2 weeks, at most a month", to-dos and logged
+    contact are the survivor's, and the agenda says so (not "never contacted", default 90
+    days)."""
+    from crm.core.agenda.intervals import set_person_interval
+    from crm.core.agenda.today import build_agenda
+    from crm.core.agenda.todos import add_todo, list_todos
+
+    today = date(2026, 6, 1)
+    with db.write() as s:
+        create_person(s, "Jordan Me", me=True)
+        keep = create_person(s, "Priya Natarajan")
+        other = create_person(s, "Priya N.")
+        set_person_interval(s, other, every="2w", at_most="1m")
+        add_interaction(s, other.id, "coffee", date(2026, 5, 1), "coffee at the fair")
+        add_todo(s, "send Priya the deck", person=other, due_on=date(2026, 6, 2))
+        keep_id, other_id = keep.id, other.id
+    with db.read() as s:
+        plan = plan_merge(s, keep_id, other_id)
+        assert [(f.field, f.value) for f in plan.fields if f.field == "keep_in_touch"] == [
+            ("keep_in_touch", "every 2w, at most 1m")]
+    with db.write() as s:
+        merge_people(s, keep_id, other_id)
+    with db.read() as s:
+        assert person_detail(s, keep_id).to_json()["keep_in_touch"] == {
+            "every_days": 14, "at_most_days": 30}
+        assert [t.text for t in list_todos(s, person_id=keep_id)] == ["send Priya the deck"]
+        agenda = build_agenda(s, today, 7)
+        assert [(i.title, i.person_id) for i in agenda.todos] == [
+            ("send Priya the deck", keep_id)]
+        # 31 days since the coffee: past "at most 1m", so overdue (by default not even due).
+        contact = [(i.person_id, i.overdue, i.detail.split(";")[0]) for i in agenda.contacts
+                   if i.person_id == keep_id]
+        assert contact == [(keep_id, True, "last contact 2026-05-01 (31 days)")]
+
+
+def test_a_merge_picks_whose_keep_in_touch_stays_and_notes_the_other(db: Database) -> None:
+    from crm.core.agenda.intervals import set_person_interval
+
+    with db.write() as s:
+        keep = create_person(s, "Ann Lee")
+        other = create_person(s, "Ann L.")
+        set_person_interval(s, keep, every="3m")
+        set_person_interval(s, other, every="2w", at_most="1m")
+        keep_id, other_id = keep.id, other.id
+    with db.read() as s:
+        assert [f.field for f in plan_merge(s, keep_id, other_id).fields
+                if f.conflict] == ["display_name", "family_name", "keep_in_touch"]
+    with db.write() as s:
+        merge_people(s, keep_id, other_id, {"keep_in_touch": "other"})
+    with db.read() as s:
+        d = person_detail(s, keep_id).to_json()
+        assert d["keep_in_touch"] == {"every_days": 14, "at_most_days": 30}
+        assert "keep in touch: every 3m" in d["note"]

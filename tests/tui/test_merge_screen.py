@@ -129,3 +129,19 @@ async def test_undelete_from_the_deleted_list(demo_path: str) -> None:
     marcus = read_db(demo_path, lambda s: person_detail(s, resolve_person(s, "Marcus Webb").id))
     assert "marcus.webb@gmail.com" in [c.value for c in marcus.contact_points]
     assert read_db(demo_path, list_tombstones) == []
+
+
+async def test_the_merge_keys_fit_the_footer_at_80_columns(demo_path: str) -> None:
+    priya, twin = _add_twin(demo_path)
+    async with running(demo_path, size=(80, 24)) as pilot:
+        pilot.app.push_screen(MergeScreen(priya, twin))
+        await settle(pilot)
+        pilot.app.screen.query_one("#pick-headline").focus()
+        await settle(pilot)
+        footer = screen_text(pilot.app).splitlines()[-1]
+        for key in ("⏎ Pick", "esc Back", "s Swap", "^s Merge", "? Help", "f6 Screens"):
+            assert key in footer, footer
+        await _palette(pilot, "Duplicates and merge")
+        footer = screen_text(pilot.app).splitlines()[-1]
+        for key in ("esc Back", "? Help", "f6 Screens"):
+            assert key in footer, footer

@@ -116,7 +116,7 @@ async def test_today_on_each_backend_and_in_help_and_palette(db_url: str) -> Non
         await pilot.press("question_mark")
         await settle(pilot)
         help_text = screen_text(pilot.app)
-        for what in ("Log contact", "Done", "Snooze", "Today"):
+        for what in ("Log", "Done", "Snooze", "Remove", "Today"):
             assert what in help_text, what
         await pilot.press("escape")
         await settle(pilot)
@@ -144,3 +144,31 @@ async def test_p_on_an_application_writes_its_prep_sheet(demo_path: str, tmp_pat
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Software Engineer II at Stripe, Inc.")
     assert "## Who you know there now" in text and "Marcus Webb" in text
+
+
+LONG_NAME = ("Maximilian Alexander Bartholomew-Featherstonehaugh of the Lower Wensleydale "
+             "Cheese Cooperative")
+
+
+async def test_at_80_columns_a_long_reason_wraps_under_itself_and_the_keys_fit(
+        demo_path: str) -> None:
+    db = open_database(demo_path)
+    with db.write() as s:
+        from crm.core.contacts.people import create_person
+
+        add_todo(s, "Call about the grant", person=create_person(s, LONG_NAME), due_on=TODAY)
+    db.dispose()
+    async with running(demo_path, size=(80, 24)) as pilot:
+        await open_screen(pilot, TodayScreen)
+        lines = screen_text(pilot.app).splitlines()
+        at = next(i for i, line in enumerate(lines) if "Call about the grant" in line)
+        under = lines[at + 1:at + 3]  # the reason (the person's name), wrapped in two
+        assert " ".join(line.strip() for line in under) == LONG_NAME
+        assert all(line.startswith(" " * 6) and line[6] != " " for line in under), under
+        # The keys that act on an item, help, and the screens: none cut at 80 columns.
+        footer = lines[-1]
+        for key in ("⏎ Open", "l Log", "d Done", "s Snooze", "? Help", "f6 Screens"):
+            assert key in footer, footer
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert "Remove" in screen_text(pilot.app)  # x: on ? (not in the footer)

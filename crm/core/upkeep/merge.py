@@ -23,6 +23,7 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from crm.core.agenda.intervals import describe_days
 from crm.core.errors import InvalidInput, NotFound
 from crm.core.models import (
     Base,
@@ -40,10 +41,10 @@ Side = Literal["keep", "other"]
 # The person's own fields a merge chooses between, in the order a merge screen shows them.
 PERSON_FIELDS = ("display_name", "given_name", "family_name", "additional_names",
                  "name_prefix", "name_suffix", "nickname", "pronouns", "headline",
-                 "location", "birthday", "role")
+                 "location", "birthday", "role", "keep_in_touch")
 _LABELS = {"display_name": "name", "given_name": "given name", "family_name": "family name",
            "additional_names": "middle names", "name_prefix": "prefix",
-           "name_suffix": "suffix"}
+           "name_suffix": "suffix", "keep_in_touch": "keep in touch"}
 _REFERENCE_TEXT = ("relationship_text", "speaks_to", "since", "asked_on", "agreed_on",
                    "declined_on", "preferred_contact")
 
@@ -110,9 +111,21 @@ def _birthday(p: Person) -> str | None:
     return f"{p.birthday_year:04d}-{md}" if p.birthday_year else f"--{md}"
 
 
+def _keep_in_touch(p: Person) -> str | None:
+    """The keep-in-touch intervals as typed (``every 2m, at most 4m``); None: not set."""
+    parts = []
+    if p.keep_every_days is not None:
+        parts.append(f"every {describe_days(p.keep_every_days)}")
+    if p.keep_at_most_days is not None:
+        parts.append(f"at most {describe_days(p.keep_at_most_days)}")
+    return ", ".join(parts) or None
+
+
 def _field_value(p: Person, name: str) -> str | None:
     if name == "birthday":
         return _birthday(p)
+    if name == "keep_in_touch":
+        return _keep_in_touch(p)
     value = getattr(p, name)
     return value if value else None
 
@@ -304,6 +317,9 @@ def _merge_people(session: Session, keep_id: int, other_id: int,
         if choice.field == "birthday":
             keep.birthday_year, keep.birthday_month, keep.birthday_day = (
                 other.birthday_year, other.birthday_month, other.birthday_day)
+        elif choice.field == "keep_in_touch":
+            keep.keep_every_days, keep.keep_at_most_days = (other.keep_every_days,
+                                                             other.keep_at_most_days)
         else:
             setattr(keep, choice.field, getattr(other, choice.field))
     keep.note = "\n\n".join(notes) if notes else None

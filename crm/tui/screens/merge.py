@@ -30,7 +30,8 @@ from crm.tui.widgets.rows import ItemRow, section_title
 _LABELS = {"display_name": "Name", "given_name": "Given name", "family_name": "Family name",
            "additional_names": "Middle names", "name_prefix": "Prefix",
            "name_suffix": "Suffix", "nickname": "Nickname", "pronouns": "Pronouns",
-           "headline": "Headline (title)", "location": "Location", "birthday": "Birthday"}
+           "headline": "Headline (title)", "location": "Location", "birthday": "Birthday",
+           "role": "Role", "keep_in_touch": "Keep in touch"}
 _MOVED = {"contact_points": "contact point", "positions": "position",
           "connections": "link", "tags": "tag", "reference": "reference entry",
           "reference_uses": "reference use", "interactions": "interaction",
@@ -62,7 +63,8 @@ class FieldPick(ItemRow):
     """One field both people have, differently: Enter (or ←/→) picks whose value stays."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,space", "choose", "Pick the other value", id="merge.pick"),
+        Binding("enter,space", "choose", "Pick", tooltip="Pick the other value (←/→ choose a side)",
+                id="merge.pick"),
         Binding("left", "take('keep')", "Keep's", show=False, id="merge.take-keep"),
         Binding("right", "take('other')", "Other's", show=False, id="merge.take-other"),
     ]

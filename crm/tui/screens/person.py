@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from crm.core.agenda.intervals import describe_days, set_person_interval
 from crm.core.contacts.people import resolve_person
 from crm.core.contacts.positions import add_position_at
 from crm.core.contacts.profile import PersonDetail, person_detail
@@ -29,6 +30,7 @@ from crm.core.upkeep.editing import (
 )
 from crm.core.upkeep.records import set_me_and_via
 from crm.core.vocabulary import CONNECTION_KINDS, CONTACT_KINDS, INTERACTION_KINDS, POSITION_KINDS
+from crm.tui.forms.intro import ask_for_intro
 from crm.tui.forms.records import delete_record, edit_record, end_position
 from crm.tui.lines import none_yet, readable_date
 from crm.tui.messages import Saved
@@ -81,6 +83,12 @@ class PersonDeleted(Message, bubble=False):
     summary: str
 
 
+def _keep_in_touch(every: int | None, at_most: int | None) -> str:
+    """"every 2m, at most 4m" (as typed back); "" when neither is set."""
+    return ", ".join(f"{what} {describe_days(days)}" for what, days in
+                     (("every", every), ("at most", at_most)) if days is not None)
+
+
 class PersonScreen(PageScreen[PersonDetail]):
     PAGE_TITLE = "Person"
     BODY_ID = "person-body"
@@ -118,6 +126,12 @@ class PersonScreen(PageScreen[PersonDetail]):
                 tooltip="Merge this person with another (a duplicate)", id="person.merge"),
         Binding("m", "merge", show=False, id="person.merge-old"),
         Binding("D", "delete", "Delete", tooltip="Delete this person", id="person.delete"),
+        Binding("k", "keep_in_touch", "Keep in touch", show=False,
+                tooltip="How often to be in touch (every 2m, at most 4m; empty clears)",
+                id="person.keep-in-touch"),
+        Binding("I", "intro", "Ask for an intro", show=False,
+                tooltip="Draft an intro request along the best warm path (copied)",
+                id="person.intro"),
     ]
 
     def __init__(self, person_id: int) -> None:
@@ -159,6 +173,9 @@ class PersonScreen(PageScreen[PersonDetail]):
         if d.known_via:
             head.append("\nknown through ", style="dim")
             head.append(shown(d.known_via))
+        keep = _keep_in_touch(d.keep_in_touch.every_days, d.keep_in_touch.at_most_days)
+        if keep:
+            head.append(f"\nkeep in touch {keep}", style="dim")
         out.append(Static(head, classes="headline"))
         if d.positions:
             out.append(section_title("Timeline", "to scale · mine at the same company"))
@@ -387,6 +404,28 @@ class PersonScreen(PageScreen[PersonDetail]):
             FormField("via", "Known only through (name or #id; empty: nobody)",
                       via_now or "", placeholder="Priya"),
         ], job)
+
+    def action_keep_in_touch(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            kit = set_person_interval(s, get_person(s, self.person_id), every=v["every"],
+                                      at_most=v["at_most"])
+            how = _keep_in_touch(kit.every_days, kit.at_most_days)
+            return (f"Keep in touch with {kit.name} {how}" if how else
+                    f"{kit.name}: no interval of their own (their tags' or the default)")
+
+        now = self.detail.keep_in_touch if self.detail else None
+        self.ask(Text("How often to be in touch with ").append(
+            shown(self._person_name()), style="bold").append(
+            " (10d, 3w, 2m, 1y; both empty: their tags' or the default 90 days)"), [
+            FormField("every", "Every (ideally)", describe_days(now.every_days if now else None)
+                      or "", placeholder="2m"),
+            FormField("at_most", "At most (overdue after)",
+                      describe_days(now.at_most_days if now else None) or "",
+                      placeholder="4m"),
+        ], job)
+
+    def action_intro(self) -> None:
+        ask_for_intro(self, self.person_id, self._person_name())
 
     def _person_name(self) -> str:
         return self.detail.name if self.detail else "this person"

@@ -11,9 +11,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import ClassVar
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on
+from textual.app import RenderResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Static
@@ -36,7 +39,11 @@ SECTIONS = (("todos", "To do", "d done · s snooze a week · x remove"),
             ("contacts", "Due for contact", "n logs that you were in touch today"))
 
 
-def agenda_line(item: AgendaItem, today: date) -> Text:
+DETAIL_INDENT = 4
+
+
+def agenda_parts(item: AgendaItem, today: date) -> tuple[Text, list[Text]]:
+    """An item's first line (when, what) and the lines under it (why, who I know there)."""
     t = Text()
     if item.overdue:
         t.append("overdue ", style="bold red")
@@ -48,13 +55,34 @@ def agenda_line(item: AgendaItem, today: date) -> Text:
     t.append(shown(item.title))  # contact text: escaped, in a Text span, never markup
     if item.automatic:
         t.append("   proposed", style="dim italic")
+    below = []
     if item.detail:
-        t.append("\n    ")
-        t.append(shown(item.detail), style="dim")
+        below.append(Text(shown(item.detail), style="dim"))
     if item.people:
-        t.append("\n    you know: ", style="dim")
-        t.append(shown(", ".join(item.people)))
-    return t
+        below.append(Text("you know: ", style="dim").append(shown(", ".join(item.people))))
+    return t, below
+
+
+def agenda_line(item: AgendaItem, today: date) -> Text:
+    """The item as one Text (what a search of the rows or a test reads)."""
+    head, below = agenda_parts(item, today)
+    for line in below:
+        head = head + Text("\n" + " " * DETAIL_INDENT) + line
+    return head
+
+
+class AgendaRow(ItemRow):
+    """An agenda item: a long reason wraps under itself, not back at the row's edge."""
+
+    def __init__(self, item: AgendaItem, today: date, *, id: str | None = None) -> None:
+        super().__init__(agenda_line(item, today), item.kind, item.key,
+                         opens=item.person_id is not None or item.company_id is not None,
+                         id=id)
+        self.parts = agenda_parts(item, today)
+
+    def render(self) -> RenderResult:
+        head, below = self.parts
+        return Group(head, *(Padding(line, (0, 0, 0, DETAIL_INDENT)) for line in below))
 
 
 class TodayScreen(PageScreen[Agenda]):
@@ -64,11 +92,13 @@ class TodayScreen(PageScreen[Agenda]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # n as on a person's page (a note or interaction); l, its old key, still logs.
-        Binding("n", "log_contact", "Log contact", id="today.log"),
+        Binding("n", "log_contact", "Log", tooltip="Log that you were in touch today",
+                id="today.log"),
         Binding("l", "log_contact", show=False, id="today.log-old"),
         Binding("d", "done", "Done", id="today.done"),
         Binding("s", "snooze", "Snooze", id="today.snooze"),
-        Binding("x", "remove", "Remove", id="today.remove"),
+        # (on ? and in the section's hint: the footer keeps to 80 columns)
+        Binding("x", "remove", "Remove", show=False, id="today.remove"),
         Binding("r", "reload", "Reload", show=False, id="today.reload"),
     ]
 
@@ -108,9 +138,7 @@ class TodayScreen(PageScreen[Agenda]):
             for item in items[:ROWS_PER_SECTION]:
                 row_id = "agenda-" + item.key.replace(":", "-")
                 self.by_row[row_id] = item
-                out.append(ItemRow(agenda_line(item, agenda.today), item.kind, item.key,
-                                   opens=item.person_id is not None
-                                   or item.company_id is not None, id=row_id))
+                out.append(AgendaRow(item, agenda.today, id=row_id))
             if len(items) > ROWS_PER_SECTION:
                 out.append(Static(Text(f"… and {len(items) - ROWS_PER_SECTION} more "
                                        "(crm agenda lists them all)", style="dim")))
