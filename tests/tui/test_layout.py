@@ -210,7 +210,7 @@ async def test_palette_entries_say_what_the_key_does(demo_path: str) -> None:
         provider = CrmCommands(pilot.app.screen)
         entries = {name: help_text for name, help_text, _run in provider.screen_actions()}
         sort = "Change the order of the list: name, company, last contacted…"
-        assert entries[sort] == "key ^s (Sort in the footer)"
+        assert entries[sort] == "key ^o (Sort in the footer)"
         assert not any("Same as the" in h for h in entries.values())
         await open_screen(pilot, PersonScreen, "Marcus Webb")
         provider = CrmCommands(pilot.app.screen)
