@@ -14,7 +14,6 @@ from sqlalchemy import text
 from crm.core.contacts.people import create_person
 from crm.core.contacts.positions import add_position
 from crm.core.db import Database, open_database
-from crm.core.models import Person
 from crm.core.upkeep.editing import add_interaction
 from tests.conftest import PG_ENV, _truncate_all
 
