@@ -169,12 +169,15 @@ def run(args: argparse.Namespace) -> list[Result]:
             else:
                 results += attempt("TUI", size, bench_tui, dbs[people], people, args.runs)
     if "scale" in args.only:
-        from bench.scale_bench import bench_scale
+        from bench.scale_bench import bench_scale, bench_scale_pg
 
         for people in args.sizes:
             if people >= 100_000:  # sorting, paths, JSON and generation at size
                 results += attempt("scale", f"{people:,} people", bench_scale, people,
                                    args.runs)
+            if people == 100_000 and args.postgres:  # issue 19: the TUI targets on PG
+                results += attempt("scale, PostgreSQL", f"{people:,} people",
+                                   bench_scale_pg, people, args.runs, args.postgres)
     if "tui" in args.only and args.sizes:
         from bench.tui_bench import bench_rss, tui_available
 

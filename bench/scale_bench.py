@@ -60,11 +60,13 @@ def _typing(s: object, word: str, sort: str) -> None:
         _sort_once(s, word[:i], sort)
 
 
-def in_process(path: Path, people: int, runs: int) -> list[Result]:
+def in_process(path: Path | str, people: int, runs: int, backend: str = "") -> list[Result]:
+    """The sorts and keystrokes on the network at ``path`` (a SQLite file, or a database URL
+    with ``backend`` naming it: on PostgreSQL the goals hold from 100k people, issue 19)."""
     from crm.core.db import open_database
 
-    size = f"{people:,} people"
-    at_scale = people >= 1_000_000
+    size = f"{people:,} people" + (f", {backend}" if backend else "")
+    at_scale = people >= (100_000 if backend else 1_000_000)
     results = []
     db = open_database(str(path))
     try:
@@ -158,15 +160,29 @@ def bench_scale(people: int, runs: int) -> list[Result]:
                                                                                 runs)
 
 
+def bench_scale_pg(people: int, runs: int, server_url: str) -> list[Result]:
+    """The in-process sorts and keystrokes on the same network generated into a PostgreSQL
+    database of its own on ``server_url`` (``bench.cache.network_pg``)."""
+    from bench.cache import network_pg
+
+    return in_process(network_pg(people, server_url), people, runs, backend="PostgreSQL")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scale_bench")
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--postgres", metavar="URL",
+                        default=os.environ.get("CRM_BENCH_POSTGRES_URL"),
+                        help="also on PostgreSQL (sizes up to 100k): a server URL (default: "
+                             "$CRM_BENCH_POSTGRES_URL)")
     args = parser.parse_args(argv)
     print(f"{os.cpu_count()} cores, load average {load_average():.2f}\n", file=sys.stderr)
     results = []
     for people in (int(x) for x in args.sizes.split(",")):
         results += bench_scale(people, args.runs)
+        if args.postgres and people <= 100_000:
+            results += bench_scale_pg(people, args.runs, args.postgres)
     print(markdown(results))
     print(json.dumps({"load": load_average()}), file=sys.stderr)
     return 0

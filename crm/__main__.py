@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-
 
 def main() -> None:
-    from crm.startup import pause_collector
+    from crm.startup import finish, pause_collector
 
     pause_collector()
     from crm.cli import run
 
-    sys.exit(run())
+    finish(run())
 
 
 if __name__ == "__main__":

@@ -57,3 +57,30 @@ def test_who_does_not_import_other_feature_commands(tmp_path: object) -> None:
     loaded = _modules_after(code)
     assert "crm.cli.network" in loaded
     assert not {"crm.cli.refs", "crm.cli.transfer"} & loaded
+
+
+def test_who_and_show_load_only_what_they_use(tmp_path: object) -> None:
+    # What `crm who` and `crm show` do not use is not loaded at start-up: the tracking
+    # models (mapping and configuring them is a quarter of the models' cost), the queries of
+    # `crm path` and `crm stale`, Alembic, Textual and vobject.
+    setup = (f"import os; os.environ['CRM_DATA_DIR'] = {str(tmp_path)!r}\n"
+             "from crm.cli import run\n")
+    _modules_after(setup + "assert run(['add', 'person', 'Ada Lovelace']) == 0\n"
+                           "assert run(['add', 'position', 'Ada', 'Analytical Engines', "
+                           "'--new-company']) == 0\n")
+    loaded = _modules_after(setup + "assert run(['who', 'Analytical Engines', '--json']) == 0\n"
+                                    "assert run(['show', 'Ada', '--json']) == 0\n")
+    assert {"crm.core.network.who", "crm.core.contacts.profile"} <= loaded
+    unneeded = {"crm.core.models.tracking", "crm.core.network.paths", "crm.core.network.stale",
+                "alembic", "textual", "vobject"}
+    assert not unneeded & loaded
+
+
+def test_base_has_every_table_though_some_models_load_late() -> None:
+    # The tracking models are mapped when first used, but the code walking every table
+    # (merges, tombstones, backups, recovery, Alembic) gets them all through Base.
+    out = subprocess.run(
+        [sys.executable, "-c", "from crm.core.models import Base\n"
+                               "print(' '.join(sorted(Base.metadata.tables)))"],
+        capture_output=True, text=True, check=True).stdout.split()
+    assert {"person", "company", "todo", "tombstone", "person_alias", "sync_card"} <= set(out)

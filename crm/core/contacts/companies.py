@@ -9,14 +9,12 @@ from sqlalchemy import case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.addresses import parts_view
-from crm.core.contacts.people import refresh_search_text
 from crm.core.errors import Ambiguous, InvalidInput, NotFound, NotSureWhichCompany
 from crm.core.models import (
     Company,
     CompanyAlias,
     CompanyContact,
     CompanyDomain,
-    CompanyMerged,
     CompanyTag,
     Person,
     Position,
@@ -170,6 +168,8 @@ def _exact_match(session: Session, query: str) -> CompanyMatch | None:
     if query.startswith("#") and query[1:].isdigit():
         company = session.get(Company, int(query[1:]))
         if company is None:  # merged into another: the old id leads to the survivor
+            from crm.core.models import CompanyMerged  # (tracking: mapped when first needed)
+
             survivor = session.scalar(select(CompanyMerged.company_id)
                                       .where(CompanyMerged.old_id == int(query[1:])))
             company = session.get(Company, survivor) if survivor is not None else None
@@ -369,6 +369,8 @@ def remove_domain(session: Session, company: Company, domain: str) -> str:
 
 def refresh_people_at(session: Session, company: Company) -> None:
     """Recompute the search text of everyone who was ever at the company (it holds aliases)."""
+    from crm.core.contacts.people import refresh_search_text
+
     ids = select(Position.person_id).where(Position.company_id == company.id)
     people = session.scalars(select(Person).where(Person.id.in_(ids)).options(
         selectinload(Person.contact_points), selectinload(Person.tags),

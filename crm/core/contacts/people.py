@@ -28,7 +28,6 @@ from crm.core.models import (
     Company,
     ContactPoint,
     Person,
-    PersonAlias,
     PersonTag,
     Position,
     Tag,
@@ -415,6 +414,8 @@ def person_by_id(session: Session, person_id: int) -> Person | None:
     """The person with this id, or the one they were merged into (``person_alias``)."""
     person = session.get(Person, person_id)
     if person is None:
+        from crm.core.models import PersonAlias  # (tracking: mapped when first needed)
+
         survivor = session.scalar(select(PersonAlias.person_id)
                                   .where(PersonAlias.old_id == person_id))
         if survivor is not None:

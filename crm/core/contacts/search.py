@@ -177,6 +177,15 @@ def count_matching(session: Session, query: str | None, *, cap: int | None = Non
     stmt = matching_people(session, query)
     if cap is not None and ws:
         stmt = stmt.limit(cap + 1)
+    if cap is not None and ws and session.get_bind().dialect.name == "postgresql":
+        # From the GIN index too: under the LIMIT the planner would rather scan the table,
+        # computing every row's tsvector until it has cap + 1 (at 100k people, "so": 80-110
+        # ms against 20-25 ms from the index).
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        try:
+            return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        finally:
+            _reset_planner(session)
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 

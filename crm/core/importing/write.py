@@ -175,6 +175,16 @@ def card_words(card: Card, points: list[Point]) -> list[str]:
                         *(p.formatted for p in points)) if x]
 
 
+def _company_key(new: _NewPerson) -> str | None:
+    """The sort key the position triggers (migration 0008) will give the person: the name
+    key of the current company that started last, then the later one written. Written with
+    the person, it spares PostgreSQL a second version of every new person row (and of its
+    index entries): 0011_pg_scale's triggers write only a key that differs."""
+    current = [(pos.job.start or "", i, pos.company.name_key)
+               for i, pos in enumerate(new.positions) if pos.job.current]
+    return max(current)[2] if current else None
+
+
 def insert_people(session: Session, index: Index, cards: list[Card],
                   source: str) -> list[int]:
     """Create the people of ``cards`` with a handful of multi-row INSERTs; their ids."""
@@ -193,6 +203,7 @@ def insert_people(session: Session, index: Index, cards: list[Card],
         "birthday_day": card.birthday_day, "photo": card.photo, "photo_type": card.photo_type,
         "uid": card.uid, "source": source_label(source, card),
         "sort_key": fold(card.display_name).strip(), "search_text": _search_text(card, new),
+        "company_key": _company_key(new),
         "is_me": False, "created_at": now, "updated_at": now,
     } for card, new in zip(cards, people, strict=True)]
     ids: list[int] = []

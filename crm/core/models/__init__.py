@@ -2,9 +2,19 @@
 base), ``network`` (people, companies, positions, ties and the job hunt) and ``tracking``
 (provenance, merges and deletions, suggestions, sync state, follow-ups). Import them from
 here.
+
+The ``tracking`` models are mapped when one of them is first used (PEP 562): mapping and
+configuring them is a quarter of the models' cost at start-up, and ``crm who`` or the people
+list need none of them (no ``network`` model refers to them). ``Base`` from here always has
+every table in its metadata, as the code walking ``Base.metadata.sorted_tables`` needs.
 """
 
-from crm.core.models.base import NAMING_CONVENTION, Base, Timestamped, utcnow
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from crm.core.models.base import NAMING_CONVENTION, Timestamped, utcnow
 from crm.core.models.network import (
     Application,
     Company,
@@ -25,17 +35,36 @@ from crm.core.models.network import (
     Referral,
     Tag,
 )
-from crm.core.models.tracking import (
-    CompanyMerged,
-    ImportRecord,
-    PersonAlias,
-    Suggestion,
-    SyncCard,
-    SyncTarget,
-    Todo,
-    Tombstone,
-    TombstoneKey,
-)
+
+if TYPE_CHECKING:
+    from crm.core.models.base import Base
+    from crm.core.models.tracking import (
+        CompanyMerged,
+        ImportRecord,
+        PersonAlias,
+        Suggestion,
+        SyncCard,
+        SyncTarget,
+        Todo,
+        Tombstone,
+        TombstoneKey,
+    )
+
+_TRACKING = frozenset({"CompanyMerged", "ImportRecord", "PersonAlias", "Suggestion", "SyncCard",
+                       "SyncTarget", "Todo", "Tombstone", "TombstoneKey"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _TRACKING and name != "Base":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    tracking = importlib.import_module("crm.core.models.tracking")  # maps them all
+    value = tracking.Base if name == "Base" else getattr(tracking, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 __all__ = [
     "NAMING_CONVENTION",
