@@ -356,8 +356,11 @@ async def test_editing_keys_are_in_the_footer_help_and_palette(demo_path: str) -
         await open_screen(pilot, PersonScreen, "Marcus Webb")
         await _select(pilot, f"position-{job}")
         footer = screen_text(pilot.app).splitlines()[-1]
-        for key in ("e Edit", "x Remove", "E End position", "o Open company", "i Me?"):
+        for key in ("x Remove", "k In touch", "I Intro", "M Merge"):
             assert key in footer, (key, footer)
+        # the keys a section acts with are named in its title, not in the footer
+        page = screen_text(pilot.app)
+        assert "E ends" in page and "o opens the company" in page
         screen = pilot.app.screen
         names = [n for n, _h, _r in CrmCommands(screen).screen_actions()]
         for name in ("End the selected position (today or on a date)",
@@ -377,3 +380,12 @@ async def test_editing_keys_are_in_the_footer_help_and_palette(demo_path: str) -
         assert isinstance(pilot.app.screen, PeopleScreen)
         assert "^n New person" in screen_text(pilot.app)
     _ = (Person, FormDialog)
+
+
+async def test_the_person_footer_is_whole_at_80_columns(demo_path: str) -> None:
+    """At 80 columns the last key of a person's footer is still shown, not cut ("Refer")."""
+    async with running(demo_path, size=(80, 24)) as pilot:
+        await open_screen(pilot, PersonScreen, "Marcus Webb")
+        footer = screen_text(pilot.app).splitlines()[-1]
+        for key in ("esc Back", "x Remove", "k In touch", "I Intro", "M Merge"):
+            assert key in footer, (key, footer)
