@@ -167,3 +167,28 @@ async def test_export_refusals_are_worded_for_the_tui_not_the_cli(
         assert said in shown and fix in shown
         assert "crm " not in shown and "--" not in " ".join(toasts.messages())
     assert not (tmp_path / "r.md").exists()
+
+
+async def test_export_with_no_applications_asks_for_a_company_only(demo_path: str,
+                                                                   tmp_path: Path) -> None:
+    """With no application in the database the form has no empty "Application" text box
+    (typing a company there failed with an unexpected error): the company is asked for."""
+    from crm.core.db import open_database
+    from crm.core.upkeep.records import delete_application
+
+    db = open_database(demo_path)
+    with db.write() as s:
+        for a in list_applications(s):
+            delete_application(s, a.id)
+    db.dispose()
+    out = tmp_path / "refs.md"
+    async with running(demo_path, size=TALL) as pilot:
+        app = pilot.app
+        await open_screen(pilot, ReferencesScreen)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        assert not app.screen.query("#form-application")
+        await fill_form(pilot, None, company="stripe", format="md", path=str(out))
+        assert isinstance(app.screen, ExportDone), screen_text(app)
+    assert "Priya Natarajan" in out.read_text()

@@ -77,8 +77,11 @@ def default_export_path(label: str, fmt: str, folder: Path | None = None) -> Pat
 
 def resolve_pick(session: Session, values: dict[str, str]) -> Company | Application:
     """The application picked from the list, else the application or company typed."""
-    if values.get("application"):
-        return get_application(session, int(values["application"]))
+    picked = values.get("application", "").strip()
+    if picked:
+        if not picked.isdigit():  # (only a list's choice gives an application)
+            raise InvalidInput("choose an application from the list, or type a company")
+        return get_application(session, int(picked))
     if not values.get("company", "").strip():
         raise InvalidInput("choose an application, or type a company")
     return resolve_target(session, values["company"])
@@ -260,6 +263,8 @@ class ReferencesScreen(PageScreen[Board]):
 
     def _target_fields(self) -> list[FormField]:
         apps = [(f"{a.role} at {a.company} ({a.stage})", str(a.id)) for a in self.applications]
+        if not apps:  # nothing to choose: the company alone (a list of none was a text box)
+            return [FormField("company", "Company", placeholder="Stripe")]
         return [
             FormField("application", "Application", apps[0][1] if apps else "", options=apps,
                       allow_blank=True),
