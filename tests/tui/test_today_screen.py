@@ -174,3 +174,41 @@ async def test_at_80_columns_a_long_reason_wraps_under_itself_and_the_keys_fit(
         await pilot.press("question_mark")
         await settle(pilot)
         assert "Remove" in screen_text(pilot.app)  # x: on ? (not in the footer)
+
+
+async def test_a_to_do_added_on_a_person_page_is_on_today(demo_path: str) -> None:
+    """t on a person's page adds a to-do about them (the TUI had no way to add one: the
+    empty agenda sent TUI users to `crm todo add`); it is then on Today, due as typed."""
+    from tests.tui.helpers import fill_form
+
+    async with running(demo_path) as pilot:
+        await open_screen(pilot, PersonScreen, "Priya Natarajan")
+        await fill_form(pilot, "t", text="Send Priya the portfolio", due="tomorrow")
+        await open_screen(pilot, TodayScreen)
+        assert "Send Priya the portfolio" in screen_text(pilot.app)
+    todos = read_db(demo_path, lambda s: [(t.text, t.due_on) for t in s.scalars(
+        select(Todo).where(Todo.text == "Send Priya the portfolio"))])
+    assert todos == [("Send Priya the portfolio", TODAY + timedelta(days=1))]
+
+
+async def test_a_long_section_shows_the_rest_on_enter(demo_path: str) -> None:
+    """A section longer than 20 rows ends in "… and N more"; enter there shows them all
+    (it sent TUI users to `crm agenda`), the cursor on the first row that was hidden."""
+    db = open_database(demo_path)
+    with db.write() as s:
+        priya = resolve_person(s, "Priya Natarajan")
+        for n in range(25):
+            add_todo(s, f"Task {n:02d}", person=priya, due_on=TODAY - timedelta(days=1))
+    db.dispose()
+    async with running(demo_path, size=(120, 60)) as pilot:
+        screen = await open_screen(pilot, TodayScreen)
+        text = screen_text(pilot.app)
+        assert "more (enter shows them all)" in text and "crm agenda" not in text
+        screen.query_one("#more-todos", ItemRow).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        todo_rows = [k for k, item in screen.by_row.items() if item.kind == "todo"]
+        assert len(todo_rows) == 25
+        assert not screen.query("#more-todos")
+        focused = pilot.app.focused
+        assert focused is not None and screen.by_row[focused.id or ""].kind == "todo"

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from crm.core.agenda.intervals import describe_days, set_person_interval
+from crm.core.agenda.todos import add_todo, parse_due
 from crm.core.contacts.people import resolve_person
 from crm.core.contacts.positions import add_position_at
 from crm.core.contacts.profile import PersonDetail, person_detail
@@ -136,6 +137,9 @@ class PersonScreen(PageScreen[PersonDetail]):
         Binding("I", "intro", "Intro",
                 tooltip="Draft an intro request along the best warm path (copied)",
                 id="person.intro"),
+        Binding("t", "add_todo", "To-do+", show=False,
+                tooltip="Add a to-do about this person (on Today until done)",
+                id="person.add-todo"),
     ]
 
     def __init__(self, person_id: int) -> None:
@@ -426,6 +430,18 @@ class PersonScreen(PageScreen[PersonDetail]):
             FormField("at_most", "At most (overdue after)",
                       describe_days(now.at_most_days if now else None) or "",
                       placeholder="4m"),
+        ], job)
+
+    def action_add_todo(self) -> None:
+        def job(s: Session, v: dict[str, str]) -> str:
+            due = parse_due(v["due"], what="due date") if v["due"].strip() else None
+            todo = add_todo(s, v["text"], person=get_person(s, self.person_id), due_on=due)
+            return f"To do: {todo.text}" + (f" (due {due.isoformat()})" if due else "")
+
+        self.ask(Text("Add a to-do about ").append(shown(self._person_name()), style="bold"), [
+            FormField("text", "What to do", placeholder="Send the portfolio link"),
+            FormField("due", "Due (YYYY-MM-DD, today, tomorrow, 3d, 2w; empty: no date)",
+                      placeholder="2w"),
         ], job)
 
     def action_intro(self) -> None:

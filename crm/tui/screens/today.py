@@ -106,6 +106,7 @@ class TodayScreen(PageScreen[Agenda]):
         super().__init__()
         self.agenda: Agenda | None = None
         self.by_row: dict[str, AgendaItem] = {}
+        self.expanded: set[str] = set()  # sections shown whole ("… and 12 more" chosen)
 
     def on_screen_resume(self) -> None:
         # Coming back reloads (a to-do done elsewhere); the first showing is on_mount's load.
@@ -127,21 +128,23 @@ class TodayScreen(PageScreen[Agenda]):
         out: list[Widget] = []
         self.by_row = {}
         if not agenda.items:
-            out.append(Static(Text("Nothing on the agenda. Add a to-do from a person's page, "
-                                   "or with crm todo add.", style="dim")))
+            out.append(Static(Text("Nothing on the agenda. Add a to-do with t on a person's "
+                                   "page.", style="dim")))
             return out
         for name, title, hint in SECTIONS:
             items: list[AgendaItem] = getattr(agenda, name)
             if not items:
                 continue
             out.append(section_title(title, hint))
-            for item in items[:ROWS_PER_SECTION]:
+            shown_rows = len(items) if name in self.expanded else ROWS_PER_SECTION
+            for item in items[:shown_rows]:
                 row_id = "agenda-" + item.key.replace(":", "-")
                 self.by_row[row_id] = item
                 out.append(AgendaRow(item, agenda.today, id=row_id))
-            if len(items) > ROWS_PER_SECTION:
-                out.append(Static(Text(f"… and {len(items) - ROWS_PER_SECTION} more "
-                                       "(crm agenda lists them all)", style="dim")))
+            if len(items) > shown_rows:
+                out.append(ItemRow(Text(f"… and {len(items) - shown_rows} more (enter shows "
+                                        "them all)", style="dim"), "more", name,
+                                   id=f"more-{name}"))
         return out
 
     def _selected(self) -> AgendaItem | None:
@@ -152,7 +155,14 @@ class TodayScreen(PageScreen[Agenda]):
         return item
 
     @on(ItemRow.Chosen)
-    def _chosen(self, event: ItemRow.Chosen) -> None:
+    async def _chosen(self, event: ItemRow.Chosen) -> None:
+        if event.kind == "more" and self.agenda is not None:  # the rest of that section
+            self.expanded.add(event.key)
+            rest = getattr(self.agenda, event.key)[ROWS_PER_SECTION:]
+            if rest:  # the cursor goes to the first row that was hidden
+                self.refocus = "agenda-" + rest[0].key.replace(":", "-")
+            await self.refill(self._widgets(self.agenda))
+            return
         item = self.by_row.get(event.row.id or "")
         if item is None:
             return
