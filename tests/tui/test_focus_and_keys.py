@@ -233,10 +233,13 @@ async def test_slash_then_typing_searches_for_exactly_what_was_typed(
         await pilot.press("escape")  # back to the list, the search kept
         assert isinstance(pilot.app.focused, LazyTable)
         assert box.value == "q"
-        await pilot.press("slash", "h", "o")  # from the list
-        await settle(pilot)
+        await pilot.press("slash", "h", "o")  # from the list: a new search (the old one
+        await settle(pilot)                    # is selected, so typing replaces it)
         assert pilot.app.focused is box
-        assert box.value == "qho"
+        assert box.value == "ho"
+        await pilot.press("escape", "slash", "end", "p")  # an arrow or end keeps it
+        await settle(pilot)
+        assert box.value == "hop"
 
 
 async def test_esc_in_the_list_clears_the_search(demo_path: str) -> None:

@@ -160,3 +160,17 @@ async def test_a_broad_search_counts_up_to_a_cap_and_still_scrolls_to_the_last_m
             await settle(pilot)
         assert table.cursor == 249 and table.cursor_row.name == "Person 0249"
         assert "250 people match" in screen_text(app)  # the end of the list tells the count
+
+
+async def test_a_search_says_the_best_match_is_first(demo_path: str) -> None:
+    """A search in name order is ranked (Marcus before the people whose note names him): the
+    status line says so rather than "sorted by name"."""
+    from tests.tui.helpers import running, screen_text, settle
+
+    async with running(demo_path) as pilot:
+        await pilot.press(*"marcus")
+        await settle(pilot)
+        text = screen_text(pilot.app)
+        assert "match · best match first" in text and "sorted by name" not in text
+        first = text.index("Marcus Webb")
+        assert all(first < text.index(other) for other in ("Felix Wagner",) if other in text)

@@ -199,7 +199,11 @@ class PeopleScreen(SplitListScreen):
             what = f"{self.COUNT_CAP:,}+ people"
         if self.query_text.strip():
             what += " match"
-        status.update(Text(f"{what} · sorted by {(self.sort or 'name').replace('-', ' ')}"))
+        sort = (self.sort or "name").replace("-", " ")
+        # (a search in name order lists the best matches first: crm.core.contacts.ranking)
+        order = "best match first" if self.query_text.strip() and sort == "name" else (
+            f"sorted by {sort}")
+        status.update(Text(f"{what} · {order}"))
         super().show_total(total)
 
     # -- the card beside the list (WIDE columns and more) -----------------------------------

@@ -198,7 +198,9 @@ class SearchListScreen(CrmScreen):
 
     def action_focus_search(self) -> None:
         if self.search_box.display:
+            # What was searched is selected: typing starts a new search, an arrow keeps it.
             self.search_box.focus()
+            self.search_box.select_all()
 
     def action_focus_list(self) -> None:
         if self.table.display:
