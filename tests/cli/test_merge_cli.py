@@ -162,3 +162,39 @@ def test_merge_takes_the_others_keep_in_touch_when_asked(crm: Any, tmp_path: Pat
             if f["field"] == "keep_in_touch"] == [("every 3m", "every 2w, at most 1m", "other")]
     assert crm("show", f"#{keep}", "--json").json()["keep_in_touch"] == {
         "every_days": 14, "at_most_days": 30}
+
+
+CONNECTIONS = """Notes:
+"When exporting your connection data, you may notice that some of the email addresses are missing."
+
+First Name,Last Name,URL,Email Address,Company,Position,Connected On
+Zoë,Müller,https://www.linkedin.com/in/zoemuller,,Hooli,Technical Recruiter,03 Jan 2026
+"""
+ZOE_CARD = """BEGIN:VCARD
+VERSION:3.0
+N:Müller;Zoë;;;
+FN:Zoë Müller
+ORG:Hooli
+TITLE:Recruiter
+EMAIL:zoe@hooli.com
+END:VCARD
+"""
+
+
+def test_merging_the_two_a_same_name_suggestion_is_about(crm: Any, tmp_path: Path) -> None:
+    """A phone card and a LinkedIn connection of the same name make a same-name suggestion
+    (a row); merging those two settled it — it failed with an unexpected IntegrityError
+    (the suggestion would have paired the survivor with herself), exit 3."""
+    (tmp_path / "phone.vcf").write_text(ZOE_CARD, encoding="utf-8")
+    (tmp_path / "Connections.csv").write_text(CONNECTIONS, encoding="utf-8")
+    assert crm("import", str(tmp_path / "phone.vcf")).exit_code == 0
+    assert crm("import", str(tmp_path / "Connections.csv")).exit_code == 0
+    keep, other = sorted(p["id"] for p in crm("people", "zoë", "--json").json())
+    assert crm("suggestions", "--json").json(), "the import suggests the two are one"
+    dry = crm("merge", f"#{keep}", f"#{other}", "--dry-run", "--json").json()
+    assert not any(k.startswith("suggestion") for k in dry["moved"]), dry["moved"]
+    r = crm("merge", f"#{keep}", f"#{other}")
+    assert r.exit_code == 0, r.stderr
+    assert crm("suggestions", "--json").json() == []
+    shown = crm("show", f"#{keep}", "--json").json()
+    assert {p["title"] for p in shown["positions"]} == {"Recruiter", "Technical Recruiter"}

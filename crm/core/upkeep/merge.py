@@ -278,7 +278,11 @@ def _merge_people(session: Session, keep_id: int, other_id: int,
     for table, column in _person_fk_columns():
         if (table.name, column) in _PERSON_SPECIAL:
             continue
-        n = count_rows(session, select(table).where(table.c[column] == other.id))
+        stmt = select(table).where(table.c[column] == other.id)
+        if table.name == "suggestion":  # (one between the two is settled, not moved)
+            stmt = stmt.where(table.c["other_id" if column == "person_id" else "person_id"]
+                              != keep.id)
+        n = count_rows(session, stmt)
         if n:
             generic.append((f"{table.name}.{column}", n))
     ref_uses = len(ref_other.uses) if ref_other is not None else 0
@@ -391,6 +395,7 @@ def _merge_people(session: Session, keep_id: int, other_id: int,
             session.flush()
             session.execute(delete(Reference).where(Reference.id == ref_other.id))
     session.flush()
+    _settle_suggestions(session, survivor_id, other_id_)
     # Everything else that points at the other person now points at the survivor.
     for table, column in _person_fk_columns():
         if (table.name, column) in _PERSON_SPECIAL:
@@ -415,6 +420,32 @@ def _merge_people(session: Session, keep_id: int, other_id: int,
     refresh_search_text(survivor)
     session.flush()
     return plan
+
+
+def _settle_suggestions(session: Session, survivor_id: int, other_id: int) -> None:
+    """Before the other person's rows point at the survivor: a suggestion between the two
+    (the same name, the same phone) is settled by the merge itself, and one of the other's
+    that the survivor has too (the same kind, pair and connection) is the survivor's already.
+    Left alone they would pair the survivor with themselves, or twice with someone."""
+    from crm.core.models import Suggestion
+
+    pair = {survivor_id, other_id}
+    rows = session.scalars(select(Suggestion).where(
+        (Suggestion.person_id == other_id) | (Suggestion.other_id == other_id))).all()
+    taken = {tuple(r) for r in session.execute(select(
+        Suggestion.kind, Suggestion.person_id, Suggestion.other_id, Suggestion.connection_kind)
+        .where((Suggestion.person_id == survivor_id) | (Suggestion.other_id == survivor_id)))}
+    for row in rows:
+        if {row.person_id, row.other_id} == pair:
+            session.delete(row)
+            continue
+        moved = (row.kind, survivor_id if row.person_id == other_id else row.person_id,
+                 survivor_id if row.other_id == other_id else row.other_id, row.connection_kind)
+        if moved in taken:
+            session.delete(row)
+        else:
+            taken.add(moved)
+    session.flush()
 
 
 _READABLE = {"interaction.person_id": "interactions", "import_record.person_id": "cards",
