@@ -106,6 +106,7 @@ class CardRelation:
     name: str
     label: str | None = None
     uid: str | None = None
+    preferred: bool = False  # TYPE=pref / PREF=1
 
 
 @dataclass
@@ -132,6 +133,7 @@ class CardDate:
     year: int | None
     month: int | None
     day: int | None
+    preferred: bool = False  # TYPE=pref / PREF=1
 
 
 @dataclass

@@ -690,9 +690,11 @@ def parse_card(raw: RawCard) -> Card:
             elif not kinds & _CONTACT_PROPS:
                 card.extra_lines.append(kept_line(p))
         elif name == "X-ABRELATEDNAMES":
-            rel_label = label or (p.types()[0] if p.types() else None)
+            words = [t for t in p.types() if t not in _IGNORED_TYPES]
+            rel_label = label or (words[0] if words else None)
             if text_value(p):
-                card.relations.append(CardRelation(text_value(p), rel_label))
+                card.relations.append(CardRelation(text_value(p), rel_label,
+                                                   preferred=_preferred(p)))
             card.stored_lines.append(("relation", kept_line(p)))
         elif name == "RELATED":
             _read_related(card, p)
@@ -939,7 +941,12 @@ def _read_date(p: Prop, label: str) -> CardDate | None:
     omit = p.param("X-APPLE-OMIT-YEAR")
     if year == NO_YEAR or (omit is not None and str(year) == omit.strip()):
         year = None
-    return CardDate(label, year, month, day)
+    return CardDate(label, year, month, day, preferred=_preferred(p))
+
+
+def _preferred(p: Prop) -> bool:
+    """TYPE=pref (2.1, 3.0) or PREF=n (4.0): the value the card prefers."""
+    return "pref" in p.types() or p.param("PREF") is not None
 
 
 def _read_agent(card: Card, p: Prop) -> None:
@@ -961,9 +968,9 @@ def _read_related(card: Card, p: Prop) -> None:
     value_type = (p.param("VALUE") or "").lower()
     if value_type != "text" and re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I):
         uid = value[9:] if value.lower().startswith("urn:uuid:") else value
-        card.relations.append(CardRelation("", label, uid=uid))
+        card.relations.append(CardRelation("", label, uid=uid, preferred=_preferred(p)))
     else:
-        card.relations.append(CardRelation(value, label))
+        card.relations.append(CardRelation(value, label, preferred=_preferred(p)))
 
 
 def _read_android_custom(card: Card, p: Prop) -> None:
