@@ -307,6 +307,7 @@ def _date_lines(person: Person, v4: bool, group: Callable[[], str]) -> list[str]
         else:
             value = f"{NO_YEAR}-{d.month:02d}-{d.day:02d}"
             params = f";X-APPLE-OMIT-YEAR={NO_YEAR}"
+        params += _pref(d.preferred, v4)
         if d.label == "date":  # (an X-ABDATE the phone gave no label)
             out.append(f"X-ABDATE{params}:{value}")
             continue
@@ -324,18 +325,31 @@ def _relation_lines(person: Person, v4: bool, group: Callable[[], str],
     for r in person.relations:
         if skip_agent and r.label == "agent":
             continue  # the AGENT line kept from the card says it
+        pref = _pref(r.preferred, v4)
         if r.uid:
             words = (r.label or "").split()
-            params = f";TYPE={words[0]}" if len(words) == 1 and words[0].isalnum() else ""
+            types = [words[0]] if len(words) == 1 and words[0].isalnum() else []
+            if r.preferred and not v4:
+                types.append("pref")
+            params = f";TYPE={','.join(types)}" if types else ""
+            params += pref if v4 else ""
             uid = r.uid if ":" in r.uid else f"urn:uuid:{r.uid}"
             out.append(f"{'RELATED' if v4 else 'X-CRM-RELATED'}{params}:{uid}")
         elif r.label:
             item = group()
-            out.append(f"{item}.X-ABRELATEDNAMES:{escape(r.name)}")
+            out.append(f"{item}.X-ABRELATEDNAMES{pref}:{escape(r.name)}")
             out.append(f"{item}.X-ABLabel:{escape(_apple_label(r.label))}")
         else:
-            out.append(f"X-ABRELATEDNAMES:{escape(r.name)}")
+            out.append(f"X-ABRELATEDNAMES{pref}:{escape(r.name)}")
     return out
+
+
+def _pref(preferred: bool, v4: bool) -> str:
+    """The parameter of a preferred value: PREF=1 in 4.0, TYPE=pref in 3.0 (as Apple
+    writes it on X-ABDATE and X-ABRELATEDNAMES)."""
+    if not preferred:
+        return ""
+    return ";PREF=1" if v4 else ";TYPE=pref"
 
 
 def _add_kept(card: Component, line: str, v4: bool) -> str | None:

@@ -1,0 +1,94 @@
+"""What a round trip used to lose: the pref flag of a dated event and of a named relation,
+and what a company card holds beyond its contact points (its unmodelled lines, the other
+spellings of its name, its mail domains). Both backends; 3.0 and 4.0 exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from crm.core.db import Database, open_database
+from crm.core.models import Company, Person, PersonDate, PersonRelation
+from crm.vcard.importer import import_paths
+from crm.vcard.writer import export_vcards
+
+
+def write(tmp_path: Path, text: str, name: str = "phone.vcf") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Iterator[Database]:
+    other = open_database(str(tmp_path / "empty.sqlite3"))
+    yield other
+    other.dispose()
+
+
+# An iPhone card (3.0): the anniversary and the manager are marked preferred, the other
+# date and relation are not; a 4.0 card's RELATED and ANNIVERSARY with PREF=1.
+IPHONE = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//iPhone OS 17.4//EN\r\n"
+    "N:Okafor;Ngozi;;;\r\nFN:Ngozi Okafor\r\n"
+    "item1.X-ABDATE;type=pref:2015-06-01\r\nitem1.X-ABLabel:_$!<Anniversary>!$_\r\n"
+    "item2.X-ABDATE:2019-09-12\r\nitem2.X-ABLabel:first day\r\n"
+    "item3.X-ABRELATEDNAMES;type=pref:Amara Nwosu\r\nitem3.X-ABLabel:_$!<Manager>!$_\r\n"
+    "item4.X-ABRELATEDNAMES:Sam Ortiz\r\nitem4.X-ABLabel:mentor\r\n"
+    "X-ABRELATEDNAMES;type=pref:Kim Lee\r\n"
+    "END:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:0b7c2a4e-1111-4a5b-9c1d-000000000001\r\n"
+    "FN:Lena Schmidt\r\nN:Schmidt;Lena;;;\r\n"
+    "ANNIVERSARY;PREF=1:20100612\r\n"
+    "RELATED;TYPE=friend;PREF=1:urn:uuid:0b7c2a4e-2222-4a5b-9c1d-000000000002\r\n"
+    "RELATED;TYPE=colleague:urn:uuid:0b7c2a4e-3333-4a5b-9c1d-000000000003\r\n"
+    "END:VCARD\r\n")
+
+
+def flags(db: Database) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Every stored date and relation with its pref flag, by person."""
+    with db.read() as s:
+        dates = sorted(tuple(r) for r in s.execute(
+            select(Person.display_name, PersonDate.label, PersonDate.year, PersonDate.month,
+                   PersonDate.day, PersonDate.preferred).join(Person)))
+        relations = sorted((tuple(r) for r in s.execute(
+            select(Person.display_name, PersonRelation.name, PersonRelation.label,
+                   PersonRelation.uid, PersonRelation.preferred)
+            .join(Person, Person.id == PersonRelation.person_id))), key=repr)
+    return dates, relations
+
+
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+def test_the_pref_flag_of_a_date_and_a_relation_is_stored_and_survives_a_round_trip(
+        db: Database, empty: Database, tmp_path: Path, version: str) -> None:
+    import_paths(db, [write(tmp_path, IPHONE)])
+    dates, relations = flags(db)
+    assert dates == [
+        ("Lena Schmidt", "anniversary", 2010, 6, 12, True),
+        ("Ngozi Okafor", "anniversary", 2015, 6, 1, True),
+        ("Ngozi Okafor", "first day", 2019, 9, 12, False),
+    ]
+    assert sorted(relations, key=repr) == sorted([
+        ("Lena Schmidt", "", "friend", "0b7c2a4e-2222-4a5b-9c1d-000000000002", True),
+        ("Lena Schmidt", "", "colleague", "0b7c2a4e-3333-4a5b-9c1d-000000000003", False),
+        ("Ngozi Okafor", "Amara Nwosu", "manager", None, True),
+        ("Ngozi Okafor", "Sam Ortiz", "mentor", None, False),
+        # (a bare type=pref is the flag, not the relation's label)
+        ("Ngozi Okafor", "Kim Lee", None, None, True),
+    ], key=repr)
+    text = export_vcards(db, version)
+    unfolded = text.replace("\r\n ", "")
+    pref = ";PREF=1" if version == "4.0" else ";TYPE=pref"
+    assert f"X-ABRELATEDNAMES{pref}:Amara Nwosu" in unfolded
+    assert f"X-ABRELATEDNAMES{pref}:Kim Lee" in unfolded
+    assert "X-ABRELATEDNAMES:Sam Ortiz" in unfolded
+    out = write(tmp_path, text, "out.vcf")
+    # Into the same database: nothing changes; into an empty one: nothing is lost.
+    again = import_paths(db, [out])
+    assert (again.created, again.updated, again.merged) == (0, 0, 0)
+    assert flags(db) == (dates, relations)
+    import_paths(empty, [out])
+    assert flags(empty) == (dates, relations)
