@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from crm.core.db import Database, open_database
-from crm.core.models import Company, Person, PersonDate, PersonRelation
+from crm.core.models import Company, CompanyAlias, CompanyDomain, Person, PersonDate, PersonRelation
 from crm.vcard.importer import import_paths
 from crm.vcard.writer import export_vcards
 
@@ -92,3 +92,66 @@ def test_the_pref_flag_of_a_date_and_a_relation_is_stored_and_survives_a_round_t
     assert flags(db) == (dates, relations)
     import_paths(empty, [out])
     assert flags(empty) == (dates, relations)
+
+
+# A Mac Address Book company card with lines crm does not model (an account number of
+# another app, GEO, a dated event with its label), and a person at the company who spells it
+# by the card's other name and has a work address at another of its domains.
+COMPANY = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//Mac OS X 10.15.7//EN\r\n"
+    "N:;;;;\r\nFN:Stripe Payments\r\nORG:Stripe\\, Inc.;\r\nX-ABShowAs:COMPANY\r\n"
+    "EMAIL;type=INTERNET;type=WORK:press@stripe.com\r\n"
+    "TEL;type=WORK;type=VOICE:+1 888 963 8955\r\n"
+    "X-ACME-ACCOUNT;X-SINCE=2019:42-7\r\nGEO:37.7749;-122.4194\r\n"
+    "item1.X-ABDATE:2010-09-01\r\nitem1.X-ABLabel:founded\r\n"
+    "END:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Park;Jo;;;\r\nFN:Jo Park\r\nORG:Stripe Payments;\r\n"
+    "EMAIL;type=INTERNET;type=WORK:jo@eng.stripe.co.uk\r\nEND:VCARD\r\n")
+UNMODELLED = ("X-ACME-ACCOUNT;X-SINCE=2019:42-7", "GEO:37.7749;-122.4194",
+              "X-ABDATE:2010-09-01", "X-ABLabel:founded")
+
+
+def company(db: Database) -> tuple[object, ...]:
+    """The companies with their other spellings and their domains (how each was learned)."""
+    with db.read() as s:
+        return tuple(
+            (c.name, sorted(s.scalars(select(CompanyAlias.alias)
+                                      .where(CompanyAlias.company_id == c.id))),
+             sorted(tuple(r) for r in s.execute(
+                 select(CompanyDomain.domain, CompanyDomain.source)
+                 .where(CompanyDomain.company_id == c.id))))
+            for c in s.scalars(select(Company).order_by(Company.name)))
+
+
+def company_card(text: str) -> str:
+    [card] = [c for c in text.replace("\r\n ", "").split("BEGIN:VCARD")
+              if "X-ABShowAs:COMPANY" in c or "KIND:org" in c]
+    return card
+
+
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+def test_a_company_cards_unmodelled_lines_aliases_and_domains_survive_a_round_trip(
+        db: Database, empty: Database, tmp_path: Path, version: str) -> None:
+    import_paths(db, [write(tmp_path, COMPANY)])
+    before = company(db)
+    assert before == (("Stripe, Inc.", ["Stripe Payments"], [
+        ("stripe.co.uk", "work email of Jo Park (vcard:phone.vcf)"), ("stripe.com", None)]),)
+    text = export_vcards(db, version)
+    card = company_card(text)
+    for line in UNMODELLED:  # (a property's name in any case: vobject writes X-ABLABEL)
+        assert line.lower() in card.lower(), line
+    assert "X-CRM-ALIAS:Stripe Payments\r\n" in card
+    assert "X-CRM-DOMAIN:stripe.com\r\n" in card
+    # Written once, whatever the version (the card's own X-ABShowAs is not repeated).
+    assert card.count("X-ABShowAs") + card.count("KIND:org") == 1
+    out = write(tmp_path, text, "out.vcf")
+    # Into the same database: nothing changes; into an empty one: nothing is lost, and its
+    # export writes the kept lines again.
+    again = import_paths(db, [out])
+    assert (again.created, again.updated, again.merged, again.new_companies) == (0, 0, 0, [])
+    assert company(db) == before
+    import_paths(empty, [out])
+    assert company(empty) == before
+    card = company_card(export_vcards(empty, version))
+    for line in UNMODELLED:
+        assert line.lower() in card.lower(), line

@@ -457,14 +457,20 @@ def company_card(index: Index, card: Card, source: str) -> Company:
     assert card.org
     domains = card_domains(card)
     company = index.companies.get_or_create(card.org, domains, source)
-    if card.display_name and card.display_name != card.org:
-        add_alias(index.session, company, card.display_name)
+    for alias in ([card.display_name] if card.display_name != card.org else []) + card.aliases:
+        if alias and (key := company_key(alias)):
+            add_alias(index.session, company, alias)
+            index.companies.by_key.setdefault(key, company)
     taken = set(index.companies.by_domain)
-    for dom in domains:
+    # Its mail domains (given: trusted), then those crm's export says crm learned (as
+    # learned as they were: only a lookup, never folding another ORG into this company).
+    for dom, how in [*((d, None) for d in domains), *card.domains]:
         if dom not in taken and all(d.domain != dom for d in company.domains):
-            company.domains.append(CompanyDomain(domain=dom))
+            company.domains.append(CompanyDomain(domain=dom, source=how))
             index.companies.by_domain[dom] = company
-            index.companies.trusted.add(dom)
+            taken.add(dom)
+            if how is None:
+                index.companies.trusted.add(dom)
     urls = [c.value for c in card.contacts if c.kind == "url"]
     if urls and not company.website:
         company.website = urls[0]

@@ -59,6 +59,14 @@ def check_lengths(card: Card) -> None:
                 or len(company_key(card.display_name)) > ALIAS_LIMIT):
             raise CardRejected(card.line, f"FN of a company card is longer than "
                                           f"{ALIAS_LIMIT} characters")
+        for alias in card.aliases:
+            if len(alias) > ALIAS_LIMIT or len(company_key(alias)) > ALIAS_LIMIT:
+                raise CardRejected(card.line, f"X-CRM-ALIAS of a company card is longer "
+                                              f"than {ALIAS_LIMIT} characters")
+        for domain, _how in card.domains:
+            if len(domain) > DOMAIN_LIMIT:
+                raise CardRejected(card.line, f"X-CRM-DOMAIN of a company card is longer "
+                                              f"than {DOMAIN_LIMIT} characters")
         urls = [c.value for c in card.contacts if c.kind == "url"]
         if urls and len(urls[0]) > WEBSITE_LIMIT:
             raise CardRejected(card.line, f"URL of a company card is longer than "
