@@ -513,10 +513,11 @@ def export_vcards(db: Database, version: str = "3.0") -> str:
 
 def _has_card(company: Company) -> bool:
     """A company is exported as a card of its own when it holds more than a name (what a
-    company card gave it, other spellings and mail domains crm learned, or details the user
-    entered); a name alone is in its people's ORG lines already."""
+    company card gave it, other spellings of its name, or details the user entered); a name
+    alone is in its people's ORG lines already. (Mail domains alone make no card: those crm
+    learned from its people's work addresses are learned again from their cards.)"""
     return bool(company.contact_points or company.tags or company.photo_type
-                or company.website or company.note or company.aliases or company.domains)
+                or company.website or company.note or company.aliases)
 
 
 # A company card's own lines that company_text writes itself (never twice from the kept).
