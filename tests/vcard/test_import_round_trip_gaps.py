@@ -155,3 +155,59 @@ def test_a_company_cards_unmodelled_lines_aliases_and_domains_survive_a_round_tr
     card = company_card(export_vcards(empty, version))
     for line in UNMODELLED:
         assert line.lower() in card.lower(), line
+
+
+# A card with what crm stores since 0009: ROLE, a dated event, a named relation, an ADR
+# by its parts with its LABEL.
+OLD_CARD = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Haddad;Omar;;;\r\nFN:Omar Haddad\r\n"
+    "EMAIL;type=INTERNET;type=HOME:omar@example.org\r\nROLE:Treasurer\r\n"
+    "item1.X-ABDATE:2011-05-14\r\nitem1.X-ABLabel:_$!<Anniversary>!$_\r\n"
+    "item2.X-ABRELATEDNAMES:Layla Haddad\r\nitem2.X-ABLabel:_$!<Spouse>!$_\r\n"
+    "ADR;type=HOME:;;12 Rue Oberkampf;Paris;;75011;France\r\n"
+    "LABEL;type=HOME:12 Rue Oberkampf\\n75011 Paris\\nFrance\r\n"
+    "END:VCARD\r\n")
+
+
+def as_before_0009(db: Database) -> None:
+    """The person as an import before migration 0009_truth left them: the card's raw text
+    kept with its provenance, but no role, dates, relations or address parts stored."""
+    from sqlalchemy import delete, update
+
+    from crm.core.models import ContactPoint
+
+    with db.write() as s:
+        s.execute(update(Person).values(role=None))
+        s.execute(delete(PersonDate))
+        s.execute(delete(PersonRelation))
+        s.execute(update(ContactPoint).values(address_parts=None, address_label=None))
+
+
+def test_a_card_imported_before_0009_is_filled_in_by_importing_its_file_again(
+        db: Database, tmp_path: Path) -> None:
+    from tests.vcard.conftest import person
+
+    path = write(tmp_path, OLD_CARD)
+    import_paths(db, [path])
+    whole = person(db, "Omar Haddad")
+    as_before_0009(db)
+    bare = person(db, "Omar Haddad")
+    assert (bare["role"], bare["dates"], bare["relations"]) == (None, [], [])
+    # Nothing was lost meanwhile: the export writes the card's own lines.
+    assert "ROLE:Treasurer" in export_vcards(db, "3.0")
+    report = import_paths(db, [path])
+    [outcome] = report.outcomes
+    assert (outcome.action, outcome.name) == ("updated", "Omar Haddad")
+    assert "imported before crm kept" in (outcome.message or "")
+    filled = person(db, "Omar Haddad")
+
+    def rows(value: object) -> object:  # (the rows' ids are new)
+        if isinstance(value, list):
+            return [{k: v for k, v in x.items() if k != "id"} for x in value]
+        return value
+
+    for key in ("role", "dates", "relations", "contact_points"):
+        assert rows(filled[key]) == rows(whole[key]), key
+    # Filled once: the next import of the file changes nothing.
+    again = import_paths(db, [path])
+    assert (again.unchanged, again.updated) == (1, 0)

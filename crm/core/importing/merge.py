@@ -313,7 +313,7 @@ def merge(session: Session, index: Index, person: Held, card: Card, source: str)
     if card.role and not row["role"]:
         person.set("role", card.role)
         changed = True
-    changed |= _merge_dates_and_relations(person, card)
+    changed |= merge_dates_and_relations(person, card)
     for name in card.categories:
         if name not in person.tags:
             person.tags.append(name)
@@ -327,6 +327,29 @@ def merge(session: Session, index: Index, person: Held, card: Card, source: str)
     if changed:
         person.dirty = True
     return changed
+
+
+def fill_addresses(person: Held, contacts: list[CardContact]) -> bool:
+    """The parts and printed form of the addresses ``person`` has, where they are missing;
+    True when any was filled (nothing is added)."""
+    have = {(c.kind, c.normalized): c for c in person.contacts if c.kind == "address"}
+    filled = False
+    for cp in contacts:
+        if cp.kind != "address":
+            continue
+        p = contact_point(cp)
+        old = have.get((p.kind, p.normalized))
+        if old is None:
+            continue
+        if p.parts and not old.parts:
+            old.parts = p.parts
+            old.filled.add("address_parts")
+            filled = True
+        if p.formatted and not old.formatted:
+            old.formatted = p.formatted
+            old.filled.add("address_label")
+            filled = True
+    return filled
 
 
 def _add_contacts(person: Held, contacts: list[CardContact]) -> bool:
@@ -355,7 +378,7 @@ def _add_contacts(person: Held, contacts: list[CardContact]) -> bool:
     return added
 
 
-def _merge_dates_and_relations(person: Held, card: Card) -> bool:
+def merge_dates_and_relations(person: Held, card: Card) -> bool:
     """The card's dated events and named relations that ``person`` has not got yet."""
     changed = False
     have_dates = set(person.dates)

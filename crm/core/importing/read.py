@@ -24,6 +24,7 @@ from crm.core.importing.common import (
     card_domains,
     chunks,
 )
+from crm.core.importing.refill import MESSAGE, refill
 from crm.core.importing.rejected import store_rejected
 from crm.core.importing.report import CardOutcome, CardWarning, ImportReport
 from crm.core.importing.sources import PendingRecord, SourceItem
@@ -130,6 +131,8 @@ def read_chunk(session: Session, report: ImportReport, run: Run, items: list[Sou
                 rejected_before.add(digest)
     cards: list[Card] = []
     unchanged: set[int] = set()
+    again: list[tuple[PendingRecord, int]] = []  # unchanged person cards
+    outcomes: dict[int, CardOutcome] = {}  # theirs, by id of the record
     for done, (item, digest) in enumerate(zip(items, digests, strict=True), start=1):
         read(done)
         if isinstance(item, RejectedCard):
@@ -137,9 +140,12 @@ def read_chunk(session: Session, report: ImportReport, run: Run, items: list[Sou
             continue
         if digest in known:
             pid, cid = known[digest]
+            outcome = CardOutcome(item.file, item.line, "", "unchanged", pid, cid)
             if pid is not None:
                 unchanged.add(pid)
-            report.add_outcome(CardOutcome(item.file, item.line, "", "unchanged", pid, cid))
+                again.append((item, pid))
+                outcomes[id(item)] = outcome
+            report.add_outcome(outcome)
             continue
         parsed = _parse(item)
         if isinstance(parsed, RejectedCard):
@@ -148,6 +154,9 @@ def read_chunk(session: Session, report: ImportReport, run: Run, items: list[Sou
             report.warnings.extend(CardWarning(parsed.file, p.line, p.message, p.damaged)
                                    for p in parsed.problems)
             cards.append(parsed)
+    for item, card in refill(session, again):
+        outcome = outcomes[id(item)]
+        outcome.action, outcome.name, outcome.message = "updated", card.display_name, MESSAGE
     if unchanged and (run.survey.names or run.survey.uids):
         for chunk in chunks(sorted(unchanged)):
             for pid, name, uid in session.execute(
