@@ -64,7 +64,7 @@ _PERSON_COLUMNS = ("display_name", *_NAME_FIELDS, "headline", "location", "note"
                    "birthday_year", "birthday_month", "birthday_day", "photo_type")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Contact:
     """A contact point of a held person: stored (``id``) or added by this chunk."""
 
@@ -79,7 +79,7 @@ class _Contact:
     filled: set[str] = field(default_factory=set)  # stored columns this chunk filled
 
 
-@dataclass
+@dataclass(slots=True)
 class _Job:
     """A position of a held person: stored (``id``) or opened by this chunk (``company``
     is then the company object, which may have no id before the chunk's flush)."""
@@ -103,7 +103,7 @@ class _Job:
                                            and self.company_id == company.id)
 
 
-@dataclass
+@dataclass(slots=True)
 class Held:
     """A person a chunk merges into, as plain values: what merging compares against, and
     what it changed (written by ``Merges.write``)."""
