@@ -106,6 +106,7 @@ class CardRelation:
     name: str
     label: str | None = None
     uid: str | None = None
+    preferred: bool = False  # TYPE=pref / PREF=1
 
 
 @dataclass
@@ -132,6 +133,7 @@ class CardDate:
     year: int | None
     month: int | None
     day: int | None
+    preferred: bool = False  # TYPE=pref / PREF=1
 
 
 @dataclass
@@ -181,6 +183,11 @@ class Card:
     stored_lines: list[tuple[str, str]] = field(default_factory=list)
     # When the card's facts were true: its REV date (YYYY-MM-DD), if it has one.
     known_on: str | None = None
+    # A company card of crm's export: the other spellings of the company's name
+    # (X-CRM-ALIAS) and its mail domains with how crm learned each, None when a company card
+    # or the user gave it (X-CRM-DOMAIN:domain;how).
+    aliases: list[str] = field(default_factory=list)
+    domains: list[tuple[str, str | None]] = field(default_factory=list)
 
     @property
     def raw_hash(self) -> str:

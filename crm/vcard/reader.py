@@ -598,6 +598,7 @@ def parse_card(raw: RawCard) -> Card:
     card = Card(file=raw.file, line=raw.line, raw=raw.raw, problems=problems)
     labels: list[str] = []  # the raw LABEL lines, as card.address_labels
     crm_positions: list[CardPosition] = []  # X-CRM-POSITION lines
+    company_lines: list[Prop] = []  # X-CRM-ALIAS, X-CRM-DOMAIN lines
     fn: str | None = None
     show_as_company = False
     for p in props:
@@ -662,6 +663,8 @@ def parse_card(raw: RawCard) -> Card:
                 crm_positions.append(job)
         elif name == "ME":  # X-CRM-ME
             card.is_me = p.value.strip().lower() in ("1", "true", "yes")
+        elif name in ("ALIAS", "DOMAIN"):  # X-CRM-ALIAS, X-CRM-DOMAIN: a company card's
+            company_lines.append(p)
         elif name == "KIND" and p.value.strip().lower() == "org":
             show_as_company = True
             card.extra_lines.append(kept_line(p))
@@ -690,9 +693,11 @@ def parse_card(raw: RawCard) -> Card:
             elif not kinds & _CONTACT_PROPS:
                 card.extra_lines.append(kept_line(p))
         elif name == "X-ABRELATEDNAMES":
-            rel_label = label or (p.types()[0] if p.types() else None)
+            words = [t for t in p.types() if t not in _IGNORED_TYPES]
+            rel_label = label or (words[0] if words else None)
             if text_value(p):
-                card.relations.append(CardRelation(text_value(p), rel_label))
+                card.relations.append(CardRelation(text_value(p), rel_label,
+                                                   preferred=_preferred(p)))
             card.stored_lines.append(("relation", kept_line(p)))
         elif name == "RELATED":
             _read_related(card, p)
@@ -734,11 +739,31 @@ def parse_card(raw: RawCard) -> Card:
         card.is_company = card.org is not None or fn is not None
         card.org = card.org or fn
         card.display_name = fn or card.org or ""
+        _read_company_lines(card, company_lines)
         return card
+    # (on a person's card they name nothing crm keeps: kept as they came)
+    card.extra_lines += [kept_line(p) for p in company_lines]
     card.display_name = fn or _name_from_parts(card) or ""
     if not card.display_name and not card.is_company:
         raise CardRejected(raw.line, "card has no name (no FN, N, nickname, email or phone)")
     return card
+
+
+def _read_company_lines(card: Card, lines: list[Prop]) -> None:
+    """A company card's other names (X-CRM-ALIAS:name) and mail domains
+    (X-CRM-DOMAIN:domain;how crm learned it), as crm's export writes them."""
+    for p in lines:
+        if p.name == "ALIAS":
+            alias = clean(text_value(p))
+            if alias and alias not in card.aliases:
+                card.aliases.append(alias)
+            continue
+        fields = [clean(normalize_newlines(unescape(x)))
+                  for x in split_escaped(decoded_value(p), ";")]
+        domain = (fields[0] or "").lower()
+        how = fields[1] if len(fields) > 1 else None
+        if domain and all(d != domain for d, _ in card.domains):
+            card.domains.append((domain, how))
 
 
 def _read_position(p: Prop) -> CardPosition | None:
@@ -939,7 +964,12 @@ def _read_date(p: Prop, label: str) -> CardDate | None:
     omit = p.param("X-APPLE-OMIT-YEAR")
     if year == NO_YEAR or (omit is not None and str(year) == omit.strip()):
         year = None
-    return CardDate(label, year, month, day)
+    return CardDate(label, year, month, day, preferred=_preferred(p))
+
+
+def _preferred(p: Prop) -> bool:
+    """TYPE=pref (2.1, 3.0) or PREF=n (4.0): the value the card prefers."""
+    return "pref" in p.types() or p.param("PREF") is not None
 
 
 def _read_agent(card: Card, p: Prop) -> None:
@@ -961,9 +991,9 @@ def _read_related(card: Card, p: Prop) -> None:
     value_type = (p.param("VALUE") or "").lower()
     if value_type != "text" and re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I):
         uid = value[9:] if value.lower().startswith("urn:uuid:") else value
-        card.relations.append(CardRelation("", label, uid=uid))
+        card.relations.append(CardRelation("", label, uid=uid, preferred=_preferred(p)))
     else:
-        card.relations.append(CardRelation(value, label))
+        card.relations.append(CardRelation(value, label, preferred=_preferred(p)))
 
 
 def _read_android_custom(card: Card, p: Prop) -> None:

@@ -130,15 +130,19 @@ class _LastCard:
     kept: set[tuple[str, str]] = field(default_factory=set)
     # Lines of what crm now stores itself (see Card.stored_lines).
     stored_lines: list[tuple[str, str]] = field(default_factory=list)
+    uid: str | None = None  # (a company card's: a company has no UID of its own)
 
 
-def _last_cards(session: Session, ids: list[int]) -> dict[int, _LastCard]:
+def _last_cards(session: Session, ids: list[int], companies: bool = False
+                ) -> dict[int, _LastCard]:
+    """What each person's (or, with ``companies``, each company's) most recent imported
+    card tells the export."""
     out: dict[int, _LastCard] = {}
-    for pid, card in _parsed_last(session, ids):
+    for pid, card in _parsed_last(session, ids, companies):
         out[pid] = _LastCard(card.extra_lines,
                              {c.value: c.kind for c in card.contacts},
                              {(c.kind, c.value) for c in card.contacts if c.kept},
-                             card.stored_lines)
+                             card.stored_lines, card.uid)
     return out
 
 
@@ -147,14 +151,15 @@ def _extras(session: Session, ids: list[int]) -> dict[int, list[str]]:
     return {pid: card.extra_lines for pid, card in _parsed_last(session, ids)}
 
 
-def _parsed_last(session: Session, ids: list[int]) -> Iterator[tuple[int, Card]]:
-    """Each person's most recent imported card, read again."""
+def _parsed_last(session: Session, ids: list[int],
+                 companies: bool = False) -> Iterator[tuple[int, Card]]:
+    """Each person's (or company's) most recent imported card, read again."""
     latest: dict[int, str] = {}
+    owner = ImportRecord.company_id if companies else ImportRecord.person_id
     for i in range(0, len(ids), 500):
         rows = session.execute(
-            select(ImportRecord.person_id, ImportRecord.raw)
-            .where(ImportRecord.person_id.in_(ids[i: i + 500]),
-                   ImportRecord.status == "imported")
+            select(owner, ImportRecord.raw)
+            .where(owner.in_(ids[i: i + 500]), ImportRecord.status == "imported")
             .order_by(ImportRecord.id))
         for pid, raw in rows:
             if pid is not None:
@@ -307,6 +312,7 @@ def _date_lines(person: Person, v4: bool, group: Callable[[], str]) -> list[str]
         else:
             value = f"{NO_YEAR}-{d.month:02d}-{d.day:02d}"
             params = f";X-APPLE-OMIT-YEAR={NO_YEAR}"
+        params += _pref(d.preferred, v4)
         if d.label == "date":  # (an X-ABDATE the phone gave no label)
             out.append(f"X-ABDATE{params}:{value}")
             continue
@@ -324,18 +330,31 @@ def _relation_lines(person: Person, v4: bool, group: Callable[[], str],
     for r in person.relations:
         if skip_agent and r.label == "agent":
             continue  # the AGENT line kept from the card says it
+        pref = _pref(r.preferred, v4)
         if r.uid:
             words = (r.label or "").split()
-            params = f";TYPE={words[0]}" if len(words) == 1 and words[0].isalnum() else ""
+            types = [words[0]] if len(words) == 1 and words[0].isalnum() else []
+            if r.preferred and not v4:
+                types.append("pref")
+            params = f";TYPE={','.join(types)}" if types else ""
+            params += pref if v4 else ""
             uid = r.uid if ":" in r.uid else f"urn:uuid:{r.uid}"
             out.append(f"{'RELATED' if v4 else 'X-CRM-RELATED'}{params}:{uid}")
         elif r.label:
             item = group()
-            out.append(f"{item}.X-ABRELATEDNAMES:{escape(r.name)}")
+            out.append(f"{item}.X-ABRELATEDNAMES{pref}:{escape(r.name)}")
             out.append(f"{item}.X-ABLabel:{escape(_apple_label(r.label))}")
         else:
-            out.append(f"X-ABRELATEDNAMES:{escape(r.name)}")
+            out.append(f"X-ABRELATEDNAMES{pref}:{escape(r.name)}")
     return out
+
+
+def _pref(preferred: bool, v4: bool) -> str:
+    """The parameter of a preferred value: PREF=1 in 4.0, TYPE=pref in 3.0 (as Apple
+    writes it on X-ABDATE and X-ABRELATEDNAMES)."""
+    if not preferred:
+        return ""
+    return ";PREF=1" if v4 else ";TYPE=pref"
 
 
 def _add_kept(card: Component, line: str, v4: bool) -> str | None:
@@ -484,42 +503,68 @@ def export_vcards(db: Database, version: str = "3.0") -> str:
         companies = list(session.scalars(
             select(Company).order_by(Company.name_key, Company.id).options(
                 undefer(Company.photo), selectinload(Company.contact_points),
-                selectinload(Company.tags))))
+                selectinload(Company.tags), selectinload(Company.aliases),
+                selectinload(Company.domains))))
+        companies = [c for c in companies if _has_card(c)]
+        cards = _last_cards(session, [c.id for c in companies], companies=True)
         return ("".join(card_text(p, version, last=last.get(p.id)) for p in people)
-                + "".join(company_text(c, version) for c in companies
-                          if _has_card(c)))
+                + "".join(company_text(c, version, cards.get(c.id)) for c in companies))
 
 
 def _has_card(company: Company) -> bool:
     """A company is exported as a card of its own when it holds more than a name (what a
-    company card gave it, or details the user entered); a name alone is in its people's
-    ORG lines already."""
+    company card gave it, other spellings of its name, or details the user entered); a name
+    alone is in its people's ORG lines already. (Mail domains alone make no card: those crm
+    learned from its people's work addresses are learned again from their cards.)"""
     return bool(company.contact_points or company.tags or company.photo_type
-                or company.website or company.note)
+                or company.website or company.note or company.aliases)
 
 
-def company_text(company: Company, version: str = "3.0") -> str:
-    """A company as a company card: X-ABShowAs:COMPANY (Apple) in 3.0, KIND:org in 4.0."""
+# A company card's own lines that company_text writes itself (never twice from the kept).
+_COMPANY_WRITTEN = {"X-ABSHOWAS", "KIND", "X-CRM-KIND"}
+
+
+def company_text(company: Company, version: str = "3.0", last: _LastCard | None = None) -> str:
+    """A company as a company card: X-ABShowAs:COMPANY (Apple) in 3.0, KIND:org in 4.0;
+    the other spellings of its name (X-CRM-ALIAS), its mail domains with how crm learned
+    each (X-CRM-DOMAIN:domain;how), and the lines crm does not model of the company card it
+    came from (``last``), so that a round trip keeps them."""
     v4 = version == "4.0"
+    last = last or _LastCard()
+    extras = [x for x in last.extra_lines
+              if (m := _PROP_NAME.match(x)) is None or m.group(2).upper() not in _COMPANY_WRITTEN]
+    # A company stores no dates, relations or role: a company card's are kept as they came
+    # (an address's LABEL is stored with the address).
+    extras += [line for family, line in last.stored_lines if family != "label"]
+    used_groups = {m.group(1).lower() for x in extras if (m := _GROUP.match(x))}
     counter = 0
 
     def group() -> str:
         nonlocal counter
-        counter += 1
-        return f"item{counter}"
+        while True:
+            counter += 1
+            name = f"item{counter}"
+            if name not in used_groups:
+                return name
 
     card = vobject.vCard()
     _add(card, "VERSION", version)
     _add(card, "PRODID", "-//crm//crm vCard export//EN")
-    _add(card, "UID", str(uuid.uuid5(uuid.NAMESPACE_URL, f"crm-company:{company.name_key}")))
+    _add(card, "UID", last.uid or str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                                 f"crm-company:{company.name_key}")))
     _add(card, "N", Name())
     _add(card, "FN", company.name)
     own = ["ORG:" + escape(company.name), "KIND:org" if v4 else "X-ABShowAs:COMPANY"]
+    own += [f"X-CRM-ALIAS:{escape(a.alias)}" for a in company.aliases]
+    own += [f"X-CRM-DOMAIN:{_structured(d.domain, *([d.source] if d.source else []))}"
+            for d in company.domains]
     urls = {cp.value for cp in company.contact_points if cp.kind == "url"}
     if company.website and company.website not in urls:
         _add(card, "URL", company.website, verbatim=True)
     for cp in company.contact_points:
-        own += _add_contact(card, cp, v4, group)
+        if (cp.kind, cp.value) in last.kept:
+            continue  # written by the kept line it came from
+        own += _add_contact(card, cp, v4, group, last.kinds.get(cp.value))
     if company.note:
         _add(card, "NOTE", company.note)
     tags = [t.name for t in company.tags]
@@ -532,6 +577,7 @@ def company_text(company: Company, version: str = "3.0") -> str:
         else:
             _add(card, "PHOTO", company.photo, ENCODING="b",
                  TYPE=company.photo_type.split("/")[-1].upper())
+    own += [line for x in extras if (line := _add_kept(card, x, v4)) is not None]
     text = _refold(card.serialize())
     end = text.rindex("END:VCARD")
     return _regroup(text[:end] + "".join(fold(line) for line in own) + text[end:])

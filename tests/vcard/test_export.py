@@ -85,9 +85,10 @@ def test_grouped_properties_are_well_formed_and_survive(db: Database) -> None:
         "item1": ["EMAIL;TYPE=pref:chidi@stripe.com", "X-ABLABEL:_$!<Other>!$_"],
         "item2": ["TEL:+44 20 7946 0958", "X-ABLABEL:London desk"],
         "item3": ["URL;TYPE=pref:https://chidi.dev/blog", "X-ABLABEL:_$!<HomePage>!$_"],
-        # Dates and relations are stored, and written from what is stored, Apple's way.
-        "item4": ["X-ABDATE:2015-06-01", "X-ABLabel:_$!<Anniversary>!$_"],
-        "item5": ["X-ABRELATEDNAMES:Amara Nwosu", "X-ABLabel:_$!<Manager>!$_"],
+        # Dates and relations are stored, and written from what is stored, Apple's way
+        # (with the phone's type=pref).
+        "item4": ["X-ABDATE;TYPE=pref:2015-06-01", "X-ABLabel:_$!<Anniversary>!$_"],
+        "item5": ["X-ABRELATEDNAMES;TYPE=pref:Amara Nwosu", "X-ABLabel:_$!<Manager>!$_"],
     }
 
 
@@ -123,7 +124,7 @@ def test_export_keeps_unknown_properties_and_always_uid_n_fn(db: Database) -> No
                  "X-MS-OL-DEFAULT-POSTAL-ADDRESS:2", "X-CRM-KIND:individual"):
         assert kept in unfolded
     # What crm stores (dates, named relations) is written from what is stored.
-    for written in ("X-ABDATE:2015-06-01\r\nitem4.X-ABLabel:_$!<Anniversary>!$_",
+    for written in ("X-ABDATE;TYPE=pref:2015-06-01\r\nitem4.X-ABLabel:_$!<Anniversary>!$_",
                     "X-ABRELATEDNAMES:Sam Ortiz\r\nitem1.X-ABLabel:mentor"):
         assert written in unfolded
     # 4.0-only properties are themselves again in a 4.0 export.

@@ -55,9 +55,10 @@ def test_iphone_export() -> None:
     assert (chidi.birthday_year, chidi.birthday_month, chidi.birthday_day) == (None, 4, 15)
     assert chidi.categories == ["pycon", "fintech"]
     assert chidi.photo == JPEG and chidi.photo_type == "image/jpeg"
-    assert chidi.relations == [CardRelation("Amara Nwosu", "manager")]
+    # (both marked type=pref by the phone)
+    assert chidi.relations == [CardRelation("Amara Nwosu", "manager", preferred=True)]
     assert chidi.uid is None and not chidi.is_company
-    assert chidi.dates == [CardDate("anniversary", 2015, 6, 1)]
+    assert chidi.dates == [CardDate("anniversary", 2015, 6, 1, preferred=True)]
     # What crm stores (relations, dates) is not kept as a raw line to export; its lines are
     # remembered, with their group labels, for a person stored before crm kept them.
     assert chidi.extra_lines == []

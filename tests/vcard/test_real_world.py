@@ -261,7 +261,7 @@ def test_iphone_dates_im_and_related_names() -> None:
     socials = [(c.value, c.label) for c in noa.contacts if c.kind == "social"]
     assert socials == [("skype:noa.cohen", "skype"), ("noa@jabber.example.org", "jabber"),
                        ("noa.cohen", "skype"), ("sip:noa@voip.example.org", "sip")]
-    assert noa.dates == [CardDate("anniversary", 2012, 9, 1),
+    assert noa.dates == [CardDate("anniversary", 2012, 9, 1, preferred=True),  # type=pref
                          CardDate("first day at work", None, 3, 8)]
     assert noa.relations == [CardRelation("Avi Cohen", "brother")]
 
@@ -271,7 +271,7 @@ def test_mac_address_book_sample_reads_whole() -> None:
     assert john.photo == JPEG
     assert CardContact("phone", "905-222-1234", "AssistantPhone") in john.contacts
     assert CardContact("url", "http://www.ibm.com", "homepage", True) in john.contacts
-    assert john.relations == [CardRelation("Jenny", "Spouse")]
+    assert john.relations == [CardRelation("Jenny", "Spouse", preferred=True)]  # type=pref
     assert john.problems == []
 
 

@@ -23,7 +23,9 @@ The package, by job (each module uses only those above it in this list):
 - ``survey``: the cheap first pass; ``state``: one run's memory across chunks, progress
 - ``index``: one chunk's matching keys (UID, email, phone, names, companies, tags)
 - ``write``: bulk creation; ``merge``: updating who already exists
-- ``read``: skip unchanged, parse, check, reject; ``plan``: decide and write one chunk
+- ``refill``: what crm did not keep of a card imported before 0009, filled on re-import
+- ``read``: skip unchanged (refilling as above), parse, check, reject; ``plan``: decide and
+  write one chunk
 - ``relations``: connections the records name; ``pipeline``: the loop, one transaction
 """
 

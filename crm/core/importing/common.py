@@ -97,13 +97,25 @@ def match_keys(card: Card) -> Iterator[tuple[str, str]]:
                 yield kind, normalized(cp)
 
 
+# An email's employer domain, by value: a card's are looked up several times (the index,
+# each of its positions); bounded like _norm_cache.
+_domain_cache: dict[str, str | None] = {}
+
+
 def card_domains(card: Card) -> list[str]:
     """The registered mail domains of a card that may name an employer (not free mail):
     jo@eng.stripe.co.uk gives stripe.co.uk."""
     out: list[str] = []
     for cp in card.contacts:
         if cp.kind == "email":
-            dom = employer_domain(cp.value)
+            value = cp.value
+            if value in _domain_cache:
+                dom = _domain_cache[value]
+            else:
+                dom = employer_domain(value)
+                if len(_domain_cache) >= _NORM_CACHE_SIZE:
+                    _domain_cache.clear()
+                _domain_cache[value] = dom
             if dom and dom not in out:
                 out.append(dom)
     return out

@@ -158,7 +158,9 @@ class CompanyIndex:
         self.session = session
         keys = sorted({company_key(job.org) for c in cards for job in c.employments()
                        if job.org} - {""})
-        domains = sorted({d for c in cards for d in card_domains(c)})
+        # (and the domains crm's export wrote on a company card: X-CRM-DOMAIN)
+        domains = sorted({d for c in cards for d in card_domains(c)}
+                         | {d for c in cards for d, _ in c.domains})
         self.by_key: dict[str, Company] = {}
         self.by_domain: dict[str, Company] = {}
         for chunk in chunks(keys):

@@ -1,30 +1,29 @@
 """One chunk, written: decide whom each card is about (create, merge, or a company), then
-create in bulk, merge one by one, record the provenance and report each card's outcome."""
+create in bulk, merge in memory and write the merges in bulk, record the provenance and
+report each card's outcome."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from crm.core.cards import Card
 from crm.core.contacts.identity import names_agree
 from crm.core.importing.common import (
     Holder,
-    chunks,
     contact_key,
     insert_rows,
     match_keys,
     source_label,
 )
 from crm.core.importing.index import Index
-from crm.core.importing.merge import company_card, merge
+from crm.core.importing.merge import Held, Merges, company_card, merge
 from crm.core.importing.report import CardOutcome, ImportReport, Suggestion
 from crm.core.importing.state import Run
 from crm.core.importing.write import insert_people
-from crm.core.models import Company, ImportRecord, Person, Position
+from crm.core.models import Company, ImportRecord
 from crm.core.normalize import fold
 
 
@@ -135,26 +134,15 @@ def _decide(index: Index, run: Run,
     return steps, new_cards, skipped
 
 
-def _load_people(session: Session, steps: list[_Step], new_ids: list[int]) -> dict[int, Person]:
+def _merged_ids(steps: list[_Step], new_ids: list[int]) -> set[int]:
     """The people the cards merge into (already there, or created by an earlier card of
-    this chunk), with what merging compares against."""
-    ids = sorted({s.target.person_id for s in steps if s.target.person_id is not None}
-                 | {new_ids[s.target.new_index] for s in steps
-                    if s.target.new_index is not None and not s.creates})
-    existing: dict[int, Person] = {}
-    for chunk in chunks(ids):
-        for person in session.scalars(
-                select(Person).where(Person.id.in_(chunk)).options(
-                    selectinload(Person.contact_points),
-                    selectinload(Person.positions).selectinload(Position.company)
-                    .selectinload(Company.aliases),
-                    selectinload(Person.tags), selectinload(Person.dates),
-                    selectinload(Person.relations))):
-            existing[person.id] = person
-    return existing
+    this chunk)."""
+    return ({s.target.person_id for s in steps if s.target.person_id is not None}
+            | {new_ids[s.target.new_index] for s in steps
+               if s.target.new_index is not None and not s.creates})
 
 
-def _merge_action(run: Run, index: Index, target: Target, pid: int, person: Person,
+def _merge_action(run: Run, index: Index, target: Target, pid: int, person: Held,
                   card: Card) -> str:
     """"updated" when the card is a contact imported before and changed since (by UID or
     an earlier import's record), else "merged" into someone already there."""
@@ -162,7 +150,7 @@ def _merge_action(run: Run, index: Index, target: Target, pid: int, person: Pers
     if (target.person_id is not None and pid <= run.people_before
             and pid not in run.merged
             and (pid in index.imported_people
-                 or (card.uid is not None and card.uid == person.uid))):
+                 or (card.uid is not None and card.uid == person.row["uid"]))):
         return "updated"
     return "merged"
 
@@ -172,7 +160,7 @@ def _write_people(session: Session, report: ImportReport, run: Run, index: Index
                   source: str) -> tuple[list[tuple[Card, int]], list[tuple[Card, int]]]:
     """Each person card's outcome, merging where it is about someone who exists; the cards
     to record with their person, and every card with its person (to remember)."""
-    existing = _load_people(session, steps, new_ids)
+    existing = Merges(session, _merged_ids(steps, new_ids))
     recorded: list[tuple[Card, int]] = []
     card_people: list[tuple[Card, int]] = []
     with session.no_autoflush:
@@ -203,6 +191,7 @@ def _write_people(session: Session, report: ImportReport, run: Run, index: Index
             report.add_outcome(CardOutcome(card.file, card.line, card.display_name, action, pid))
             recorded.append((card, pid))
             card_people.append((card, pid))
+    existing.write()
     return recorded, card_people
 
 

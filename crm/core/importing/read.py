@@ -24,6 +24,7 @@ from crm.core.importing.common import (
     card_domains,
     chunks,
 )
+from crm.core.importing.refill import MESSAGE, refill
 from crm.core.importing.rejected import store_rejected
 from crm.core.importing.report import CardOutcome, CardWarning, ImportReport
 from crm.core.importing.sources import PendingRecord, SourceItem
@@ -59,6 +60,14 @@ def check_lengths(card: Card) -> None:
                 or len(company_key(card.display_name)) > ALIAS_LIMIT):
             raise CardRejected(card.line, f"FN of a company card is longer than "
                                           f"{ALIAS_LIMIT} characters")
+        for alias in card.aliases:
+            if len(alias) > ALIAS_LIMIT or len(company_key(alias)) > ALIAS_LIMIT:
+                raise CardRejected(card.line, f"X-CRM-ALIAS of a company card is longer "
+                                              f"than {ALIAS_LIMIT} characters")
+        for domain, _how in card.domains:
+            if len(domain) > DOMAIN_LIMIT:
+                raise CardRejected(card.line, f"X-CRM-DOMAIN of a company card is longer "
+                                              f"than {DOMAIN_LIMIT} characters")
         urls = [c.value for c in card.contacts if c.kind == "url"]
         if urls and len(urls[0]) > WEBSITE_LIMIT:
             raise CardRejected(card.line, f"URL of a company card is longer than "
@@ -122,6 +131,8 @@ def read_chunk(session: Session, report: ImportReport, run: Run, items: list[Sou
                 rejected_before.add(digest)
     cards: list[Card] = []
     unchanged: set[int] = set()
+    again: list[tuple[PendingRecord, int]] = []  # unchanged person cards
+    outcomes: dict[int, CardOutcome] = {}  # theirs, by id of the record
     for done, (item, digest) in enumerate(zip(items, digests, strict=True), start=1):
         read(done)
         if isinstance(item, RejectedCard):
@@ -129,9 +140,12 @@ def read_chunk(session: Session, report: ImportReport, run: Run, items: list[Sou
             continue
         if digest in known:
             pid, cid = known[digest]
+            outcome = CardOutcome(item.file, item.line, "", "unchanged", pid, cid)
             if pid is not None:
                 unchanged.add(pid)
-            report.add_outcome(CardOutcome(item.file, item.line, "", "unchanged", pid, cid))
+                again.append((item, pid))
+                outcomes[id(item)] = outcome
+            report.add_outcome(outcome)
             continue
         parsed = _parse(item)
         if isinstance(parsed, RejectedCard):
@@ -140,6 +154,9 @@ def read_chunk(session: Session, report: ImportReport, run: Run, items: list[Sou
             report.warnings.extend(CardWarning(parsed.file, p.line, p.message, p.damaged)
                                    for p in parsed.problems)
             cards.append(parsed)
+    for item, card in refill(session, again):
+        outcome = outcomes[id(item)]
+        outcome.action, outcome.name, outcome.message = "updated", card.display_name, MESSAGE
     if unchanged and (run.survey.names or run.survey.uids):
         for chunk in chunks(sorted(unchanged)):
             for pid, name, uid in session.execute(

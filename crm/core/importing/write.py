@@ -238,10 +238,10 @@ def insert_people(session: Session, index: Index, cards: list[Card],
                            "address_label": point.formatted})
         for d in card_dates(card):
             dates.append({"person_id": pid, "label": d.label, "year": d.year,
-                          "month": d.month, "day": d.day})
+                          "month": d.month, "day": d.day, "preferred": d.preferred})
         for r in card_relations(card):
             relations.append({"person_id": pid, "name": r.name, "label": r.label,
-                              "uid": r.uid, "other_id": None})
+                              "uid": r.uid, "other_id": None, "preferred": r.preferred})
         for pos in new.positions:
             job = pos.job
             positions.append({"person_id": pid, "company_id": pos.company.id,

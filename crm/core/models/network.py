@@ -143,6 +143,9 @@ class PersonDate(Base):
     year: Mapped[int | None] = mapped_column(Integer)
     month: Mapped[int] = mapped_column(Integer)
     day: Mapped[int] = mapped_column(Integer)
+    # The card marked it preferred (TYPE=pref / PREF=1): written back on export.
+    preferred: Mapped[bool] = mapped_column(Boolean, default=False,
+                                            server_default=text("false"))
 
     person: Mapped[Person] = relationship(back_populates="dates")
 
@@ -161,6 +164,9 @@ class PersonRelation(Base):
     uid: Mapped[str | None] = mapped_column(String(300))
     other_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"),
                                                  index=True)
+    # The card marked it preferred (TYPE=pref / PREF=1): written back on export.
+    preferred: Mapped[bool] = mapped_column(Boolean, default=False,
+                                            server_default=text("false"))
 
     person: Mapped[Person] = relationship(back_populates="relations", foreign_keys=[person_id])
     other: Mapped[Person | None] = relationship(foreign_keys=[other_id])
