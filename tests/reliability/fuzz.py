@@ -234,9 +234,11 @@ def check_import(path: Path, url: str, good_ids: list[int]) -> dict[str, Any]:
         found = re.search(r"CHARSET=([\w-]+)", line, re.IGNORECASE)
         if found is None:
             return False
-        prefix = line.split(":", 1)[0]
+        # (by the property's name only: a stray byte in a parameter, read in that charset,
+        # may have taken the next ASCII byte with it — ENCODI\xe1NG kept as ENCODI甎G)
+        name = re.split(r"[;:]", line, maxsplit=1)[0]
         for kept in kept_lines:
-            if kept.isascii() or kept.split(":", 1)[0] != prefix:
+            if kept.isascii() or re.split(r"[;:]", kept, maxsplit=1)[0] != name:
                 continue  # only this property's line, read with a non-ASCII character
             try:
                 if kept.encode(found.group(1)) in file_lines:
