@@ -84,3 +84,16 @@ def test_base_has_every_table_though_some_models_load_late() -> None:
                                "print(' '.join(sorted(Base.metadata.tables)))"],
         capture_output=True, text=True, check=True).stdout.split()
     assert {"person", "company", "todo", "tombstone", "person_alias", "sync_card"} <= set(out)
+
+
+def test_agenda_maps_only_the_models_it_reads(tmp_path: object) -> None:
+    # `crm agenda` reads to-dos but none of the other tracking models (provenance, merges,
+    # tombstones, suggestions, sync state): `Todo` is mapped on its own, and the rest of
+    # `tracking` (a fifth of the models' mapping and configuring) is left alone.
+    setup = (f"import os; os.environ['CRM_DATA_DIR'] = {str(tmp_path)!r}\n"
+             "from crm.cli import run\n")
+    _modules_after(setup + "assert run(['add', 'person', 'Ada Lovelace']) == 0\n"
+                           "assert run(['todo', 'add', 'Ada', 'call', '--due', 'today']) == 0\n")
+    loaded = _modules_after(setup + "assert run(['agenda', '--json']) == 0\n")
+    assert {"crm.core.agenda.today", "crm.core.models.todo"} <= loaded
+    assert not {"crm.core.models.tracking", "alembic", "textual", "vobject"} & loaded

@@ -175,3 +175,93 @@ def test_a_shortened_list_is_the_head_of_the_whole_one(db: Database) -> None:
         assert len(whole) >= 10
         for k in (1, 3, 7, 12, len(whole)):
             assert [x.person.id for x in losing_touch(s, 60, TODAY, limit=k)] == whole[:k], k
+
+
+def _joined_plain_stale(session: Any, cutoff: date, limit: int | None) -> list[Any]:
+    """The query ``_plain_stale`` replaced (before migration 0012): every person joined with
+    their latest interaction from the log itself, filtered and ordered in one statement."""
+    from sqlalchemy import false, func, or_, select
+
+    latest = (select(Interaction.person_id.label("person_id"),
+                     func.max(Interaction.occurred_on).label("last"))
+              .group_by(Interaction.person_id).subquery())
+    sort_key: Any = Person.sort_key
+    if session.get_bind().dialect.name == "postgresql":
+        sort_key = sort_key.collate("C")
+    stmt = (select(Person.id, Person.sort_key, latest.c.last)
+            .outerjoin(latest, latest.c.person_id == Person.id)
+            .where(Person.is_me == false(), Person.keep_every_days.is_(None),
+                   Person.keep_at_most_days.is_(None),
+                   or_(Person.known_via_id.is_(None), latest.c.last.is_not(None)),
+                   or_(latest.c.last.is_(None), latest.c.last <= cutoff))
+            .order_by(latest.c.last.is_not(None), latest.c.last, sort_key, Person.id))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.connection().execute(stmt).all())
+
+
+def test_the_indexed_due_list_is_the_one_the_interaction_log_gives(
+        db: Database, monkeypatch: Any) -> None:
+    """``crm stale`` / the agenda read the plain contacts from ``person.last_contacted`` in
+    two indexed queries; on a generated network (most people known through someone, some
+    talked to, silences on both sides of the cutoff, equal dates, names differing only in
+    case and accents) the due list is the one the interaction log itself gives, whole and
+    cut at any length, on both backends."""
+    from crm.core.network import stale
+    from crm.core.samples.generate import generate_network
+
+    with db.write() as s:
+        generate_network(s, 300, seed=5, today=TODAY)
+        someone = s.query(Person).filter(Person.is_me.is_(False)).order_by(Person.id).first()
+        for i, name in enumerate(["Émile Zola", "emile zola", "Adam Ant", "Øyvind Berg",
+                                  "Ærø Ash", "bob Black", "Bob Brown", "Ünal Kaya"]):
+            p = create_person(s, name, via=someone if i % 2 else None)
+            if i % 3:
+                when = TODAY - timedelta(days=(30, 95, 200)[i % 3])
+                s.add(Interaction(person=p, kind="call", occurred_on=when, summary=""))
+                s.add(Interaction(person=p, kind="email", occurred_on=when - timedelta(days=9),
+                                  summary=""))
+    with db.read() as s:
+        new = {k: [(x.person.id, x.last_contacted) for x in losing_touch(s, 60, TODAY, limit=k)]
+               for k in (None, 1, 5, 17, 40)}
+        monkeypatch.setattr(stale, "_plain_stale", _joined_plain_stale)
+        old = {k: [(x.person.id, x.last_contacted) for x in losing_touch(s, 60, TODAY, limit=k)]
+               for k in new}
+    assert any(seen is None for _, seen in old[None])
+    assert any(seen is not None for _, seen in old[None])
+    assert new == old
+
+
+def test_the_agenda_reads_people_through_its_small_indexes(tmp_path: Path) -> None:
+    """At 100k people nearly everyone is never contacted, known through someone, with no
+    interval and no birthday: SQLite's plans for the agenda's person queries take migration
+    0012's partial indexes instead of reading the whole table (or, for "known directly,
+    never contacted", the NULL part of the contacted-order index: nearly every person)."""
+    from sqlalchemy import event
+
+    from crm.core.agenda.today import build_agenda
+    from crm.core.db import open_database
+
+    db = open_database(str(tmp_path / "crm.sqlite3"))
+    statements: list[tuple[str, Any]] = []
+    event.listen(db.engine, "before_cursor_execute",
+                 lambda conn, cursor, sql, params, *_: statements.append((sql, params)))
+    expected = {"last_contacted IS NULL AND person.known_via_id IS NULL":
+                "ix_person_never_contacted",
+                "person.keep_every_days IS NOT NULL OR": "ix_person_keep_interval",
+                "person.birthday_month =": "ix_person_birthday"}
+    plans: dict[str, str] = {}
+    try:
+        with db.read() as s:
+            build_agenda(s, TODAY)
+            for sql, params in list(statements):
+                for marker in expected:
+                    if marker in sql:
+                        plan = s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql,
+                                                              params).all()
+                        plans[marker] = " ".join(str(row[-1]) for row in plan)
+    finally:
+        db.dispose()
+    assert set(plans) == set(expected)
+    for marker, index in expected.items():
+        assert index in plans[marker], (marker, plans[marker])

@@ -32,6 +32,7 @@ UNMODELLED_NAMES = frozenset({
     "person_fts", "person_fts_data", "person_fts_idx", "person_fts_content",
     "person_fts_docsize", "person_fts_config", "ix_person_search_tsv",
     "uq_person_me",  # see the comment on Person in crm.core.models
+    "ix_person_never_contacted", "ix_person_keep_interval", "ix_person_birthday",  # 0012
 })
 
 

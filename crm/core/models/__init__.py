@@ -5,8 +5,9 @@ here.
 
 The ``tracking`` models are mapped when one of them is first used (PEP 562): mapping and
 configuring them is a quarter of the models' cost at start-up, and ``crm who`` or the people
-list need none of them (no ``network`` model refers to them). ``Base`` from here always has
-every table in its metadata, as the code walking ``Base.metadata.sorted_tables`` needs.
+list need none of them (no ``network`` model refers to them); ``Todo`` (in ``todo``), the
+one the agenda needs, is mapped alone. ``Base`` from here always has every table in its
+metadata, as the code walking ``Base.metadata.sorted_tables`` needs.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from crm.core.models.network import (
 
 if TYPE_CHECKING:
     from crm.core.models.base import Base
+    from crm.core.models.todo import Todo
     from crm.core.models.tracking import (
         CompanyMerged,
         ImportRecord,
@@ -45,7 +47,6 @@ if TYPE_CHECKING:
         Suggestion,
         SyncCard,
         SyncTarget,
-        Todo,
         Tombstone,
         TombstoneKey,
     )
@@ -57,6 +58,10 @@ _TRACKING = frozenset({"CompanyMerged", "ImportRecord", "PersonAlias", "Suggesti
 def __getattr__(name: str) -> Any:
     if name not in _TRACKING and name != "Base":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name == "Todo":  # the agenda's one tracking model: mapped alone
+        value = importlib.import_module("crm.core.models.todo").Todo
+        globals()[name] = value
+        return value
     tracking = importlib.import_module("crm.core.models.tracking")  # maps them all
     value = tracking.Base if name == "Base" else getattr(tracking, name)
     globals()[name] = value
