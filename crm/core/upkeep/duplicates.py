@@ -22,7 +22,7 @@ from functools import cache
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.orm import Session
 
 from crm.core.bulk import gc_paused
@@ -118,11 +118,11 @@ def _people_pairs(session: Session) -> list[DuplicatePair]:
     # Plain rows on the session's connection: no ORM bookkeeping for 100k-row answers.
     conn = session.connection()
     holders: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
-    for kind, norm, pid, value in conn.execute(
+    for kind, norm, pid, value in _plain_rows(conn,
             select(ContactPoint.kind, ContactPoint.normalized, ContactPoint.person_id,
                    ContactPoint.value)
             .join(shared, (shared.c.kind == ContactPoint.kind)
-                  & (shared.c.normalized == ContactPoint.normalized))).all():
+                  & (shared.c.normalized == ContactPoint.normalized))):
         holders[(kind, norm)].setdefault(pid, value)
     for (kind, _norm), people in holders.items():
         for (a, va), (b, _vb) in combinations(sorted(people.items()), 2):
@@ -132,8 +132,8 @@ def _people_pairs(session: Session) -> list[DuplicatePair]:
     names: dict[int, str] = {}
     raw: dict[str, list[int]] = defaultdict(list)
     # (``all()``: one fetch, not a fetch per row, 100k rows: -0.3 s)
-    for pid, display, key in conn.execute(
-            select(Person.id, Person.display_name, Person.sort_key)).all():
+    for pid, display, key in _plain_rows(
+            conn, select(Person.id, Person.display_name, Person.sort_key)):
         names[pid] = display
         raw[key].append(pid)
     by_name: dict[str, list[int]] = defaultdict(list)  # "jose garcia" -> ids
@@ -250,19 +250,36 @@ def _companies_of(session: Session, groups: list[list[int]],
     out: dict[int, set[int]] = defaultdict(set)
     conn = session.connection()
     if _scan_all(groups, everyone):
-        for pid, cid in conn.execute(select(Position.person_id,
-                                            Position.company_id)).all():
+        for pid, cid in _plain_rows(conn, select(Position.person_id, Position.company_id)):
             out[pid].add(cid)
         return out
     ids = sorted({pid for g in groups for pid in g})
     for i in range(0, len(ids), 5000):
-        for pid, cid in conn.execute(
-                select(Position.person_id, Position.company_id)
-                .where(Position.person_id.in_(ids[i:i + 5000]))).all():
+        for pid, cid in _plain_rows(conn, select(Position.person_id, Position.company_id)
+                                    .where(Position.person_id.in_(ids[i:i + 5000]))):
             out[pid].add(cid)
     for pid in ids:
         out.setdefault(pid, set())
     return out
+
+
+def _plain_rows(conn: Connection, stmt: Select[Any]) -> list[Any]:
+    """The rows of ``stmt`` as the DBAPI cursor gives them, in the session's transaction:
+    plain tuples of integers and text, which need no SQLAlchemy row processing (a third of
+    the cost of reading the 200k positions of 100k people)."""
+    compiled = stmt.compile(dialect=conn.dialect,
+                            compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    args: Any = (tuple(params[name] for name in compiled.positiontup or ())
+                 if compiled.positional else params)
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute(str(compiled), args)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def _scan_all(groups: list[list[int]], everyone: int) -> bool:
@@ -274,8 +291,8 @@ def _company_names(session: Session, ids: set[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     wanted = sorted(ids)
     for i in range(0, len(wanted), 5000):
-        out.update((cid, name) for cid, name in session.execute(
-            select(Company.id, Company.name).where(Company.id.in_(wanted[i:i + 5000]))))
+        out.update(_plain_rows(session.connection(), select(Company.id, Company.name)
+                               .where(Company.id.in_(wanted[i:i + 5000]))))
     return out
 
 
