@@ -8,6 +8,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import combinations
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from crm.core.bulk import gc_paused
 from crm.core.contacts.companies import get_or_create_company
 from crm.core.contacts.people import create_person
 from crm.core.contacts.positions import add_position
-from crm.core.db import Database
+from crm.core.db import Database, open_database
 from crm.core.models import Company, CompanyAlias, ContactPoint, Person, Position
 from crm.core.samples.demo import load_demo
 from crm.core.samples.generate import generate_network
@@ -87,6 +88,39 @@ def test_generated_network_with_planted_twins_same_pairs_as_before(db: Database)
     assert {"email", "phone", "name", "nickname", "initial", "company"} <= kinds
     big = [p for p in found if p.keep.name == p.other.name == "Sam Lee"]
     assert big and all(any(e.kind == "company" for e in p.evidence) for p in big)
+
+
+def test_duplicates_json_writes_what_the_general_encoder_writes(crm: Any, db_url: str) -> None:
+    """``crm duplicates --json`` writes each pair on a fast path (``duplicate_item``): the
+    same text as the general JSON of ``pair.to_json()``, odd characters included."""
+    import json
+
+    from crm.cli.output import _nested, duplicate_item
+    from crm.core.terminal_text import json_for_terminal
+
+    odd = ["", "plain", 'q"uote', "back\\slash", "line\nbreak\ttab", "\x1b[31m",
+           "\u2028\u2029", "é☃𝄞", "\x7f\x85"]
+    rnd = random.Random(7)
+    pairs = [DuplicatePair(rnd.choice(["person", "company"]),
+                           Record(rnd.randint(1, 10**12), rnd.choice(odd)),
+                           Record(rnd.randint(1, 10**12), rnd.choice(odd)), rnd.randint(0, 100),
+                           tuple(Evidence(rnd.choice(odd), rnd.choice(odd))
+                                 for _ in range(rnd.randint(0, 3)))) for _ in range(300)]
+    for pair in pairs:
+        general = json.dumps([pair.to_json()], ensure_ascii=False, indent=2)
+        assert "[\n  " + duplicate_item(pair) + "\n]" == general
+        assert _nested(pair.to_json()) == duplicate_item(pair)
+    assert crm("duplicates", "--json").stdout == "[]\n"
+    crm("add", "person", "Ada\x1b[31m Lovelace")
+    crm("add", "person", "Ada\x1b[31m Lovelace")
+    out = crm("duplicates", "--json").stdout
+    database = open_database(db_url)
+    with database.read() as s:
+        expected = json.dumps([p.to_json() for p in find_duplicates(s)], ensure_ascii=False,
+                              indent=2)
+    database.dispose()
+    assert out == json_for_terminal(expected) + "\n"
+    assert len(json.loads(out)) == 1
 
 
 # The reference: crm.core.upkeep.duplicates as it was before the speed-up (issue 15).
