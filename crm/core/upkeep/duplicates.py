@@ -133,7 +133,7 @@ def _people_pairs(session: Session) -> list[DuplicatePair]:
     # 2. Names, blocked by folded keys: work per distinct name, then per person.
     names: dict[int, str] = {}
     raw: dict[str, list[int]] = defaultdict(list)
-    # (``all()``: one fetch, not a fetch per row, 100k rows: -0.3 s)
+    # (one fetch of plain tuples, not a fetch per row nor SQLAlchemy rows: 100k rows)
     for pid, display, key in _plain_rows(
             conn, select(Person.id, Person.display_name, Person.sort_key)):
         names[pid] = display
