@@ -8,7 +8,15 @@ import click
 
 from crm.cli.context import db_option, get_db, json_option
 from crm.cli.main import cli
-from crm.cli.output import emit_json, literal, message, one_line, table
+from crm.cli.output import (
+    duplicate_item,
+    emit_json,
+    emit_json_stream,
+    literal,
+    message,
+    one_line,
+    table,
+)
 from crm.core.errors import CrmError
 
 
@@ -45,7 +53,7 @@ def duplicates_cmd(limit: int | None, people_only: bool, as_json: bool) -> None:
         pairs = find_duplicates(s, limit=limit, companies=not people_only)
     if as_json:
         with gc_paused():  # (tens of thousands of pairs at 100k people)
-            emit_json([p.to_json() for p in pairs])
+            emit_json_stream([pairs], encode=duplicate_item)
         return
     if not pairs:
         message("crm: no likely duplicates")

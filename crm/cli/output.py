@@ -15,6 +15,7 @@ from crm.core.terminal_text import one_line as _one_line
 
 if TYPE_CHECKING:
     from crm.core.contacts.people import PersonSummary
+    from crm.core.upkeep.duplicates import DuplicatePair
 
 
 def literal(text: object) -> str:
@@ -194,6 +195,24 @@ def person_item(person: PersonSummary) -> str:
         ',\n    "note": ', _text_or_null(person.note),
         ',\n    "me": ', "true" if person.is_me else "false",
         "" if via is None else ',\n    "known_via": ' + _string(via),
+        "\n  }"))
+
+
+def duplicate_item(pair: DuplicatePair) -> str:
+    """``_nested(pair.to_json())`` written out for the shape of a duplicate pair, without
+    building the dicts (``crm duplicates --json``: 26k pairs at 100k people). A test
+    compares the two."""
+    evidence = ",\n      ".join(
+        '{\n        "kind": ' + _string(e.kind) + ',\n        "detail": ' + _string(e.detail)
+        + "\n      }" for e in pair.evidence)
+    return "".join((
+        '{\n    "kind": ', _string(pair.kind),
+        ',\n    "keep": {\n      "id": ', int.__repr__(pair.keep.id),
+        ',\n      "name": ', _string(pair.keep.name),
+        '\n    },\n    "other": {\n      "id": ', int.__repr__(pair.other.id),
+        ',\n      "name": ', _string(pair.other.name),
+        '\n    },\n    "score": ', int.__repr__(pair.score),
+        ',\n    "evidence": ', "[\n      " + evidence + "\n    ]" if evidence else "[]",
         "\n  }"))
 
 
