@@ -164,7 +164,7 @@ async def test_end_a_position_today(demo_path: str) -> None:
     async with running(demo_path) as pilot:
         await open_screen(pilot, PersonScreen, "Marcus Webb")
         await _select(pilot, f"position-{job}")
-        assert "End position" in screen_text(pilot.app)  # offered on a position
+        assert "E ends" in screen_text(pilot.app)  # offered on a position
         await fill_form(pilot, "E")
     pos = _one(demo_path, Position, job)
     assert (pos.end, pos.is_current) == (date.today().isoformat(), False)

@@ -219,7 +219,9 @@ async def test_palette_entries_say_what_the_key_does(demo_path: str) -> None:
             if active.binding.show and active.binding.id:
                 assert what_it_does(active.binding), active.binding.id
         entries = {name: help_text for name, help_text, _run in provider.screen_actions()}
-        assert entries["Add a contact point"] == "key a (Contact+ in the footer)"
+        assert entries["Remove the selected position, link, contact, note or referral"] == (
+            "key x (Remove in the footer)")
+        assert entries["Add a contact point"] == "key a"  # (named in its section's title)
 
 
 # -- newcomers ------------------------------------------------------------------------------

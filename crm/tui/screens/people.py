@@ -30,9 +30,9 @@ from crm.tui.widgets.detail_pane import DetailPane
 from crm.tui.widgets.lazy_table import Column, LazyTable
 
 PEOPLE_COLUMNS = [
-    Column("name", "Name", 0.3),
-    Column("company", "Company", 0.25),
-    Column("title", "Title", 0.45),
+    Column("name", "Name", 0.36),
+    Column("company", "Company", 0.24),
+    Column("title", "Title", 0.40),
     Column("last-contacted", "Last contacted", 14),
 ]
 

@@ -32,7 +32,7 @@ class DetailPane(VerticalScroll, can_focus=False):
     DEFAULT_CSS = """
     DetailPane {
         display: none;
-        width: 40%;
+        width: 38%;
         max-width: 64;
         margin: 1 0 0 0;
         height: 1fr;
