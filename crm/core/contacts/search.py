@@ -31,6 +31,9 @@ from crm.core.normalize import words
 UNMODELLED_NAMES = frozenset({
     "person_fts", "person_fts_data", "person_fts_idx", "person_fts_content",
     "person_fts_docsize", "person_fts_config", "ix_person_search_tsv",
+    "person_name_fts", "person_name_fts_data", "person_name_fts_idx",
+    "person_name_fts_content", "person_name_fts_docsize", "person_name_fts_config",
+    "ix_person_name_tsv",
     "uq_person_me",  # see the comment on Person in crm.core.models
 })
 
