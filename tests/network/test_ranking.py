@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from crm.core.contacts import search
+from crm.core.contacts import ranking, search
 from crm.core.contacts.listing import people_page
 from crm.core.contacts.people import create_person, search_ids
 from crm.core.contacts.positions import add_position
 from crm.core.db import Database
 from crm.core.network.ties import link
 from crm.core.samples.demo import load_demo
-from crm.core.upkeep.editing import add_interaction
+from crm.core.upkeep.editing import add_interaction, update_person
 
 
 def names(db: Database, query: str, **kw: int) -> list[str]:
@@ -89,3 +89,66 @@ def test_a_broad_search_pages_through_the_same_order(
         assert paged == selective[q], q
     with kinds.read() as s:
         assert len(search_ids(s, "a", offset=3)) == len(selective["a"]) - 3
+
+
+@pytest.fixture
+def no_name_says_soft(db: Database) -> Database:
+    """A search for "soft" that no name answers: people whose job says it, people whose
+    note says it, and people named "Sof…" who match only "sof"."""
+    with db.write() as s:
+        for name in ("Una Nash", "Ivo Park", "Lea Ruiz"):
+            add_position(s, create_person(s, name), "Softworks", title="Engineer")
+        add_position(s, create_person(s, "Kim Bell"), "Initech", title="Software lead")
+        for name in ("Ola Berg", "Tom Otis", "Ben Ames"):
+            create_person(s, name, note="Knows soft skills")
+        for name in ("Sofia Lane", "Ari Sofer"):
+            create_person(s, name, note="soft spoken")
+        me = create_person(s, "Jordan Lee", me=True)
+        link(s, me, create_person(s, "Zoe Soft-Close"), "friend", strength=3)
+        add_interaction(s, create_person(s, "Yan Called", note="soft").id, "call",
+                        "2026-02-03", "hi")
+    return db
+
+
+def test_a_broad_search_no_name_answers_pages_through_jobs_then_the_rest(
+        no_name_says_soft: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = no_name_says_soft
+    selective = names(db, "soft")
+    # "Zoe Soft-Close": "soft" starts a word of her name, so she comes first.
+    assert selective == ["Zoe Soft-Close", "Ivo Park", "Kim Bell", "Lea Ruiz", "Una Nash",
+                         "Yan Called", "Ari Sofer", "Ben Ames", "Ola Berg", "Sofia Lane",
+                         "Tom Otis"]
+    sof = names(db, "sof")
+    assert sof[:3] == ["Sofia Lane", "Zoe Soft-Close", "Ari Sofer"]
+    monkeypatch.setattr(search, "BROAD_QUERY_HITS", 1)
+    monkeypatch.setattr(search, "PG_BROAD_QUERY_HITS", 1)
+    for many_names in (False, True):
+        if many_names:  # too many names for the name index's hits: the names are walked
+            monkeypatch.setattr(ranking, "NAME_HITS", 1)
+        for q, expected in (("soft", selective), ("sof", sof),
+                            ("softworks", ["Ivo Park", "Lea Ruiz", "Una Nash"]),
+                            ("softx", [])):
+            assert names(db, q) == expected, (q, many_names)
+        for q, expected in (("soft", selective), ("sof", sof)):
+            paged = [n for offset in range(0, 12, 3)
+                     for n in names(db, q, offset=offset, limit=3)]
+            assert paged == expected, (q, many_names)
+        with db.read() as s:
+            assert len(search_ids(s, "soft", offset=4)) == len(selective) - 4
+
+
+def test_a_renamed_person_is_ranked_by_the_new_name_in_a_broad_search(
+        no_name_says_soft: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = no_name_says_soft
+    monkeypatch.setattr(search, "BROAD_QUERY_HITS", 1)
+    monkeypatch.setattr(search, "PG_BROAD_QUERY_HITS", 1)
+    with db.read() as s:
+        tom, = search_ids(s, "tom otis")
+        zoe, = search_ids(s, "zoe")
+    with db.write() as s:
+        update_person(s, tom, {"display_name": "Softly Otis"})
+        update_person(s, zoe, {"display_name": "Zoe Close"})
+    found = names(db, "soft")
+    assert found[:2] == ["Softly Otis", "Ivo Park"]
+    # Her old name said "soft" (still searchable), her name no longer: after the jobs.
+    assert found.index("Zoe Close") > found.index("Una Nash")

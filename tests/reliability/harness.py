@@ -8,7 +8,7 @@ from pathlib import Path
 
 # Tables whose content is not the user's data: the schema version and the FTS5 index's own
 # storage (the index is checked against its content table instead).
-_NOT_DATA = ("alembic_version", "person_fts")
+_NOT_DATA = ("alembic_version", "person_fts", "person_name_fts")
 
 
 def phone_export(path: Path, cards: int, prefix: str = "Kill", area: str = "415") -> None:

@@ -300,6 +300,8 @@ class _Writer:
             for sql in self.set_aside:
                 self.conn.exec_driver_sql(sql)
             self.conn.exec_driver_sql("INSERT INTO person_fts(person_fts) VALUES ('rebuild')")
+            self.conn.exec_driver_sql(
+                "INSERT INTO person_name_fts(person_name_fts) VALUES ('rebuild')")
         else:
             for table in ("position", "interaction", "company"):
                 self.conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
