@@ -103,9 +103,12 @@ class Person(Timestamped, Base):
     # asyncio included) even on SQLite; crm.core.contacts.search.UNMODELLED_NAMES lists it.
 
 
-class ContactFields:
-    """The columns a person's and a company's contact points share (one kind of row each)."""
+class ContactPoint(Base):
+    __tablename__ = "contact_point"
 
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
     kind: Mapped[str] = mapped_column(String(20))
     label: Mapped[str | None] = mapped_column(String(100))
     value: Mapped[str] = mapped_column(Text)
@@ -119,13 +122,6 @@ class ContactFields:
     # An address as the phone prints it (a vCard LABEL), when the card gave one.
     address_label: Mapped[str | None] = mapped_column(Text)
 
-
-class ContactPoint(ContactFields, Base):
-    __tablename__ = "contact_point"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
-                                           index=True)
     person: Mapped[Person] = relationship(back_populates="contact_points")
 
     __table_args__ = (
@@ -224,7 +220,7 @@ class Company(Timestamped, Base):
     positions: Mapped[list[Position]] = relationship(back_populates="company")
 
 
-class CompanyContact(ContactFields, Base):
+class CompanyContact(Base):
     """A company's own phone, email, URL or address (from a company card)."""
 
     __tablename__ = "company_contact"
@@ -232,6 +228,15 @@ class CompanyContact(ContactFields, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
                                             index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str | None] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(Text)
+    normalized: Mapped[str] = mapped_column(String(500), default="")
+    preferred: Mapped[bool] = mapped_column(Boolean, default=False,
+                                            server_default=text("false"))
+    address_parts: Mapped[str | None] = mapped_column(Text)
+    address_label: Mapped[str | None] = mapped_column(Text)
+
     company: Mapped[Company] = relationship(back_populates="contact_points")
 
 
