@@ -356,8 +356,9 @@ async def test_editing_keys_are_in_the_footer_help_and_palette(demo_path: str) -
         await open_screen(pilot, PersonScreen, "Marcus Webb")
         await _select(pilot, f"position-{job}")
         footer = screen_text(pilot.app).splitlines()[-1]
-        for key in ("x Remove", "k In touch", "I Intro", "M Merge"):
-            assert key in footer, (key, footer)
+        for key in ("x Remove", "E End position", "o Open company", "k In touch", "I Intro",
+                    "M Merge"):
+            assert key in footer, (key, footer)  # E and o: on a selected position only
         # the keys a section acts with are named in its title, not in the footer
         page = screen_text(pilot.app)
         assert "E ends" in page and "o opens the company" in page
@@ -389,3 +390,4 @@ async def test_the_person_footer_is_whole_at_80_columns(demo_path: str) -> None:
         footer = screen_text(pilot.app).splitlines()[-1]
         for key in ("esc Back", "x Remove", "k In touch", "I Intro", "M Merge"):
             assert key in footer, (key, footer)
+        assert "E End position" not in footer  # (no position is selected)
