@@ -23,6 +23,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def fold(text: str) -> str:
     """Lowercase, accent-free, compatibility-normalized text ("Müller" -> "muller")."""
+    if text.isascii():  # nothing to decompose, strip or translate: the common case, fast
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = _COMBINING.sub("", decomposed)
     # Letters that do not decompose but users type without the accent.

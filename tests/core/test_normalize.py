@@ -69,3 +69,19 @@ def test_partial_date_bounds_cover_the_whole_period() -> None:
     assert (lo.isoformat(), hi.isoformat()) == ("2024-02-01", "2024-02-29")  # type: ignore[union-attr]
     lo, hi = partial_date_bounds("2023")
     assert (lo.isoformat(), hi.isoformat()) == ("2023-01-01", "2023-12-31")  # type: ignore[union-attr]
+
+
+def _fold_by_definition(text: str) -> str:
+    import re
+    import unicodedata
+
+    stripped = re.sub(r"[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text))
+    stripped = stripped.translate(str.maketrans({"ø": "o", "ß": "ss", "ł": "l"}))
+    return unicodedata.normalize("NFC", stripped).casefold()
+
+
+@pytest.mark.parametrize("text", ["Software Engineer", "ACME, Inc.", "a\tb\x1b[31m", "",
+                                  "Zoë", "Straße", "ǅemal", "ﬁnance", "Ⅻ"])
+def test_fold_is_the_same_whether_or_not_text_is_ascii(text: str) -> None:
+    # ASCII text takes a short cut (it has nothing to decompose); the answer is the same.
+    assert fold(text) == _fold_by_definition(text)

@@ -254,22 +254,27 @@ def search_text(display_name: str, *, given_name: str | None = None,
                 extra: Iterable[str] = ()) -> str:
     """The folded words a person is found by, each once: the one definition that adding,
     editing, importing and the scale generator all store in ``Person.search_text``."""
-    parts: list[str] = [display_name]
-    parts += [x for x in (given_name, family_name, nickname, headline, location, note) if x]
+    # The words of each part, in order; the parts that repeat across people (names, titles,
+    # companies, tags) through the cache, the ones nobody shares (a note, an email, a phone)
+    # folded directly, so that they do not push the shared ones out of it.
+    found: list[Sequence[str]] = [_words(display_name)]
+    found += [_words(x) for x in (given_name, family_name, nickname, headline, location) if x]
+    if note:
+        found.append(words(note))
     for kind, value, normalized in contacts:
-        parts.append(value)
+        found.append(words(value))
         if kind == "phone":
             # "4155550100" and "14155550100" both find "(415) 555-0100".
-            parts.append(normalized.lstrip("+"))
-            parts.append("".join(ch for ch in value if ch.isdigit()))
+            found.append(words(normalized.lstrip("+")))
+            found.append(words("".join(ch for ch in value if ch.isdigit())))
     for title, department, company, aliases in positions:
-        parts += [x for x in (title, department) if x]
+        found += [_words(x) for x in (title, department) if x]
         if company is not None:
-            parts.append(company)
-            parts += aliases
-    parts += sorted(tags)  # in the order a person's tags are listed, however they came
-    parts += extra
-    return " ".join(dict.fromkeys(w for p in parts for w in _words(p)))
+            found.append(_words(company))
+            found += [_words(a) for a in aliases]
+    found += [_words(t) for t in sorted(tags)]  # in the order a person's tags are listed
+    found += [words(x) for x in extra]
+    return " ".join(dict.fromkeys(w for ws in found for w in ws))
 
 
 def refresh_search_text(person: Person) -> None:
