@@ -95,7 +95,8 @@ class CrmApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", show=False, id="app.quit"),
+        Binding("q", "quit", "Quit", show=False, tooltip="Leave crm",
+                id="app.quit"),
         # The screen keys and ? are on the tab line under the header (widgets/chrome.py),
         # on every screen: the footer keeps its width for the keys of the screen.
         Binding("question_mark", "help", "Help", key_display="?", show=False,
@@ -110,7 +111,9 @@ class CrmApp(App[None]):
                 show=False, tooltip="Job applications", id="app.applications"),
         Binding("f6", "switch_mode('today')", "Today", key_display="F6", show=False,
                 tooltip="The agenda for today", id="app.today"),
-        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="app.theme"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False,
+                tooltip="Switch between the dark and the light theme",
+                id="app.theme"),
     ]
 
     def __init__(self, db: Database, keymap_file: Path | None = None) -> None:

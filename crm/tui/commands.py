@@ -20,59 +20,11 @@ if TYPE_CHECKING:
 
 LOOKUP_LIMIT = 8
 
-# What a key does, for the keys whose Binding has no tooltip, by binding id (a Binding's
-# tooltip, when it has one, says it). A key missing from both is not offered in the palette
-# (the arrows, page keys: moving is not a command); a test checks every key the footer shows
-# is described.
-WHAT_KEYS_DO: dict[str, str] = {
-    "app.quit": "Leave crm",
-    "app.theme": "Switch between the dark and the light theme",
-    "list.search": "Put the cursor in the search box",
-    "list.clear": "Empty the search box and show everyone again",
-    "table.open": "Open the selected row",
-    "row.open": "Open the selected person or company",
-    "row.edit": "Edit the selected row in a form",
-    "field.edit": "Edit the selected field in place",
-    "field.save": "Save the field being edited",
-    "people.sort": "Change the order of the list: name, company, last contacted…",
-    "people.demo": "Fill the empty database with a sample network",
-    "people.import": "Import a .vcf file, a Google or Outlook CSV, or LinkedIn's export",
-    "people.add-first": "Add the first person (start with yourself)",
-    "person.back": "Go back to the list",
-    "company.back": "Go back to the list",
-    "apps.back": "Go back",
-    "apps.add": "Add a job application",
-    "apps.stage": "Move the selected application to another stage",
-    "apps.prep": "Write an interview prep sheet for the selected application",
-    "refs.back": "Go back",
-    "refs.status": "Change the selected reference's status",
-    "refs.export": "Write the reference list for an application or company to a file",
-    "refs.candidates": "Rank who could be a reference for an application or company",
-    "refs.notified": "Record that you told the selected reference you gave their name",
-    "today.log": "Log a contact with the selected person (resets their due date)",
-    "today.done": "Mark the selected to-do done",
-    "today.snooze": "Put the selected item off to a later day",
-    "today.remove": "Remove the selected to-do",
-    "today.reload": "Read the agenda again",
-    "suggestions.back": "Go back",
-    "suggestions.accept": "Accept the selected suggestion (record the link)",
-    "suggestions.dismiss": "Dismiss the selected suggestion (it is not shown again)",
-    "dups.back": "Go back",
-    "deleted.back": "Go back",
-    "merge.back": "Go back without merging",
-    "merge.pick": "Keep the other record's value for this field",
-    "import.back": "Go back",
-    "import.preview": "Show what the import would do, writing nothing",
-    "import.apply": "Import the file",
-    "help.close": "Close the list of keys",
-    "candidates.close": "Close the ranking",
-    "export-done.close": "Close this message",
-}
-
-
 def what_it_does(binding: Binding) -> str | None:
-    """The sentence that says what ``binding`` does (its tooltip, else WHAT_KEYS_DO)."""
-    return binding.tooltip or WHAT_KEYS_DO.get(binding.id or "")
+    """The sentence that says what ``binding`` does: its tooltip. A key without one is not
+    offered in the palette (the arrows, page keys: moving is not a command); a test checks
+    that every key with an id has one."""
+    return binding.tooltip or None
 
 
 

@@ -267,3 +267,13 @@ async def test_demo_network_card_on_each_backend(db_url: str) -> None:
         await pilot.press(*"marcus webb")
         await settle(pilot)
         assert "Marcus Webb" in _card(pilot.app)
+
+
+def test_every_key_a_footer_shows_says_what_it_does() -> None:
+    # The palette and the ? page describe a key by its Binding's tooltip: one place each.
+    from crm.tui.binding_ids import bindings_by_node
+
+    undescribed = sorted({f"{node}: {b.id or b.key}" for node, bindings in
+                          bindings_by_node().items() for b in bindings
+                          if b.show and not b.tooltip})
+    assert undescribed == []

@@ -37,9 +37,12 @@ class ApplicationsScreen(PageScreen[list[ApplicationView]]):
     RELOAD_ON_RESUME = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.switch_mode('people')", "Back", show=False, id="apps.back"),
-        Binding("a", "add", "Add application", id="apps.add"),
-        Binding("s", "stage", "Stage", id="apps.stage"),
+        Binding("escape", "app.switch_mode('people')", "Back", show=False, tooltip="Go back",
+                id="apps.back"),
+        Binding("a", "add", "Add application", tooltip="Add a job application",
+                id="apps.add"),
+        Binding("s", "stage", "Stage", tooltip="Move the selected application to another stage",
+                id="apps.stage"),
         Binding("e", "edit", "Edit", tooltip="Edit the selected application: company, role, "
                 "stage, dates", id="apps.edit"),
         Binding("x", "delete", "Delete", tooltip="Delete the selected application (asks "

@@ -88,7 +88,8 @@ class CompanyScreen(PageScreen[CompanyDetail]):
     BODY_ID = "company-body"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="company.back"),
+        Binding("escape", "back", "Back", tooltip="Go back to the list",
+                id="company.back"),
         Binding("a", "add_alias", "Alias+", tooltip="Add an alias", id="company.add-alias"),
         Binding("w", "add_domain", "Domain+",
                 tooltip="Add an email (web) domain", id="company.add-domain"),

@@ -36,7 +36,8 @@ class DeletedScreen(PageScreen[list[TombstoneView]]):
     BODY_ID = "deleted-body"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="deleted.back"),
+        Binding("escape", "back", "Back", tooltip="Go back",
+                id="deleted.back"),
         Binding("u", "undelete", "Undelete", tooltip="Restore the selected person",
                 id="deleted.undelete"),
     ]

@@ -30,8 +30,9 @@ class ConfirmDialog(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("y", "answer(True)", "Yes", tooltip="Answer yes: do it", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No",
+                tooltip="Answer no: leave everything as it is", id="confirm.no"),
     ]
 
     def __init__(self, question: Text | str, yes: str = "Delete") -> None:
@@ -75,7 +76,8 @@ class CompanyChoiceDialog(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back to the form", id="company-choice.back"),
+        Binding("escape", "back", "Back to the form",
+                tooltip="Back to the form without choosing a company", id="company-choice.back"),
         Binding("down", "app.focus_next", "Next", show=False, id="company-choice.next"),
         Binding("up", "app.focus_previous", "Previous", show=False,
                 id="company-choice.previous"),
@@ -182,8 +184,9 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-        Binding("ctrl+s", "save", "Save", id="form.save"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close the form without saving",
+                id="form.cancel"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save what the form holds", id="form.save"),
     ]
 
     def __init__(self, title: str | Text, fields: list[FormField], save: str = "Save",

@@ -55,7 +55,8 @@ class DuplicatesScreen(PageScreen[DuplicatesView]):
     RELOAD_ON_RESUME = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="dups.back"),
+        Binding("escape", "back", "Back", tooltip="Go back",
+                id="dups.back"),
     ]
 
     DEFAULT_CSS = """

@@ -24,7 +24,8 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
+        Binding("escape,question_mark,q", "dismiss", "Close", tooltip="Close the list of keys",
+                id="help.close"),
     ]
 
     def __init__(self, screen: Screen[object]) -> None:

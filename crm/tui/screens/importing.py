@@ -176,9 +176,13 @@ def import_summary(path: Path, report: Any) -> str:
 
 class ImportScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="import.back"),
-        Binding("ctrl+r", "preview", "Preview", id="import.preview"),
-        Binding("ctrl+s", "apply", "Import", id="import.apply"),
+        Binding("escape", "back", "Back", tooltip="Go back",
+                id="import.back"),
+        Binding("ctrl+r", "preview", "Preview",
+                tooltip="Show what the import would do, writing nothing",
+                id="import.preview"),
+        Binding("ctrl+s", "apply", "Import", tooltip="Import the file",
+                id="import.apply"),
     ]
 
     def __init__(self, start: Path | None = None) -> None:

@@ -117,7 +117,8 @@ class MergeScreen(PageScreen[MergePage]):
     BODY_ID = "merge-body"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="merge.back"),
+        Binding("escape", "back", "Back", tooltip="Go back without merging",
+                id="merge.back"),
         Binding("s", "swap", "Swap", tooltip="Keep the other one instead (swap the two)",
                 id="merge.swap"),
         Binding("ctrl+s", "merge", "Merge", tooltip="Merge the two, with the values picked",

@@ -128,13 +128,21 @@ class PeopleScreen(SplitListScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # ctrl+s saves everywhere else: the sort is ctrl+o ("order"); ctrl+s still sorts here.
-        Binding("ctrl+o", "cycle_sort", "Sort", id="people.sort"),
+        Binding("ctrl+o", "cycle_sort", "Sort",
+                tooltip="Change the order of the list: name, company, last contacted…",
+                id="people.sort"),
         Binding("ctrl+s", "cycle_sort", show=False, id="people.sort-old"),
-        Binding("d", "load_demo", "Demo data", id="people.demo"),
-        Binding("i", "import", "Import", id="people.import"),
+        Binding("d", "load_demo", "Demo data",
+                tooltip="Fill the empty database with a sample network",
+                id="people.demo"),
+        Binding("i", "import", "Import",
+                tooltip="Import a .vcf file, a Google or Outlook CSV, or LinkedIn's export",
+                id="people.import"),
         Binding("ctrl+n", "add_person", "New person", tooltip="Add a person (or yourself)",
                 id="people.add"),
-        Binding("n", "add_first_person", "Add a person", id="people.add-first"),
+        Binding("n", "add_first_person", "Add a person",
+                tooltip="Add the first person (start with yourself)",
+                id="people.add-first"),
     ]
 
     COUNT_CAP = 1000

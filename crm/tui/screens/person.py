@@ -97,7 +97,8 @@ class PersonScreen(PageScreen[PersonDetail]):
     # The footer keeps to what fits 80 columns: the keys each section acts with are named in
     # its title ("a add · enter edits · x removes"), and every key is on `?` and the palette.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="person.back"),
+        Binding("escape", "back", "Back", tooltip="Go back to the list",
+                id="person.back"),
         Binding("a", "add_contact", "Contact+", show=False,
                 tooltip="Add a contact point", id="person.add-contact"),
         Binding("n", "add_interaction", "Note+", show=False,

@@ -98,7 +98,8 @@ class ExportDone(ModalScreen[None]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "close", "Close", id="export-done.close"),
+        Binding("escape,enter", "close", "Close", tooltip="Close this message",
+                id="export-done.close"),
     ]
 
     def __init__(self, result: ExportResult) -> None:
@@ -144,7 +145,8 @@ class CandidatesView(ModalScreen[None]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "close", "Close", id="candidates.close"),
+        Binding("escape,enter", "close", "Close", tooltip="Close the ranking",
+                id="candidates.close"),
     ]
 
     def __init__(self, target: str, candidates: list[Candidate]) -> None:
@@ -195,13 +197,21 @@ class ReferencesScreen(PageScreen[Board]):
     RELOAD_ON_RESUME = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.switch_mode('people')", "Back", show=False, id="refs.back"),
-        Binding("s", "set_status", "Status", id="refs.status"),
+        Binding("escape", "app.switch_mode('people')", "Back", show=False, tooltip="Go back",
+                id="refs.back"),
+        Binding("s", "set_status", "Status", tooltip="Change the selected reference's status",
+                id="refs.status"),
         Binding("e", "set_status", "Edit", tooltip="Edit the selected reference: status, "
                 "relationship, what they can speak to", id="refs.edit"),
-        Binding("ctrl+e", "export", "Export list", id="refs.export"),
-        Binding("c", "candidates", "Candidates", id="refs.candidates"),
-        Binding("m", "notified", "Mark notified", id="refs.notified"),
+        Binding("ctrl+e", "export", "Export list",
+                tooltip="Write the reference list for an application or company to a file",
+                id="refs.export"),
+        Binding("c", "candidates", "Candidates",
+                tooltip="Rank who could be a reference for an application or company",
+                id="refs.candidates"),
+        Binding("m", "notified", "Mark notified",
+                tooltip="Record that you told the selected reference you gave their name",
+                id="refs.notified"),
     ]
 
     def __init__(self) -> None:

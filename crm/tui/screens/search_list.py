@@ -38,10 +38,12 @@ class SearchListScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         # A priority key: it works from the search box too, without typing "/" there (a
         # search drops punctuation, so a "/" typed there never found anything).
-        Binding("slash", "focus_search", "Search", priority=True, id="list.search"),
+        Binding("slash", "focus_search", "Search", priority=True,
+                tooltip="Put the cursor in the search box",
+                id="list.search"),
         # "?" too: help is the same key here as everywhere, the search box focused or not.
         Binding("question_mark", "app.help", "Help", key_display="?", priority=True,
-                id="list.help"),
+                tooltip="List the keys of this screen", id="list.help"),
         Binding("down", "focus_list", "List", show=False, id="list.list"),
         Binding("escape", "leave_search", "Back to the list",
                 tooltip="In the search box: back to the list; in the list: clear the search",

@@ -46,9 +46,13 @@ class SuggestionsScreen(PageScreen[list[SuggestionView]]):
     RELOAD_ON_RESUME = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="suggestions.back"),
-        Binding("a", "accept", "Accept", id="suggestions.accept"),
-        Binding("x", "dismiss_suggestion", "Dismiss", id="suggestions.dismiss"),
+        Binding("escape", "back", "Back", tooltip="Go back",
+                id="suggestions.back"),
+        Binding("a", "accept", "Accept", tooltip="Accept the selected suggestion (record the link)",
+                id="suggestions.accept"),
+        Binding("x", "dismiss_suggestion", "Dismiss",
+                tooltip="Dismiss the selected suggestion (it is not shown again)",
+                id="suggestions.dismiss"),
         Binding("d", "dismiss_suggestion", show=False, id="suggestions.dismiss-old"),
     ]
 

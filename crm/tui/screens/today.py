@@ -95,11 +95,15 @@ class TodayScreen(PageScreen[Agenda]):
         Binding("n", "log_contact", "Log", tooltip="Log that you were in touch today",
                 id="today.log"),
         Binding("l", "log_contact", show=False, id="today.log-old"),
-        Binding("d", "done", "Done", id="today.done"),
-        Binding("s", "snooze", "Snooze", id="today.snooze"),
+        Binding("d", "done", "Done", tooltip="Mark the selected to-do done",
+                id="today.done"),
+        Binding("s", "snooze", "Snooze", tooltip="Put the selected item off to a later day",
+                id="today.snooze"),
         # (on ? and in the section's hint: the footer keeps to 80 columns)
-        Binding("x", "remove", "Remove", show=False, id="today.remove"),
-        Binding("r", "reload", "Reload", show=False, id="today.reload"),
+        Binding("x", "remove", "Remove", show=False, tooltip="Remove the selected to-do",
+                id="today.remove"),
+        Binding("r", "reload", "Reload", show=False, tooltip="Read the agenda again",
+                id="today.reload"),
     ]
 
     def __init__(self) -> None:

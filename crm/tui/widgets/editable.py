@@ -33,8 +33,10 @@ class EditableField(Widget, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,e", "edit", "Edit", id="field.edit"),
-        Binding("ctrl+s", "save", "Save", show=False, id="field.save"),
+        Binding("enter,e", "edit", "Edit", tooltip="Edit the selected field in place",
+                id="field.edit"),
+        Binding("ctrl+s", "save", "Save", show=False, tooltip="Save the field being edited",
+                id="field.save"),
         Binding("down", "app.focus_next", "Next", show=False, id="field.next"),
         Binding("up", "app.focus_previous", "Previous", show=False, id="field.previous"),
     ]

@@ -75,7 +75,8 @@ class LazyTable(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Open", id="table.open"),
+        Binding("enter", "choose", "Open", tooltip="Open the selected row",
+                id="table.open"),
         Binding("up", "cursor(-1)", "Up", show=False, id="table.up"),
         Binding("down", "cursor(1)", "Down", show=False, id="table.down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="table.page-up"),

@@ -23,7 +23,8 @@ class ItemRow(Static, can_focus=True):
     """One item (a contact point, a connection, a position…); Enter or a click chooses it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Open", id="row.open"),
+        Binding("enter", "choose", "Open", tooltip="Open the selected person or company",
+                id="row.open"),
         Binding("down", "app.focus_next", "Next", show=False, id="row.next"),
         Binding("up", "app.focus_previous", "Previous", show=False, id="row.previous"),
     ]
@@ -61,5 +62,6 @@ class EditRow(ItemRow):
     """A row whose Enter edits it (a position, a note, a contact point…)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Edit", id="row.edit"),
+        Binding("enter", "choose", "Edit", tooltip="Edit the selected row in a form",
+                id="row.edit"),
     ]
