@@ -41,6 +41,22 @@ async def test_empty_database_welcomes_and_loads_the_demo(empty_path: str) -> No
         assert "31 people" in text and "Priya Natarajan" in text
 
 
+async def test_the_welcome_footer_offers_only_the_welcome_keys(empty_path: str) -> None:
+    # An empty database has nothing to search or sort: the footer names what the welcome
+    # offers, whole at 80 columns, and the list's keys come back with the first person.
+    async with running(empty_path, size=(80, 24)) as pilot:
+        app = pilot.app
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("d Demo data", "i Import", "n Add a person"):
+            assert key in footer, (key, footer)
+        for key in ("Search", "Sort", "New person"):
+            assert key not in footer, (key, footer)
+        await pilot.press("d")
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "/ Search" in footer and "Sort" in footer and "Demo data" not in footer
+
+
 async def test_contact_text_is_never_markup_nor_an_action(empty_path: str) -> None:
     db = open_database(empty_path)
     with db.write() as s:

@@ -248,6 +248,10 @@ class PeopleScreen(SplitListScreen):
         # The welcome keys are letters: once there are people, letters belong to the list.
         if action in ("load_demo", "import", "add_first_person"):
             return self.welcoming
+        # On the welcome there is nothing to search or sort, and n already adds a person:
+        # the footer keeps to the welcome's own keys (and fits 80 columns).
+        if action in ("focus_search", "cycle_sort", "add_person"):
+            return not self.welcoming
         return True
 
     def action_load_demo(self) -> None:
