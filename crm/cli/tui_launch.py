@@ -1,4 +1,10 @@
-"""Opening the terminal UI from ``crm`` with no subcommand."""
+"""Opening the terminal UI from ``crm`` with no subcommand.
+
+The first screen (the people list) is painted from a page read with the database driver
+alone (``crm.core.contacts.first_page``); the database is opened the usual way just after.
+A database that page cannot vouch for (new, empty, to upgrade, locked…) is opened first, as
+every command opens it, and the people list then reads its first page from it.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,20 @@ import click
 
 def launch_tui(ctx: click.Context) -> None:
     """Open the TUI on the database selected by ``--db`` / ``CRM_DATABASE_URL``."""
-    from crm.cli.context import get_db
+    from crm.cli.context import _find_db_arg, get_db
+    from crm.core.contacts.first_page import read_first_page
     from crm.tui.app import make_app
+    from crm.tui.screens.people import PeopleScreen
 
-    app = make_app(get_db(ctx))
+    where = _find_db_arg(ctx)
+    first_page = read_first_page(where, PeopleScreen.PAGE_SIZE)
+    if first_page is None:
+        app = make_app(get_db(ctx))
+    else:
+        from crm.startup import resume_collector
+
+        app = make_app(where, first_page=first_page)
+        app.when_database_open(lambda _db: resume_collector())  # startup is over (crm.startup)
 
     async def session() -> None:
         await app.run_async()
@@ -25,3 +41,5 @@ def launch_tui(ctx: click.Context) -> None:
                        "done…", err=True)
 
     asyncio.run(session())
+    if app.failure is not None:  # the database could not be opened after the first screen
+        raise app.failure
