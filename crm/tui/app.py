@@ -171,6 +171,10 @@ class CrmApp(App[None]):
         return self._database.open_here()
 
     @property
+    def database_is_open(self) -> bool:
+        return self._database.is_open
+
+    @property
     def database_label(self) -> str:
         """Which database this is (``Database.label``), for the header."""
         return self._database.label
