@@ -157,8 +157,10 @@ class CrmApp(App[None]):
         one): now the database is opened (SQLAlchemy, the checks of open_database), in a
         thread of its own."""
         if not self._database.is_open:
-            self._database.open_in_background(
-                lambda err: self.post_message(DatabaseFailed(err)))
+            self._database.open_in_background(self._cannot_open)
+
+    def _cannot_open(self, error: BaseException) -> None:
+        self.post_message(DatabaseFailed(error))  # (from the thread that tried)
 
     # -- the database -----------------------------------------------------------------------
 
