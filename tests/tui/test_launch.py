@@ -93,3 +93,10 @@ def test_a_new_database_opens_on_the_welcome_screen_as_before(
     assert run(["--db", str(tmp_path / "first.sqlite3")]) == 0
     assert seen == [(None, True, "first.sqlite3")]
     assert (tmp_path / "first.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_first_page_read_at_launch_is_a_page_of_the_people_list() -> None:
+    from crm.cli.tui_launch import FIRST_PAGE_ROWS
+    from crm.tui.screens.people import PeopleScreen
+
+    assert FIRST_PAGE_ROWS == PeopleScreen.PAGE_SIZE
