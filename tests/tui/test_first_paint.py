@@ -115,3 +115,20 @@ async def test_a_database_that_will_not_open_after_the_first_screen_ends_the_tui
         await pilot.pause(0.3)
     assert app.return_code == 1
     assert str(app.failure) == "the disk has gone away"
+
+
+async def test_an_empty_database_welcomes_before_it_is_open(
+        empty_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = held_open(monkeypatch)
+    app = first_paint_app(empty_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        assert not app.database_is_open
+        shown = screen_text(app)
+        assert "Welcome to crm" in shown and "It is kept in" in shown
+        assert "crm.sqlite3" in shown
+        release.set()
+        await settle(pilot)
+        await pilot.press("d")  # the demo network, once the database is open
+        await settle(pilot)
+        assert "31 people" in screen_text(app)
