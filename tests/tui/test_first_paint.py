@@ -132,3 +132,35 @@ async def test_an_empty_database_welcomes_before_it_is_open(
         await pilot.press("d")  # the demo network, once the database is open
         await settle(pilot)
         assert "31 people" in screen_text(app)
+
+
+async def test_the_first_screen_is_painted_without_sqlalchemy(demo_path: str) -> None:
+    # In a process of its own: the first screen, all of it (header, list, count, footer),
+    # is painted with neither SQLAlchemy nor the models loaded; they load just after.
+    import subprocess
+    import sys
+
+    Path(demo_path).chmod(0o600)
+    probe = f"""
+import asyncio, sys
+from crm.core.contacts.first_page import read_first_page
+from crm.core.opening import DatabaseOpening
+from crm.tui.app import make_app
+
+DatabaseOpening.open_in_background = lambda self, on_failure: None  # (held back)
+path = {demo_path!r}
+
+async def main():
+    app = make_app(path, first_page=read_first_page(path, 100))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.2)
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] == "sqlalchemy")
+        table = app.screen.query_one("#people-table")
+        print(len(loaded), table.row_at(0).name, table.total)
+        await pilot.press("ctrl+q")
+
+asyncio.run(main())
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.split("\n")[0] == "0 Ahmed Karim 31"
