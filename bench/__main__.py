@@ -168,6 +168,11 @@ def run(args: argparse.Namespace) -> list[Result]:
                 results.append(Result("TUI", size, "not built yet (no crm.tui.app)"))
             else:
                 results += attempt("TUI", size, bench_tui, dbs[people], people, args.runs)
+                if args.postgres and people == 100_000:
+                    from bench.tui_bench import bench_first_screen_pg
+
+                    results += attempt("TUI on PostgreSQL", size, bench_first_screen_pg,
+                                       people, args.runs, args.postgres)
     if "scale" in args.only:
         from bench.scale_bench import bench_scale, bench_scale_pg
 

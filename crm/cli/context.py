@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from crm.core.db import Database
+if TYPE_CHECKING:  # (imported when a command opens it: `crm` alone paints before SQLAlchemy)
+    from crm.core.db import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,7 +53,7 @@ def hint_new_company() -> Iterator[None]:
 def get_db(ctx: click.Context | None = None) -> Database:
     """The database selected by --db / CRM_DATABASE_URL, opened (and upgraded) once."""
     from crm.cli.output import literal, message
-    from crm.core.db import open_database
+    from crm.core.db import Database, open_database
     from crm.startup import resume_collector
 
     ctx = ctx or click.get_current_context()

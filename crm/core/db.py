@@ -25,8 +25,9 @@ from crm.core import limits
 from crm.core.errors import CrmError, SchemaTooNew
 from crm.core.paths import database_url, sqlite_path
 
-# The newest migration this code knows; a test checks it equals Alembic's head.
-SCHEMA_HEAD = "0014_name_index"
+# (SCHEMA_HEAD lives there so that it can be read without SQLAlchemy; imported from here too)
+from crm.core.revision import SCHEMA_HEAD, readonly_connect
+
 BUSY_TIMEOUT_MS = 15_000
 # A write waits up to this many busy timeouts for another writer to finish.
 WRITE_ATTEMPTS = 8
@@ -352,15 +353,8 @@ def _sqlite_revision(path: Path) -> str | None:
 
 
 def _readonly_connect(path: Path, *, threads: bool = False) -> sqlite3.Connection:
-    """A connection that cannot change the file or leave -wal/-shm files behind.
-
-    With no WAL file present the database is opened immutable (no locks, no side files);
-    when another process has a WAL open we must read through it to see recent commits.
-    """
-    wal = Path(str(path) + "-wal")
-    params = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
-    return sqlite3.connect(f"file:{path}?{params}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                           check_same_thread=not threads)
+    """``crm.core.revision.readonly_connect`` with crm's busy timeout."""
+    return readonly_connect(path, timeout=BUSY_TIMEOUT_MS / 1000, threads=threads)
 
 
 def _has_tables(path: Path) -> bool:

@@ -1,4 +1,9 @@
-"""The crm terminal UI: one factory, ``make_app``, used by ``crm`` and by the tests."""
+"""The crm terminal UI: one factory, ``make_app``, used by ``crm`` and by the tests.
+
+Nothing imported at the top of this module (nor of the people list's) loads SQLAlchemy:
+``crm`` paints its first screen from a page read with the database driver alone
+(``crm.core.contacts.first_page``), and only then opens the database, in a thread.
+"""
 
 from __future__ import annotations
 
@@ -19,13 +24,15 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from crm.core.db import Database, open_database
+from crm.core.opening import DatabaseOpening
 from crm.core.terminal_text import terminal_text
 from crm.tui.screens.base import describe_error
 from crm.tui.screens.people import PeopleScreen
 from crm.tui.widgets.detail_pane import WIDE
 
 if TYPE_CHECKING:
+    from crm.core.contacts.first_page import FirstPage
+    from crm.core.db import Database
     from crm.tui.keymap import Keymap
 
 DARK_THEME = "textual-dark"
@@ -66,6 +73,13 @@ def _commands() -> type[Provider]:
 @dataclass
 class DemoLoaded(Message, bubble=False):
     summary: str
+
+
+@dataclass
+class DatabaseFailed(Message, bubble=False):
+    """The database, opened after the first screen, could not be opened."""
+
+    error: BaseException
 
 
 @dataclass
@@ -116,12 +130,20 @@ class CrmApp(App[None]):
                 id="app.theme"),
     ]
 
-    def __init__(self, db: Database, keymap_file: Path | None = None) -> None:
+    def __init__(self, db: Database | DatabaseOpening, keymap_file: Path | None = None, *,
+                 first_page: FirstPage | None = None) -> None:
         super().__init__()
-        self.db = db
+        # The database, or (with a first page read before it was opened) its opening.
+        self._database = db if isinstance(db, DatabaseOpening) else DatabaseOpening.opened(db)
+        self._first_page = first_page
+        # Why the database could not be opened after the first screen (crm then says so).
+        self.failure: BaseException | None = None
         self.keymap_file = keymap_file  # None: <config dir>/keymap.toml (or $CRM_KEYMAP)
         self._clashes_told: set[str] = set()
-        self.db.on_wait = self._tell_waiting
+        if self._database.is_open:
+            self._database.get().on_wait = self._tell_waiting
+        else:
+            self._database.when_open(self._opened)
         self.theme = DARK_THEME
         # Writes running in worker threads (edits, imports), by token: what each is, so that
         # one still running when the TUI closes is named, and its outcome still told.
@@ -132,6 +154,63 @@ class CrmApp(App[None]):
     def on_mount(self) -> None:
         self._apply_keymap()
         self._read_last_sync()
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal (painted from the first page, when there is
+        one): now the database is opened (SQLAlchemy, the checks of open_database), in a
+        thread of its own."""
+        if not self._database.is_open:
+            self._database.open_in_background(self._cannot_open)
+
+    def _cannot_open(self, error: BaseException) -> None:
+        self.post_message(DatabaseFailed(error))  # (from the thread that tried)
+
+    # -- the database -----------------------------------------------------------------------
+
+    @property
+    def db(self) -> Database:
+        """The open database. Until it is open (just after the first screen), a worker
+        waits for it; the UI thread (a key that cannot wait) opens it there and then."""
+        if self._database.is_open or threading.get_ident() != self._thread_id:
+            return self._database.get()
+        return self._database.open_here()
+
+    @property
+    def database_is_open(self) -> bool:
+        return self._database.is_open
+
+    @property
+    def database_label(self) -> str:
+        """Which database this is (``Database.label``), for the header."""
+        return self._database.label
+
+    @property
+    def database_path(self) -> Path | None:
+        """The SQLite file (``Database.path``), None on PostgreSQL."""
+        return self._database.path
+
+    def when_database_open(self, call: Callable[[Database], None]) -> None:
+        """Call ``call(database)`` once the database is open (now, if it is)."""
+        self._database.when_open(call)
+
+    def take_first_page(self) -> FirstPage | None:
+        """The people list's first page read before the database was opened (once)."""
+        page, self._first_page = self._first_page, None
+        return page
+
+    def _opened(self, db: Database) -> None:
+        """The database, opened after the first screen, is open (in the thread that opened
+        it). What the open found to say of the file is told here (``crm`` told it on the
+        terminal when it opened the database first; a first page is read only from a file
+        with nothing to say of, so this is for a file changed meanwhile)."""
+        db.on_wait = self._tell_waiting
+        for warning in db.warnings:
+            self.notify(warning, title="Database", severity="warning", timeout=20)
+        PeopleScreen.prepare()
+
+    def on_database_failed(self, message: DatabaseFailed) -> None:
+        self.failure = message.error
+        self.exit(return_code=1)
 
     # -- the user's keymap ------------------------------------------------------------------
 
@@ -353,13 +432,24 @@ class CrmApp(App[None]):
             self.screen.refresh_list(keep_cursor=True)
 
     def on_unmount(self) -> None:
-        self.db.dispose()
+        self._database.close()
 
 
 def make_app(database_url_or_path: str | Database | None,
-             keymap_file: Path | None = None) -> CrmApp:
+             keymap_file: Path | None = None, *,
+             first_page: FirstPage | None = None) -> CrmApp:
     """The app on the selected database (opened, and upgraded if older, right here), with
-    the keys of ``keymap_file`` (None: <config dir>/keymap.toml, or $CRM_KEYMAP)."""
-    db = (database_url_or_path if isinstance(database_url_or_path, Database)
-          else open_database(database_url_or_path))
-    return CrmApp(db, keymap_file)
+    the keys of ``keymap_file`` (None: <config dir>/keymap.toml, or $CRM_KEYMAP).
+
+    With ``first_page`` (``crm.core.contacts.first_page.read_first_page`` of that database)
+    the app shows that page at once and opens the database just after painting it.
+    """
+    if not isinstance(database_url_or_path, str | None):
+        return CrmApp(database_url_or_path, keymap_file)
+    if first_page is not None:
+        opening = DatabaseOpening(database_url_or_path, label=first_page.label,
+                                  path=first_page.path)
+        return CrmApp(opening, keymap_file, first_page=first_page)
+    from crm.core.db import open_database
+
+    return CrmApp(open_database(database_url_or_path), keymap_file)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from crm.core.db import Database
-from crm.core.jobhunt.applications import ApplicationView
 from crm.core.terminal_text import terminal_text as shown
+
+if TYPE_CHECKING:  # (the people list imports this before SQLAlchemy is loaded)
+    from crm.core.db import Database
+    from crm.core.jobhunt.applications import ApplicationView
 
 
 def application_line(a: ApplicationView) -> Text:

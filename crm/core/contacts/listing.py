@@ -6,30 +6,16 @@ people: the TUI asks for the rows it is about to show and nothing else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.core.contacts.people import search_ids
+from crm.core.contacts.rows import PEOPLE_SORTS, PersonRow
 from crm.core.contacts.search import count_matching, ordered_person_ids
 from crm.core.errors import InvalidInput
 from crm.core.models import Company, Interaction, Person, Position
-
-PEOPLE_SORTS = ("name", "company", "last-contacted")
-
-
-@dataclass(frozen=True)
-class PersonRow:
-    """One line of the people list."""
-
-    id: int
-    name: str
-    company: str | None
-    title: str | None
-    last_contacted: str | None  # ISO date of the latest interaction
-    is_me: bool = False
 
 
 def count_matching_people(session: Session, query: str | None, *,

@@ -8,7 +8,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from rich.text import Text
-from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -42,6 +41,8 @@ from crm.tui.widgets.rows import ItemRow
 from crm.tui.wording import say
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from crm.core.db import Database
     from crm.tui.app import CrmApp
 

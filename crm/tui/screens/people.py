@@ -1,33 +1,36 @@
-"""The people list: search as you type over a windowed, paged list; the welcome state."""
+"""The people list: search as you type over a windowed, paged list; the welcome state.
+
+It is the first screen, and it may be shown before SQLAlchemy is loaded (its first page read
+by ``crm.core.contacts.first_page``): what needs SQLAlchemy is imported where it is used, in
+the worker threads that read, never at the top of this module.
+"""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from sqlalchemy.orm import Session
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Static
 
-from crm.core.contacts.listing import (
-    PEOPLE_SORTS,
-    PersonRow,
-    count_matching_people,
-    people_page,
-)
-from crm.core.contacts.profile import PersonDetail, person_detail
+from crm.core.contacts.rows import PEOPLE_SORTS, PersonRow
 from crm.core.terminal_text import terminal_text as shown
-from crm.tui.forms.person import ask_new_person
 from crm.tui.lines import home_short, none_yet, readable_date
-from crm.tui.messages import Saved
+from crm.tui.messages import CountLoaded, PageLoaded, Saved
 from crm.tui.screens.search_list import SearchBox
 from crm.tui.screens.split import SplitListScreen
 from crm.tui.widgets.chrome import CrmHeader, ScreenTabs
 from crm.tui.widgets.detail_pane import DetailPane
 from crm.tui.widgets.lazy_table import Column, LazyTable
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from crm.core.contacts.first_page import FirstPage
+    from crm.core.contacts.profile import PersonDetail
 
 PEOPLE_COLUMNS = [
     Column("name", "Name", 0.36),
@@ -107,9 +110,9 @@ class Welcome(Vertical):
     it says where the new database is)."""
 
     def _where(self) -> str:
-        db = cast("PeopleScreen", self.screen).db
-        path = db.path
-        return home_short(path) if path is not None else f"PostgreSQL, {db.label}"
+        app = cast("PeopleScreen", self.screen).crm
+        path = app.database_path
+        return home_short(path) if path is not None else f"PostgreSQL, {app.database_label}"
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Welcome to crm", style="bold"), classes="welcome-title")
@@ -150,6 +153,7 @@ class PeopleScreen(SplitListScreen):
     def __init__(self) -> None:
         super().__init__()
         self.sort = "name"
+        self._first_page_generation: int | None = None  # the list shows the first page
 
     def compose(self) -> ComposeResult:
         yield CrmHeader()
@@ -167,19 +171,47 @@ class PeopleScreen(SplitListScreen):
     def on_mount(self) -> None:
         self.title = "People"
         self.search_box.focus()
-        self.refresh_list()
+        first = self.crm.take_first_page()
+        if first is not None:
+            self.show_first_page(first)
+        else:
+            self.refresh_list()
+
+    def show_first_page(self, first: FirstPage) -> None:
+        """The first page read before the database was opened: shown as ``search`` would
+        show the same rows and count (the same page, crm.core.contacts.first_page)."""
+        generation = self._first_page_generation = self.table.reset()
+        short = len(first.rows) < self.PAGE_SIZE
+        self.on_page_loaded(PageLoaded(generation, 0, first.rows,
+                                       len(first.rows) if short else None))
+        if not short:
+            self.on_count_loaded(CountLoaded(generation, first.total))
+
+    @staticmethod
+    def prepare() -> None:
+        """Import what reading this list needs (SQLAlchemy, the models): called in the
+        thread that opens the database, so that the first search does not wait for it."""
+        import crm.core.contacts.listing
+        import crm.core.contacts.profile  # noqa: F401
 
     def on_screen_resume(self) -> None:
-        # Someone may have been edited, added, imported or deleted on another screen.
-        if self.is_mounted and self.total is not None:
+        # Someone may have been edited, added, imported or deleted on another screen (the
+        # screen shown first, with the first page just read, has not been left yet).
+        if (self.is_mounted and self.total is not None
+                and self.table.generation != self._first_page_generation):
             self.refresh_list(keep_cursor=True)
+        self._first_page_generation = None
 
     def fetch_page(self, session: Session, query: str, offset: int, limit: int,
                    sort: str | None) -> list[Any]:
+        from crm.core.contacts.listing import people_page
+
         # Every order is an index walk to the page (crm.core.contacts.listing.page_ids).
         return people_page(session, query, offset, limit, sort or "name")
 
     def fetch_count(self, session: Session, query: str) -> int:
+        from crm.core.contacts.listing import count_matching_people
+
         return count_matching_people(session, query, cap=self.COUNT_CAP)
 
     def open_row(self, row: PersonRow) -> None:
@@ -217,6 +249,8 @@ class PeopleScreen(SplitListScreen):
     # -- the card beside the list (WIDE columns and more) -----------------------------------
 
     def fetch_card(self, session: Session, key: Any) -> PersonDetail:
+        from crm.core.contacts.profile import person_detail
+
         return person_detail(session, key)
 
     def card_text(self, view: PersonDetail) -> Text:
@@ -264,6 +298,8 @@ class PeopleScreen(SplitListScreen):
         self.action_add_person()
 
     def action_add_person(self) -> None:
+        from crm.tui.forms.person import ask_new_person
+
         # On an empty database the first person is most likely you.
         ask_new_person(self, me=self.welcoming)
 

@@ -9,9 +9,8 @@ search the user has already replaced are dropped.
 from __future__ import annotations
 
 from time import monotonic
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy.orm import Session
 from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
@@ -22,6 +21,9 @@ from crm.core.normalize import words
 from crm.tui.messages import CountLoaded, PageLoaded, ReadFailed
 from crm.tui.screens.base import CrmScreen, describe_error
 from crm.tui.widgets.lazy_table import LazyTable
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class SearchBox(Input):

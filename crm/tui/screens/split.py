@@ -7,15 +7,17 @@ than WIDE the pane is hidden and nothing is read; widening the terminal fills it
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from sqlalchemy.orm import Session
 from textual import events
 
 from crm.core.errors import CrmError
 from crm.tui.screens.search_list import SearchListScreen
 from crm.tui.widgets.detail_pane import WIDE, CardLoaded, DetailPane
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class SplitListScreen(SearchListScreen):

@@ -16,15 +16,15 @@ from textual.widget import Widget
 from textual.widgets import Header
 from textual.widgets._header import HeaderIcon, HeaderTitle
 
-from crm.core.db import Database
 from crm.core.terminal_text import terminal_text as shown
 
 
 class _OnADatabase(Protocol):
     """The app, as far as the header needs it (widgets never import the app)."""
 
+    # (known before the database is open: the first screen is painted before that)
     @property
-    def db(self) -> Database: ...
+    def database_label(self) -> str: ...
 
 # (key shown, what it opens, the app mode) in F-key order.
 SCREEN_TABS: list[tuple[str, str, str]] = [
@@ -65,7 +65,7 @@ class DatabaseName(Widget):
     """
 
     def render(self) -> RenderResult:
-        label = cast(_OnADatabase, self.app).db.label
+        label = cast(_OnADatabase, self.app).database_label
         return Text(shown(label))
 
 
