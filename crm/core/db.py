@@ -99,6 +99,11 @@ class Database:
 
             raise Failure(f"{self.path}: the database is read-only here (the file or its "
                           "directory cannot be written); nothing was written")
+        # Every model mapped before anything is written: the ORM's cascades (deleting a
+        # person deletes their dates, relations and reference) are those of the whole model.
+        from crm.core.models import map_details
+
+        map_details()
         notice = on_wait or self.on_wait
         timer = threading.Timer(WAIT_NOTICE_S, notice) if notice else None
         try:

@@ -97,3 +97,63 @@ def test_agenda_maps_only_the_models_it_reads(tmp_path: object) -> None:
     loaded = _modules_after(setup + "assert run(['agenda', '--json']) == 0\n")
     assert {"crm.core.agenda.today", "crm.core.models.todo"} <= loaded
     assert not {"crm.core.models.tracking", "alembic", "textual", "vobject"} & loaded
+
+
+def _mapped_after(code: str) -> set[str]:
+    """The model classes mapped once ``code`` has run (in a fresh interpreter)."""
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nfrom crm.core.models.base import Base\n"
+                                      "print(' '.join(sorted(m.class_.__name__ "
+                                      "for m in Base.registry.mappers)))"],
+        capture_output=True, text=True, check=True).stdout
+    return set(out.strip().splitlines()[-1].split())
+
+
+def test_who_by_id_maps_only_the_network_it_reads(tmp_path: object) -> None:
+    # `crm who '#ID'` reads people, companies, positions, connections and interactions: a
+    # person's dates and relations, a company's aliases and domains and the job hunt
+    # (crm.core.models.details, half the models' mapping and configuring) stay unmapped.
+    setup = (f"import os; os.environ['CRM_DATA_DIR'] = {str(tmp_path)!r}\n"
+             "from crm.cli import run\n")
+    _modules_after(setup + "assert run(['add', 'person', 'Ada Lovelace']) == 0\n"
+                           "assert run(['add', 'position', 'Ada', 'Analytical Engines', "
+                           "'--new-company']) == 0\n")
+    mapped = _mapped_after(setup + "assert run(['who', '#1', '--json']) == 0\n")
+    assert {"Person", "Company", "Position", "Connection"} <= mapped
+    assert not {"PersonDate", "PersonRelation", "CompanyAlias", "CompanyDomain", "Reference",
+                "Referral", "Application"} & mapped
+
+
+def test_details_load_on_first_use_of_their_relationships(tmp_path: object) -> None:
+    # A person's dates, relations and reference and a company's aliases, domains, contact
+    # points and tags are there whichever way they are first reached: on the class (a
+    # loader option), on an instance, or in the constructor, with no details model imported.
+    db = tmp_path / "crm.sqlite3"  # type: ignore[operator]
+    write = (
+        "from crm.core.db import open_database\n"
+        "from crm.core.models import Company, Person\n"
+        f"db = open_database({str(db)!r})\n"
+        "with db.write() as s:\n"
+        "    from crm.core.models import CompanyAlias, PersonDate, Reference\n"
+        "    p = Person(display_name='Ada', sort_key='ada', dates=[PersonDate(label='x', "
+        "month=5, day=1)], reference=Reference(status='agreed'))\n"
+        "    s.add(p)\n"
+        "    s.add(Company(name='Engines', name_key='engines', "
+        "aliases=[CompanyAlias(alias='AE', alias_key='ae')]))\n")
+    subprocess.run([sys.executable, "-c", write], check=True)
+    read = (
+        "from sqlalchemy import select\n"
+        "from sqlalchemy.orm import selectinload\n"
+        "from crm.core.db import open_database\n"
+        "from crm.core.models import Company, Person\n"
+        f"db = open_database({str(db)!r})\n"
+        "with db.read() as s:\n"
+        "    p = s.scalars(select(Person)).one()\n"
+        "    print([d.month for d in p.dates], p.reference.status, p.relations)\n"
+        "with db.read() as s:\n"
+        "    c = s.scalars(select(Company).options(selectinload(Company.aliases))).one()\n"
+        "    print([a.alias for a in c.aliases], c.domains, c.tags, c.contact_points)\n"
+        "print(Person(display_name='new').dates)\n")
+    out = subprocess.run([sys.executable, "-c", read], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out == ["[5] agreed []", "['AE'] [] [] []", "[]"]

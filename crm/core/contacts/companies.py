@@ -10,17 +10,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm.core.addresses import parts_view
 from crm.core.errors import Ambiguous, InvalidInput, NotFound, NotSureWhichCompany
-from crm.core.models import (
-    Company,
-    CompanyAlias,
-    CompanyContact,
-    CompanyDomain,
-    CompanyTag,
-    Person,
-    Position,
-    Tag,
-)
+from crm.core.models import Company, Person, Position, Tag
 from crm.core.normalize import company_key, email_domain, normalize_domain
+
+# A company's aliases, domains, contact points and tags are imported where they are used:
+# importing them maps crm.core.models.details, which `crm who '#ID'` has no need of.
 
 
 @dataclass(frozen=True)
@@ -63,6 +57,8 @@ def _looks_like_domain(text: str) -> bool:
 
 def find_companies(session: Session, text: str) -> list[Company]:
     """Exact matches by name key, alias key or email domain (no fuzziness)."""
+    from crm.core.models import CompanyAlias, CompanyDomain  # (details: mapped when first used)
+
     key = company_key(text)
     found: dict[int, Company] = {}
     if key:
@@ -146,6 +142,8 @@ def match_company(session: Session, text: str) -> CompanyMatch:
 
 
 def _by_prefix(session: Session, key: str) -> list[Company]:
+    from crm.core.models import CompanyAlias  # (details: mapped when first used)
+
     like = _escape_like(key) + "%"
     return list(session.scalars(
         select(Company).outerjoin(CompanyAlias).where(
@@ -176,6 +174,8 @@ def _exact_match(session: Session, query: str) -> CompanyMatch | None:
         if company is None:
             raise NotFound(f"no company with id {query[1:]}")
         return CompanyMatch(company, "id")
+    from crm.core.models import CompanyAlias, CompanyDomain  # (details: mapped when first used)
+
     key = company_key(query)
     if key:
         hit = _one_or_ambiguous(query, list(session.scalars(
@@ -215,6 +215,8 @@ def resolve_company(session: Session, text: str) -> Company:
 
 def _all_keys(session: Session) -> dict[str, tuple[int, str]]:
     """Every name and alias key -> (company id, the name as written)."""
+    from crm.core.models import CompanyAlias  # (details: mapped when first used)
+
     names: dict[str, tuple[int, str]] = {}
     for cid, name, name_key in session.execute(select(Company.id, Company.name,
                                                       Company.name_key)):
@@ -316,6 +318,8 @@ def _near_companies(session: Session, key: str, limit: int = 5) -> list[Company]
 
 
 def add_alias(session: Session, company: Company, alias: str) -> None:
+    from crm.core.models import CompanyAlias  # (details: mapped when first used)
+
     key = company_key(alias)
     if not key or key == company.name_key or any(a.alias_key == key for a in company.aliases):
         return
@@ -323,6 +327,8 @@ def add_alias(session: Session, company: Company, alias: str) -> None:
 
 
 def add_domain(session: Session, company: Company, domain: str) -> None:
+    from crm.core.models import CompanyDomain  # (details: mapped when first used)
+
     dom = normalize_domain(domain)
     if "." not in dom:
         raise InvalidInput(f"bad domain {domain!r}")
@@ -383,6 +389,8 @@ def refresh_people_at(session: Session, company: Company) -> None:
 
 def company_search_conditions(query: str | None) -> list[Any]:
     """WHERE clauses matching companies by name, alias or email domain (substring)."""
+    from crm.core.models import CompanyAlias, CompanyDomain  # (details: mapped when first used)
+
     if not query:
         return []
     key = company_key(query)
@@ -427,6 +435,7 @@ def _summaries(session: Session, companies: list[Company]) -> list[CompanySummar
     """Companies with the counts their page shows (``who_at``): the people I know there now,
     and those I know who were there and are no longer; never me, nor someone I know only
     through another person (they are that page's second degree)."""
+    from crm.core.models import CompanyContact, CompanyTag  # (details: mapped when first used)
     from crm.core.network.ties import linked_to_me, me_id
 
     counts: dict[tuple[int, bool], int] = {}

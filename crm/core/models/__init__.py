@@ -1,13 +1,16 @@
 """The domain of crm as typed SQLAlchemy models, by what they hold: ``base`` (the declarative
-base), ``network`` (people, companies, positions, ties and the job hunt) and ``tracking``
-(provenance, merges and deletions, suggestions, sync state, follow-ups). Import them from
-here.
+base), ``network`` (people, companies, positions, connections, interactions), ``details``
+(a person's dates and relations, a company's contact points, tags, aliases and domains, and
+the job hunt) and ``tracking`` (provenance, merges and deletions, suggestions, sync state,
+follow-ups). Import them from here.
 
-The ``tracking`` models are mapped when one of them is first used (PEP 562): mapping and
-configuring them is a quarter of the models' cost at start-up, and ``crm who`` or the people
-list need none of them (no ``network`` model refers to them); ``Todo`` (in ``todo``), the
-one the agenda needs, is mapped alone. ``Base`` from here always has every table in its
-metadata, as the code walking ``Base.metadata.sorted_tables`` needs.
+Only ``network`` is mapped at import. The ``details`` and ``tracking`` models are mapped
+when one of them is first used (PEP 562; ``Person.dates`` and the like map ``details`` too,
+see ``crm.core.models.network``): mapping and configuring them is most of the models' cost
+at start-up, and ``crm who`` or the people list need none of them. ``Todo`` (in ``todo``),
+the one tracking model the agenda needs, is mapped without the rest of ``tracking``.
+``Base`` from here always has every table in its metadata, as the code walking
+``Base.metadata.sorted_tables`` needs.
 """
 
 from __future__ import annotations
@@ -17,28 +20,31 @@ from typing import TYPE_CHECKING, Any
 
 from crm.core.models.base import NAMING_CONVENTION, Timestamped, utcnow
 from crm.core.models.network import (
-    Application,
     Company,
-    CompanyAlias,
-    CompanyContact,
-    CompanyDomain,
-    CompanyTag,
     Connection,
     ContactPoint,
     Interaction,
     Person,
-    PersonDate,
-    PersonRelation,
     PersonTag,
     Position,
-    Reference,
-    ReferenceUse,
-    Referral,
     Tag,
+    map_details,
 )
 
 if TYPE_CHECKING:
     from crm.core.models.base import Base
+    from crm.core.models.details import (
+        Application,
+        CompanyAlias,
+        CompanyContact,
+        CompanyDomain,
+        CompanyTag,
+        PersonDate,
+        PersonRelation,
+        Reference,
+        ReferenceUse,
+        Referral,
+    )
     from crm.core.models.todo import Todo
     from crm.core.models.tracking import (
         CompanyMerged,
@@ -51,11 +57,18 @@ if TYPE_CHECKING:
         TombstoneKey,
     )
 
+_DETAILS = frozenset({"Application", "CompanyAlias", "CompanyContact", "CompanyDomain",
+                      "CompanyTag", "PersonDate", "PersonRelation", "Reference", "ReferenceUse",
+                      "Referral"})
 _TRACKING = frozenset({"CompanyMerged", "ImportRecord", "PersonAlias", "Suggestion", "SyncCard",
                        "SyncTarget", "Todo", "Tombstone", "TombstoneKey"})
 
 
 def __getattr__(name: str) -> Any:
+    if name in _DETAILS:
+        value = getattr(importlib.import_module("crm.core.models.details"), name)
+        globals()[name] = value
+        return value
     if name not in _TRACKING and name != "Base":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     if name == "Todo":  # the agenda's one tracking model: mapped alone
@@ -102,5 +115,6 @@ __all__ = [
     "Todo",
     "Tombstone",
     "TombstoneKey",
+    "map_details",
     "utcnow",
 ]

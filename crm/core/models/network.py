@@ -1,5 +1,14 @@
-"""The network: people, their contact points, companies, positions, connections, and the
-job hunt around them (applications, referrals, references, interactions).
+"""The network as lists and who-knows-whom see it: people, their contact points and tags,
+companies, positions, connections and interactions.
+
+What only a person's or a company's page, an import or the job hunt needs (a person's dates
+and relations, a company's own contact points, tags, aliases and domains, applications,
+referrals, references) is in ``crm.core.models.details``, mapped when first used: mapping and
+configuring those ten models is half the models' cost at start-up, and ``crm who`` needs
+none of them. Their relationships on ``Person`` (``dates``, ``relations``, ``reference``) and
+``Company`` (``contact_points``, ``tags``, ``aliases``, ``domains``) are added to the mapped
+classes when that module is imported, which touching any of those attributes does
+(``_MapDetailsFirst``), so that every model behaves as if it had always been mapped.
 
 Partial dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) are stored as text: they sort
 correctly and keep exactly the precision the user gave.
@@ -7,7 +16,9 @@ correctly and keep exactly the precision the user gave.
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -23,11 +34,57 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.decl_api import DeclarativeAttributeIntercept
 
 from crm.core.models.base import Base, Timestamped
 
+if TYPE_CHECKING:
+    from crm.core.models.details import (
+        CompanyAlias,
+        CompanyContact,
+        CompanyDomain,
+        PersonDate,
+        PersonRelation,
+        Reference,
+    )
 
-class Person(Timestamped, Base):
+# The relationships ``crm.core.models.details`` adds to these classes when it is imported.
+_DETAILS = {"Person": frozenset({"dates", "relations", "reference"}),
+            "Company": frozenset({"contact_points", "tags", "aliases", "domains"})}
+
+
+def map_details() -> None:
+    """Map the models of ``crm.core.models.details`` and configure them, which adds their
+    relationships to ``Person`` and ``Company`` (once; a no-op afterwards)."""
+    from sqlalchemy.orm import configure_mappers
+
+    importlib.import_module("crm.core.models.details")
+    configure_mappers()
+
+
+class _MapDetailsFirst(DeclarativeAttributeIntercept):
+    """``Person.dates``, ``Company.aliases``…: the class attribute, once the details are
+    mapped (a class attribute is looked up here only when the class does not have it)."""
+
+    def __getattr__(cls, name: str) -> Any:
+        if name in _DETAILS.get(cls.__name__, ()):
+            map_details()
+            return type.__getattribute__(cls, name)
+        raise AttributeError(f"type object {cls.__name__!r} has no attribute {name!r}")
+
+
+class _DetailsOnDemand:
+    """``person.dates``…: the same on an instance (looked up here only when missing)."""
+
+    if not TYPE_CHECKING:  # (mypy: every other attribute stays checked)
+        def __getattr__(self, name: str) -> Any:
+            if name in _DETAILS.get(type(self).__name__, ()):
+                map_details()
+                return object.__getattribute__(self, name)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+class Person(_DetailsOnDemand, Timestamped, Base, metaclass=_MapDetailsFirst):
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,17 +142,11 @@ class Person(Timestamped, Base):
     interactions: Mapped[list[Interaction]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Interaction.occurred_on"
     )
-    reference: Mapped[Reference | None] = relationship(
-        back_populates="person", cascade="all, delete-orphan", uselist=False
-    )
     known_via: Mapped[Person | None] = relationship(remote_side=[id])
-    dates: Mapped[list[PersonDate]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", order_by="PersonDate.id"
-    )
-    relations: Mapped[list[PersonRelation]] = relationship(
-        back_populates="person", cascade="all, delete-orphan",
-        order_by="PersonRelation.id", foreign_keys="PersonRelation.person_id"
-    )
+    if TYPE_CHECKING:  # added by crm.core.models.details
+        reference: Mapped[Reference | None]
+        dates: Mapped[list[PersonDate]]
+        relations: Mapped[list[PersonRelation]]
 
     # At most one person is "me": the partial unique index ``uq_person_me`` (is_me = 1 /
     # WHERE is_me) is created by migration 0001 and not declared here, because declaring
@@ -130,48 +181,6 @@ class ContactPoint(Base):
     )
 
 
-class PersonDate(Base):
-    """A dated event of a person other than the birthday (an anniversary, an X-ABDATE with
-    its label); the year may be unknown."""
-
-    __tablename__ = "person_date"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
-                                           index=True)
-    label: Mapped[str] = mapped_column(String(100))
-    year: Mapped[int | None] = mapped_column(Integer)
-    month: Mapped[int] = mapped_column(Integer)
-    day: Mapped[int] = mapped_column(Integer)
-    # The card marked it preferred (TYPE=pref / PREF=1): written back on export.
-    preferred: Mapped[bool] = mapped_column(Boolean, default=False,
-                                            server_default=text("false"))
-
-    person: Mapped[Person] = relationship(back_populates="dates")
-
-
-class PersonRelation(Base):
-    """Someone a card names beside the person (a manager, an assistant, a spouse…) by name
-    or UID; ``other_id`` is that person once crm knows who they are."""
-
-    __tablename__ = "person_relation"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
-                                           index=True)
-    name: Mapped[str] = mapped_column(String(400))
-    label: Mapped[str | None] = mapped_column(String(100))
-    uid: Mapped[str | None] = mapped_column(String(300))
-    other_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"),
-                                                 index=True)
-    # The card marked it preferred (TYPE=pref / PREF=1): written back on export.
-    preferred: Mapped[bool] = mapped_column(Boolean, default=False,
-                                            server_default=text("false"))
-
-    person: Mapped[Person] = relationship(back_populates="relations", foreign_keys=[person_id])
-    other: Mapped[Person | None] = relationship(foreign_keys=[other_id])
-
-
 class Tag(Base):
     __tablename__ = "tag"
 
@@ -191,7 +200,7 @@ class PersonTag(Base):
                                         primary_key=True, index=True)
 
 
-class Company(Timestamped, Base):
+class Company(_DetailsOnDemand, Timestamped, Base, metaclass=_MapDetailsFirst):
     __tablename__ = "company"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -207,74 +216,12 @@ class Company(Timestamped, Base):
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     photo_type: Mapped[str | None] = mapped_column(String(50))
 
-    contact_points: Mapped[list[CompanyContact]] = relationship(
-        back_populates="company", cascade="all, delete-orphan", order_by="CompanyContact.id"
-    )
-    tags: Mapped[list[Tag]] = relationship(secondary="company_tag", order_by="Tag.name")
-    aliases: Mapped[list[CompanyAlias]] = relationship(
-        back_populates="company", cascade="all, delete-orphan", order_by="CompanyAlias.id"
-    )
-    domains: Mapped[list[CompanyDomain]] = relationship(
-        back_populates="company", cascade="all, delete-orphan", order_by="CompanyDomain.id"
-    )
     positions: Mapped[list[Position]] = relationship(back_populates="company")
-
-
-class CompanyContact(Base):
-    """A company's own phone, email, URL or address (from a company card)."""
-
-    __tablename__ = "company_contact"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
-                                            index=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    label: Mapped[str | None] = mapped_column(String(100))
-    value: Mapped[str] = mapped_column(Text)
-    normalized: Mapped[str] = mapped_column(String(500), default="")
-    preferred: Mapped[bool] = mapped_column(Boolean, default=False,
-                                            server_default=text("false"))
-    address_parts: Mapped[str | None] = mapped_column(Text)
-    address_label: Mapped[str | None] = mapped_column(Text)
-
-    company: Mapped[Company] = relationship(back_populates="contact_points")
-
-
-class CompanyTag(Base):
-    __tablename__ = "company_tag"
-
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
-                                            primary_key=True)
-    tag_id: Mapped[int] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"),
-                                        primary_key=True, index=True)
-
-
-class CompanyAlias(Base):
-    __tablename__ = "company_alias"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
-                                            index=True)
-    alias: Mapped[str] = mapped_column(String(300))
-    alias_key: Mapped[str] = mapped_column(String(300), index=True)
-
-    company: Mapped[Company] = relationship(back_populates="aliases")
-
-    __table_args__ = (UniqueConstraint("company_id", "alias_key", name="uq_company_alias_key"),)
-
-
-class CompanyDomain(Base):
-    __tablename__ = "company_domain"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
-                                            index=True)
-    domain: Mapped[str] = mapped_column(String(300), unique=True)
-    # None: the user added it; else how crm learned it ("work email of Jo Park, vcard:x.vcf"),
-    # an inference shown as such and removable like any domain.
-    source: Mapped[str | None] = mapped_column(Text)
-
-    company: Mapped[Company] = relationship(back_populates="domains")
+    if TYPE_CHECKING:  # added by crm.core.models.details
+        contact_points: Mapped[list[CompanyContact]]
+        tags: Mapped[list[Tag]]
+        aliases: Mapped[list[CompanyAlias]]
+        domains: Mapped[list[CompanyDomain]]
 
 
 class Position(Timestamped, Base):
@@ -338,107 +285,6 @@ class Connection(Timestamped, Base):
         Index("ix_connection_person", "person_id", "other_id"),
         Index("ix_connection_other", "other_id", "person_id"),
     )
-
-
-class Application(Timestamped, Base):
-    __tablename__ = "application"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="RESTRICT"),
-                                            index=True)
-    role: Mapped[str] = mapped_column(String(300))
-    stage: Mapped[str] = mapped_column(String(30), default="applied")
-    applied_on: Mapped[date | None] = mapped_column(Date)
-    interview_on: Mapped[date | None] = mapped_column(Date)
-    closed_on: Mapped[date | None] = mapped_column(Date)
-    url: Mapped[str | None] = mapped_column(String(1000))
-    note: Mapped[str | None] = mapped_column(Text)
-
-    company: Mapped[Company] = relationship()
-    referrals: Mapped[list[Referral]] = relationship(back_populates="application")
-    reference_uses: Mapped[list[ReferenceUse]] = relationship(back_populates="application")
-
-
-class Referral(Timestamped, Base):
-    """Who introduced or referred whom, to whom or to which company/application."""
-
-    __tablename__ = "referral"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    referrer_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
-                                             index=True)
-    # The person being referred or introduced; NULL means me.
-    referred_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    to_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"), index=True)
-    to_company_id: Mapped[int | None] = mapped_column(
-        ForeignKey("company.id", ondelete="SET NULL"), index=True)
-    application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("application.id", ondelete="SET NULL"), index=True)
-    status: Mapped[str] = mapped_column(String(30), default="asked")
-    asked_on: Mapped[date | None] = mapped_column(Date)
-    status_on: Mapped[date | None] = mapped_column(Date)
-    note: Mapped[str | None] = mapped_column(Text)
-
-    referrer: Mapped[Person] = relationship(foreign_keys=[referrer_id])
-    referred: Mapped[Person | None] = relationship(foreign_keys=[referred_id])
-    to_person: Mapped[Person | None] = relationship(foreign_keys=[to_person_id])
-    to_company: Mapped[Company | None] = relationship()
-    application: Mapped[Application | None] = relationship(back_populates="referrals")
-
-
-class Reference(Timestamped, Base):
-    """A person who can vouch for me."""
-
-    __tablename__ = "reference"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
-                                           unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="not-asked")
-    relationship_text: Mapped[str | None] = mapped_column("relationship", Text)
-    speaks_to: Mapped[str | None] = mapped_column(Text)
-    since: Mapped[str | None] = mapped_column(String(10))
-    asked_on: Mapped[date | None] = mapped_column(Date)
-    agreed_on: Mapped[date | None] = mapped_column(Date)
-    declined_on: Mapped[date | None] = mapped_column(Date)
-    preferred_contact: Mapped[str | None] = mapped_column(String(300))
-    strength: Mapped[int] = mapped_column(Integer, default=3, server_default=text("3"))
-    note: Mapped[str | None] = mapped_column(Text)
-
-    person: Mapped[Person] = relationship(back_populates="reference")
-    uses: Mapped[list[ReferenceUse]] = relationship(
-        back_populates="reference", cascade="all, delete-orphan", order_by="ReferenceUse.used_on"
-    )
-
-    __table_args__ = (
-        CheckConstraint("status in ('not-asked','asked','agreed','declined')", name="status"),
-        CheckConstraint("strength BETWEEN 1 AND 5", name="strength"),
-    )
-
-
-class ReferenceUse(Base):
-    """One time a reference was given (for an application or a company)."""
-
-    __tablename__ = "reference_use"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reference_id: Mapped[int] = mapped_column(ForeignKey("reference.id", ondelete="CASCADE"),
-                                              index=True)
-    application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("application.id", ondelete="SET NULL"), index=True)
-    company_id: Mapped[int | None] = mapped_column(
-        ForeignKey("company.id", ondelete="SET NULL"), index=True)
-    used_on: Mapped[date] = mapped_column(Date)
-    notified: Mapped[bool] = mapped_column(Boolean, default=False,
-                                           server_default=text("false"))
-    notified_on: Mapped[date | None] = mapped_column(Date)
-    note: Mapped[str | None] = mapped_column(Text)
-
-    reference: Mapped[Reference] = relationship(back_populates="uses")
-    application: Mapped[Application | None] = relationship(back_populates="reference_uses")
-    company: Mapped[Company | None] = relationship()
 
 
 class Interaction(Timestamped, Base):

@@ -10,7 +10,8 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.core.models.base import Base, Timestamped
-from crm.core.models.network import Application, Person
+from crm.core.models.details import Application
+from crm.core.models.network import Person
 
 
 class Todo(Timestamped, Base):
