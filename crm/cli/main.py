@@ -11,7 +11,15 @@ import click
 
 from crm import __version__
 from crm.cli.context import db_option, get_db, hint_new_company, json_option, new_company_option
-from crm.cli.output import emit_json, emit_json_stream, literal, message, person_item, table
+from crm.cli.output import (
+    emit_json,
+    emit_json_stream,
+    literal,
+    message,
+    person_item,
+    person_row_item,
+    table,
+)
 
 if TYPE_CHECKING:
     from crm.core.contacts.profile import PersonDetail
@@ -266,13 +274,19 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
 @json_option
 def people(query: str | None, limit: int | None, as_json: bool) -> None:
     """List people, or search names, companies, titles, tags, notes, emails and phones."""
+    from crm.core.contacts.everyone import can_stream, iter_everyone
     from crm.core.contacts.people import iter_people, search_people
+    from crm.core.normalize import words
 
     database = get_db()
     if as_json:
         # Streamed: each batch is read, written and dropped before the next one.
         with database.read() as s:
-            emit_json_stream(iter_people(s, query, limit=limit), encode=person_item)
+            if not words(query or "") and limit is None and can_stream(s):
+                # Everyone: four ordered queries merged as they are read.
+                emit_json_stream(iter_everyone(s), encode=person_row_item)
+            else:
+                emit_json_stream(iter_people(s, query, limit=limit), encode=person_item)
         return
     with database.read() as s:
         found = search_people(s, query, limit=limit)

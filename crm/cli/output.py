@@ -14,6 +14,7 @@ from crm.core.terminal_text import json_for_terminal, terminal_text
 from crm.core.terminal_text import one_line as _one_line
 
 if TYPE_CHECKING:
+    from crm.core.contacts.everyone import PersonRow
     from crm.core.contacts.people import PersonSummary
     from crm.core.upkeep.duplicates import DuplicatePair
 
@@ -182,18 +183,30 @@ def person_item(person: PersonSummary) -> str:
     general way. A test compares the two on people with every kind of value."""
     if person.extra:
         return _nested(person.to_json())
-    via = person.known_via
+    return _person_text(person.id, person.name, person.emails, person.phones, person.urls,
+                        person.company, person.title, person.tags, person.note,
+                        person.is_me, person.known_via)
+
+
+def person_row_item(row: PersonRow) -> str:
+    """``person_item`` of the person a ``PersonRow`` (crm.core.contacts.everyone) holds."""
+    return _person_text(*row)
+
+
+def _person_text(pid: int, name: str, emails: list[str], phones: list[str], urls: list[str],
+                 company: str | None, title: str | None, tags: list[str], note: str | None,
+                 is_me: bool, via: str | None) -> str:
     return "".join((
-        '{\n    "id": ', int.__repr__(person.id),
-        ',\n    "name": ', _string(person.name),
-        ',\n    "emails": ', _strings(person.emails),
-        ',\n    "phones": ', _strings(person.phones),
-        ',\n    "urls": ', _strings(person.urls),
-        ',\n    "company": ', _text_or_null(person.company),
-        ',\n    "title": ', _text_or_null(person.title),
-        ',\n    "tags": ', _strings(person.tags),
-        ',\n    "note": ', _text_or_null(person.note),
-        ',\n    "me": ', "true" if person.is_me else "false",
+        '{\n    "id": ', int.__repr__(pid),
+        ',\n    "name": ', _string(name),
+        ',\n    "emails": ', _strings(emails),
+        ',\n    "phones": ', _strings(phones),
+        ',\n    "urls": ', _strings(urls),
+        ',\n    "company": ', _text_or_null(company),
+        ',\n    "title": ', _text_or_null(title),
+        ',\n    "tags": ', _strings(tags),
+        ',\n    "note": ', _text_or_null(note),
+        ',\n    "me": ', "true" if is_me else "false",
         "" if via is None else ',\n    "known_via": ' + _string(via),
         "\n  }"))
 
