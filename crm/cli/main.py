@@ -16,8 +16,8 @@ from crm.cli.output import (
     emit_json_stream,
     literal,
     message,
+    people_rows_text,
     person_item,
-    person_row_item,
     table,
 )
 
@@ -284,7 +284,7 @@ def people(query: str | None, limit: int | None, as_json: bool) -> None:
         with database.read() as s:
             if not words(query or "") and limit is None and can_stream(s):
                 # Everyone: four ordered queries merged as they are read.
-                emit_json_stream(iter_everyone(s), encode=person_row_item)
+                emit_json_stream(iter_everyone(s), batch_text=people_rows_text)
             else:
                 emit_json_stream(iter_people(s, query, limit=limit), encode=person_item)
         return

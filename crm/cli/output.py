@@ -188,9 +188,52 @@ def person_item(person: PersonSummary) -> str:
                         person.is_me, person.known_via)
 
 
-def person_row_item(row: PersonRow) -> str:
-    """``person_item`` of the person a ``PersonRow`` (crm.core.contacts.everyone) holds."""
-    return _person_text(*row)
+_PERSON = ('  {\n    "id": %d,\n    "name": %s,\n    "emails": %s,\n    "phones": %s,'
+           '\n    "urls": %s,\n    "company": %s,\n    "title": %s,\n    "tags": %s,'
+           '\n    "note": %s,\n    "me": %s%s\n  }')
+
+
+def people_rows_text(rows: Sequence[PersonRow]) -> tuple[str, bool]:
+    """The people of ``rows`` (``PersonRow``, crm.core.contacts.everyone) as elements of the
+    list ``emit_json`` writes (``person_item`` of each, indented, joined by ",\\n"), and
+    whether the text may hold a character the terminal escaping rewrites. A test compares
+    it with ``person_item``.
+
+    One loop for the batch, no call per person: ``crm people --json`` of 100k people. The
+    escaping check looks at the values alone, at once: the layout around them is printable
+    but for its newlines, and a value whose characters are all printable is written with
+    printable characters only (json escapes the C0 controls, nothing else unprintable)."""
+    string = _string
+    out = []
+    values: list[str] = []
+    keep = values.append
+    more = values.extend
+    for pid, name, emails, phones, urls, company, title, tags, note, is_me, via in rows:
+        keep(name)
+        if company is not None:
+            keep(company)
+        if title is not None:
+            keep(title)
+        if note is not None:
+            keep(note)
+        if via is not None:
+            keep(via)
+        more(emails)
+        more(phones)
+        more(urls)
+        more(tags)
+        out.append(_PERSON % (
+            pid, string(name),
+            ("[\n      " + ",\n      ".join(map(string, emails)) + "\n    ]") if emails else "[]",
+            ("[\n      " + ",\n      ".join(map(string, phones)) + "\n    ]") if phones else "[]",
+            ("[\n      " + ",\n      ".join(map(string, urls)) + "\n    ]") if urls else "[]",
+            "null" if company is None else string(company),
+            "null" if title is None else string(title),
+            ("[\n      " + ",\n      ".join(map(string, tags)) + "\n    ]") if tags else "[]",
+            "null" if note is None else string(note),
+            "true" if is_me else "false",
+            "" if via is None else ',\n    "known_via": ' + string(via)))
+    return ",\n".join(out), not "".join(values).isprintable()
 
 
 def _person_text(pid: int, name: str, emails: list[str], phones: list[str], urls: list[str],
@@ -230,20 +273,27 @@ def duplicate_item(pair: DuplicatePair) -> str:
 
 
 def emit_json_stream(batches: Iterable[Sequence[Any]],
-                     encode: Callable[[Any], str] | None = None) -> None:
+                     encode: Callable[[Any], str] | None = None,
+                     batch_text: Callable[[Any], tuple[str, bool]] | None = None) -> None:
     """A JSON list written a batch at a time, byte for byte what ``emit_json`` writes for
     the whole list (terminal escaping included): nothing is held but one batch. ``encode``
     turns an item into its text as an element of the list (the fast path of a known shape,
-    such as ``person_item``); by default the item is JSON data."""
+    such as ``person_item``); by default the item is JSON data. ``batch_text`` turns a whole
+    batch into those texts joined by ",\\n", and says whether it may need escaping for the
+    terminal (``people_rows_text``)."""
     started = False
     item_text = encode or _nested
     for batch in batches:
         if not batch:
             continue
-        text = ",\n".join("  " + item_text(item) for item in batch)
+        if batch_text is not None:
+            text, unprintable = batch_text(batch)
+        else:
+            text = ",\n".join("  " + item_text(item) for item in batch)
+            unprintable = not text.replace("\n", "").isprintable()
         # The terminal escaping emit_json applies (character by character, so a batch at a
         # time is the same); a batch with nothing to escape skips the per-character pass.
-        if not text.replace("\n", "").isprintable():
+        if unprintable:
             text = json_for_terminal(text)
         click.echo(("," if started else "[") + "\n" + text, nl=False)
         started = True
