@@ -188,11 +188,6 @@ def person_item(person: PersonSummary) -> str:
                         person.is_me, person.known_via)
 
 
-_PERSON = ('  {\n    "id": %d,\n    "name": %s,\n    "emails": %s,\n    "phones": %s,'
-           '\n    "urls": %s,\n    "company": %s,\n    "title": %s,\n    "tags": %s,'
-           '\n    "note": %s,\n    "me": %s%s\n  }')
-
-
 def people_rows_text(rows: Sequence[PersonRow]) -> tuple[str, bool]:
     """The people of ``rows`` (``PersonRow``, crm.core.contacts.everyone) as elements of the
     list ``emit_json`` writes (``person_item`` of each, indented, joined by ",\\n"), and
@@ -210,30 +205,61 @@ def people_rows_text(rows: Sequence[PersonRow]) -> tuple[str, bool]:
     more = values.extend
     for pid, name, emails, phones, urls, company, title, tags, note, is_me, via in rows:
         keep(name)
-        if company is not None:
-            keep(company)
-        if title is not None:
-            keep(title)
-        if note is not None:
-            keep(note)
-        if via is not None:
-            keep(via)
         more(emails)
         more(phones)
-        more(urls)
-        more(tags)
-        out.append(_PERSON % (
-            pid, string(name),
-            ("[\n      " + ",\n      ".join(map(string, emails)) + "\n    ]") if emails else "[]",
-            ("[\n      " + ",\n      ".join(map(string, phones)) + "\n    ]") if phones else "[]",
-            ("[\n      " + ",\n      ".join(map(string, urls)) + "\n    ]") if urls else "[]",
-            "null" if company is None else string(company),
-            "null" if title is None else string(title),
-            ("[\n      " + ",\n      ".join(map(string, tags)) + "\n    ]") if tags else "[]",
-            "null" if note is None else string(note),
-            "true" if is_me else "false",
-            "" if via is None else ',\n    "known_via": ' + string(via)))
+        # A list of strings as _strings writes it; one string (the usual email or phone)
+        # without the join.
+        if not emails:
+            e = "[]"
+        elif len(emails) == 1:
+            e = f"[\n      {string(emails[0])}\n    ]"
+        else:
+            e = f"[\n      {_ITEMS.join(map(string, emails))}\n    ]"
+        if not phones:
+            ph = "[]"
+        elif len(phones) == 1:
+            ph = f"[\n      {string(phones[0])}\n    ]"
+        else:
+            ph = f"[\n      {_ITEMS.join(map(string, phones))}\n    ]"
+        if urls:
+            more(urls)
+            u = f"[\n      {_ITEMS.join(map(string, urls))}\n    ]"
+        else:
+            u = "[]"
+        if tags:
+            more(tags)
+            t = f"[\n      {_ITEMS.join(map(string, tags))}\n    ]"
+        else:
+            t = "[]"
+        if company is None:
+            c = "null"
+        else:
+            keep(company)
+            c = string(company)
+        if title is None:
+            ti = "null"
+        else:
+            keep(title)
+            ti = string(title)
+        if note is None:
+            n = "null"
+        else:
+            keep(note)
+            n = string(note)
+        if via is None:
+            v = ""
+        else:
+            keep(via)
+            v = f',\n    "known_via": {string(via)}'
+        me = "true" if is_me else "false"
+        out.append(f'  {{\n    "id": {pid:d},\n    "name": {string(name)},\n    "emails": {e},'
+                   f'\n    "phones": {ph},\n    "urls": {u},\n    "company": {c},'
+                   f'\n    "title": {ti},\n    "tags": {t},\n    "note": {n},'
+                   f'\n    "me": {me}{v}\n  }}')
     return ",\n".join(out), not "".join(values).isprintable()
+
+
+_ITEMS = ",\n      "
 
 
 def _person_text(pid: int, name: str, emails: list[str], phones: list[str], urls: list[str],
