@@ -275,7 +275,6 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
 def people(query: str | None, limit: int | None, as_json: bool) -> None:
     """List people, or search names, companies, titles, tags, notes, emails and phones."""
     from crm.core.contacts.everyone import can_stream, iter_everyone
-    from crm.core.contacts.people import iter_people, search_people
     from crm.core.normalize import words
 
     database = get_db()
@@ -285,9 +284,13 @@ def people(query: str | None, limit: int | None, as_json: bool) -> None:
             if not words(query or "") and limit is None and can_stream(s):
                 # Everyone: four ordered queries merged as they are read.
                 emit_json_stream(iter_everyone(s), batch_text=people_rows_text)
-            else:
-                emit_json_stream(iter_people(s, query, limit=limit), encode=person_item)
+                return
+            from crm.core.contacts.people import iter_people
+
+            emit_json_stream(iter_people(s, query, limit=limit), encode=person_item)
         return
+    from crm.core.contacts.people import search_people
+
     with database.read() as s:
         found = search_people(s, query, limit=limit)
     if not found:
