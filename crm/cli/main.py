@@ -275,13 +275,12 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
 def people(query: str | None, limit: int | None, as_json: bool) -> None:
     """List people, or search names, companies, titles, tags, notes, emails and phones."""
     from crm.core.contacts.everyone import can_stream, iter_everyone
-    from crm.core.normalize import words
 
     database = get_db()
     if as_json:
         # Streamed: each batch is read, written and dropped before the next one.
         with database.read() as s:
-            if not words(query or "") and limit is None and can_stream(s):
+            if limit is None and _everyone(query) and can_stream(s):
                 # Everyone: four ordered queries merged as they are read.
                 emit_json_stream(iter_everyone(s), batch_text=people_rows_text)
                 return
@@ -301,6 +300,15 @@ def people(query: str | None, limit: int | None, as_json: bool) -> None:
           [[p.id, p.name + (" (me)" if p.is_me else ""), p.company or "", p.title or "",
             p.emails[0] if p.emails else ""] for p in found],
           max_widths=[0, 30, 28, 32, 36])
+
+
+def _everyone(query: str | None) -> bool:
+    """Whether ``query`` lists everyone (no words to search for)."""
+    if not query:
+        return True
+    from crm.core.normalize import words
+
+    return not words(query)
 
 
 @cli.command()

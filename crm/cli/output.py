@@ -321,7 +321,9 @@ def emit_json_stream(batches: Iterable[Sequence[Any]],
         # time is the same); a batch with nothing to escape skips the per-character pass.
         if unprintable:
             text = json_for_terminal(text)
-        click.echo(("," if started else "[") + "\n" + text, nl=False)
+        # (color=True: click would otherwise look for ANSI codes to strip from each batch
+        # written to a pipe; JSON text holds none, ESC is always written \u001b.)
+        click.echo(("," if started else "[") + "\n" + text, nl=False, color=True)
         started = True
     click.echo("\n]" if started else "[]")
 
