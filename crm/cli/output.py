@@ -323,7 +323,9 @@ def emit_json_stream(batches: Iterable[Sequence[Any]],
             text = json_for_terminal(text)
         # (color=True: click would otherwise look for ANSI codes to strip from each batch
         # written to a pipe; JSON text holds none, ESC is always written \u001b.)
-        click.echo(("," if started else "[") + "\n" + text, nl=False, color=True)
+        # (Two writes: joined, every batch would be copied once more.)
+        click.echo(",\n" if started else "[\n", nl=False)
+        click.echo(text, nl=False, color=True)
         started = True
     click.echo("\n]" if started else "[]")
 
