@@ -119,7 +119,7 @@ def _postgresql_rows(session: Session) -> tuple[list[Any], list[Any]]:
     conn = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     streaming = conn.execution_options(stream_results=True, max_row_buffer=PG_FETCH)
     results = [streaming.execute(stmt) for stmt in _all_statements()]
-    return [r.tuples() for r in results], results
+    return results, results
 
 
 def iter_everyone(session: Session) -> Iterator[list[PersonRow]]:
