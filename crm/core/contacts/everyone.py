@@ -148,9 +148,9 @@ _END = (None, None, None, None, None)
 def _merged(people: Iterator[Any], points: Iterator[Any], positions: Iterator[Any],
             tags: Iterator[Any]) -> Iterator[list[PersonRow]]:
     # The loop runs once per person of a 100k-people ``crm people --json``: locals only.
-    point = next(points, _END)
-    position = next(positions, _END)
-    tag = next(tags, _END)
+    point: Any = next(points, _END)
+    position: Any = next(positions, _END)
+    tag: Any = next(tags, _END)
     batch: list[PersonRow] = []
     append = batch.append
     for pid, name, note, is_me, via in people:
