@@ -11,7 +11,15 @@ import click
 
 from crm import __version__
 from crm.cli.context import db_option, get_db, hint_new_company, json_option, new_company_option
-from crm.cli.output import emit_json, emit_json_stream, literal, message, person_item, table
+from crm.cli.output import (
+    emit_json,
+    emit_json_stream,
+    literal,
+    message,
+    people_rows_text,
+    person_item,
+    table,
+)
 
 if TYPE_CHECKING:
     from crm.core.contacts.profile import PersonDetail
@@ -266,14 +274,22 @@ def demo(people_count: int | None, seed: int, as_json: bool) -> None:
 @json_option
 def people(query: str | None, limit: int | None, as_json: bool) -> None:
     """List people, or search names, companies, titles, tags, notes, emails and phones."""
-    from crm.core.contacts.people import iter_people, search_people
+    from crm.core.contacts.everyone import can_stream, iter_everyone
 
     database = get_db()
     if as_json:
         # Streamed: each batch is read, written and dropped before the next one.
         with database.read() as s:
+            if limit is None and _everyone(query) and can_stream(s):
+                # Everyone: four ordered queries merged as they are read.
+                emit_json_stream(iter_everyone(s), batch_text=people_rows_text)
+                return
+            from crm.core.contacts.people import iter_people
+
             emit_json_stream(iter_people(s, query, limit=limit), encode=person_item)
         return
+    from crm.core.contacts.people import search_people
+
     with database.read() as s:
         found = search_people(s, query, limit=limit)
     if not found:
@@ -284,6 +300,15 @@ def people(query: str | None, limit: int | None, as_json: bool) -> None:
           [[p.id, p.name + (" (me)" if p.is_me else ""), p.company or "", p.title or "",
             p.emails[0] if p.emails else ""] for p in found],
           max_widths=[0, 30, 28, 32, 36])
+
+
+def _everyone(query: str | None) -> bool:
+    """Whether ``query`` lists everyone (no words to search for)."""
+    if not query:
+        return True
+    from crm.core.normalize import words
+
+    return not words(query)
 
 
 @cli.command()

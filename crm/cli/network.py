@@ -65,9 +65,11 @@ def who_cmd(company: str, as_json: bool) -> None:
 def path_cmd(target: str, max_hops: int, limit: int, as_json: bool) -> None:
     """Intro paths from me to TARGET (a person, or a company: anyone there now), best first.
 
-    A person is tried first; if no person matches, TARGET is read as a company.
+    A person is tried first: by id, by name or the start of a name. Then a company by its
+    exact name (or alias or domain); then a person by parts of a name or a close spelling;
+    then a company the same ways.
     """
-    from crm.core.contacts.companies import match_company
+    from crm.core.contacts.companies import CompanyMatch, exact_company, match_company
     from crm.core.contacts.people import resolve_person
     from crm.core.errors import NotFound
     from crm.core.models import Company, Person
@@ -76,12 +78,24 @@ def path_cmd(target: str, max_hops: int, limit: int, as_json: bool) -> None:
     database = get_db()
     with database.read() as s:
         goal: Person | Company
+        person: Person | None = None
+        match: CompanyMatch | None = None
         try:
-            goal = resolve_person(s, target)
-            name = goal.display_name
-            message(f"crm: paths to {literal(name)} (#{goal.id})")
+            person = resolve_person(s, target, loose=False)
         except NotFound:
-            match = match_company(s, target)
+            # A company's exact name before the loose person steps, which scan every name
+            # (and would take "Acme" for a person whose name merely contains it).
+            match = exact_company(s, target)
+            if match is None:
+                try:
+                    person = resolve_person(s, target)
+                except NotFound:
+                    match = match_company(s, target)
+        if person is not None:
+            goal, name = person, person.display_name
+            message(f"crm: paths to {literal(name)} (#{person.id})")
+        else:
+            assert match is not None
             goal, name = match.company, match.company.name
             message(f"crm: paths to anyone now at {literal(match.describe())}")
         paths = intro_paths(s, goal, max_hops, limit=limit)

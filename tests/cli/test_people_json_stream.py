@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from crm.cli.output import emit_json, emit_json_stream
+from crm.core.contacts import everyone
 from crm.core.contacts import people as people_module
-from crm.core.contacts.people import create_person, search_people
+from crm.core.contacts.people import add_contact_point, create_person, search_people, set_me
 from crm.core.contacts.positions import add_position
 from crm.core.db import Database
 from crm.core.samples.generate import generate_network
@@ -51,8 +52,11 @@ def test_streamed_json_is_byte_for_byte_the_whole_list(
     args = ["people", "--json"] + ([query] if query else []) + (
         ["--limit", str(limit)] if limit else [])
     assert crm(*args).stdout == expected
-    # Written in chunks: several chunks give the same bytes as one.
+    # Written in chunks: several chunks give the same bytes as one (a query's batches, and
+    # everyone's batches and PostgreSQL's server-side fetches).
     monkeypatch.setattr(people_module, "STREAM_CHUNK", 5)
+    monkeypatch.setattr(everyone, "BATCH", 5)
+    monkeypatch.setattr(everyone, "PG_FETCH", 3)
     result = crm(*args)
     assert result.exit_code == 0 and result.stdout == expected
     if query is None and limit is None:
@@ -111,3 +115,110 @@ def test_the_fast_encoders_write_what_the_general_one_writes() -> None:
                  {"l": []}, {"s": "\x1b", "n": None, "t": False}]:
         assert "[\n  " + _nested(item) + "\n]" == json.dumps([item], ensure_ascii=False,
                                                                indent=2)
+
+
+def _awkward(db: Database) -> None:
+    """People whose details take every branch of the merged stream: two current positions
+    (and a former one that started later), no position, several emails, phones, URLs and
+    social profiles with a preferred one, tags, names with characters a terminal acts on,
+    two people of the same name, someone known via another, and me."""
+    with db.write() as s:
+        me = create_person(s, "Me Myself", emails=["me@example.com"])
+        set_me(s, me)
+        two = create_person(s, "Zed Twojobs", via=me, tags=["zeta", "alpha", "Mid"])
+        add_position(s, two, "Older Corp", title="Engineer", start="2019-03")
+        add_position(s, two, "Newer Corp", title="Lead \x1b[1m", start="2023")
+        add_position(s, two, "Undated Corp", title="Advisor")
+        add_position(s, two, "Gone Corp", title="Intern", start="2024", end="2024-06")
+        many = create_person(s, "\u202eAnna \x7fMa\u2028n\x85y", note="a\nb\t\"c\" \\ ☃ 𝄞",
+                             emails=["b@example.com", "a@example.com"],
+                             phones=["+1 415 555 0100", "+1 415 555 0101"])
+        for kind, value, preferred in [("url", "https://a.example", False),
+                                       ("social", "https://social.example/anna", False),
+                                       ("url", "https://b.example", False),
+                                       ("email", "pref@example.com", True),
+                                       ("phone", "+1 415 555 0199", True),
+                                       ("address", "1 Main St", False)]:
+            add_contact_point(many, kind, value, preferred=preferred)
+        add_position(s, many, "Ünïcode GmbH", title=None, start="2022-01-15")
+        create_person(s, "Same Name", emails=["one@example.com"])
+        create_person(s, "Same Name", phones=["+1 415 555 0102"], via=many)
+        create_person(s, "Nothing Else")
+        create_person(s, "Ærøskøbing Ølsen", tags=["ø"])
+        for i in range(30):
+            create_person(s, f"Filler {i:02d}", emails=[f"f{i}@example.com"])
+
+
+@pytest.mark.parametrize("batch", [1, 4, 2000])
+def test_everyone_streamed_keeps_every_detail_of_awkward_people(
+        crm: Any, db: Database, batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``crm people --json`` of everyone (the merged stream) writes exactly what the list
+    of summaries writes, and the documented shape: each person's keys in order, the
+    current position that started last, contact points preferred first, tags by name."""
+    _awkward(db)
+    monkeypatch.setattr(everyone, "BATCH", batch)
+    monkeypatch.setattr(everyone, "PG_FETCH", max(1, batch - 1))
+    result = crm("people", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == whole_list(db, None, None)
+    people = json.loads(result.stdout)
+    assert len(people) == 37
+    keys = ["id", "name", "emails", "phones", "urls", "company", "title", "tags", "note", "me"]
+    for person in people:
+        assert list(person)[:10] == keys
+        assert list(person)[10:] in ([], ["known_via"])
+    by_name = {p["name"]: p for p in people}
+    two = by_name["Zed Twojobs"]
+    assert (two["company"], two["title"]) == ("Newer Corp", "Lead \x1b[1m")
+    assert two["tags"] == sorted(["zeta", "alpha", "Mid"]) and two["known_via"] == "Me Myself"
+    many = by_name["\u202eAnna \x7fMa\u2028n\x85y"]
+    assert many["emails"] == ["pref@example.com", "b@example.com", "a@example.com"]
+    assert many["phones"] == ["+1 415 555 0199", "+1 415 555 0100", "+1 415 555 0101"]
+    assert many["urls"] == ["https://a.example", "https://b.example",
+                            "https://social.example/anna"]
+    assert (many["company"], many["title"]) == ("Ünïcode GmbH", None)
+    assert many["note"] == "a\nb\t\"c\" \\ ☃ 𝄞"
+    assert [p["me"] for p in people].count(True) == 1 and by_name["Me Myself"]["me"]
+    assert by_name["Nothing Else"]["company"] is None and "known_via" not in by_name[
+        "Nothing Else"]
+    # Nothing a terminal acts on is written as itself.
+    assert not any(ch in result.stdout for ch in "\x1b\x7f\x85\u2028\u202e")
+    same = [p for p in people if p["name"] == "Same Name"]
+    assert [p["id"] for p in same] == sorted(p["id"] for p in same)
+
+
+def test_everyone_stream_refuses_details_read_in_another_order() -> None:
+    """Details that do not follow the people's order are an error, never a silent loss."""
+    people = iter([(1, "A", None, 0, None), (2, "B", None, 0, None)])
+    points = iter([(2, "email", "b@example.com"), (1, "email", "a@example.com")])
+    with pytest.raises(RuntimeError, match="different orders"):
+        list(everyone._merged(people, points, iter([]), iter([])))
+
+
+def test_the_batch_encoder_writes_what_person_item_writes() -> None:
+    """``people_rows_text`` (everyone's batches) against ``person_item`` one person at a
+    time, and its escaping flag against the escaping itself."""
+    import random
+
+    from crm.cli.output import people_rows_text, person_item
+    from crm.core.contacts.people import PersonSummary
+
+    rnd = random.Random(11)
+
+    def texts() -> list[str]:
+        return [rnd.choice(ODD_TEXTS) for _ in range(rnd.choice([0, 0, 1, 1, 2, 3]))]
+
+    def maybe() -> str | None:
+        return rnd.choice([None, *ODD_TEXTS])
+
+    for _ in range(300):
+        rows = [(rnd.randint(1, 10**12), rnd.choice(ODD_TEXTS), texts(), texts(), texts(),
+                 maybe(), maybe(), texts(), maybe(), rnd.random() < 0.5, maybe())
+                for _ in range(rnd.randint(1, 4))]
+        text, unprintable = people_rows_text(rows)
+        assert text == ",\n".join("  " + person_item(PersonSummary(*row)) for row in rows)
+        if not unprintable:
+            assert json_for_terminal(text) == text
+        whole = json.dumps([PersonSummary(*row).to_json() for row in rows],
+                           ensure_ascii=False, indent=2)
+        assert "[\n" + text + "\n]" == whole

@@ -72,6 +72,24 @@ def test_path_to_a_person_and_to_a_company(crm: Any) -> None:
     assert "me -> Alice Archer [friend 5] -> Dan Dorsey" in text.stdout
 
 
+def test_path_takes_an_exact_company_name_before_a_part_of_a_persons_name(crm: Any) -> None:
+    """"Stripe" names the company exactly: not a person whose name merely contains it (or
+    is spelled close to it); a name that starts with it is still a person first."""
+    small_network(crm)
+    for args in (("add", "person", "Bo Stripeson"), ("add", "person", "Acme Jones"),
+                 ("add", "position", "Bo", "Acme", "--start", "2020", "--new-company")):
+        assert crm(*args).exit_code == 0
+    company = crm("path", "Stripe", "--json")
+    assert company.exit_code == 0, company.stderr
+    assert company.stderr.strip() == "crm: paths to anyone now at Stripe, Inc. (#1, by name)"
+    assert [[p["name"] for p in path["people"]] for path in company.json()["paths"]] == [
+        ["Alice Archer"]]
+    # Not a company's exact name: parts of a person's name still find the person.
+    assert crm("path", "stripeson", "--json").json()["target"] == "Bo Stripeson"
+    # A person whose name starts with the words comes before a company of that name.
+    assert crm("path", "Acme", "--json").json()["target"] == "Acme Jones"
+
+
 def test_stale_lists_people_never_contacted(crm: Any) -> None:
     small_network(crm)
     data = crm("stale", "--days", "30", "--json").json()

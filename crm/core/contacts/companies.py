@@ -141,6 +141,15 @@ def match_company(session: Session, text: str) -> CompanyMatch:
     raise NotFound(f"no company matches {query!r}{hint}")
 
 
+def exact_company(session: Session, text: str) -> CompanyMatch | None:
+    """The company ``text`` names exactly (``#id``, name, alias or domain, as the first step
+    of ``match_company``), or None."""
+    try:
+        return _exact_match(session, text.strip())
+    except NotFound:
+        return None
+
+
 def _by_prefix(session: Session, key: str) -> list[Company]:
     from crm.core.models import CompanyAlias  # (details: mapped when first used)
 
