@@ -238,20 +238,27 @@ class Merges:
             dates += [{"person_id": held.id, **d} for d in held.new_dates]
             relations += [{"person_id": held.id, "other_id": None, **r}
                           for r in held.new_relations]
-        updates: list[tuple[type[Base], dict[frozenset[str], list[dict[str, Any]]]]] = [
-            (Person, people), (ContactPoint, contacts), (Position, jobs)]
-        for model, groups in updates:
-            target = table(model)
-            for rows in groups.values():
-                check_rows(target, rows)
-                session.connection().execute(
-                    update(target).where(target.c.id == bindparam("_id")), rows)
+        self._update(Person, people)
         inserts: list[tuple[type[Base], list[dict[str, Any]]]] = [
             (ContactPoint, new_contacts), (Position, new_jobs), (PersonTag, tags),
             (PersonDate, dates), (PersonRelation, relations)]
         for model, rows in inserts:
             if rows:
                 insert_rows(session, model, rows)
+        # Positions closed after the new ones are in: a job change inside one company then
+        # moves no company key at any step, and the position triggers leave the person row
+        # alone (closed first, the key went to NULL and back: two more writes a person).
+        self._update(ContactPoint, contacts)
+        self._update(Position, jobs)
+
+    def _update(self, model: type[Base],
+                groups: dict[frozenset[str], list[dict[str, Any]]]) -> None:
+        """One executemany UPDATE by the set of columns the rows change."""
+        target = table(model)
+        for rows in groups.values():
+            check_rows(target, rows)
+            self.session.connection().execute(
+                update(target).where(target.c.id == bindparam("_id")), rows)
 
 
 def _companies(session: Session, held: list[Held]
