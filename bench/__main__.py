@@ -202,10 +202,10 @@ def run(args: argparse.Namespace) -> list[Result]:
                 if "import" in args.only:
                     results += rows
                     if args.postgres:
-                        from bench.import_bench import bench_import_pg
+                        from bench.import_bench import bench_import_pg, parse_timing
 
                         results += attempt("vCard import on PostgreSQL", size, bench_import_pg,
-                                           cards, args.runs, args.postgres)
+                                           cards, args.runs, args.postgres, parse_timing(rows))
                 if "khard" in args.only and cards == max(args.cards) and imported:
                     from bench.khard_bench import bench_side_by_side
 

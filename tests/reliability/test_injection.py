@@ -182,6 +182,10 @@ ALLOWED = {
     # index names and definitions from the migration's own constant table
     ("migrations/versions/0013_agenda_indexes.py", "CREATE INDEX {name} ON {definition}"),
     ("migrations/versions/0013_agenda_indexes.py", "DROP INDEX IF EXISTS {name}"),
+    # migration 0015: its own trigger names and 0008's key query (copied as a constant)
+    ("migrations/versions/0015_sqlite_key_writes.py", "DROP TRIGGER IF EXISTS {name}"),
+    ("migrations/versions/0015_sqlite_key_writes.py", "UPDATE person SET company_key"),
+    ("migrations/versions/0015_sqlite_key_writes.py", "company_key IS NOT {"),
 }
 
 

@@ -59,9 +59,11 @@ from crm.core.normalize import company_key, fold
 
 _NAME_FIELDS = ("given_name", "family_name", "additional_names", "name_prefix",
                 "name_suffix", "nickname", "uid")
-# The person columns a merge reads (and may fill), beside the id.
+# The person columns a merge reads (and may fill), beside the id; and the stored keys it
+# compares with what it builds, to write them only when they differ.
 _PERSON_COLUMNS = ("display_name", *_NAME_FIELDS, "headline", "location", "note", "role",
                    "birthday_year", "birthday_month", "birthday_day", "photo_type")
+_KEY_COLUMNS = ("sort_key", "search_text")
 
 
 @dataclass(slots=True)
@@ -120,6 +122,7 @@ class Held:
     new_dates: list[dict[str, Any]] = field(default_factory=list)
     new_relations: list[dict[str, Any]] = field(default_factory=list)
     dirty: bool = False  # anything changed: the search text is built again
+    keys: dict[str, Any] = field(default_factory=dict)  # _KEY_COLUMNS as stored
 
     @property
     def display_name(self) -> str:
@@ -142,10 +145,13 @@ class Merges:
         pd, pr, pt, tg = table(PersonDate), table(PersonRelation), table(PersonTag), table(Tag)
         conn = session.connection()
         for part in chunks(wanted):
-            for row in conn.execute(select(p.c.id, *(p.c[c] for c in _PERSON_COLUMNS))
+            for row in conn.execute(select(p.c.id, *(p.c[c] for c in _PERSON_COLUMNS),
+                                           *(p.c[c] for c in _KEY_COLUMNS))
                                     .where(p.c.id.in_(part))):
-                self.people[row[0]] = Held(row[0], dict(zip(_PERSON_COLUMNS, row[1:],
-                                                            strict=True)))
+                split = 1 + len(_PERSON_COLUMNS)
+                held = Held(row[0], dict(zip(_PERSON_COLUMNS, row[1:split], strict=True)))
+                held.keys = dict(zip(_KEY_COLUMNS, row[split:], strict=True))
+                self.people[row[0]] = held
             for c in conn.execute(
                     select(cp.c.person_id, cp.c.id, cp.c.kind, cp.c.label, cp.c.value,
                            cp.c.normalized, cp.c.preferred, cp.c.address_parts,
@@ -195,9 +201,15 @@ class Merges:
         relations: list[dict[str, Any]] = []
         for held in dirty:
             row = held.row
+            # Only the columns that changed: on SQLite an UPDATE that names sort_key or
+            # search_text rewrites that person's entries in the name or full-text index
+            # (and the three list-order indexes that hold sort_key), changed or not; an
+            # export in which every card changed cost 1.6x vobject's parse for that.
             row_out = {c: row[c] for c in held.changed}
-            row_out.update(_id=held.id, updated_at=now, sort_key=fold(held.display_name).strip(),
-                           search_text=_search_text(held, names, aliases))
+            row_out.update(_id=held.id, updated_at=now)
+            keys = {"sort_key": fold(held.display_name).strip(),
+                    "search_text": _search_text(held, names, aliases)}
+            row_out.update((c, v) for c, v in keys.items() if held.keys.get(c) != v)
             people.setdefault(frozenset(row_out), []).append(row_out)
             for c in held.contacts:
                 if c.id is None:
@@ -226,20 +238,27 @@ class Merges:
             dates += [{"person_id": held.id, **d} for d in held.new_dates]
             relations += [{"person_id": held.id, "other_id": None, **r}
                           for r in held.new_relations]
-        updates: list[tuple[type[Base], dict[frozenset[str], list[dict[str, Any]]]]] = [
-            (Person, people), (ContactPoint, contacts), (Position, jobs)]
-        for model, groups in updates:
-            target = table(model)
-            for rows in groups.values():
-                check_rows(target, rows)
-                session.connection().execute(
-                    update(target).where(target.c.id == bindparam("_id")), rows)
+        self._update(Person, people)
         inserts: list[tuple[type[Base], list[dict[str, Any]]]] = [
             (ContactPoint, new_contacts), (Position, new_jobs), (PersonTag, tags),
             (PersonDate, dates), (PersonRelation, relations)]
         for model, rows in inserts:
             if rows:
                 insert_rows(session, model, rows)
+        # Positions closed after the new ones are in: a job change inside one company then
+        # moves no company key at any step, and the position triggers leave the person row
+        # alone (closed first, the key went to NULL and back: two more writes a person).
+        self._update(ContactPoint, contacts)
+        self._update(Position, jobs)
+
+    def _update(self, model: type[Base],
+                groups: dict[frozenset[str], list[dict[str, Any]]]) -> None:
+        """One executemany UPDATE by the set of columns the rows change."""
+        target = table(model)
+        for rows in groups.values():
+            check_rows(target, rows)
+            self.session.connection().execute(
+                update(target).where(target.c.id == bindparam("_id")), rows)
 
 
 def _companies(session: Session, held: list[Held]
