@@ -26,7 +26,7 @@ from crm.core.errors import CrmError, SchemaTooNew
 from crm.core.paths import database_url, sqlite_path
 
 # The newest migration this code knows; a test checks it equals Alembic's head.
-SCHEMA_HEAD = "0014_name_index"
+SCHEMA_HEAD = "0015_import_match"
 BUSY_TIMEOUT_MS = 15_000
 # A write waits up to this many busy timeouts for another writer to finish.
 WRITE_ATTEMPTS = 8
