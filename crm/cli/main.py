@@ -34,6 +34,7 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "deleted": ("crm.cli.editing",),
     "undelete": ("crm.cli.editing",),
     "rm": ("crm.cli.editing",),
+    "split": ("crm.cli.editing",),
     "edit": ("crm.cli.editing",),
     "end": ("crm.cli.editing",),
     "log": ("crm.cli.editing",),
@@ -364,6 +365,14 @@ def _print_person(d: PersonDetail) -> None:
         click.echo("interactions")
         for i in d.interactions:
             click.echo(f"  {i.date.isoformat()}  {i.kind:<8} {literal(i.summary)}")
+    if d.sources:
+        click.echo("imported cards")
+        for src in d.sources:
+            name = literal(src.card_name) if src.card_name is not None else "(name not recorded)"
+            click.echo(f"  #{src.id:<5} {literal(src.file)}:{src.line}  {name}: {literal(src.how())}")
+            if src.other_name:
+                click.echo(f"         another name than {literal(d.name)}'s: not the same "
+                           f"person? `crm split #{d.id} {src.id}` makes them their own")
 
 
 # -- companies ------------------------------------------------------------------------------

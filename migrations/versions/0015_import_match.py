@@ -3,7 +3,9 @@
 import_record.matched_by: "created" (the card made the person), "uid", "profile",
 "email", "phone" (the card was matched to someone already there by that value) or
 "same card" (a sync card linked to its person before). import_record.match_evidence: the
-value that matched (the UID, URL, address or number as the card wrote it). Cards recorded
+value that matched (the UID, URL, address or number as the card wrote it).
+import_record.card_name: the name on the card (its FN), shown beside the person's. Cards
+recorded
 before this revision were imported without it: NULL, shown as not recorded.
 
 Revision ID: 0015_import_match
@@ -23,13 +25,14 @@ down_revision: str | None = "0014_name_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_COLUMNS = ("matched_by", "match_evidence")
+_COLUMNS = ("matched_by", "match_evidence", "card_name")
 
 
 def upgrade() -> None:
     # Plain ALTER TABLE ADD COLUMN on both backends (no batch copy: see 0009_truth).
     op.add_column("import_record", sa.Column("matched_by", sa.String(20), nullable=True))
     op.add_column("import_record", sa.Column("match_evidence", sa.Text(), nullable=True))
+    op.add_column("import_record", sa.Column("card_name", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:

@@ -268,7 +268,8 @@ def _record(session: Session, companies: list[tuple[Card, Company]],
     matched to them."""
     rows = [{"source_file": card.file, "line": card.line, "raw": card.raw,
              "raw_hash": card.raw_hash, "status": "imported", "person_id": pid,
-             "company_id": cid, "matched_by": how[0], "match_evidence": how[1]}
+             "company_id": cid, "matched_by": how[0], "match_evidence": how[1],
+             "card_name": card.display_name}
             for card, pid, cid, how in [*((c, None, co.id, CREATED) for c, co in companies),
                                         *((c, p, None, h) for c, p, h in people)]]
     if rows:

@@ -45,6 +45,7 @@ class ImportRecord(Base):
     # imported before crm kept it. ``match_evidence``: the value that matched.
     matched_by: Mapped[str | None] = mapped_column(String(20))
     match_evidence: Mapped[str | None] = mapped_column(Text)
+    card_name: Mapped[str | None] = mapped_column(Text)  # the name on the card (FN)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
