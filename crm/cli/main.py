@@ -368,8 +368,10 @@ def _print_person(d: PersonDetail) -> None:
     if d.sources:
         click.echo("imported cards")
         for src in d.sources:
-            name = literal(src.card_name) if src.card_name is not None else "(name not recorded)"
-            click.echo(f"  #{src.id:<5} {literal(src.file)}:{src.line}  {name}: {literal(src.how())}")
+            name = ("(name not recorded)" if src.card_name is None
+                    else literal(src.card_name))
+            click.echo(f"  #{src.id:<5} {literal(src.file)}:{src.line}  {name}: "
+                       f"{literal(src.how())}")
             if src.other_name:
                 click.echo(f"         another name than {literal(d.name)}'s: not the same "
                            f"person? `crm split #{d.id} {src.id}` makes them their own")
