@@ -96,6 +96,7 @@ def test_split_makes_two_people_and_a_reimport_does_not_merge_them_again(
     assert marc["positions"] == []
     assert [c["id"] for c in marc["imported_cards"]] == [card]
     assert [c["matched_by"] for c in marcus["imported_cards"]] == ["created"]
+    assert crm("duplicates", "--json").json() == []  # not proposed again as the same
 
     again = crm("import", str(tmp_path / "b.vcf"), "--json").json()
     assert (again["unchanged"], again["merged"], again["updated"]) == (1, 0, 0)
