@@ -56,3 +56,14 @@ async def test_split_off_an_imported_card_from_the_person_page(empty_path: str,
     assert read_db(empty_path, people) == {
         "Marcus Webb": {"+1 415 555 0101"},
         "Marc Webb": {"+1 415 555 0101", "marc@example.com"}}
+
+
+async def test_the_import_preview_names_the_evidence_of_a_merge_into_another_name() -> None:
+    from crm.core.importing import CardOutcome, ImportReport
+    from crm.tui.screens.importing import report_text
+
+    report = ImportReport(dry_run=True)
+    report.add_outcome(CardOutcome("b.vcf", 1, "Marc Webb", "merged", 1, matched_by="phone",
+                                   evidence="+1 415 555 0101", person_name="Marcus Webb"))
+    text = report_text(report, applied=False).plain
+    assert "Marc Webb  into Marcus Webb (#1)  same phone +1 415 555 0101" in text
