@@ -20,14 +20,15 @@ from crm.cli.output import (
 from crm.core.errors import CrmError
 
 
-def confirm(question: str, yes: bool) -> None:
+def confirm(question: str, yes: bool, doing: str = "deleting",
+            done: str = "deleted") -> None:
     """Go on when ``--yes`` or the user says yes on a terminal; otherwise stop, exit 2."""
     if yes:
         return
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
-        raise CrmError("not deleting without --yes (no terminal to ask on)")
+        raise CrmError(f"not {doing} without --yes (no terminal to ask on)")
     if not click.confirm(question, default=False, err=True):
-        raise CrmError("nothing deleted")
+        raise CrmError(f"nothing {done}")
 
 
 # -- duplicates and merge ------------------------------------------------------------------
@@ -132,6 +133,53 @@ def merge_cmd(keep: str, other: str, is_company: bool, takes: tuple[str, ...], d
                 "themselves)")
     if plan.note_added:
         message(f"  added to the note: {one_line(plan.note_added)}")
+
+
+# -- split an imported card off ------------------------------------------------------------
+
+
+@cli.command("split")
+@click.argument("person")
+@click.argument("card")
+@click.option("--dry-run", is_flag=True, help="Say what the split would do; change nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask.")
+@db_option
+@json_option
+def split_cmd(person: str, card: str, dry_run: bool, yes: bool, as_json: bool) -> None:
+    """Undo a match: imported CARD (its id, as `crm show PERSON` lists it) becomes a person
+    of its own, and PERSON loses what only that card brought.
+
+    Kept on both, and said so: the value the match was made on, what another of PERSON's
+    cards has, and what crm cannot tell from your own edits. A later import of the same
+    card does not merge it into PERSON again. Asks on a terminal; --yes in scripts.
+    """
+    from crm.core.contacts.people import resolve_person
+    from crm.core.upkeep.split import split_card
+    from crm.sources.records import read_record
+
+    rid = record_id(card, "card")
+    database = get_db()
+    with database.read() as s:
+        pid = resolve_person(s, person).id
+        plan = split_card(s, pid, rid, read_record, dry_run=True)
+    if not dry_run:
+        confirm(f"Split card #{rid} ({one_line(plan.new_name)}) off "
+                f"{one_line(plan.person_name)} (#{plan.person_id})"
+                + (f", taking {', '.join(plan.removed)}" if plan.removed else "") + "?",
+                yes, doing="splitting", done="split")
+        with database.write() as s:
+            plan = split_card(s, pid, rid, read_record)
+    if as_json:
+        emit_json({**plan.to_json(), "dry_run": dry_run})
+        return
+    new = f" (#{plan.new_person_id})" if plan.new_person_id is not None else ""
+    message(f"crm: {'would split' if dry_run else 'split'} card #{rid} "
+            f"{literal(plan.card.file)}:{plan.card.line} off {literal(plan.person_name)} "
+            f"(#{plan.person_id}): {literal(plan.new_name)}{new} is a person of their own")
+    for what in plan.removed:
+        message(f"  taken off {one_line(plan.person_name)}: {one_line(what)}")
+    for what in plan.kept:
+        message(f"  kept on both: {one_line(what)}")
 
 
 # -- delete and undelete -------------------------------------------------------------------

@@ -42,6 +42,7 @@ LAZY_COMMANDS: dict[str, tuple[str, ...]] = {
     "deleted": ("crm.cli.editing",),
     "undelete": ("crm.cli.editing",),
     "rm": ("crm.cli.editing",),
+    "split": ("crm.cli.editing",),
     "edit": ("crm.cli.editing",),
     "end": ("crm.cli.editing",),
     "log": ("crm.cli.editing",),
@@ -389,6 +390,16 @@ def _print_person(d: PersonDetail) -> None:
         click.echo("interactions")
         for i in d.interactions:
             click.echo(f"  {i.date.isoformat()}  {i.kind:<8} {literal(i.summary)}")
+    if d.sources:
+        click.echo("imported cards")
+        for src in d.sources:
+            name = ("(name not recorded)" if src.card_name is None
+                    else literal(src.card_name))
+            click.echo(f"  #{src.id:<5} {literal(src.file)}:{src.line}  {name}: "
+                       f"{literal(src.how())}")
+            if src.other_name:
+                click.echo(f"         another name than {literal(d.name)}'s: not the same "
+                           f"person? `crm split #{d.id} {src.id}` makes them their own")
 
 
 # -- companies ------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from crm.core.errors import CrmError
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
-    from crm.core.importing import ImportReport
+    from crm.core.importing import CardOutcome, ImportReport
 
 BACKUP_WORD = "json"
 # Below this many steps (two per card: read, write) a progress bar would only flicker.
@@ -136,8 +136,15 @@ def _print_report(report: ImportReport) -> None:
                     "them (crm undelete restores them)")
     if report.dry_run:
         for action in ("created", "updated", "merged"):
-            for name in report.names(action):
-                message(f"  {action:<8} {one_line(name)}")
+            for o in report.outcomes:
+                if o.action == action:
+                    how = f"  (into {_match_words(o)})" if o.inferred else ""
+                    message(f"  {action:<8} {one_line(o.name)}{how}")
+    else:
+        for o in report.inferred_matches:
+            message(f"crm: {literal(o.file)}:{o.line}: {one_line(o.name)} merged into "
+                    f"{_match_words(o)} (not the same person? `crm show #{o.person_id}` "
+                    "lists the card; `crm split` undoes it)")
     for s in report.suggestions:
         others = ", ".join(f"{one_line(n)} (#{i})" for i, n in s.candidates)
         message(f"crm: {literal(s.file)}:{s.line}: {one_line(s.name)} {s.evidence} "
@@ -162,6 +169,12 @@ def _print_report(report: ImportReport) -> None:
     if report.rejected and not report.dry_run:
         message("crm: rejected cards are kept: `crm import --rejected -o FILE` writes them out "
                 "to fix and import again")
+
+
+def _match_words(o: CardOutcome) -> str:
+    """"Marcus Webb (#1) by the same phone +1 415 555 0101"."""
+    return (f"{one_line(o.person_name or '')} (#{o.person_id}) by the same {o.matched_by} "
+            f"{one_line(o.evidence or '')}")
 
 
 def _rejected(show: bool, output: Path | None, forget: bool, as_json: bool) -> None:

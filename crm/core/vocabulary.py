@@ -37,6 +37,12 @@ TODO_STATUSES = ("open", "done", "dismissed")
 # Where an automatic to-do came from (a manual one has none).
 TODO_ORIGINS = ("thank-you", "notify-reference", "chase-intro")
 SUGGESTION_STATUSES = ("open", "accepted", "dismissed")
+# How an imported card was matched to its person (import_record.matched_by): it created
+# them, it was matched to them by one of these, or it was split off to make them. A match
+# by email or phone is inferred (shared numbers and inboxes exist): shown with its
+# evidence, undone by a split.
+MATCHED_BY = ("created", "uid", "profile", "email", "phone", "same card", "split")
+INFERRED_MATCHES = ("email", "phone")
 
 # Reference list documents (crm refs export, the references screen's export form).
 EXPORT_FORMATS = ("md", "txt", "csv", "json", "pdf", "html")

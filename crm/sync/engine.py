@@ -431,7 +431,9 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
             report.actions.append(SyncAction("crm", "updated", name, person.id,
                                              person.display_name))
         session.add(ImportRecord(person_id=person.id, source_file=name, line=1, raw=raw,
-                                 raw_hash=raw_hash(raw), status="imported"))
+                                 raw_hash=raw_hash(raw), status="imported",
+                                 matched_by="same card", match_evidence=name,
+                                 card_name=card.display_name))
         state.etag, state.content_hash, state.base = etag, raw_hash(raw), raw
         touched.add(person.id)
 

@@ -70,7 +70,7 @@ def test_a_csv_reader_gets_dry_run_matching_rejects_and_reimport(db: Database) -
         "created": 1, "updated": 0, "unchanged": 0, "merged": 1, "companies_created": 2,
         "rejected": [{"file": "/exports/contacts.csv", "line": 3,
                       "message": "the row has no name"}],
-        "suggestions": [], "skipped_deleted": 0, "warnings": []}
+        "suggestions": [], "skipped_deleted": 0, "warnings": [], "matches": []}
     assert sorted((o.line, o.action) for o in report.outcomes) == [
         (2, "created"), (3, "rejected"), (4, "merged")]
     with db.read() as s:

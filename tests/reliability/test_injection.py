@@ -179,6 +179,7 @@ ALLOWED = {
     ("crm/core/recover.py", "INDEXED BY"),  # an index name from the file's own schema
     ("migrations/versions/0009_truth.py", "DROP COLUMN"),  # literal names in the migration
     ("migrations/versions/0012_import_pref.py", "DROP COLUMN"),  # (the same)
+    ("migrations/versions/0016_import_match.py", "DROP COLUMN"),  # (the same)
     # index names and definitions from the migration's own constant table
     ("migrations/versions/0013_agenda_indexes.py", "CREATE INDEX {name} ON {definition}"),
     ("migrations/versions/0013_agenda_indexes.py", "DROP INDEX IF EXISTS {name}"),

@@ -16,7 +16,7 @@ from tests.sources.conftest import FIXTURES, LINKEDIN, zip_export
 KEYS = ["created", "updated", "unchanged", "merged", "companies_created", "rejected",
         "suggestions", "skipped_deleted", "warnings", "me_created", "my_positions",
         "interactions", "interactions_without_person", "references", "applications",
-        "job_changes", "tie_suggestions", "skipped_files"]
+        "job_changes", "tie_suggestions", "skipped_files", "matches"]
 
 
 def _show(crm: Any, name: str) -> dict[str, Any]:

@@ -104,7 +104,7 @@ def test_our_export_reimports_with_nothing_changed(db: Database, tmp_path: Path,
     report = import_paths(db, [out])
     assert report.to_json() == {"created": 0, "updated": 0, "unchanged": 16, "merged": 0,
                                 "companies_created": 0, "rejected": [], "suggestions": [],
-                                "skipped_deleted": 0, "warnings": []}
+                                "skipped_deleted": 0, "warnings": [], "matches": []}
     assert snapshot(db) == before
 
 

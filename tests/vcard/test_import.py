@@ -32,7 +32,7 @@ def test_iphone_file_maps_every_field(db: Database) -> None:
     report = import_paths(db, [fixture("iphone.vcf")])
     assert report.to_json() == {"created": 2, "updated": 0, "unchanged": 0, "merged": 0,
                                 "companies_created": 1, "rejected": [], "suggestions": [],
-                                "skipped_deleted": 0, "warnings": []}
+                                "skipped_deleted": 0, "warnings": [], "matches": []}
     chidi = person(db, "Dr. Chidi Emeka Okafor Jr.")
     assert (chidi["given_name"], chidi["family_name"], chidi["additional_names"],
             chidi["name_prefix"], chidi["name_suffix"]) == ("Chidi", "Okafor", "Emeka", "Dr.",

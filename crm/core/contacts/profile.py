@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm.core.addresses import parts_view
 from crm.core.contacts.people import PersonSummary, summarize, summary_loader
+from crm.core.contacts.provenance import CardSource, card_sources
 from crm.core.jobhunt.referrals import REFERRAL_LOADER, ReferralView, referral_view
 from crm.core.models import Interaction, Person, PersonRelation, Position, Reference, Referral
 from crm.core.network import ConnectionView, derived_connections, explicit_connections, me_id
@@ -189,6 +190,8 @@ class PersonDetail:
     # My positions at the companies this person worked at (none on my own page, or with no
     # "me"): the page's timeline shows where our times there overlapped. Not in to_json.
     mine_there: tuple[PositionView, ...] = ()
+    # The cards imported into them, and how each was matched (crm.core.upkeep.split).
+    sources: tuple[CardSource, ...] = ()
 
     @property
     def id(self) -> int:
@@ -252,6 +255,8 @@ class PersonDetail:
             "last_contacted": _iso(self.last_contacted),
             # Last: the keys before it keep their order (tests/cli/test_json_shapes.py).
             "keep_in_touch": self.keep_in_touch.to_json(),
+            # Added after keep_in_touch: the keys before keep their order.
+            "imported_cards": [c.to_json() for c in self.sources],
         })
         return data
 
@@ -332,4 +337,5 @@ def person_detail(session: Session, person_id: int) -> PersonDetail:
                            for i in interactions),
         keep_in_touch=KeepInTouchBrief(person.keep_every_days, person.keep_at_most_days),
         mine_there=mine_there,
+        sources=card_sources(session, person.id),
     )

@@ -16,6 +16,7 @@ from crm.core.importing.common import (
     contact_key,
     insert_rows,
     match_keys,
+    normalized,
     source_label,
 )
 from crm.core.importing.index import Index
@@ -25,6 +26,11 @@ from crm.core.importing.state import Run
 from crm.core.importing.write import insert_people
 from crm.core.models import Company, ImportRecord
 from crm.core.normalize import fold
+from crm.core.vocabulary import INFERRED_MATCHES
+
+# How a card was matched (crm.core.vocabulary.MATCHED_BY) and the value that matched.
+How = tuple[str, str | None]
+CREATED: How = ("created", None)
 
 
 @dataclass
@@ -45,6 +51,7 @@ class _Step:
     target: Target
     creates: bool
     shares: tuple[str, Target] | None = None
+    how: How = CREATED
 
 
 def _may_be(card: Card, holder: Holder | None) -> bool:
@@ -71,16 +78,17 @@ class _Matcher:
         return Target(person_id=pid, holder=self.run.holders.get(pid)
                       or self.index.holders.get(pid))
 
-    def match(self, card: Card) -> tuple[Target | None, tuple[str, Target] | None]:
+    def match(self, card: Card) -> tuple[Target | None, tuple[str, Target] | None, How]:
         if card.uid:
+            how: How = ("uid", card.uid)
             pid = self.run.by_uid.get(card.uid)
             if pid is not None:
-                return self._run_target(pid), None
+                return self._run_target(pid), None, how
             if card.uid in self.by_uid:
-                return self.by_uid[card.uid], None
+                return self.by_uid[card.uid], None, how
             pid = self.index.by_uid_match(card)
             if pid is not None:
-                return Target(person_id=pid, holder=self.index.holders.get(pid)), None
+                return Target(person_id=pid, holder=self.index.holders.get(pid)), None, how
         shares: tuple[str, Target] | None = None
         for kind, norm in match_keys(card):
             if not norm:
@@ -97,9 +105,28 @@ class _Matcher:
             for candidate in candidates:
                 # A profile URL names one person; an email or phone may be shared.
                 if kind == "profile" or _may_be(card, candidate.holder):
-                    return candidate, None
+                    return (self._split_off(card, candidate), None,
+                            (kind, _evidence(card, kind, norm)))
                 shares = shares or (kind, candidate)
-        return None, shares
+        return None, shares, CREATED
+
+    def _split_off(self, card: Card, chosen: Target) -> Target:
+        """Someone the user split off from ``chosen`` (crm.core.upkeep.split: "not the same
+        person") who also holds one of the card's values and has the card's name: the
+        card is about them, not ``chosen``."""
+        partners = self.run.distinct.get(chosen.person_id or 0)
+        if not partners:
+            return chosen
+        name = fold(card.display_name).strip()
+        if chosen.holder is not None and fold(chosen.holder.name).strip() == name:
+            return chosen
+        for kind, norm in match_keys(card):
+            for pid in self.index.contact_holders(kind, norm):
+                holder = self.index.holders.get(pid)
+                if (pid in partners and holder is not None
+                        and fold(holder.name).strip() == name):
+                    return Target(person_id=pid, holder=holder)
+        return chosen
 
     def note(self, card: Card, target: Target) -> None:
         """Later cards of this chunk may be about the same person."""
@@ -107,6 +134,19 @@ class _Matcher:
             self.by_uid.setdefault(card.uid, target)
         for kind, norm in match_keys(card):
             self.by_contact.setdefault((kind, norm), target)
+
+
+def _evidence(card: Card, kind: str, norm: str) -> str:
+    """The value of the card that matched, as the card wrote it."""
+    wanted = "social" if kind == "profile" else kind
+    for cp in card.contacts:
+        if cp.kind == wanted and normalized(cp) == norm:
+            return cp.value
+    return norm
+
+
+def _same_name(a: str, b: str) -> bool:
+    return fold(a).strip() == fold(b).strip()
 
 
 def _decide(index: Index, run: Run,
@@ -120,7 +160,7 @@ def _decide(index: Index, run: Run,
     for card in cards:
         if card.is_company:
             continue
-        target, shares = matcher.match(card)
+        target, shares, how = matcher.match(card)
         creates = target is None
         if target is None and index.is_deleted(card):
             skipped.append(card)
@@ -130,7 +170,7 @@ def _decide(index: Index, run: Run,
                             holder=Holder(card.display_name, card.nickname, card.uid))
             new_cards.append(card)
         matcher.note(card, target)
-        steps.append(_Step(card, target, creates, shares))
+        steps.append(_Step(card, target, creates, shares, how))
     return steps, new_cards, skipped
 
 
@@ -143,9 +183,12 @@ def _merged_ids(steps: list[_Step], new_ids: list[int]) -> set[int]:
 
 
 def _merge_action(run: Run, index: Index, target: Target, pid: int, person: Held,
-                  card: Card) -> str:
+                  card: Card, how: How) -> str:
     """"updated" when the card is a contact imported before and changed since (by UID or
-    an earlier import's record), else "merged" into someone already there."""
+    an earlier import's record), else "merged" into someone already there. A card matched
+    by email or phone whose name is not the person's is another card: "merged"."""
+    if how[0] in INFERRED_MATCHES and not _same_name(card.display_name, person.display_name):
+        return "merged"
     # A person an earlier chunk created counts as created by this file.
     if (target.person_id is not None and pid <= run.people_before
             and pid not in run.merged
@@ -157,11 +200,12 @@ def _merge_action(run: Run, index: Index, target: Target, pid: int, person: Held
 
 def _write_people(session: Session, report: ImportReport, run: Run, index: Index,
                   steps: list[_Step], new_ids: list[int],
-                  source: str) -> tuple[list[tuple[Card, int]], list[tuple[Card, int]]]:
+                  source: str) -> tuple[list[tuple[Card, int, How]], list[tuple[Card, int]]]:
     """Each person card's outcome, merging where it is about someone who exists; the cards
-    to record with their person, and every card with its person (to remember)."""
+    to record with their person and how they matched, and every card with its person (to
+    remember)."""
     existing = Merges(session, _merged_ids(steps, new_ids))
-    recorded: list[tuple[Card, int]] = []
+    recorded: list[tuple[Card, int, How]] = []
     card_people: list[tuple[Card, int]] = []
     with session.no_autoflush:
         for step in steps:
@@ -181,15 +225,27 @@ def _write_people(session: Session, report: ImportReport, run: Run, index: Index
                 pid = (target.person_id if target.person_id is not None
                        else new_ids[target.new_index or 0])
                 person = existing[pid]
-                if not merge(session, index, person, card, source_label(source, card)):
+                changed = merge(session, index, person, card, source_label(source, card))
+                # A card of another name matched by a shared value is recorded even when it
+                # brought nothing new: its name is shown, and it can be split off.
+                other_name = (step.how[0] in INFERRED_MATCHES
+                              and not _same_name(card.display_name, person.display_name))
+                if not changed and not other_name:
                     card_people.append((card, pid))
                     report.add_outcome(CardOutcome(card.file, card.line, person.display_name,
                                            "unchanged", pid))
                     continue
-                action = _merge_action(run, index, target, pid, person, card)
+                action = _merge_action(run, index, target, pid, person, card, step.how)
                 run.merged.add(pid)
+                report.add_outcome(CardOutcome(
+                    card.file, card.line, card.display_name, action, pid,
+                    matched_by=step.how[0], evidence=step.how[1],
+                    person_name=person.display_name))
+                recorded.append((card, pid, step.how))
+                card_people.append((card, pid))
+                continue
             report.add_outcome(CardOutcome(card.file, card.line, card.display_name, action, pid))
-            recorded.append((card, pid))
+            recorded.append((card, pid, step.how))
             card_people.append((card, pid))
     existing.write()
     return recorded, card_people
@@ -207,13 +263,15 @@ def _sharing(card: Card, pid: int, shares: tuple[str, Target],
 
 
 def _record(session: Session, companies: list[tuple[Card, Company]],
-            people: list[tuple[Card, int]]) -> None:
-    """Provenance: each card's file, line and raw text, and what it became."""
+            people: list[tuple[Card, int, How]]) -> None:
+    """Provenance: each card's file, line and raw text, what it became and how it was
+    matched to them."""
     rows = [{"source_file": card.file, "line": card.line, "raw": card.raw,
              "raw_hash": card.raw_hash, "status": "imported", "person_id": pid,
-             "company_id": cid}
-            for card, pid, cid in [*((c, None, co.id) for c, co in companies),
-                                   *((c, p, None) for c, p in people)]]
+             "company_id": cid, "matched_by": how[0], "match_evidence": how[1],
+             "card_name": card.display_name}
+            for card, pid, cid, how in [*((c, None, co.id, CREATED) for c, co in companies),
+                                        *((c, p, None, h) for c, p, h in people)]]
     if rows:
         insert_rows(session, ImportRecord, rows)
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from crm.core.cards import RejectedCard
 from crm.core.importing.extra_records import ExtrasReport
+from crm.core.normalize import fold
+from crm.core.vocabulary import INFERRED_MATCHES
 
 # What a record did: a person created, updated (the same contact imported again, changed),
 # merged (into someone already there), unchanged, a company card, rejected, or skipped as
@@ -31,11 +33,30 @@ class CardOutcome:
     person_id: int | None = None
     company_id: int | None = None
     message: str | None = None
+    # A card matched to someone already there: by what (crm.core.vocabulary.MATCHED_BY),
+    # the value that matched, and the name of the person it was matched to.
+    matched_by: str | None = None
+    evidence: str | None = None
+    person_name: str | None = None
+
+    @property
+    def inferred(self) -> bool:
+        """Merged into someone of another name by a shared email or phone: crm's inference,
+        shown with its evidence (and undone by splitting the card off)."""
+        return (self.action == "merged" and self.matched_by in INFERRED_MATCHES
+                and self.person_name is not None
+                and fold(self.person_name).strip() != fold(self.name).strip())
+
+    def match_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "name": self.name,
+                "person_id": self.person_id, "person": self.person_name,
+                "matched_by": self.matched_by, "evidence": self.evidence}
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"file": self.file, "line": self.line, "name": self.name,
                                 "action": self.action}
-        for key in ("person_id", "company_id", "message"):
+        for key in ("person_id", "company_id", "message", "matched_by", "evidence",
+                    "person_name"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         return data
@@ -166,7 +187,14 @@ class ImportReport:
             "skipped_deleted": self.skipped_deleted,
             "warnings": [w.to_json() for w in self.warnings],
             **(self.extras.to_json() if self.extras is not None else {}),
+            # Cards merged into someone of another name by a shared email or phone, with
+            # the evidence (added after the keys SPEC.md lists: they keep their order).
+            "matches": [o.match_json() for o in self.inferred_matches],
         }
+
+    @property
+    def inferred_matches(self) -> list[CardOutcome]:
+        return [o for o in self.outcomes if o.inferred]
 
     def names(self, action: str) -> list[str]:
         return [o.name for o in self.outcomes if o.action == action]

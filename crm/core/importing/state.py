@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from crm.core.cards import Card, CardRelation
 from crm.core.importing.common import Holder, Progress, contact_key, match_keys
 from crm.core.importing.survey import Survey
-from crm.core.models import ImportRecord, Person
+from crm.core.models import ImportRecord, Person, Suggestion
 from crm.core.normalize import fold
 
 
@@ -36,6 +36,15 @@ class Run:
         self.unchanged_uids: dict[str, int] = {}
         # The person a card marked as the user (X-CRM-ME, crm's own export), if any.
         self.me: int | None = None
+        # Pairs the user said are not the same person (a dismissed same-person suggestion,
+        # a card split off: crm.core.upkeep.split), both ways: a card about one is not
+        # matched to the other (plan._Matcher). Few: read once.
+        self.distinct: dict[int, set[int]] = {}
+        for a, b in session.execute(select(Suggestion.person_id, Suggestion.other_id)
+                                    .where(Suggestion.kind == "same-person",
+                                           Suggestion.status == "dismissed")):
+            self.distinct.setdefault(a, set()).add(b)
+            self.distinct.setdefault(b, set()).add(a)
 
     def remember(self, card: Card, pid: int) -> None:
         self.holders.setdefault(pid, Holder(card.display_name, card.nickname, card.uid))

@@ -40,6 +40,12 @@ class ImportRecord(Base):
     # "imported" or "rejected" (kept so that it can be fixed and retried).
     status: Mapped[str] = mapped_column(String(20), default="imported")
     error: Mapped[str | None] = mapped_column(Text)
+    # How the card was matched to its person (crm.core.vocabulary.MATCHED_BY): "created"
+    # it, or matched by "uid", "profile", "email", "phone" or "same card"; NULL when
+    # imported before crm kept it. ``match_evidence``: the value that matched.
+    matched_by: Mapped[str | None] = mapped_column(String(20))
+    match_evidence: Mapped[str | None] = mapped_column(Text)
+    card_name: Mapped[str | None] = mapped_column(Text)  # the name on the card (FN)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from crm.core.bulk import gc_paused
-from crm.core.models import Company, CompanyAlias, ContactPoint, Person, Position
+from crm.core.models import Company, CompanyAlias, ContactPoint, Person, Position, Suggestion
 
 # A value (a shared switchboard, a family landline) held by more people than this matches
 # nobody in particular.
@@ -97,6 +97,14 @@ def find_duplicates(session: Session, *, limit: int | None = None,
     """Likely duplicate people (and companies), best first."""
     with gc_paused():
         pairs = _people_pairs(session)
+        # Two people the user said are not the same (a same-person suggestion dismissed, a
+        # card split off: crm.core.upkeep.split) are not proposed again.
+        distinct = {frozenset(pair) for pair in session.execute(
+            select(Suggestion.person_id, Suggestion.other_id)
+            .where(Suggestion.kind == "same-person", Suggestion.status == "dismissed"))}
+        if distinct:
+            pairs = [p for p in pairs
+                     if frozenset((p.keep.id, p.other.id)) not in distinct]
         if companies:
             pairs += _company_pairs(session)
     pairs.sort(key=lambda p: (-p.score, p.kind != "person", p.keep.id, p.other.id))

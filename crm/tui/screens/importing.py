@@ -80,15 +80,21 @@ def report_text(report: Any, applied: bool) -> Text:
              style="bold red" if report.rejected else "")
     for action, title in (("created", "New people"), ("updated", "Updated"),
                           ("merged", "Merged")):
-        names = report.names(action)
-        if names:
+        outcomes = [o for o in report.outcomes if o.action == action]
+        if outcomes:
             t.append(f"\n{title}:\n", style="bold")
-            for name in names[:SHOWN_NAMES]:
+            for o in outcomes[:SHOWN_NAMES]:
                 t.append("  ")
-                t.append(shown(name))
+                t.append(shown(o.name))
+                if getattr(o, "inferred", False):
+                    # Another name, matched by a shared phone or email: the evidence.
+                    t.append("  into ", style="dim")
+                    t.append(shown(f"{o.person_name} (#{o.person_id})"))
+                    t.append(f"  same {o.matched_by} ", style="dim")
+                    t.append(shown(o.evidence or ""), style="dim")
                 t.append("\n")
-            if len(names) > SHOWN_NAMES:
-                t.append(f"  … and {len(names) - SHOWN_NAMES} more\n", style="dim")
+            if len(outcomes) > SHOWN_NAMES:
+                t.append(f"  … and {len(outcomes) - SHOWN_NAMES} more\n", style="dim")
     if report.suggestions:
         t.append("\nMaybe someone already here (kept apart; check them):\n",
                  style="bold")

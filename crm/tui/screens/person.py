@@ -3,6 +3,7 @@ referrals, reference status, interactions; add, link and delete."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
@@ -20,6 +21,7 @@ from crm.core.agenda.todos import add_todo, parse_due
 from crm.core.contacts.people import resolve_person
 from crm.core.contacts.positions import add_position_at
 from crm.core.contacts.profile import PersonDetail, person_detail
+from crm.core.contacts.provenance import CardSource
 from crm.core.network import link
 from crm.core.terminal_text import terminal_text as shown
 from crm.core.upkeep.editing import (
@@ -84,6 +86,19 @@ class PersonDeleted(Message, bubble=False):
     summary: str
 
 
+def _card_line(src: CardSource) -> Text:
+    """"#12  b.vcf:1  Marc Webb  matched by the same phone … (inferred)": a card of another
+    name than the person's stands out."""
+    t = Text(f"#{src.id:<5} ", style="dim")
+    t.append(shown(f"{os.path.basename(src.file)}:{src.line}"), style="dim")
+    t.append("  ")
+    t.append(shown(src.card_name or "(name not recorded)"),
+             style="bold yellow" if src.other_name else "")
+    t.append("  ")
+    t.append(shown(src.how()), style="italic" if src.inferred else "dim")
+    return t
+
+
 def _keep_in_touch(every: int | None, at_most: int | None) -> str:
     """"every 2m, at most 4m" (as typed back); "" when neither is set."""
     return ", ".join(f"{what} {describe_days(days)}" for what, days in
@@ -141,6 +156,9 @@ class PersonScreen(PageScreen[PersonDetail]):
         Binding("t", "add_todo", "To-do+", show=False,
                 tooltip="Add a to-do about this person (on Today until done)",
                 id="person.add-todo"),
+        Binding("S", "split_card", "Split off", show=False,
+                tooltip="Make the selected imported card a person of its own (asks first)",
+                id="person.split-card"),
     ]
 
     def __init__(self, person_id: int) -> None:
@@ -318,6 +336,13 @@ class PersonScreen(PageScreen[PersonDetail]):
             out.append(EditRow(t, "interaction", entry.id, id=f"interaction-{entry.id}"))
         if not d.interactions:
             out.append(Static(none_yet(), classes="item"))
+
+        if d.sources:
+            out.append(section_title("Imported cards", "S splits one off (not the same "
+                                     "person)"))
+            for src in d.sources:
+                out.append(ItemRow(_card_line(src), "card", src.id, opens=False,
+                                   id=f"card-{src.id}"))
         return out
 
     # -- editing ----------------------------------------------------------------------------
@@ -547,6 +572,37 @@ class PersonScreen(PageScreen[PersonDetail]):
     def on_person_deleted(self, message: PersonDeleted) -> None:
         self.notify(message.summary, markup=False)
         self.dismiss()
+
+    def action_split_card(self) -> None:
+        focused = self.focused
+        if not (isinstance(focused, ItemRow) and focused.kind == "card"
+                and self.detail is not None):
+            self.notify("Select an imported card first (Imported cards, at the end), "
+                        "then press S.")
+            return
+        card = next(c for c in self.detail.sources if c.id == focused.key)
+        name = self._person_name()
+        question = Text("Split the card ").append(
+            shown(card.card_name or f"#{card.id}"), style="bold").append(
+            f" ({shown(os.path.basename(card.file))}:{card.line}) off ").append(
+            shown(name), style="bold").append(
+            "? It becomes a person of its own; what only that card brought leaves "
+            f"{shown(name)}, and a later import will not merge them again.")
+
+        def job(s: Session) -> str:
+            # (deferred: the vCard reader is loaded only when a card is split)
+            from crm.core.upkeep.split import split_card
+            from crm.sources.records import read_record
+
+            plan = split_card(s, self.person_id, card.id, read_record)
+            gone = f"; taken off {name}: {', '.join(plan.removed)}" if plan.removed else ""
+            return f"{plan.new_name} is a person of their own now{gone}"
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.write(job, saved=Saved)
+
+        self.app.push_screen(ConfirmDialog(question, yes="Split off"), done)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -1,0 +1,120 @@
+"""A card matched to someone of another name by a shared phone is told as a merge, with its
+evidence, listed on the person's page, and can be split off again (issue 14)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+MARCUS = """BEGIN:VCARD
+VERSION:3.0
+FN:Marcus Webb
+N:Webb;Marcus;;;
+TEL;TYPE=CELL:+1 415 555 0101
+ORG:Acme
+END:VCARD
+"""
+MARC = """BEGIN:VCARD
+VERSION:3.0
+FN:Marc Webb
+N:Webb;Marc;;;
+TEL;TYPE=CELL:+1 415 555 0101
+EMAIL:marc@example.com
+END:VCARD
+"""
+# Marc's card exported again later: changed (a note), and without the email.
+MARC_LATER = """BEGIN:VCARD
+VERSION:3.0
+FN:Marc Webb
+N:Webb;Marc;;;
+TEL;TYPE=CELL:+1 415 555 0101
+NOTE:met at the meetup
+END:VCARD
+"""
+
+
+def _import_both(crm: Any, tmp_path: Path) -> dict[str, Any]:
+    (tmp_path / "a.vcf").write_text(MARCUS)
+    (tmp_path / "b.vcf").write_text(MARC)
+    assert crm("import", str(tmp_path / "a.vcf")).exit_code == 0
+    r = crm("import", str(tmp_path / "b.vcf"), "--json")
+    assert r.exit_code == 0, r.stderr
+    report: dict[str, Any] = r.json()
+    return report
+
+
+def _person(crm: Any, name: str) -> dict[str, Any]:
+    found = [p for p in crm("people", "--json").json() if p["name"] == name]
+    assert len(found) == 1, found
+    shown: dict[str, Any] = crm("show", f"#{found[0]['id']}", "--json").json()
+    return shown
+
+
+def test_a_card_matched_by_a_shared_phone_is_a_merge_shown_with_its_evidence(
+        crm: Any, tmp_path: Path) -> None:
+    report = _import_both(crm, tmp_path)
+    assert (report["created"], report["updated"], report["merged"]) == (0, 0, 1)
+    marcus = _person(crm, "Marcus Webb")
+    assert report["matches"] == [{
+        "file": str(tmp_path / "b.vcf"), "line": 1, "name": "Marc Webb",
+        "person_id": marcus["id"], "person": "Marcus Webb", "matched_by": "phone",
+        "evidence": "+1 415 555 0101"}]
+    cards = marcus["imported_cards"]
+    assert [(c["name"], c["matched_by"], c["inferred"], c["other_name"]) for c in cards] == [
+        ("Marcus Webb", "created", False, False), ("Marc Webb", "phone", True, True)]
+    assert cards[1]["evidence"] == "+1 415 555 0101"
+    text = crm("show", f"#{marcus['id']}").stdout
+    assert (f"#{cards[1]['id']}" in text and "Marc Webb: matched by the same phone "
+            "+1 415 555 0101 (inferred)" in text)
+    # The text report names the card and the evidence too.
+    (tmp_path / "c.vcf").write_text(MARC.replace("marc@", "marc.webb@"))
+    r = crm("import", str(tmp_path / "c.vcf"), "--dry-run")
+    assert "Marc Webb  (into Marcus Webb" in r.stderr and "same phone" in r.stderr
+
+
+def test_split_makes_two_people_and_a_reimport_does_not_merge_them_again(
+        crm: Any, tmp_path: Path) -> None:
+    _import_both(crm, tmp_path)
+    marcus = _person(crm, "Marcus Webb")
+    card = marcus["imported_cards"][1]["id"]
+
+    dry = crm("split", f"#{marcus['id']}", str(card), "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    assert dry.json()["removed"] == ["email marc@example.com"]
+    no = crm("split", f"#{marcus['id']}", str(card))  # no terminal to ask on, no --yes
+    assert no.exit_code == 2 and "--yes" in no.stderr
+    assert len(crm("people", "--json").json()) == 1  # neither changed anything
+
+    r = crm("split", f"#{marcus['id']}", str(card), "--yes", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert any(k.startswith("phone +1 415 555 0101") for k in r.json()["kept_on_both"])
+    marcus, marc = _person(crm, "Marcus Webb"), _person(crm, "Marc Webb")
+    assert {c["value"] for c in marc["contact_points"]} == {"+1 415 555 0101",
+                                                            "marc@example.com"}
+    assert {c["value"] for c in marcus["contact_points"]} == {"+1 415 555 0101"}
+    assert [p["company"] for p in marcus["positions"]] == ["Acme"]
+    assert marc["positions"] == []
+    assert [c["id"] for c in marc["imported_cards"]] == [card]
+    assert [c["matched_by"] for c in marcus["imported_cards"]] == ["created"]
+    assert crm("duplicates", "--json").json() == []  # not proposed again as the same
+
+    again = crm("import", str(tmp_path / "b.vcf"), "--json").json()
+    assert (again["unchanged"], again["merged"], again["updated"]) == (1, 0, 0)
+    # A changed export of Marc's card (only the phone left to match on) is about Marc: the
+    # split said they are not the same person.
+    (tmp_path / "b2.vcf").write_text(MARC_LATER)
+    later = crm("import", str(tmp_path / "b2.vcf"), "--json").json()
+    assert (later["created"], later["merged"], later["matches"]) == (0, 0, [])
+    assert _person(crm, "Marc Webb")["note"] == "met at the meetup"
+    assert _person(crm, "Marcus Webb")["note"] is None
+    assert len(crm("people", "--json").json()) == 2
+
+
+def test_split_refuses_a_card_of_someone_else(crm: Any, tmp_path: Path) -> None:
+    _import_both(crm, tmp_path)
+    marcus = _person(crm, "Marcus Webb")
+    r = crm("split", f"#{marcus['id']}", "9999", "--yes")
+    assert r.exit_code != 0 and "no imported card #9999" in r.stderr
+    r = crm("split", f"#{marcus['id']}", str(marcus["imported_cards"][0]["id"]), "--yes")
+    assert r.exit_code == 0, r.stderr  # the card that made him: Marc's stays with him
+    assert len(crm("people", "--json").json()) == 2
