@@ -120,6 +120,11 @@ class DatabaseOpening:
             opener = open_database
         try:
             database = opener(self.url_or_path)
+            # Every model mapped and configured here, before any worker queries: the lazily
+            # mapped details would otherwise be mapped by whichever worker reaches them first.
+            from crm.core.models import map_details
+
+            map_details()
             for call in self._take_calls():
                 call(database)
         except BaseException as err:

@@ -445,6 +445,7 @@ def make_app(database_url_or_path: str | Database | None,
     the app shows that page at once and opens the database just after painting it.
     """
     if not isinstance(database_url_or_path, str | None):
+        _map_every_model()
         return CrmApp(database_url_or_path, keymap_file)
     if first_page is not None:
         opening = DatabaseOpening(database_url_or_path, label=first_page.label,
@@ -452,4 +453,14 @@ def make_app(database_url_or_path: str | Database | None,
         return CrmApp(opening, keymap_file, first_page=first_page)
     from crm.core.db import open_database
 
-    return CrmApp(open_database(database_url_or_path), keymap_file)
+    database = open_database(database_url_or_path)
+    _map_every_model()
+    return CrmApp(database, keymap_file)
+
+
+def _map_every_model() -> None:
+    """The lazily mapped models too, here in the main thread, before any worker queries
+    (DatabaseOpening does the same in its thread on the fast path)."""
+    from crm.core.models import map_details
+
+    map_details()
