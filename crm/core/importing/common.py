@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card, CardContact
@@ -194,14 +195,24 @@ def copy_rows(conn: Connection, target: Table, rows: list[dict[str, Any]]) -> No
     sql = f"COPY {dialect.identifier_preparer.format_table(target)} ({quoted}) FROM STDIN"
     raw = conn.connection.driver_connection
     assert raw is not None
-    with raw.cursor() as cursor, cursor.copy(sql) as copy:
-        write = copy.write_row
-        for row in rows:
-            values = (*(row[n] for n in names), *fixed)
-            if not plain:
-                values = tuple(v if proc is None else proc(v)
-                               for proc, v in zip(processors, values, strict=True))
-            write(values)
+    dbapi_error = dialect.loaded_dbapi.Error
+    try:
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:
+            write = copy.write_row
+            for row in rows:
+                values = (*(row[n] for n in names), *fixed)
+                if not plain:
+                    values = tuple(v if proc is None else proc(v)
+                                   for proc, v in zip(processors, values, strict=True))
+                write(values)
+    except dbapi_error as err:
+        # As SQLAlchemy would raise it from an execute (crm.core.faults reads it so), with
+        # a connection the server dropped taken out of the pool.
+        gone = dialect.is_disconnect(err, raw, None)
+        if gone:
+            conn.invalidate(err)
+        raise DBAPIError.instance(sql, None, err, dbapi_error,
+                                  connection_invalidated=gone) from err
 
 
 def _limit(column: Any) -> int:
