@@ -35,7 +35,7 @@ from crm.core.cards import Card
 from crm.core.contacts.people import refresh_search_text
 from crm.core.contacts.provenance import CardSource, same_name
 from crm.core.errors import InvalidInput, NotFound
-from crm.core.importing.common import source_label
+from crm.core.importing.common import match_keys, source_label
 from crm.core.importing.index import Index
 from crm.core.importing.state import Run
 from crm.core.importing.survey import Survey
@@ -152,6 +152,23 @@ def _evidence_key(card: Card, record: ImportRecord) -> tuple[str, str] | None:
     return None
 
 
+def _maybe_theirs(card: Card, record: ImportRecord,
+                  matched_on: tuple[str, str] | None) -> set[tuple[str, str]]:
+    """The card's matching values the person may have had before the card came: the
+    importer tries them in order (profile URL, email, phone) and matches on the first the
+    person has, so those before the one it matched on were not theirs; those after may have
+    been. A card that made the person brought all of its values; one matched by UID (or a
+    synced one, or one recorded before crm kept how), any of them may have been theirs."""
+    keys = [(("social" if kind == "profile" else kind), norm)
+            for kind, norm in match_keys(card)]
+    if record.matched_by in ("created", "split"):
+        return set()
+    if matched_on is None or matched_on not in keys:
+        return set(keys) | {("url", norm) for kind, norm in keys if kind == "social"}
+    after = keys[keys.index(matched_on) + 1:]
+    return set(after) | {("url", norm) for kind, norm in after if kind == "social"}
+
+
 def _pick(session: Session, person: Person, record: ImportRecord, card: Card,
           others: _Others | None, dry_run: bool) -> tuple[list[str], list[str]]:
     """What of ``card`` the person loses (removed from ``person`` unless ``dry_run``) and
@@ -176,6 +193,7 @@ def _pick(session: Session, person: Person, record: ImportRecord, card: Card,
                 go()
 
     matched_on = _evidence_key(card, record)
+    maybe_theirs = _maybe_theirs(card, record, matched_on)
     card_points = {(p.kind, p.normalized) for p in map(contact_point, card.contacts)}
     for cp in list(person.contact_points):
         key = (cp.kind, cp.normalized)
@@ -184,6 +202,9 @@ def _pick(session: Session, person: Person, record: ImportRecord, card: Card,
         what = f"{cp.kind} {cp.value}"
         if key == matched_on:
             kept.append(f"{what} (the match was made on it: both had it)")
+            continue
+        if key in maybe_theirs:
+            kept.append(f"{what} ({person.display_name} may have had it before the card)")
             continue
         take(what, key in seen.contacts,
              partial(person.contact_points.remove, cp))
