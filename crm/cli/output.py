@@ -307,6 +307,19 @@ def emit_json_stream(batches: Iterable[Sequence[Any]],
     such as ``person_item``); by default the item is JSON data. ``batch_text`` turns a whole
     batch into those texts joined by ",\\n", and says whether it may need escaping for the
     terminal (``people_rows_text``)."""
+    try:
+        _write_json_stream(batches, encode, batch_text)
+    finally:
+        # A reader that stopped reading (`| head -1`) ends the writing with BrokenPipeError:
+        # the batches' generator is closed now, in the read session that feeds it, not
+        # later by the collector once that session (and its cursors' database) is gone.
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
+
+
+def _write_json_stream(batches: Iterable[Sequence[Any]], encode: Callable[[Any], str] | None,
+                       batch_text: Callable[[Any], tuple[str, bool]] | None) -> None:
     started = False
     item_text = encode or _nested
     for batch in batches:

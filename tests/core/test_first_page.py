@@ -108,15 +108,10 @@ def test_an_older_database_gets_no_first_page_and_upgrades_as_before(tmp_path: P
     assert read_first_page(str(path), 100) is not None
 
 
-def sqlite_file(db_url: str) -> Path:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("a SQLite file's own states")
-    return Path(db_url.removeprefix("sqlite:///"))
-
-
-def test_sqlite_files_the_usual_open_must_see_to_first(db_url: str, tmp_path: Path) -> None:
-    path = sqlite_file(db_url)
-    open_database(db_url).dispose()
+def test_sqlite_files_the_usual_open_must_see_to_first(tmp_path: Path) -> None:
+    # (A SQLite file's own states: this one runs on SQLite only.)
+    path = tmp_path / "crm.sqlite3"
+    open_database(str(path)).dispose()
     assert read_first_page(str(path), 100) is not None
     # missing, empty, a directory: created, or refused, by the usual open
     assert read_first_page(str(tmp_path / "new.sqlite3"), 100) is None

@@ -111,7 +111,10 @@ def test_an_unexpected_failure_has_its_own_exit_code_and_json_error(
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(people, "search_people", broken)
-    monkeypatch.setattr(people, "iter_people", broken)  # what --json streams from
+    monkeypatch.setattr(people, "iter_people", broken)  # what --json streams a search from
+    import crm.core.contacts.everyone as everyone
+
+    monkeypatch.setattr(everyone, "iter_everyone", broken)  # and everyone from
     result = crm("people", "--json", db=str(db))
     assert result.exit_code == 3
     assert result.stderr.splitlines() == ["crm: unexpected error: RuntimeError: a bug (set "
