@@ -180,6 +180,9 @@ def split_cmd(person: str, card: str, dry_run: bool, yes: bool, as_json: bool) -
         message(f"  taken off {one_line(plan.person_name)}: {one_line(what)}")
     for what in plan.kept:
         message(f"  kept on both: {one_line(what)}")
+    for what in plan.restored:
+        message(f"  current again for {one_line(plan.person_name)} (the card's merge had "
+                f"ended it): {one_line(what)}")
 
 
 # -- delete and undelete -------------------------------------------------------------------

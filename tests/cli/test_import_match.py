@@ -118,3 +118,26 @@ def test_split_refuses_a_card_of_someone_else(crm: Any, tmp_path: Path) -> None:
     r = crm("split", f"#{marcus['id']}", str(marcus["imported_cards"][0]["id"]), "--yes")
     assert r.exit_code == 0, r.stderr  # the card that made him: Marc's stays with him
     assert len(crm("people", "--json").json()) == 2
+
+
+MARC_AT_BRIGHTLINE = MARC.replace("END:VCARD", "ORG:Brightline\nEND:VCARD")
+
+
+def test_splitting_a_card_off_makes_current_again_the_job_its_merge_had_ended(
+        crm: Any, tmp_path: Path) -> None:
+    # Marc's card named a new current job: merged into Marcus, it ended Marcus's Acme
+    # position. The card split off, Marcus never left Acme: it is his current job again.
+    (tmp_path / "a.vcf").write_text(MARCUS)
+    (tmp_path / "b.vcf").write_text(MARC_AT_BRIGHTLINE)
+    assert crm("import", str(tmp_path / "a.vcf")).exit_code == 0
+    assert crm("import", str(tmp_path / "b.vcf")).exit_code == 0
+    marcus = _person(crm, "Marcus Webb")
+    assert marcus["company"] == "Brightline"  # (the wrong merge's doing)
+    card = next(c for c in marcus["imported_cards"] if c["name"] == "Marc Webb")
+    r = crm("split", f"#{marcus['id']}", str(card["id"]), "--yes", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["current_again"] == ["position Acme"]
+    marcus = _person(crm, "Marcus Webb")
+    assert marcus["company"] == "Acme"
+    assert [(p["company"], p["current"]) for p in marcus["positions"]] == [("Acme", True)]
+    assert _person(crm, "Marc Webb")["company"] == "Brightline"

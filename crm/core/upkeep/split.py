@@ -78,12 +78,15 @@ class SplitPlan:
     new_person_id: int | None  # None in a dry run
     removed: tuple[str, ...]  # taken off the person ("email marc@example.com")
     kept: tuple[str, ...]  # left on both, with why
+    # Positions the card's merge had ended (its ORG was a new current job): current again.
+    restored: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"person": {"id": self.person_id, "name": self.person_name},
                 "card": self.card.to_json(),
                 "new_person": {"id": self.new_person_id, "name": self.new_name},
-                "removed": list(self.removed), "kept_on_both": list(self.kept)}
+                "removed": list(self.removed), "kept_on_both": list(self.kept),
+                "current_again": list(self.restored)}
 
 
 @dataclass
@@ -135,6 +138,31 @@ def _load(session: Session, person_id: int, record_id: int) -> tuple[Person, Imp
     return person, record
 
 
+# How long an import may take between ending a person's positions and recording the card.
+_MERGE_WINDOW = timedelta(minutes=10)
+
+
+def _reopen(person: Person, record: ImportRecord, dry_run: bool) -> list[str]:
+    """The person's positions the card's merge ended, current again (unless ``dry_run``).
+
+    A card whose ORG is a new current job ends the person's other current positions, their
+    end left unknown (crm.core.importing.merge.update_position), in the import that records
+    the card. Split off, the card takes that job away, so those positions were never
+    ended: the ones ended with no end date in that import and not changed since are
+    current again."""
+    out = []
+    for pos in person.positions:
+        if (pos.is_current or pos.end is not None or pos.updated_at is None
+                or not (record.imported_at - _MERGE_WINDOW <= pos.updated_at
+                        <= record.imported_at)):
+            continue
+        what = " at ".join(x for x in (pos.title, pos.company.name) if x)
+        out.append(f"position {what}")
+        if not dry_run:
+            pos.is_current = True
+    return out
+
+
 def _source(record: ImportRecord, person_name: str) -> CardSource:
     return CardSource(record.id, record.source_file, record.line, record.card_name,
                       record.matched_by, record.match_evidence, record.imported_at,
@@ -170,11 +198,13 @@ def _maybe_theirs(card: Card, record: ImportRecord,
 
 
 def _pick(session: Session, person: Person, record: ImportRecord, card: Card,
-          others: _Others | None, dry_run: bool) -> tuple[list[str], list[str]]:
-    """What of ``card`` the person loses (removed from ``person`` unless ``dry_run``) and
-    what both keep, each as a phrase. ``others`` None: nothing can be told apart."""
+          others: _Others | None, dry_run: bool) -> tuple[list[str], list[str], list[str]]:
+    """What of ``card`` the person loses (removed from ``person`` unless ``dry_run``), what
+    both keep, and the positions the card's merge had ended that are current again, each
+    as a phrase. ``others`` None: nothing can be told apart."""
     removed: list[str] = []
     kept: list[str] = []
+    restored: list[str] = []
     doubt = (None if others is not None else "crm cannot read another of their cards again")
     if doubt is None and (person.source or "manual") == "manual":
         doubt = f"{person.display_name} was added by hand: it may be yours"
@@ -210,6 +240,7 @@ def _pick(session: Session, person: Person, record: ImportRecord, card: Card,
              partial(person.contact_points.remove, cp))
     label = source_label("", card).lstrip(":")
     jobs = {_job_key(j.org, j.title) for j in card.employments() if j.org}
+    took_current = False
     for pos in list(person.positions):
         names = {company_key(pos.company.name), *(company_key(a.alias)
                                                   for a in pos.company.aliases)}
@@ -223,8 +254,12 @@ def _pick(session: Session, person: Person, record: ImportRecord, card: Card,
                 and pos.updated_at - pos.created_at > timedelta(seconds=5)):
             kept.append(f"position {what} (changed since)")
             continue
+        before = len(removed)
         take(f"position {what}", any((n, pos.title or None) in seen.jobs for n in names),
              partial(person.positions.remove, pos))
+        took_current |= pos.is_current and len(removed) > before
+    if took_current:
+        restored += _reopen(person, record, dry_run)
     card_date_keys = {date_key(d) for d in card_dates(card)}
     for d in list(person.dates):
         dkey = (d.label, d.year, d.month, d.day)
@@ -258,7 +293,7 @@ def _pick(session: Session, person: Person, record: ImportRecord, card: Card,
         def clear_photo() -> None:
             person.photo, person.photo_type = None, None
         take("photo", card.photo in seen.fields.get("photo", set()), clear_photo)
-    return removed, kept
+    return removed, kept, restored
 
 
 def _pick_note(person: Person, card: Card, seen: _Others,
@@ -323,7 +358,7 @@ def split_card(session: Session, person_id: int, record_id: int, parse: RecordPa
         assert cards is not None
         cards.append(got[0])
     others = _others(cards) if cards is not None else None
-    removed, kept = _pick(session, person, record, card, others, dry_run)
+    removed, kept, restored = _pick(session, person, record, card, others, dry_run)
     new_id: int | None = None
     if not dry_run:
         if card.uid and person.uid == card.uid:
@@ -339,4 +374,4 @@ def split_card(session: Session, person_id: int, record_id: int, parse: RecordPa
         _forget_match(session, person.id, new_id, source)
         session.flush()
     return SplitPlan(person.id, person.display_name, source, card.display_name, new_id,
-                     tuple(removed), tuple(kept))
+                     tuple(removed), tuple(kept), tuple(restored))

@@ -596,7 +596,9 @@ class PersonScreen(PageScreen[PersonDetail]):
 
             plan = split_card(s, self.person_id, card.id, read_record)
             gone = f"; taken off {name}: {', '.join(plan.removed)}" if plan.removed else ""
-            return f"{plan.new_name} is a person of their own now{gone}"
+            again = (f"; current again for {name}: {', '.join(plan.restored)}"
+                     if plan.restored else "")
+            return f"{plan.new_name} is a person of their own now{gone}{again}"
 
         def done(yes: bool | None) -> None:
             if yes:
