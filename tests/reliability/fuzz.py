@@ -241,7 +241,8 @@ def check_import(path: Path, url: str, good_ids: list[int]) -> dict[str, Any]:
             if kept.isascii() or re.split(r"[;:]", kept, maxsplit=1)[0] != name:
                 continue  # only this property's line, read with a non-ASCII character
             try:
-                if kept.encode(found.group(1)) in file_lines:
+                # (a NUL in the line is kept as U+FFFD, as the import reports: a NUL again here)
+                if kept.replace("\ufffd", "\x00").encode(found.group(1)) in file_lines:
                     return True
             except (LookupError, UnicodeError):
                 continue

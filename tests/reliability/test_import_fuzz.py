@@ -66,6 +66,10 @@ def _one(fresh: object, case: Case) -> None:
 @example(case=Case(victim=1, where=1, newline="\r\n", bom=False,
                    ops=[("declare", "SHIFT_JIS"), ("insert", 127, b"\xe1"),
                         ("drop_line", 14172), ("declare", "idna")]))
+# The same in QUOTED-PRINTABLE's name, on a NOTE whose value has a NUL before it.
+@example(case=Case(victim=2, where=0, newline="\r\r\n", bom=False,
+                   ops=[("declare", "SHIFT_JIS"), ("insert", 1145, b"\x00"),
+                        ("insert", 212, b"\xe6")]))
 def test_mangled_exports_import_the_good_cards_and_lose_nothing(fresh_url: object,
                                                                 case: Case) -> None:
     _one(fresh_url, case)
