@@ -145,24 +145,3 @@ def test_chunked_writing_makes_the_same_network(db: Database, tmp_path: Path,
         generate_network(s, 300, seed=7, today=TODAY)
     assert snapshot(other) == snapshot(db)
     other.dispose()
-
-
-def test_a_write_that_fails_behind_the_generator_fails_the_whole_generation(
-        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The chunks are written on a second thread: its failure (a full disk, a lost server)
-    # must reach the caller, and the transaction leave the database as it was.
-    import crm.core.samples.generate as generate
-
-    insert = generate._Writer.insert
-
-    def failing(self: generate._Writer, table: str, *args: object) -> None:
-        if table == "interaction":
-            raise OSError("disk full")
-        insert(self, table, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(generate, "CHUNK", 100)
-    monkeypatch.setattr(generate._Writer, "insert", failing)
-    with pytest.raises(OSError, match="disk full"), db.write() as s:
-        generate_network(s, 1000, today=TODAY)
-    with db.read() as s:
-        assert s.scalar(select(func.count()).select_from(Person)) == 0

@@ -20,9 +20,7 @@ work), the search text filled, so a million people take minutes and little memor
 
 from __future__ import annotations
 
-import queue
 import random
-import threading
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
@@ -320,44 +318,6 @@ class _Writer:
             self.conn.exec_driver_sql(f"PRAGMA cache_size = {self.cache_size}")
 
 
-class _Behind:
-    """Writes the chunks on a second thread while the next chunk is made: SQLite (and
-    psycopg) let go of the interpreter while they insert, so on a machine with two cores the
-    generating and the writing overlap. One chunk waits at most (memory stays flat); only
-    this thread uses the connection until ``stop``; a failure there is raised here."""
-
-    def __init__(self, writer: _Writer) -> None:
-        self.writer = writer
-        self.chunks: queue.Queue[list[tuple[str, tuple[str, ...], list[Any]]] | None] = (
-            queue.Queue(maxsize=1))
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="crm-generate-writer",
-                                       daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while (chunk := self.chunks.get()) is not None:
-            if self.error is not None:
-                continue  # drain: the generating thread raises it at its next put
-            try:
-                for table, columns, rows in chunk:
-                    self.writer.insert(table, columns, rows)
-            except BaseException as exc:  # handed to the generating thread
-                self.error = exc
-
-    def put(self, chunk: list[tuple[str, tuple[str, ...], list[Any]]]) -> None:
-        self.raise_error()
-        self.chunks.put(chunk)
-
-    def stop(self) -> None:
-        self.chunks.put(None)
-        self.thread.join()
-
-    def raise_error(self) -> None:
-        if self.error is not None:
-            raise self.error
-
-
 PERSON_COLUMNS = ("id", "display_name", "given_name", "family_name", "note", "is_me",
                   "known_via_id", "source", "sort_key", "search_text", "company_key",
                   "last_contacted", "created_at", "updated_at")
@@ -414,24 +374,19 @@ def generate_network(session: Session, people: int, *, seed: int = 1,
     person_tags: list[tuple[int, int]] = []
     me_name = ""
 
-    behind = _Behind(w)
-
     def flush() -> None:
-        # The lists are handed over whole (the writer thread owns them) and made anew here.
-        nonlocal person_rows, cps, person_tags, conns, interactions
-        behind.put([
-            ("person", PERSON_COLUMNS, person_rows),
-            ("contact_point", CONTACT_COLUMNS, cps),
-            ("person_tag", ("person_id", "tag_id"), person_tags),
-            ("position", POSITION_COLUMNS,
-             [(counts["positions"] - len(b.positions) + i + 1, p["person_id"],
-               p["company_id"], p["title"], p["department"], p["kind"], p["start"],
-               p["end"], true if p["is_current"] else false, SOURCE, now, now)
-              for i, p in enumerate(b.positions)]),
-            ("connection", CONNECTION_COLUMNS, conns),
-            ("interaction", INTERACTION_COLUMNS, interactions)])
-        person_rows, cps, person_tags, conns, interactions = [], [], [], [], []
-        b.positions.clear()
+        w.insert("person", PERSON_COLUMNS, person_rows)
+        w.insert("contact_point", CONTACT_COLUMNS, cps)
+        w.insert("person_tag", ("person_id", "tag_id"), person_tags)
+        w.insert("position", POSITION_COLUMNS,
+                 [(counts["positions"] - len(b.positions) + i + 1, p["person_id"],
+                   p["company_id"], p["title"], p["department"], p["kind"], p["start"],
+                   p["end"], true if p["is_current"] else false, SOURCE, now, now)
+                  for i, p in enumerate(b.positions)])
+        w.insert("connection", CONNECTION_COLUMNS, conns)
+        w.insert("interaction", INTERACTION_COLUMNS, interactions)
+        for rows in (person_rows, cps, person_tags, b.positions, conns, interactions):
+            rows.clear()
 
     def connect(a: int, other: int, kind: str, partners: set[int]) -> bool:
         # Links go from a person to people with smaller ids, so a pair can only repeat
@@ -444,112 +399,108 @@ def generate_network(session: Session, people: int, *, seed: int = 1,
                       now, now))
         return True
 
-    try:
-        for pid in range(1, people + 1):
-            before = 0 if pid == 1 else len(b.positions)  # my career was made first
-            if pid == 1:
-                pass
-            elif pid <= circle + 1 and pid % 3 == 0:
-                # A third of my circle overlapped with me somewhere: derived co-workers.
-                cid, start, end = rng.choice(my_jobs)
-                kind = "intern" if end else "full-time"
-                b.add_position(pid, cid, rng.choice(INTERN_TITLES if end else TITLES), kind,
-                               start, end, end is None)
-                if end is not None:
-                    b.make_career(pid)
-            else:
+    for pid in range(1, people + 1):
+        before = 0 if pid == 1 else len(b.positions)  # my career was made first
+        if pid == 1:
+            pass
+        elif pid <= circle + 1 and pid % 3 == 0:
+            # A third of my circle overlapped with me somewhere: derived co-workers.
+            cid, start, end = rng.choice(my_jobs)
+            kind = "intern" if end else "full-time"
+            b.add_position(pid, cid, rng.choice(INTERN_TITLES if end else TITLES), kind,
+                           start, end, end is None)
+            if end is not None:
                 b.make_career(pid)
-            counts["positions"] += len(b.positions) - before
-            mine = b.person_positions.pop(pid, [])
+        else:
+            b.make_career(pid)
+        counts["positions"] += len(b.positions) - before
+        mine = b.person_positions.pop(pid, [])
 
-            # Connections: me -> my circle; each other person links to ~3 earlier people.
-            partners: set[int] = set()
-            if 2 <= pid <= circle + 1:
-                connect(1, pid, rng.choice(MY_KINDS), set())
-            first: int | None = None
-            if pid >= 3:
-                links = rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5])
-                for _ in range(links * 2):
-                    if links == 0:
-                        break
-                    partner, kind = None, rng.choice(OTHER_KINDS)
-                    if mine and rng.random() < 0.6:
-                        seen = b.staff_seen.get(rng.choice(mine)[0], [])
-                        earlier = [p for p in seen[-60:] if 1 < p < pid]
-                        if earlier:
-                            partner, kind = rng.choice(earlier), "co-worker"
-                    if partner is None:
-                        partner = rng.randint(max(2, pid - 2000), pid - 1)
-                    if connect(pid, partner, kind, partners):
-                        links -= 1
-                        first = first or partner
-            known_via = first if pid > circle + 1 else None
+        # Connections: me -> my circle; each other person links to ~3 earlier people.
+        partners: set[int] = set()
+        if 2 <= pid <= circle + 1:
+            connect(1, pid, rng.choice(MY_KINDS), set())
+        first: int | None = None
+        if pid >= 3:
+            links = rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5])
+            for _ in range(links * 2):
+                if links == 0:
+                    break
+                partner, kind = None, rng.choice(OTHER_KINDS)
+                if mine and rng.random() < 0.6:
+                    seen = b.staff_seen.get(rng.choice(mine)[0], [])
+                    earlier = [p for p in seen[-60:] if 1 < p < pid]
+                    if earlier:
+                        partner, kind = rng.choice(earlier), "co-worker"
+                if partner is None:
+                    partner = rng.randint(max(2, pid - 2000), pid - 1)
+                if connect(pid, partner, kind, partners):
+                    links -= 1
+                    first = first or partner
+        known_via = first if pid > circle + 1 else None
 
-            # The person, with contact points, tags and the folded search text.
-            given, family = rng.choice(FIRST), rng.choice(LAST)
-            display = f"{given} {family}"
-            folded_given = name_words.get(given) or name_words.setdefault(
-                given, "".join(words(given)))
-            folded_family = name_words.get(family) or name_words.setdefault(
-                family, "".join(words(family)))
-            local = f"{folded_given}.{folded_family}{pid}"
-            now_at = None
-            for position in b.positions[before:]:
-                if position["is_current"]:
-                    now_at = position["company_id"]
-            domain = b.domains[now_at - 1] if now_at and rng.random() < 0.7 else "example.com"
-            email = f"{local}@{domain}"
-            contacts: list[tuple[str, str, str]] = [("email", email, email)]
+        # The person, with contact points, tags and the folded search text.
+        given, family = rng.choice(FIRST), rng.choice(LAST)
+        display = f"{given} {family}"
+        folded_given = name_words.get(given) or name_words.setdefault(
+            given, "".join(words(given)))
+        folded_family = name_words.get(family) or name_words.setdefault(
+            family, "".join(words(family)))
+        local = f"{folded_given}.{folded_family}{pid}"
+        now_at = None
+        for position in b.positions[before:]:
+            if position["is_current"]:
+                now_at = position["company_id"]
+        domain = b.domains[now_at - 1] if now_at and rng.random() < 0.7 else "example.com"
+        email = f"{local}@{domain}"
+        contacts: list[tuple[str, str, str]] = [("email", email, email)]
+        counts["contact_points"] += 1
+        cps.append((counts["contact_points"], pid, "email", "work", email, email, true))
+        if rng.random() < 0.5:
+            area, line = rng.choice(AREA_CODES), f"{rng.randint(0, 9999):04d}"
+            phone, normalized = f"+1 {area} 555 {line}", f"+1{area}555{line}"
+            contacts.append(("phone", phone, normalized))
             counts["contact_points"] += 1
-            cps.append((counts["contact_points"], pid, "email", "work", email, email, true))
-            if rng.random() < 0.5:
-                area, line = rng.choice(AREA_CODES), f"{rng.randint(0, 9999):04d}"
-                phone, normalized = f"+1 {area} 555 {line}", f"+1{area}555{line}"
-                contacts.append(("phone", phone, normalized))
-                counts["contact_points"] += 1
-                cps.append((counts["contact_points"], pid, "phone", "cell", phone, normalized,
-                            false))
-            note = None
-            if rng.random() < 0.1:
-                note = f"Met at {rng.choice(['a meetup', 'a conference', 'the career fair'])}."
-            tags = []
-            if rng.random() < 0.03:
-                tag = rng.randint(1, len(TAGS))
-                person_tags.append((pid, tag))
-                tags.append(TAGS[tag - 1])
-            found_by = search_text(
-                display, given_name=given, family_name=family, note=note, contacts=contacts,
-                positions=[(title, department, company_names[cid - 1], aliases.get(cid, []))
-                           for cid, title, department in mine],
-                tags=tags)
-            last_contacted = None
-            if pid >= 2:
-                times = rng.randint(0, 6) if pid <= circle + 1 else int(rng.random() < 0.01)
-                for _ in range(times):
-                    counts["interactions"] += 1
-                    when = b.today - timedelta(days=rng.randint(1, 1100))
-                    last_contacted = max(when, last_contacted or when)
-                    interactions.append((counts["interactions"], pid,
-                                         rng.choice(INTERACTION_KINDS), w.day(when), "Caught up.",
-                                         now, now))
-            # The current company the list sorts by: of two current positions, the one that
-            # started last, then the later one (as migration 0008's triggers pick it).
-            current = [(p["start"] or "", i, company_keys[p["company_id"] - 1])
-                       for i, p in enumerate(b.positions[before:]) if p["is_current"]]
-            sort_key = sort_keys.get(display) or sort_keys.setdefault(display,
-                                                                     fold(display).strip())
-            person_rows.append((pid, display, given, family, note, true if pid == 1 else false,
-                                known_via, SOURCE, sort_key, found_by,
-                                max(current)[2] if current else None,
-                                w.day(last_contacted) if last_contacted else None, now, now))
-            if pid == 1:
-                me_name = display
-            if len(person_rows) >= CHUNK:
-                flush()
-        flush()
-    finally:
-        behind.stop()  # every chunk handed over is written (or the first failure kept)
-    behind.raise_error()
+            cps.append((counts["contact_points"], pid, "phone", "cell", phone, normalized,
+                        false))
+        note = None
+        if rng.random() < 0.1:
+            note = f"Met at {rng.choice(['a meetup', 'a conference', 'the career fair'])}."
+        tags = []
+        if rng.random() < 0.03:
+            tag = rng.randint(1, len(TAGS))
+            person_tags.append((pid, tag))
+            tags.append(TAGS[tag - 1])
+        found_by = search_text(
+            display, given_name=given, family_name=family, note=note, contacts=contacts,
+            positions=[(title, department, company_names[cid - 1], aliases.get(cid, []))
+                       for cid, title, department in mine],
+            tags=tags)
+        last_contacted = None
+        if pid >= 2:
+            times = rng.randint(0, 6) if pid <= circle + 1 else int(rng.random() < 0.01)
+            for _ in range(times):
+                counts["interactions"] += 1
+                when = b.today - timedelta(days=rng.randint(1, 1100))
+                last_contacted = max(when, last_contacted or when)
+                interactions.append((counts["interactions"], pid,
+                                     rng.choice(INTERACTION_KINDS), w.day(when), "Caught up.",
+                                     now, now))
+        # The current company the list sorts by: of two current positions, the one that
+        # started last, then the later one (as migration 0008's triggers pick it).
+        current = [(p["start"] or "", i, company_keys[p["company_id"] - 1])
+                   for i, p in enumerate(b.positions[before:]) if p["is_current"]]
+        sort_key = sort_keys.get(display) or sort_keys.setdefault(display,
+                                                                 fold(display).strip())
+        person_rows.append((pid, display, given, family, note, true if pid == 1 else false,
+                            known_via, SOURCE, sort_key, found_by,
+                            max(current)[2] if current else None,
+                            w.day(last_contacted) if last_contacted else None, now, now))
+        if pid == 1:
+            me_name = display
+        if len(person_rows) >= CHUNK:
+            flush()
+    flush()
     w.finish()
     return GeneratedNetwork(people, len(b.companies), counts["positions"],
                             counts["connections"], counts["interactions"],
