@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from crm.core.models.base import Base, Timestamped
-from crm.core.models.network import Company, Person, Tag
+from crm.core.models.network import Company, ContactFields, Person, Tag
 
 
 class PersonDate(Base):
@@ -74,7 +74,7 @@ class PersonRelation(Base):
     other: Mapped[Person | None] = relationship(foreign_keys=[other_id])
 
 
-class CompanyContact(Base):
+class CompanyContact(ContactFields, Base):
     """A company's own phone, email, URL or address (from a company card)."""
 
     __tablename__ = "company_contact"
@@ -82,14 +82,6 @@ class CompanyContact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"),
                                             index=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    label: Mapped[str | None] = mapped_column(String(100))
-    value: Mapped[str] = mapped_column(Text)
-    normalized: Mapped[str] = mapped_column(String(500), default="")
-    preferred: Mapped[bool] = mapped_column(Boolean, default=False,
-                                            server_default=text("false"))
-    address_parts: Mapped[str | None] = mapped_column(Text)
-    address_label: Mapped[str | None] = mapped_column(Text)
 
     company: Mapped[Company] = relationship(backref=backref(
         "contact_points", cascade="all, delete-orphan", order_by="CompanyContact.id"))

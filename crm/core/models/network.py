@@ -154,12 +154,10 @@ class Person(_DetailsOnDemand, Timestamped, Base, metaclass=_MapDetailsFirst):
     # asyncio included) even on SQLite; crm.core.contacts.search.UNMODELLED_NAMES lists it.
 
 
-class ContactPoint(Base):
-    __tablename__ = "contact_point"
+class ContactFields:
+    """The columns a person's and a company's contact points share (a row of either kind:
+    ``ContactPoint`` here, ``CompanyContact`` in ``details``)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
-                                           index=True)
     kind: Mapped[str] = mapped_column(String(20))
     label: Mapped[str | None] = mapped_column(String(100))
     value: Mapped[str] = mapped_column(Text)
@@ -173,6 +171,13 @@ class ContactPoint(Base):
     # An address as the phone prints it (a vCard LABEL), when the card gave one.
     address_label: Mapped[str | None] = mapped_column(Text)
 
+
+class ContactPoint(ContactFields, Base):
+    __tablename__ = "contact_point"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
     person: Mapped[Person] = relationship(back_populates="contact_points")
 
     __table_args__ = (
