@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from crm.core.normalize import email_domain, words
+from crm.core.normalize import email_domain, fold, words
 
 # Mail providers whose users work anywhere: their domain says nothing about an employer.
 FREE_MAIL = frozenset({
@@ -48,6 +48,14 @@ def _covered(few: list[str], many: list[str]) -> bool:
             return False
         pool.remove(hit)
     return True
+
+
+def same_name(a: str, b: str) -> bool:
+    """The same name letter for letter, case, accents and outer spaces aside ("Zoë Müller",
+    "zoe muller"): what an import, ``crm show`` and a split call a card "of another name"
+    by (a nickname is another name here; whether two names can be one person's is
+    ``names_agree``)."""
+    return fold(a).strip() == fold(b).strip()
 
 
 def names_agree(a: str | None, b: str | None) -> bool:

@@ -337,5 +337,5 @@ def person_detail(session: Session, person_id: int) -> PersonDetail:
                            for i in interactions),
         keep_in_touch=KeepInTouchBrief(person.keep_every_days, person.keep_at_most_days),
         mine_there=mine_there,
-        sources=card_sources(session, person.id),
+        sources=card_sources(session, person.id, person.display_name),
     )

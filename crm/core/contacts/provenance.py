@@ -13,8 +13,7 @@ from typing import Any
 from sqlalchemy import DateTime, Integer, Text, column, select, table
 from sqlalchemy.orm import Session
 
-from crm.core.models import Person
-from crm.core.normalize import fold
+from crm.core.contacts import identity
 from crm.core.vocabulary import INFERRED_MATCHES
 
 # import_record's columns a person's page reads, as a lightweight table: ``crm show`` need
@@ -66,12 +65,13 @@ class CardSource:
 
 
 def same_name(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or fold(a).strip() == fold(b).strip()
+    """``identity.same_name``, a name not recorded counting as the same (nothing to show)."""
+    return a is None or b is None or identity.same_name(a, b)
 
 
-def card_sources(session: Session, person_id: int) -> tuple[CardSource, ...]:
-    """The cards imported into the person, oldest first (not their raw text)."""
-    name = session.scalar(select(Person.display_name).where(Person.id == person_id))
+def card_sources(session: Session, person_id: int, name: str) -> tuple[CardSource, ...]:
+    """The cards imported into the person (whose name is ``name``), oldest first (not their
+    raw text)."""
     r = _RECORD.c
     rows = session.execute(
         select(r.id, r.source_file, r.line, r.card_name, r.matched_by, r.match_evidence,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card
-from crm.core.contacts.identity import names_agree
+from crm.core.contacts.identity import names_agree, same_name
 from crm.core.importing.common import (
     Holder,
     contact_key,
@@ -117,14 +117,13 @@ class _Matcher:
         partners = self.run.distinct.get(chosen.person_id or 0)
         if not partners:
             return chosen
-        name = fold(card.display_name).strip()
-        if chosen.holder is not None and fold(chosen.holder.name).strip() == name:
+        if chosen.holder is not None and same_name(chosen.holder.name, card.display_name):
             return chosen
         for kind, norm in match_keys(card):
             for pid in self.index.contact_holders(kind, norm):
                 holder = self.index.holders.get(pid)
                 if (pid in partners and holder is not None
-                        and fold(holder.name).strip() == name):
+                        and same_name(holder.name, card.display_name)):
                     return Target(person_id=pid, holder=holder)
         return chosen
 
@@ -143,10 +142,6 @@ def _evidence(card: Card, kind: str, norm: str) -> str:
         if cp.kind == wanted and normalized(cp) == norm:
             return cp.value
     return norm
-
-
-def _same_name(a: str, b: str) -> bool:
-    return fold(a).strip() == fold(b).strip()
 
 
 def _decide(index: Index, run: Run,
@@ -187,7 +182,7 @@ def _merge_action(run: Run, index: Index, target: Target, pid: int, person: Held
     """"updated" when the card is a contact imported before and changed since (by UID or
     an earlier import's record), else "merged" into someone already there. A card matched
     by email or phone whose name is not the person's is another card: "merged"."""
-    if how[0] in INFERRED_MATCHES and not _same_name(card.display_name, person.display_name):
+    if how[0] in INFERRED_MATCHES and not same_name(card.display_name, person.display_name):
         return "merged"
     # A person an earlier chunk created counts as created by this file.
     if (target.person_id is not None and pid <= run.people_before
@@ -229,7 +224,7 @@ def _write_people(session: Session, report: ImportReport, run: Run, index: Index
                 # A card of another name matched by a shared value is recorded even when it
                 # brought nothing new: its name is shown, and it can be split off.
                 other_name = (step.how[0] in INFERRED_MATCHES
-                              and not _same_name(card.display_name, person.display_name))
+                              and not same_name(card.display_name, person.display_name))
                 if not changed and not other_name:
                     card_people.append((card, pid))
                     report.add_outcome(CardOutcome(card.file, card.line, person.display_name,

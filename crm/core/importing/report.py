@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm.core.cards import RejectedCard
+from crm.core.contacts.identity import same_name
 from crm.core.importing.extra_records import ExtrasReport
-from crm.core.normalize import fold
 from crm.core.vocabulary import INFERRED_MATCHES
 
 # What a record did: a person created, updated (the same contact imported again, changed),
@@ -45,7 +45,7 @@ class CardOutcome:
         shown with its evidence (and undone by splitting the card off)."""
         return (self.action == "merged" and self.matched_by in INFERRED_MATCHES
                 and self.person_name is not None
-                and fold(self.person_name).strip() != fold(self.name).strip())
+                and not same_name(self.person_name, self.name))
 
     def match_json(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "name": self.name,
