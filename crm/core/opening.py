@@ -21,6 +21,15 @@ if TYPE_CHECKING:
     from crm.core.db import Database
 
 
+def _map_every_model() -> None:
+    """Every model mapped and configured once the database is open, before the face's
+    workers query: the lazily mapped details (crm.core.models) would otherwise be mapped by
+    whichever worker thread reaches them first."""
+    from crm.core.models import map_details
+
+    map_details()
+
+
 class DatabaseClosed(CrmError):
     """The face closed before the database was open."""
 
@@ -44,6 +53,7 @@ class DatabaseOpening:
     @classmethod
     def opened(cls, database: Database) -> DatabaseOpening:
         """A database that is open already."""
+        _map_every_model()
         opening = cls(database.url, label=database.label, path=database.path)
         opening._started = True
         opening._database = database
@@ -120,11 +130,7 @@ class DatabaseOpening:
             opener = open_database
         try:
             database = opener(self.url_or_path)
-            # Every model mapped and configured here, before any worker queries: the lazily
-            # mapped details would otherwise be mapped by whichever worker reaches them first.
-            from crm.core.models import map_details
-
-            map_details()
+            _map_every_model()
             for call in self._take_calls():
                 call(database)
         except BaseException as err:

@@ -445,7 +445,6 @@ def make_app(database_url_or_path: str | Database | None,
     the app shows that page at once and opens the database just after painting it.
     """
     if not isinstance(database_url_or_path, str | None):
-        _map_every_model()
         return CrmApp(database_url_or_path, keymap_file)
     if first_page is not None:
         opening = DatabaseOpening(database_url_or_path, label=first_page.label,
@@ -453,14 +452,4 @@ def make_app(database_url_or_path: str | Database | None,
         return CrmApp(opening, keymap_file, first_page=first_page)
     from crm.core.db import open_database
 
-    database = open_database(database_url_or_path)
-    _map_every_model()
-    return CrmApp(database, keymap_file)
-
-
-def _map_every_model() -> None:
-    """The lazily mapped models too, here in the main thread, before any worker queries
-    (DatabaseOpening does the same in its thread on the fast path)."""
-    from crm.core.models import map_details
-
-    map_details()
+    return CrmApp(open_database(database_url_or_path), keymap_file)
