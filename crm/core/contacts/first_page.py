@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from crm.core.contacts.rows import PersonRow
+from crm.core.contacts.rows import PersonRow, person_rows
 from crm.core.paths import database_url, sqlite_path
 from crm.core.revision import SCHEMA_HEAD, readonly_connect
 
@@ -109,23 +109,9 @@ def _page(query: Query, sql: dict[str, str], ids_param: Callable[[list[int]], An
         return [], total
     wanted = (ids_param(ids),)
     names = {pid: (name, me) for pid, name, me in query(sql["names"], wanted)}
-    current: dict[int, tuple[str, int, str, str | None]] = {}
-    for pid, start, pos_id, company, title in query(sql["positions"], wanted):
-        # Of two current positions, the one that started last (as listing.people_rows).
-        candidate = (start or "", pos_id, company, title)
-        if pid not in current or candidate[:2] > current[pid][:2]:
-            current[pid] = candidate
+    current = list(query(sql["positions"], wanted))
     last = {pid: _iso_date(when) for pid, when in query(sql["last"], wanted)}
-    rows = []
-    for pid in ids:
-        if pid not in names:
-            continue  # (cannot happen in one transaction; as listing.people_rows)
-        name, me = names[pid]
-        pos = current.get(pid)
-        rows.append(PersonRow(id=pid, name=name, company=pos[2] if pos else None,
-                              title=pos[3] if pos else None, last_contacted=last.get(pid),
-                              is_me=bool(me)))
-    return rows, total
+    return person_rows(ids, names, current, last), total
 
 
 def _iso_date(value: Any) -> str | None:

@@ -6,13 +6,11 @@ people: the TUI asks for the rows it is about to show and nothing else.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.core.contacts.people import search_ids
-from crm.core.contacts.rows import PEOPLE_SORTS, PersonRow
+from crm.core.contacts.rows import PEOPLE_SORTS, PersonRow, person_rows
 from crm.core.contacts.search import count_matching, ordered_person_ids
 from crm.core.errors import InvalidInput
 from crm.core.models import Company, Interaction, Person, Position
@@ -53,30 +51,15 @@ def people_rows(session: Session, ids: list[int]) -> list[PersonRow]:
         return []
     names = {pid: (name, me) for pid, name, me in session.execute(
         select(Person.id, Person.display_name, Person.is_me).where(Person.id.in_(ids)))}
-    current: dict[int, tuple[str, int, str, str | None]] = {}
-    positions = session.execute(
+    # (as crm.core.contacts.people shows a person's current position)
+    current = session.execute(
         select(Position.person_id, Position.start, Position.id, Company.name, Position.title)
         .join(Company, Company.id == Position.company_id)
         .where(Position.person_id.in_(ids), Position.is_current.is_(True)))
-    for pid, start, pos_id, company, title in positions:
-        # Of two current positions, the one that started last (as crm.core.contacts.people does).
-        candidate = (start or "", pos_id, company, title)
-        if pid not in current or candidate[:2] > current[pid][:2]:
-            current[pid] = candidate
-    last: dict[int, Any] = {pid: when for pid, when in session.execute(
+    last = {pid: when.isoformat() if when else None for pid, when in session.execute(
         select(Interaction.person_id, func.max(Interaction.occurred_on))
         .where(Interaction.person_id.in_(ids)).group_by(Interaction.person_id))}
-    rows = []
-    for pid in ids:
-        if pid not in names:
-            continue  # deleted between the two queries
-        name, me = names[pid]
-        pos = current.get(pid)
-        when = last.get(pid)
-        rows.append(PersonRow(id=pid, name=name, company=pos[2] if pos else None,
-                              title=pos[3] if pos else None,
-                              last_contacted=when.isoformat() if when else None, is_me=bool(me)))
-    return rows
+    return person_rows(ids, names, current, last)
 
 
 def people_page(session: Session, query: str | None, offset: int, limit: int,
