@@ -3,13 +3,24 @@ that drive the app are in tests/tui/helpers.py."""
 
 from __future__ import annotations
 
+import gc
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from crm.core.db import open_database
 from crm.core.samples.demo import load_demo
+
+
+@pytest.fixture(autouse=True)
+def _collectable_again() -> Iterator[None]:
+    """The app freezes what start-up made (crm.tui.app.settle_memory) for as long as it
+    runs, which in a test process is one test: what a test's app left is collectable
+    again after it."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

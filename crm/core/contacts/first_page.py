@@ -18,14 +18,11 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from crm.core.contacts.rows import PersonRow, person_rows
+from crm.core.contacts.rows import PersonRow, Query, read_person_rows
 from crm.core.paths import database_url, sqlite_path
 from crm.core.revision import SCHEMA_HEAD, readonly_connect
 
@@ -64,64 +61,33 @@ def read_first_page(url_or_path: str | None, limit: int) -> FirstPage | None:
 
 # -- the queries of crm.core.contacts.listing.people_page, in each dialect ------------------
 
-# (the SQL SQLAlchemy emits for people_page and count_matching_people, in the same order)
+# (the SQL SQLAlchemy emits for people_page's ids in name order and count_matching_people;
+# the rows are crm.core.contacts.rows.read_person_rows, as people_page reads them)
 SQLITE = {
     "revision": "SELECT version_num FROM alembic_version",
     "ids": "SELECT id FROM person ORDER BY sort_key, id LIMIT ?",
-    "names": "SELECT id, display_name, is_me FROM person "
-             "WHERE id IN (SELECT value FROM json_each(?))",
-    "positions": "SELECT position.person_id, position.start, position.id, company.name, "
-                 "position.title FROM position JOIN company ON company.id = position.company_id "
-                 "WHERE position.person_id IN (SELECT value FROM json_each(?)) "
-                 "AND position.is_current IS 1",
-    "last": "SELECT person_id, max(occurred_on) FROM interaction "
-            "WHERE person_id IN (SELECT value FROM json_each(?)) GROUP BY person_id",
     "count": "SELECT count(*) FROM person",
 }
 POSTGRES = {
     "revision": "SELECT version_num FROM alembic_version",
     "ids": "SELECT id FROM person ORDER BY sort_key, id LIMIT %s",
-    "names": "SELECT id, display_name, is_me FROM person WHERE id = ANY(%s)",
-    "positions": "SELECT position.person_id, position.start, position.id, company.name, "
-                 "position.title FROM position JOIN company ON company.id = position.company_id "
-                 "WHERE position.person_id = ANY(%s) AND position.is_current IS true",
-    "last": "SELECT person_id, max(occurred_on) FROM interaction "
-            "WHERE person_id = ANY(%s) GROUP BY person_id",
     "count": "SELECT count(*) FROM person",
 }
-
-Query = Callable[[str, Sequence[Any]], Iterable[Sequence[Any]]]
 
 
 class NotAtHead(Exception):
     """The database is not at this crm's schema revision (or is no crm database)."""
 
 
-def _page(query: Query, sql: dict[str, str], ids_param: Callable[[list[int]], Any],
-          limit: int) -> tuple[list[PersonRow], int]:
+def _page(query: Query, dialect: str, limit: int) -> tuple[list[PersonRow], int]:
     """``people_page(session, "", 0, limit, "name")`` and the count, through ``query``."""
+    sql = SQLITE if dialect == "sqlite" else POSTGRES
     revision = [r[0] for r in query(sql["revision"], ())]
     if revision != [SCHEMA_HEAD]:
         raise NotAtHead(revision)
     ids = [int(r[0]) for r in query(sql["ids"], (limit,))]
     total = int(next(iter(query(sql["count"], ())))[0])
-    if not ids:
-        return [], total
-    wanted = (ids_param(ids),)
-    names = {pid: (name, me) for pid, name, me in query(sql["names"], wanted)}
-    current = list(query(sql["positions"], wanted))
-    last = {pid: _iso_date(when) for pid, when in query(sql["last"], wanted)}
-    return person_rows(ids, names, current, last), total
-
-
-def _iso_date(value: Any) -> str | None:
-    """An interaction's date as listing.people_rows gives it (SQLite keeps ISO text; a
-    value SQLAlchemy would read differently is left to it: ValueError, and no light page)."""
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    return date.fromisoformat(value).isoformat()
+    return read_person_rows(query, dialect, ids), total
 
 
 # -- SQLite ---------------------------------------------------------------------------------
@@ -133,14 +99,12 @@ def _sqlite_page(url: str, limit: int) -> FirstPage | None:
     path = sqlite_path(url)
     if path is None or not _as_the_usual_open_leaves_it(path):
         return None
-    import json
-
     conn = readonly_connect(path, timeout=LOCK_WAIT_S)
     try:
         conn.isolation_level = None
         conn.execute("BEGIN")  # one snapshot for the page and the count
-        rows, total = _page(lambda q, params: conn.execute(q, tuple(params)), SQLITE,
-                            json.dumps, limit)
+        rows, total = _page(lambda q, params: conn.execute(q, tuple(params)), "sqlite",
+                            limit)
     finally:
         conn.close()
     return FirstPage(url, path.name, path, rows, total)
@@ -197,5 +161,5 @@ def _postgres_page(url: str, limit: int) -> FirstPage | None:
         # One transaction (psycopg's default), read only, rolled back when it closes.
         conn.read_only = True
         rows, total = _page(lambda q, params: conn.execute(q, list(params)).fetchall(),
-                            POSTGRES, list, limit)
+                            "postgresql", limit)
     return FirstPage(url, label, None, rows, total)

@@ -6,14 +6,13 @@ people: the TUI asks for the rows it is about to show and nothing else.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.core.contacts.people import search_ids
-from crm.core.contacts.rows import PEOPLE_SORTS, PersonRow, person_rows
+from crm.core.contacts.rows import PEOPLE_SORTS, PersonRow, read_person_rows
 from crm.core.contacts.search import count_matching, ordered_person_ids
 from crm.core.errors import InvalidInput
-from crm.core.models import Company, Interaction, Person, Position
+from crm.core.models import Person
 
 
 def count_matching_people(session: Session, query: str | None, *,
@@ -46,20 +45,11 @@ def page_ids(session: Session, query: str | None, offset: int, limit: int | None
 
 
 def people_rows(session: Session, ids: list[int]) -> list[PersonRow]:
-    """Rows for ``ids``, in that order: name, current company and title, last contacted."""
-    if not ids:
-        return []
-    names = {pid: (name, me) for pid, name, me in session.execute(
-        select(Person.id, Person.display_name, Person.is_me).where(Person.id.in_(ids)))}
-    # (as crm.core.contacts.people shows a person's current position)
-    current = session.execute(
-        select(Position.person_id, Position.start, Position.id, Company.name, Position.title)
-        .join(Company, Company.id == Position.company_id)
-        .where(Position.person_id.in_(ids), Position.is_current.is_(True)))
-    last = {pid: when.isoformat() if when else None for pid, when in session.execute(
-        select(Interaction.person_id, func.max(Interaction.occurred_on))
-        .where(Interaction.person_id.in_(ids)).group_by(Interaction.person_id))}
-    return person_rows(ids, names, current, last)
+    """Rows for ``ids``, in that order: name, current company and title, last contacted
+    (two statements run by the driver: ``crm.core.contacts.rows.read_person_rows``)."""
+    conn = session.connection()
+    return read_person_rows(lambda sql, params: conn.exec_driver_sql(sql, tuple(params)),
+                            conn.dialect.name, ids)
 
 
 def people_page(session: Session, query: str | None, offset: int, limit: int,

@@ -6,7 +6,7 @@ their order are the CLI contract, tests/cli/test_json_shapes.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -277,7 +277,12 @@ def _reference(ref: Reference | None) -> ReferenceBrief | None:
                    for u in ref.uses))
 
 
-def person_detail(session: Session, person_id: int) -> PersonDetail:
+def person_detail(session: Session, person_id: int, *, brief: bool = False) -> PersonDetail:
+    """What the person's page shows. ``brief``: what the card beside the people list shows,
+    read for every move of its cursor: the person, their contact points, positions,
+    reference and interactions; their connections (co-workers are derived from every
+    overlapping position: the costly part), referrals, my positions at their companies and
+    imported cards are not read (left empty)."""
     person = session.scalars(
         select(Person).where(Person.id == person_id).options(
             *summary_loader(),
@@ -290,23 +295,9 @@ def person_detail(session: Session, person_id: int) -> PersonDetail:
     # Current first, then most recent start first.
     positions = sorted(person.positions, key=lambda p: (p.start or ""), reverse=True)
     positions = sorted(positions, key=lambda p: not p.is_current)
-    referrals = session.scalars(
-        select(Referral).where(or_(Referral.referrer_id == person.id,
-                                   Referral.referred_id == person.id,
-                                   Referral.to_person_id == person.id))
-        .options(*REFERRAL_LOADER).order_by(Referral.id)
-    )
-    mine_there: tuple[PositionView, ...] = ()
-    me = me_id(session)
-    companies = {p.company_id for p in person.positions}
-    if me is not None and me != person.id and companies:
-        mine_there = tuple(_position(p) for p in session.scalars(
-            select(Position).where(Position.person_id == me,
-                                   Position.company_id.in_(companies))
-            .options(selectinload(Position.company)).order_by(Position.id)))
     interactions: list[Interaction] = sorted(person.interactions,
                                              key=lambda i: i.occurred_on, reverse=True)
-    return PersonDetail(
+    detail = PersonDetail(
         summary=summarize(person),
         given_name=person.given_name,
         family_name=person.family_name,
@@ -329,13 +320,34 @@ def person_detail(session: Session, person_id: int) -> PersonDetail:
         relations=tuple(RelationView(r.id, r.other.display_name if r.other else r.name, r.name,
                                      r.label, r.uid, r.other_id) for r in person.relations),
         positions=tuple(_position(p) for p in positions),
-        connections=(*explicit_connections(session, person.id),
-                     *derived_connections(session, person.id)),
+        connections=(),
         reference=_reference(person.reference),
-        referrals=tuple(referral_view(r) for r in referrals),
+        referrals=(),
         interactions=tuple(InteractionView(i.id, i.occurred_on, i.kind, i.summary)
                            for i in interactions),
         keep_in_touch=KeepInTouchBrief(person.keep_every_days, person.keep_at_most_days),
+    )
+    if brief:
+        return detail
+    referrals = session.scalars(
+        select(Referral).where(or_(Referral.referrer_id == person.id,
+                                   Referral.referred_id == person.id,
+                                   Referral.to_person_id == person.id))
+        .options(*REFERRAL_LOADER).order_by(Referral.id)
+    )
+    mine_there: tuple[PositionView, ...] = ()
+    me = me_id(session)
+    companies = {p.company_id for p in person.positions}
+    if me is not None and me != person.id and companies:
+        mine_there = tuple(_position(p) for p in session.scalars(
+            select(Position).where(Position.person_id == me,
+                                   Position.company_id.in_(companies))
+            .options(selectinload(Position.company)).order_by(Position.id)))
+    return replace(
+        detail,
+        connections=(*explicit_connections(session, person.id),
+                     *derived_connections(session, person.id)),
+        referrals=tuple(referral_view(r) for r in referrals),
         mine_there=mine_there,
         sources=card_sources(session, person.id, person.display_name),
     )

@@ -16,6 +16,7 @@ contacted (never contacted last), then by name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import (
@@ -23,6 +24,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    column,
     func,
     literal,
     literal_column,
@@ -75,15 +77,20 @@ def _kinds(ws: list[str], dialect: str) -> tuple[Any, Any, Any]:
 
 def match_rank(ws: list[str], dialect: str) -> Any:
     """The rank of a person for the folded query words ``ws`` (NAME_PREFIX … OTHER)."""
-    prefix, name_word, work_word = _kinds(ws, dialect)
+    return _rank(_kinds(ws, dialect))
+
+
+def _rank(kinds: tuple[Any, Any, Any]) -> Any:
+    prefix, name_word, work_word = kinds
     return case((prefix, NAME_PREFIX), (name_word, NAME_WORD), (work_word, WORK_WORD),
                 else_=OTHER)
 
 
-def _of_kind(ws: list[str], kind: int, dialect: str) -> list[Any]:
-    """WHERE clauses meaning "``match_rank(ws)`` is ``kind``" (the same CASE, unrolled so
-    that a walk tests the cheap name conditions, read from the name index, first)."""
-    prefix, name_word, work_word = _kinds(ws, dialect)
+def _of_kind(kinds: tuple[Any, Any, Any], kind: int) -> list[Any]:
+    """WHERE clauses meaning "``match_rank(ws)`` is ``kind``", given ``_kinds(ws)`` (the same
+    CASE, unrolled so that a walk tests the cheap name conditions, read from the name
+    index, first)."""
+    prefix, name_word, work_word = kinds
     if kind == NAME_PREFIX:
         return [prefix]
     if kind == NAME_WORD:
@@ -114,35 +121,36 @@ def _closeness(me: int | None) -> list[Any]:
 def _my_connections(session: Session, me: int | None) -> list[int]:
     if me is None:
         return []
-    return sorted(set(session.scalars(
+    return sorted(set(session.connection().scalars(
         select(Connection.other_id).where(Connection.person_id == me)
         .union(select(Connection.person_id).where(Connection.other_id == me)))))
 
 
 def _segments(session: Session, ws: list[str], where: list[Any],
-              me: int | None) -> list[Select[Any]]:
+              me: int | None) -> Iterator[Select[Any]]:
     """The ranked order of a broad search as consecutive pieces, each a walk of an index in
     its own order that can stop after a page: for each kind of match, the people connected
     with me (a few hundred at most, sorted), then those with a last contact (walking
-    ``ix_person_contacted_order``), then the rest (walking the name index)."""
+    ``ix_person_contacted_order``), then the rest (walking the name index).
+
+    Made as they are read: a page is mostly filled by the first one or two, and building
+    the statements nobody runs was most of a keystroke's Python."""
     mine = _my_connections(session, me)
     near = Person.id.in_(bindparam("mine", value=mine, expanding=True))
     far = Person.id.not_in(bindparam("mine", value=mine, expanding=True))
     dialect = session.get_bind().dialect.name
     named = _name_hits(session, ws, dialect)
-    out = []
-    if named:
+    kinds = _kinds(ws, dialect)
+    if named is not None and named[0]:
         # The few people the name index finds (a superset of both name ranks), tested,
         # ranked and sorted as a selective search is, instead of walks of every name.
-        prefix, name_word, _ = _kinds(ws, dialect)
-        out.append(select(Person.id)
-                   .where(Person.id.in_(bindparam("named", value=named, expanding=True)),
-                          or_(prefix, name_word), *where)
-                   .order_by(match_rank(ws, dialect), *_closeness(me)))
+        prefix, name_word, _ = kinds
+        yield (select(Person.id).where(named[1], or_(prefix, name_word), *where)
+               .order_by(_rank(kinds), *_closeness(me)))
     for kind in (NAME_PREFIX, NAME_WORD, WORK_WORD, OTHER):
         if kind in (NAME_PREFIX, NAME_WORD) and named is not None:
             continue  # read above, or empty: no name has the words
-        of_kind = _of_kind(ws, kind, dialect)
+        of_kind = _of_kind(kinds, kind)
         in_range = []
         if kind == NAME_PREFIX and dialect == "sqlite":
             # The same names as a range of the name index (SQLite's LIKE cannot use it),
@@ -152,14 +160,12 @@ def _segments(session: Session, ws: list[str], where: list[Any],
             start = " ".join(ws)
             in_range = [Person.sort_key.between(start, start + "\U0010ffff")]
         if mine:
-            out.append(select(Person.id).where(*of_kind, *where, near)
-                       .order_by(*_closeness(me)))
+            yield select(Person.id).where(*of_kind, *where, near).order_by(*_closeness(me))
         rest = [*of_kind, *where, *([far] if mine else [])]
-        out.append(select(Person.id).where(Person.last_contacted.is_not(None), *rest)
-                   .order_by(Person.last_contacted.desc(), Person.sort_key, Person.id))
-        out.append(select(Person.id).where(Person.last_contacted.is_(None), *in_range, *rest)
-                   .order_by(Person.sort_key, Person.id))
-    return out
+        yield (select(Person.id).where(Person.last_contacted.is_not(None), *rest)
+               .order_by(Person.last_contacted.desc(), Person.sort_key, Person.id))
+        yield (select(Person.id).where(Person.last_contacted.is_(None), *in_range, *rest)
+               .order_by(Person.sort_key, Person.id))
 
 
 # A query whose words start a word of fewer names than this reads its name ranks from the
@@ -167,32 +173,41 @@ def _segments(session: Session, ws: list[str], where: list[Any],
 NAME_HITS = 2000
 
 
-def _name_hits(session: Session, ws: list[str], dialect: str) -> list[int] | None:
-    """Ids of the people a word of whose name starts with each word of ``ws``, from the name
-    index (migration 0012), when they are fewer than NAME_HITS; None when there are more
-    (or the words hold characters the index's tokenizer splits on, where its hits might
-    miss a name the rank's own test finds).
+def _name_hits(session: Session, ws: list[str], dialect: str) -> tuple[int, Any] | None:
+    """How many people a word of whose name starts with each word of ``ws`` there are, and
+    the WHERE clause "the person is one of them", from the name index (migration 0012),
+    when they are fewer than NAME_HITS; None when there are more (or the words hold
+    characters the index's tokenizer splits on, where its hits might miss a name the
+    rank's own test finds).
 
     Every name rank (NAME_PREFIX, NAME_WORD) is a subset of these hits: the rank tests a
     space (or the start) followed by the word, and the index splits the name into words at
     spaces, so such a word of the name starts with the query word."""
     if not all(w.isalnum() for w in ws):
         return None
+    conn = session.connection()
     if dialect == "sqlite":
-        hits = session.execute(
-            text("SELECT rowid FROM person_name_fts WHERE person_name_fts MATCH :q LIMIT :n"),
-            {"q": _fts5_query(ws), "n": NAME_HITS}).scalars().all()
+        # Counted in the database, and read again by the statement that ranks them:
+        # fetching up to NAME_HITS ids and sending them back costs more than the index.
+        q = _fts5_query(ws)
+        found = conn.exec_driver_sql(
+            "SELECT count(*) FROM (SELECT 1 FROM person_name_fts "
+            "WHERE person_name_fts MATCH ? LIMIT ?)", (q, NAME_HITS)).scalar_one()
+        hits: Any = (text("SELECT rowid FROM person_name_fts WHERE person_name_fts MATCH "
+                          ":name_hits").bindparams(name_hits=q).columns(column("rowid")))
     elif dialect == "postgresql":
         simple: Any = literal_column("'simple'::regconfig")
-        hits = session.execute(
+        hits = conn.execute(
             select(Person.id).where(func.to_tsvector(simple, Person.sort_key).op("@@")(
                 func.to_tsquery(simple, _tsquery(ws)))).limit(NAME_HITS)).scalars().all()
+        found = len(hits)
+        hits = bindparam("named", value=sorted(hits), expanding=True)
     else:
         return None
-    return None if len(hits) >= NAME_HITS else sorted(hits)
+    return None if found >= NAME_HITS else (found, Person.id.in_(hits))
 
 
-def _page_of(session: Session, segments: list[Select[Any]], offset: int,
+def _page_of(session: Session, segments: Iterable[Select[Any]], offset: int,
              limit: int | None) -> list[int]:
     """Rows ``offset`` … ``offset + limit`` of the segments one after the other; a segment
     wholly before the page is only counted (up to what is left to skip)."""
@@ -203,12 +218,12 @@ def _page_of(session: Session, segments: list[Select[Any]], offset: int,
         if want == 0:
             break
         stmt = segment.offset(skip)
-        got = list(session.scalars(stmt if want is None else stmt.limit(want)))
+        got = list(session.connection().scalars(stmt if want is None else stmt.limit(want)))
         if got or not skip:
             found += got
             skip = 0
             continue
-        skip -= session.scalar(select(func.count()).select_from(
+        skip -= session.connection().scalar(select(func.count()).select_from(
             segment.order_by(None).limit(skip).subquery())) or 0
     return found
 
@@ -228,7 +243,7 @@ def ranked_person_ids(session: Session, query: str | None, *, limit: int | None 
         stmt = select(Person.id).order_by(Person.sort_key, Person.id).offset(offset)
         rows = session.connection().execute(stmt if limit is None else stmt.limit(limit))
         return list(rows.scalars())
-    me = session.scalar(select(Person.id).where(Person.is_me == true()))
+    me = session.connection().scalar(select(Person.id).where(Person.is_me == true()))
     if _indexed(session):
         where, broad = _match_filter(session, ws)
     else:
@@ -239,6 +254,6 @@ def ranked_person_ids(session: Session, query: str | None, *, limit: int | None 
         rank = match_rank(ws, session.get_bind().dialect.name)
         stmt = (select(Person.id).where(*where).order_by(rank, *_closeness(me))
                 .offset(offset))
-        return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
+        return list(session.connection().scalars(stmt if limit is None else stmt.limit(limit)))
     finally:
         _reset_planner(session)

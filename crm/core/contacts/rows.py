@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 PEOPLE_SORTS = ("name", "company", "last-contacted")
@@ -46,3 +48,55 @@ def person_rows(ids: list[int], names: Mapping[int, tuple[str, Any]],
                               title=pos[3] if pos else None, last_contacted=last.get(pid),
                               is_me=bool(me)))
     return rows
+
+
+# A statement and its parameters run by the database driver: its rows.
+Query = Callable[[str, Sequence[Any]], Iterable[Sequence[Any]]]
+
+# The rows of a page of ids in two statements per dialect, one parameter each (the ids as
+# JSON for SQLite, an array for PostgreSQL): the same SQL for any page, so the driver's
+# statement cache keeps it prepared. ``person.last_contacted`` is the latest interaction's
+# date (kept by migration 0008's triggers).
+ROWS_SQL = {
+    "sqlite": {
+        "names": "SELECT id, display_name, is_me, last_contacted FROM person "
+                 "WHERE id IN (SELECT value FROM json_each(?))",
+        "positions": "SELECT position.person_id, position.start, position.id, company.name, "
+                     "position.title FROM position "
+                     "JOIN company ON company.id = position.company_id "
+                     "WHERE position.person_id IN (SELECT value FROM json_each(?)) "
+                     "AND position.is_current IS 1",
+    },
+    "postgresql": {
+        "names": "SELECT id, display_name, is_me, last_contacted FROM person "
+                 "WHERE id = ANY(%s)",
+        "positions": "SELECT position.person_id, position.start, position.id, company.name, "
+                     "position.title FROM position "
+                     "JOIN company ON company.id = position.company_id "
+                     "WHERE position.person_id = ANY(%s) AND position.is_current IS true",
+    },
+}
+
+
+def read_person_rows(query: Query, dialect: str, ids: list[int]) -> list[PersonRow]:
+    """The rows of ``ids``, in that order, read through ``query`` (a driver's cursor, with
+    or without SQLAlchemy around it) in ``dialect`` ("sqlite" or "postgresql")."""
+    if not ids:
+        return []
+    sql = ROWS_SQL[dialect]
+    wanted = (json.dumps(ids) if dialect == "sqlite" else list(ids),)
+    names, last = {}, {}
+    for pid, name, me, when in query(sql["names"], wanted):
+        names[pid] = (name, me)
+        last[pid] = iso_date(when)
+    return person_rows(ids, names, query(sql["positions"], wanted), last)
+
+
+def iso_date(value: Any) -> str | None:
+    """A date column as the people list shows it (SQLite keeps ISO text; PostgreSQL's
+    driver gives a date)."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return date.fromisoformat(value).isoformat()

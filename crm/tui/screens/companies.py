@@ -75,7 +75,8 @@ class CompaniesScreen(SplitListScreen):
     def show_total(self, total: int) -> None:
         noun = "company" if total == 1 else "companies"
         match = " match" if self.query_text.strip() else ""
-        self.query_one("#companies-status", Static).update(Text(f"{total:,} {noun}{match}"))
+        self.query_one("#companies-status", Static).update(Text(f"{total:,} {noun}{match}"),
+                                                         layout=False)  # one line, always
         super().show_total(total)
 
     # -- who I know here, beside the list (WIDE columns and more) ---------------------------

@@ -154,6 +154,7 @@ class PeopleScreen(SplitListScreen):
         super().__init__()
         self.sort = "name"
         self._first_page_generation: int | None = None  # the list shows the first page
+        self._welcomed = False  # the footer offers the welcome's keys
 
     def compose(self) -> ComposeResult:
         yield CrmHeader()
@@ -228,7 +229,11 @@ class PeopleScreen(SplitListScreen):
             welcome.first().display = empty_db
             if empty_db:
                 self.query_one("#welcome-import", Button).focus()
-        self.refresh_bindings()
+        if empty_db != self._welcomed:
+            # The welcome's keys come and go (check_action): the footer is rebuilt only
+            # then, not after every search (a rebuild lays out the whole screen).
+            self._welcomed = empty_db
+            self.refresh_bindings()
         self.table.display = not empty_db
         self.search_box.display = not empty_db
         status = self.query_one("#people-status", Static)
@@ -243,7 +248,7 @@ class PeopleScreen(SplitListScreen):
         # (a search in name order lists the best matches first: crm.core.contacts.ranking)
         order = "best match first" if self.query_text.strip() and sort == "name" else (
             f"sorted by {sort}")
-        status.update(Text(f"{what} · {order}"))
+        status.update(Text(f"{what} · {order}"), layout=False)  # one line, always
         super().show_total(total)
 
     # -- the card beside the list (WIDE columns and more) -----------------------------------
@@ -251,7 +256,7 @@ class PeopleScreen(SplitListScreen):
     def fetch_card(self, session: Session, key: Any) -> PersonDetail:
         from crm.core.contacts.profile import person_detail
 
-        return person_detail(session, key)
+        return person_detail(session, key, brief=True)  # (what person_card shows)
 
     def card_text(self, view: PersonDetail) -> Text:
         return person_card(view)

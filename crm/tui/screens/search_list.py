@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
@@ -31,6 +33,12 @@ class SearchBox(Input):
     (a search drops punctuation: they would find nothing)."""
 
     LIST_KEYS: ClassVar[frozenset[str]] = frozenset({"slash", "question_mark"})
+
+    # Textual's Input sets its virtual size (the text's width) on every keystroke, and that
+    # reactive lays out the whole screen (some 30 ms at 120 columns, before the search even
+    # starts). The box's size never depends on its text: the width only bounds its own
+    # horizontal scrolling, which reads it directly.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         return key not in self.LIST_KEYS and super().check_consume_key(key, character)

@@ -139,7 +139,9 @@ class LazyTable(ScrollView, can_focus=True):
         self.total = None
         self.cursor = 0
         self.scroll_to(y=0, animate=False, immediate=True)
-        self._update_size()
+        # The size is left as it was until the new rows come (nothing is drawn meanwhile:
+        # row_count is 0): shrinking it now and growing it again a moment later would lay
+        # the screen out twice per keystroke.
         self.refresh()
         return self.generation
 
@@ -193,7 +195,20 @@ class LazyTable(ScrollView, can_focus=True):
             del self._pages[far]
 
     def _update_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.row_count + 1)
+        """The scrollable height follows the rows known, without laying out the screen.
+
+        ``virtual_size`` is a layout reactive: set plainly, every page and count that
+        changes the number of rows would reflow and repaint the whole screen (some 30 ms
+        at 120 columns, most of a keystroke). Only the table's own scrollbars depend on it,
+        so it is set quietly and they are updated; a scrollbar shown or hidden still lays
+        out (that changes the table's width).
+        """
+        size = Size(self.scrollable_content_region.width, self.row_count + 1)
+        if size == self.virtual_size:
+            return
+        self.set_reactive(LazyTable.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def on_resize(self, _event: events.Resize) -> None:
         self._update_size()
