@@ -1,7 +1,8 @@
-"""What a search keystroke costs the screen: typing and the answer repaint the list, they do
-not lay the whole screen out again (each layout reflows and repaints every widget: ~30 ms at
-120 columns, most of a keystroke at 100k people), and no full garbage collection of
-start-up's objects lands in the middle of one."""
+"""What a keystroke costs the screen: typing a search and its answer repaint the list, and
+moving between rows moves the focus; neither lays the whole screen out again (each layout
+reflows and repaints every widget: ~30 ms at 120 columns, most of a keystroke at 100k
+people; ~90 ms on a full Today page), and no full garbage collection of start-up's objects
+lands in the middle of one."""
 
 from __future__ import annotations
 
@@ -11,13 +12,16 @@ from typing import Any
 
 import pytest
 from textual.screen import Screen
+from textual.widgets._footer import FooterKey
 
 from crm.core.contacts.listing import people_page
 from crm.core.contacts.profile import person_detail
 from crm.core.db import open_database
 from crm.tui.screens.people import PeopleScreen, person_card
+from crm.tui.screens.today import AgendaRow, TodayScreen
+from crm.tui.widgets.chrome import CrmFooter
 from crm.tui.widgets.lazy_table import LazyTable
-from tests.tui.helpers import running, screen_text, settle
+from tests.tui.helpers import open_screen, running, screen_text, settle
 
 NARROW = (80, 24)  # no card beside the list: its reads lay out (its height follows the card)
 
@@ -114,3 +118,34 @@ def test_the_card_beside_the_list_reads_less_and_shows_the_same(demo_path: str) 
             assert not any(person_detail(s, pid, brief=True).connections for pid in ids)
     finally:
         db.dispose()
+
+
+@pytest.mark.asyncio
+async def test_moving_between_rows_of_a_kind_neither_rebuilds_the_footer_nor_lays_out(
+        demo_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Textual rebuilds its footer on every focus move (each rebuild lays the page out again:
+    # most of opening the Today screen); the keys shown are the same from one row to the next.
+    async with running(demo_path) as pilot:
+        screen = await open_screen(pilot, TodayScreen)
+        contacts = [row for row in screen.query(AgendaRow)
+                    if screen.by_row[row.id or ""].kind == "contact"]
+        assert len(contacts) >= 3
+        contacts[0].focus()
+        await settle(pilot)
+        footer = screen.query_one(CrmFooter)
+        keys_before = [key.description for key in footer.query(FooterKey)]
+        assert "Log" in keys_before
+        rebuilds = [0]
+        real_compose = CrmFooter.compose
+
+        def counted(self: CrmFooter) -> Any:
+            rebuilds[0] += 1
+            return real_compose(self)
+
+        monkeypatch.setattr(CrmFooter, "compose", counted)
+        layouts = count_layouts(monkeypatch)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert pilot.app.focused is contacts[2]
+        assert (rebuilds[0], layouts[0]) == (0, 0)
+        assert [key.description for key in footer.query(FooterKey)] == keys_before

@@ -22,7 +22,11 @@ from crm.tui.widgets.rows import ItemRow
 from tests.tui.helpers import Toasts, open_screen, read_db, running, screen_text, settle
 
 pytestmark = pytest.mark.asyncio
-TODAY = date.today()
+
+
+def today() -> date:
+    """Read when used, not when the tests are collected (a run across midnight)."""
+    return date.today()
 
 
 def _agenda_data(url: str) -> dict[str, int]:
@@ -31,9 +35,9 @@ def _agenda_data(url: str) -> dict[str, int]:
         with db.write() as s:
             priya = resolve_person(s, "Priya Natarajan")
             late = add_todo(s, "Send Priya the [b]deck[/b]", person=priya,
-                            due_on=TODAY - timedelta(days=1))
+                            due_on=today() - timedelta(days=1))
             app = add_application(s, "Stripe, Inc.", "Platform Engineer",
-                                  stage="interviewing", interview_on=TODAY + timedelta(days=2))
+                                  stage="interviewing", interview_on=today() + timedelta(days=2))
             marcus = resolve_person(s, "Marcus Webb")
             ref = set_reference(s, marcus, status="agreed")
             s.refresh(ref)
@@ -80,10 +84,10 @@ async def test_today_lists_the_agenda_and_acts_in_one_key(demo_path: str) -> Non
     todos = read_db(demo_path, lambda s: {t.id: (t.status, t.snoozed_until)
                                           for t in s.scalars(select(Todo))})
     assert todos[ids["late"]] == ("done", None)
-    assert todos[ids["proposed"]] == ("open", TODAY + timedelta(days=7))
+    assert todos[ids["proposed"]] == ("open", today() + timedelta(days=7))
     logged = read_db(demo_path, lambda s: s.scalars(select(Interaction).where(
         Interaction.person_id == contact.person_id,
-        Interaction.occurred_on == TODAY)).all())
+        Interaction.occurred_on == today())).all())
     assert len(logged) == 1
 
 
@@ -156,7 +160,7 @@ async def test_at_80_columns_a_long_reason_wraps_under_itself_and_the_keys_fit(
     with db.write() as s:
         from crm.core.contacts.people import create_person
 
-        add_todo(s, "Call about the grant", person=create_person(s, LONG_NAME), due_on=TODAY)
+        add_todo(s, "Call about the grant", person=create_person(s, LONG_NAME), due_on=today())
     db.dispose()
     async with running(demo_path, size=(80, 24)) as pilot:
         await open_screen(pilot, TodayScreen)
@@ -188,7 +192,7 @@ async def test_a_to_do_added_on_a_person_page_is_on_today(demo_path: str) -> Non
         assert "Send Priya the portfolio" in screen_text(pilot.app)
     todos = read_db(demo_path, lambda s: [(t.text, t.due_on) for t in s.scalars(
         select(Todo).where(Todo.text == "Send Priya the portfolio"))])
-    assert todos == [("Send Priya the portfolio", TODAY + timedelta(days=1))]
+    assert todos == [("Send Priya the portfolio", today() + timedelta(days=1))]
 
 
 async def test_a_long_section_shows_the_rest_on_enter(demo_path: str) -> None:
@@ -198,7 +202,7 @@ async def test_a_long_section_shows_the_rest_on_enter(demo_path: str) -> None:
     with db.write() as s:
         priya = resolve_person(s, "Priya Natarajan")
         for n in range(25):
-            add_todo(s, f"Task {n:02d}", person=priya, due_on=TODAY - timedelta(days=1))
+            add_todo(s, f"Task {n:02d}", person=priya, due_on=today() - timedelta(days=1))
     db.dispose()
     async with running(demo_path, size=(120, 60)) as pilot:
         screen = await open_screen(pilot, TodayScreen)

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
 from crm.core.errors import CrmError, NotSureWhichCompany
@@ -35,7 +35,7 @@ from crm.tui.screens.dialogs import (
     FormField,
     refused_field,
 )
-from crm.tui.widgets.chrome import CrmHeader, ScreenTabs
+from crm.tui.widgets.chrome import CrmFooter, CrmHeader, ScreenTabs
 from crm.tui.widgets.editable import EditableField
 from crm.tui.widgets.rows import ItemRow
 from crm.tui.wording import say
@@ -229,7 +229,7 @@ class PageScreen(CrmScreen, Generic[ViewT]):
         yield CrmHeader()
         yield ScreenTabs()
         yield VerticalScroll(Static(Text("Loading…", style="dim")), id=self.BODY_ID)
-        yield Footer()
+        yield CrmFooter()
 
     def on_mount(self) -> None:
         self.title = self.PAGE_TITLE

@@ -9,7 +9,7 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from crm.core.contacts.companies import CompanySummary, count_companies, list_companies
 from crm.core.contacts.company_profile import CompanyDetail, company_detail
@@ -18,7 +18,7 @@ from crm.core.terminal_text import terminal_text as shown
 from crm.tui.lines import none_yet
 from crm.tui.screens.search_list import SearchBox
 from crm.tui.screens.split import SplitListScreen
-from crm.tui.widgets.chrome import CrmHeader, ScreenTabs
+from crm.tui.widgets.chrome import CrmFooter, CrmHeader, ScreenTabs
 from crm.tui.widgets.detail_pane import DetailPane
 from crm.tui.widgets.lazy_table import Column, LazyTable
 
@@ -51,7 +51,7 @@ class CompaniesScreen(SplitListScreen):
                 yield LazyTable(COMPANY_COLUMNS, company_cells, page_size=self.PAGE_SIZE,
                                 sort_key="name", id="companies-table")
             yield DetailPane(id="companies-card")
-        yield Footer()
+        yield CrmFooter()
 
     def on_mount(self) -> None:
         self.title = "Companies"

@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from crm.core.terminal_text import terminal_text as shown
+from crm.tui.widgets.chrome import CrmFooter
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -217,7 +218,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
             with Horizontal(id="form-buttons"):
                 yield Button("Cancel (esc)", id="form-cancel")
                 yield Button(f"{self.save_label} (ctrl+s)", id="form-save", variant="primary")
-        yield Footer()
+        yield CrmFooter()
 
     def on_mount(self) -> None:
         # The fields scroll, but the keys are for the fields: the cursor starts in the first
@@ -241,7 +242,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         """Let the fields scroll in what the terminal has left beside the title, the reason
         and the buttons (CSS has no "the rest of an auto-height box")."""
         box, scroll = self.query_one("#form-box"), self.query_one("#form-fields")
-        footer = self.query_one(Footer).outer_size.height
+        footer = self.query_one(CrmFooter).outer_size.height
         around = box.styles.gutter.height + sum(
             w.outer_size.height + w.styles.margin.top + w.styles.margin.bottom
             for w in box.children if w is not scroll)

@@ -21,7 +21,6 @@ from textual.suggester import Suggester
 from textual.widgets import (
     Button,
     DirectoryTree,
-    Footer,
     Input,
     ProgressBar,
     Static,
@@ -29,7 +28,7 @@ from textual.widgets import (
 
 from crm.core.terminal_text import terminal_text as shown
 from crm.tui.screens.base import CrmScreen, describe_error
-from crm.tui.widgets.chrome import CrmHeader, ScreenTabs
+from crm.tui.widgets.chrome import CrmFooter, CrmHeader, ScreenTabs
 
 SHOWN_NAMES = 40  # per group in the preview; the counts are always whole
 
@@ -216,7 +215,7 @@ class ImportScreen(CrmScreen):
             yield ProgressBar(id="import-progress", show_eta=False)
             with VerticalScroll(id="import-report-box"):
                 yield Static("", id="import-report", markup=False)
-        yield Footer()
+        yield CrmFooter()
 
     def on_mount(self) -> None:
         self.title = "Import"

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from crm.core.contacts.rows import PEOPLE_SORTS, PersonRow
 from crm.core.terminal_text import terminal_text as shown
@@ -22,7 +22,7 @@ from crm.tui.lines import home_short, none_yet, readable_date
 from crm.tui.messages import CountLoaded, PageLoaded, Saved
 from crm.tui.screens.search_list import SearchBox
 from crm.tui.screens.split import SplitListScreen
-from crm.tui.widgets.chrome import CrmHeader, ScreenTabs
+from crm.tui.widgets.chrome import CrmFooter, CrmHeader, ScreenTabs
 from crm.tui.widgets.detail_pane import DetailPane
 from crm.tui.widgets.lazy_table import Column, LazyTable
 
@@ -125,6 +125,10 @@ class Welcome(Vertical):
         yield Button("Load the demo network (d)", id="welcome-demo")
         yield Button("Add a person — start with yourself (n)", id="welcome-add")
 
+    def on_mount(self) -> None:
+        # (its buttons are mounted by now: the first of them takes the keys)
+        self.query_one("#welcome-import", Button).focus()
+
 
 class PeopleScreen(SplitListScreen):
     """Everyone, filtered as you type; Enter opens a person."""
@@ -167,7 +171,7 @@ class PeopleScreen(SplitListScreen):
                 yield LazyTable(PEOPLE_COLUMNS, person_cells, page_size=self.PAGE_SIZE,
                                 sort_key=self.sort, id="people-table")
             yield DetailPane(id="people-card")
-        yield Footer()
+        yield CrmFooter()
 
     def on_mount(self) -> None:
         self.title = "People"
@@ -224,7 +228,6 @@ class PeopleScreen(SplitListScreen):
         if empty_db and not welcome:
             # Mounted only when needed: the first screen of a full database skips its cost.
             self.query_one("#people-body").mount(Welcome(id="welcome"))
-            self.call_after_refresh(lambda: self.query_one("#welcome-import", Button).focus())
         elif welcome:
             welcome.first().display = empty_db
             if empty_db:

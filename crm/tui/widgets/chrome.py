@@ -12,8 +12,9 @@ from typing import Protocol, cast
 
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Header
+from textual.widgets import Footer, Header
 from textual.widgets._header import HeaderIcon, HeaderTitle
 
 from crm.core.terminal_text import terminal_text as shown
@@ -105,3 +106,32 @@ class _Tabs(Widget):
 class _HelpHint(Widget):
     def render(self) -> RenderResult:
         return Text(HELP_HINT)
+
+
+class CrmFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it shows change.
+
+    Textual rebuilds the footer (its key widgets, mounted anew) whenever the screen's
+    bindings may have changed: on every focus move, on screen resume, on every
+    ``refresh_bindings``; each rebuild lays out the whole screen (30–90 ms with a full page).
+    Most of those change nothing shown: a row focused after another of its kind.
+    """
+
+    _shown: tuple[object, ...] | None = None  # what the last rebuild showed
+
+    def _keys_shown(self) -> tuple[object, ...]:
+        return tuple((binding.key, self.app.get_key_display(binding), binding.description,
+                      binding.action, enabled, tooltip)
+                     for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+                     if binding.show or binding.key == self.app.COMMAND_PALETTE_BINDING)
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if (self._bindings_ready and self.is_attached and screen is self.screen
+                and self._keys_shown() == self._shown):
+            return
+        super().bindings_changed(screen)
+
+    def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._shown = self._keys_shown()
+        yield from super().compose()
