@@ -23,8 +23,12 @@ if TYPE_CHECKING:
 
 def _map_every_model() -> None:
     """Every model mapped and configured once the database is open, before the face's
-    workers query: the lazily mapped details (crm.core.models) would otherwise be mapped by
-    whichever worker thread reaches them first."""
+    workers query or import anything: the lazily mapped details and tracking models
+    (crm.core.models) would otherwise be mapped by whichever thread reaches them first, and
+    a thread that configures the mappers while another is half-way through importing a
+    models module (one class defined, the next not yet) breaks them for good ("One or more
+    mappers failed to initialize")."""
+    import crm.core.models.tracking  # noqa: F401  (with details and todo)
     from crm.core.models import map_details
 
     map_details()

@@ -157,3 +157,24 @@ def test_details_load_on_first_use_of_their_relationships(tmp_path: object) -> N
     out = subprocess.run([sys.executable, "-c", read], capture_output=True, text=True,
                          check=True).stdout.splitlines()
     assert out == ["[5] agreed []", "['AE'] [] [] []", "[]"]
+
+
+def test_the_tui_maps_every_model_once_the_database_is_open(tmp_path: object) -> None:
+    # The TUI's threads import screens and read at once; a models module imported by one
+    # thread while another configures the mappers broke them for good ("One or more mappers
+    # failed to initialize": Tombstone defined, TombstoneKey not yet). So every model, the
+    # tracking ones too, is mapped and configured when the database is opened for it.
+    setup = f"import os; os.environ['CRM_DATA_DIR'] = {str(tmp_path)!r}\n"
+    _modules_after(setup + "from crm.cli import run\n"
+                           "assert run(['add', 'person', 'Ada Lovelace']) == 0\n")
+    code = (setup + "from crm.core.opening import DatabaseOpening\n"
+            "from crm.core.db import open_database\n"
+            "DatabaseOpening.opened(open_database(None))\n"
+            "from crm.core.models.base import Base\n"
+            "assert all(m.configured for m in Base.registry.mappers)\n")
+    mapped = _mapped_after(code)
+    assert {"Person", "Application", "Reference", "Todo", "ImportRecord", "Tombstone",
+            "TombstoneKey", "SyncCard", "Suggestion"} <= mapped
+    # (every table the models declare, once all are imported, has its mapped class)
+    everything = _mapped_after("import crm.core.models.tracking")
+    assert everything == mapped
