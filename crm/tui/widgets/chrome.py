@@ -117,7 +117,9 @@ class CrmFooter(Footer):
     Most of those change nothing shown: a row focused after another of its kind.
     """
 
-    _shown: tuple[object, ...] | None = None  # what the last rebuild showed
+    # What the footer shows, or will once the rebuild already asked for has run (two
+    # signals in one refresh would otherwise ask for two rebuilds of the same keys).
+    _shown: tuple[object, ...] | None = None
 
     def _keys_shown(self) -> tuple[object, ...]:
         return tuple((binding.key, self.app.get_key_display(binding), binding.description,
@@ -126,9 +128,12 @@ class CrmFooter(Footer):
                      if binding.show or binding.key == self.app.COMMAND_PALETTE_BINDING)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if (self._bindings_ready and self.is_attached and screen is self.screen
-                and self._keys_shown() == self._shown):
-            return
+        if self.is_attached and screen is self.screen:
+            keys = self._keys_shown()
+            if self._bindings_ready and keys == self._shown:
+                return
+            if screen.app.app_focus:  # (else Textual leaves the footer as it is)
+                self._shown = keys
         super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
