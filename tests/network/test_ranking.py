@@ -152,3 +152,26 @@ def test_a_renamed_person_is_ranked_by_the_new_name_in_a_broad_search(
     assert found[:2] == ["Softly Otis", "Ivo Park"]
     # Her old name said "soft" (still searchable), her name no longer: after the jobs.
     assert found.index("Zoe Close") > found.index("Una Nash")
+
+
+def test_the_job_rank_reads_the_title_of_the_latest_current_job(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ada's current jobs: software engineer since 2019, gardener since 2023. "gardener" is
+    # her job now (ranked with Cy's); "software" is found in her older job, ranked after
+    # Zed, whose latest title it is — on each backend, by the selective plan and the broad
+    # one (whose PostgreSQL form reads the title another way: crm.core.contacts.ranking).
+    with db.write() as s:
+        ada = create_person(s, "Ada Quill")
+        add_position(s, ada, "Alpha", title="Software Engineer", start="2019-01", current=True)
+        add_position(s, ada, "Beta", title="Gardener", start="2023-01", current=True)
+        add_position(s, create_person(s, "Cy Reed"), "Gamma", title="Head Gardener",
+                     current=True)
+        add_position(s, create_person(s, "Zed Dee"), "Delta", title="Software Lead",
+                     current=True)
+        create_person(s, "Bo Abel", note="a gardener friend")
+    for broad in (False, True):
+        if broad:
+            monkeypatch.setattr(search, "BROAD_QUERY_HITS", 1)
+            monkeypatch.setattr(search, "PG_BROAD_QUERY_HITS", 1)
+        assert names(db, "gardener") == ["Ada Quill", "Cy Reed", "Bo Abel"], broad
+        assert names(db, "software") == ["Zed Dee", "Ada Quill"], broad

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import (
     Integer,
     Select,
-    bindparam,
     column,
     func,
     literal,
@@ -78,9 +77,8 @@ def _match_filter(session: Session, ws: list[str]) -> tuple[list[Any], bool]:
         # server JIT-compile every such query: ~0.2 s each on a tiny table)
         session.execute(text("SET LOCAL jit = off"))
         threshold = min(BROAD_QUERY_HITS, PG_BROAD_QUERY_HITS)
-        probe = session.execute(
-            matching_people(session, " ".join(ws)).limit(threshold)).scalars().all()
-        hit_count = len(probe)
+        hit_count = session.scalar(select(func.count()).select_from(
+            matching_people(session, " ".join(ws)).limit(threshold).subquery())) or 0
     else:
         # Counted in the database: the hits themselves are read again by the statement
         # that ranks them (below), not fetched here.
@@ -101,7 +99,9 @@ def _match_filter(session: Session, ws: list[str]) -> tuple[list[Any], bool]:
         hits = (text("SELECT rowid FROM person_fts WHERE person_fts MATCH :fts_hits")
                 .bindparams(fts_hits=_fts5_query(ws)).columns(column("rowid")))
         return [Person.id.in_(hits)], False
-    return [Person.id.in_(bindparam("hits", value=list(probe), expanding=True))], False
+    if dialect == "postgresql":
+        return [_pg_matches(ws)], False  # (the condition itself: the GIN index's hits)
+    raise AssertionError(dialect)  # (_indexed: only these two come here)
 
 
 def _reset_planner(session: Session) -> None:
@@ -207,6 +207,13 @@ def count_matching(session: Session, query: str | None, *, cap: int | None = Non
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
+def _pg_matches(ws: list[str]) -> Any:
+    """PostgreSQL: the person's search text has every word of ``ws`` (its GIN index)."""
+    simple: Any = literal_column("'simple'::regconfig")
+    return func.to_tsvector(simple, Person.search_text).op("@@")(
+        func.to_tsquery(simple, _tsquery(ws)))
+
+
 def matching_people(session: Session, query: str | None) -> Select[Any]:
     """``SELECT person.id`` of the people matching every word of ``query``, unordered."""
     ws = words(query or "")
@@ -219,9 +226,7 @@ def matching_people(session: Session, query: str | None) -> Select[Any]:
             q=_fts5_query(ws)).columns(column("rowid", Integer))
         return stmt.where(Person.id.in_(hits))
     if dialect == "postgresql":
-        simple: Any = literal_column("'simple'::regconfig")
-        return stmt.where(func.to_tsvector(simple, Person.search_text).op("@@")(
-            func.to_tsquery(simple, _tsquery(ws))))
+        return stmt.where(_pg_matches(ws))
     # Any other database: a (slow) scan with the same meaning, minus the word boundary.
     for w in ws:
         stmt = stmt.where(Person.search_text.like(f"%{w}%"))
