@@ -352,3 +352,26 @@ async def test_keymap_taking_another_actions_key_is_told(demo_path: str) -> None
         assert "sorted by company" in screen_text(app)
         assert any("ctrl+n is now people.sort on PeopleScreen, so 'New person' (people.add) "
                    "has no key there" in m for m in toasts.errors()), toasts.shown
+
+
+async def test_arrows_stop_at_the_first_and_last_row_of_a_page(demo_path: str) -> None:
+    # ↓ on a person's last row went on to the scrolling page itself: no row looked selected
+    # and the row keys answered "Select … first". Now it stays, the page's end in view; ↑ on
+    # the first field stays too, the page's top in view.
+    async with running(demo_path, size=(120, 24)) as pilot:
+        screen = await open_screen(pilot, PersonScreen, "Marcus Webb")
+        body = screen.query_one("#person-body")
+        rows = [w for w in screen.focus_chain if w is not body]
+        rows[-1].focus()
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        assert pilot.app.focused is rows[-1]
+        assert body.scroll_y == body.max_scroll_y > 0
+        rows[0].focus()
+        await pilot.press("up")
+        await settle(pilot)
+        assert pilot.app.focused is rows[0]
+        assert body.scroll_y == 0
+        await pilot.press("down")
+        assert pilot.app.focused is rows[1]

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from crm.core.terminal_text import terminal_text as shown
+from crm.tui.widgets.rows import step_focus
 
 
 class EditableField(Widget, can_focus=True):
@@ -37,8 +38,8 @@ class EditableField(Widget, can_focus=True):
                 id="field.edit"),
         Binding("ctrl+s", "save", "Save", show=False, tooltip="Save the field being edited",
                 id="field.save"),
-        Binding("down", "app.focus_next", "Next", show=False, id="field.next"),
-        Binding("up", "app.focus_previous", "Previous", show=False, id="field.previous"),
+        Binding("down", "step(1)", "Next", show=False, id="field.next"),
+        Binding("up", "step(-1)", "Previous", show=False, id="field.previous"),
     ]
 
     LABEL_WIDTH = 16
@@ -78,6 +79,9 @@ class EditableField(Widget, can_focus=True):
         else:
             text.append("—", style="dim")
         return text
+
+    def action_step(self, delta: int) -> None:
+        step_focus(self, delta)
 
     def action_edit(self) -> None:
         if self.editing:

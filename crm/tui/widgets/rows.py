@@ -8,8 +8,30 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.containers import ScrollableContainer
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
+
+
+def step_focus(widget: Widget, delta: int) -> None:
+    """↓ / ↑ on a page's row or field: the next (previous) one, never round to the page
+    itself (the focus chain goes on to the scrolling page, where no row looks selected and
+    the row keys say "Select … first"); past the last row the rest of the page is scrolled
+    into view, before the first its top."""
+    chain = widget.screen.focus_chain
+    if widget not in chain:
+        return
+    there = chain.index(widget) + delta
+    if 0 <= there < len(chain) and chain[there] not in widget.ancestors:
+        chain[there].focus()
+        return
+    page = next((a for a in widget.ancestors if isinstance(a, ScrollableContainer)), None)
+    if page is not None:
+        if delta > 0:
+            page.scroll_end(animate=False)
+        else:
+            page.scroll_home(animate=False)
 
 
 def section_title(title: str, hint: str = "") -> Static:
@@ -25,8 +47,8 @@ class ItemRow(Static, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "choose", "Open", tooltip="Open the selected person or company",
                 id="row.open"),
-        Binding("down", "app.focus_next", "Next", show=False, id="row.next"),
-        Binding("up", "app.focus_previous", "Previous", show=False, id="row.previous"),
+        Binding("down", "step(1)", "Next", show=False, id="row.next"),
+        Binding("up", "step(-1)", "Previous", show=False, id="row.previous"),
     ]
 
     @dataclass
@@ -50,6 +72,9 @@ class ItemRow(Static, can_focus=True):
 
     def action_choose(self) -> None:
         self.post_message(self.Chosen(self, self.kind, self.key))
+
+    def action_step(self, delta: int) -> None:
+        step_focus(self, delta)
 
     def on_click(self, event: events.Click) -> None:
         if self.has_focus or event.chain >= 2:
