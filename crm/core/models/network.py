@@ -254,10 +254,12 @@ class Position(Timestamped, Base):
     # unknown (crm.core.importing.merge.update_position): splitting that card off
     # (crm.core.upkeep.split) makes it current again. Cleared by any later change to
     # ``is_current`` or ``end`` (``_ended_otherwise``): then it is not the merge's doing.
-    # Its partial index (only the rows that have one) is migration 0017's, not declared
-    # here (a ``postgresql_where`` would load the PostgreSQL dialect on every command).
-    ended_by_import_id: Mapped[int | None] = mapped_column(
-        ForeignKey("import_record.id", ondelete="SET NULL"))
+    # Its foreign key (to import_record, ON DELETE SET NULL) is added to the table by
+    # ``crm.core.models.tracking`` when it maps ImportRecord: declared here, a flush of a
+    # position would look for a table that is not mapped yet. Its partial index (only the
+    # rows that have one) is migration 0017's, not declared here (a ``postgresql_where``
+    # would load the PostgreSQL dialect on every command).
+    ended_by_import_id: Mapped[int | None] = mapped_column(Integer)
 
     person: Mapped[Person] = relationship(back_populates="positions")
     company: Mapped[Company] = relationship(back_populates="positions")
