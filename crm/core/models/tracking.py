@@ -52,7 +52,7 @@ class ImportRecord(Base):
 
 # position.ended_by_import_id names the import record whose card's merge ended it
 # (crm.core.models.network.Position): its foreign key, once import_record is mapped.
-Position.__table__.append_constraint(ForeignKeyConstraint(
+Base.metadata.tables[Position.__tablename__].append_constraint(ForeignKeyConstraint(
     ["ended_by_import_id"], [ImportRecord.id], ondelete="SET NULL"))
 
 
