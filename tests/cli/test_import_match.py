@@ -141,3 +141,123 @@ def test_splitting_a_card_off_makes_current_again_the_job_its_merge_had_ended(
     assert marcus["company"] == "Acme"
     assert [(p["company"], p["current"]) for p in marcus["positions"]] == [("Acme", True)]
     assert _person(crm, "Marc Webb")["company"] == "Brightline"
+
+
+def _move_card(db_url: str, record_id: int, minutes: int) -> None:
+    """The card's import record stamped ``minutes`` later, as the last card of a long
+    import is (its positions ended by its merge that long before)."""
+    from datetime import timedelta
+
+    from crm.core.db import open_database
+    from crm.core.models import ImportRecord
+
+    db = open_database(db_url)
+    try:
+        with db.write() as s:
+            record = s.get(ImportRecord, record_id)
+            assert record is not None
+            record.imported_at += timedelta(minutes=minutes)
+    finally:
+        db.dispose()
+
+
+def _filler(n: int) -> str:
+    """``n`` unrelated cards: with them a file's records go in one COPY on PostgreSQL."""
+    return "".join(f"BEGIN:VCARD\nVERSION:3.0\nFN:Filler {i}\nN:{i};Filler;;;\n"
+                   f"EMAIL:filler{i}@example.org\nEND:VCARD\n" for i in range(n))
+
+
+def test_a_job_ended_by_hand_just_before_the_import_is_not_current_again_after_a_split(
+        crm: Any, tmp_path: Path) -> None:
+    # Marcus left Initech (the user unticked "current", no end date known) minutes before
+    # importing Marc's card. Splitting the card off undoes what its merge did (Acme), not
+    # what the user did around that time.
+    (tmp_path / "a.vcf").write_text(MARCUS)
+    (tmp_path / "b.vcf").write_text(MARC_AT_BRIGHTLINE)
+    assert crm("import", str(tmp_path / "a.vcf")).exit_code == 0
+    marcus = _person(crm, "Marcus Webb")
+    added = crm("add", "position", f"#{marcus['id']}", "Initech", "--json")
+    assert added.exit_code == 0, added.stderr
+    r = crm("edit", "position", str(added.json()["id"]), "--not-current")
+    assert r.exit_code == 0, r.stderr
+    assert crm("import", str(tmp_path / "b.vcf")).exit_code == 0
+    card = next(c for c in _person(crm, "Marcus Webb")["imported_cards"]
+                if c["name"] == "Marc Webb")
+    r = crm("split", f"#{marcus['id']}", str(card["id"]), "--yes", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["current_again"] == ["position Acme"]
+    positions = _person(crm, "Marcus Webb")["positions"]
+    assert sorted((p["company"], p["current"], p["end"]) for p in positions) == [
+        ("Acme", True, None), ("Initech", False, None)]
+
+
+def test_a_job_ended_by_hand_just_after_the_import_is_not_current_again_after_a_split(
+        crm: Any, db_url: str, tmp_path: Path) -> None:
+    # The same, the user's change made after the import (Marc's card recorded at the end
+    # of a long import, five minutes after its merge, is still later than it): Initech,
+    # current then, was ended by the merge too, and then the user made it current and
+    # past again by hand. What the user did last stands.
+    (tmp_path / "a.vcf").write_text(MARCUS)
+    (tmp_path / "b.vcf").write_text(MARC_AT_BRIGHTLINE)
+    assert crm("import", str(tmp_path / "a.vcf")).exit_code == 0
+    marcus = _person(crm, "Marcus Webb")
+    added = crm("add", "position", f"#{marcus['id']}", "Initech", "--json")
+    assert added.exit_code == 0, added.stderr
+    assert crm("import", str(tmp_path / "b.vcf")).exit_code == 0
+    r = crm("edit", "position", str(added.json()["id"]), "--current")
+    assert r.exit_code == 0, r.stderr
+    r = crm("edit", "position", str(added.json()["id"]), "--not-current")
+    assert r.exit_code == 0, r.stderr
+    card = next(c for c in _person(crm, "Marcus Webb")["imported_cards"]
+                if c["name"] == "Marc Webb")
+    _move_card(db_url, card["id"], 5)
+    r = crm("split", f"#{marcus['id']}", str(card["id"]), "--yes", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["current_again"] == ["position Acme"]
+    positions = _person(crm, "Marcus Webb")["positions"]
+    assert sorted((p["company"], p["current"]) for p in positions) == [
+        ("Acme", True), ("Initech", False)]
+
+
+def test_a_job_ended_early_in_a_long_import_is_current_again_after_a_split(
+        crm: Any, db_url: str, tmp_path: Path) -> None:
+    # Marc's card recorded twenty minutes after its merge ended Acme (a long import): the
+    # split still makes Acme current again. (Eight more cards: on PostgreSQL the file's
+    # records go in a COPY, their ids drawn first.)
+    (tmp_path / "a.vcf").write_text(MARCUS)
+    (tmp_path / "b.vcf").write_text(_filler(8) + MARC_AT_BRIGHTLINE)
+    assert crm("import", str(tmp_path / "a.vcf")).exit_code == 0
+    assert crm("import", str(tmp_path / "b.vcf")).exit_code == 0
+    marcus = _person(crm, "Marcus Webb")
+    card = next(c for c in marcus["imported_cards"] if c["name"] == "Marc Webb")
+    _move_card(db_url, card["id"], 20)
+    dry = crm("split", f"#{marcus['id']}", str(card["id"]), "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    assert dry.json()["current_again"] == ["position Acme"]
+    r = crm("split", f"#{marcus['id']}", str(card["id"]), "--yes", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["current_again"] == ["position Acme"]
+    assert [(p["company"], p["current"]) for p in _person(crm, "Marcus Webb")["positions"]
+            ] == [("Acme", True)]
+
+
+def test_splitting_the_second_of_two_job_changes_in_one_file_reopens_only_the_first(
+        crm: Any, tmp_path: Path) -> None:
+    # One file, two cards about Marcus, each with a new current job: the first ended Acme,
+    # the second ended the first's Brightline (a position the same chunk opened). Split
+    # off, the second card gives Brightline back; Acme stays as the first card left it.
+    (tmp_path / "a.vcf").write_text(MARCUS)
+    (tmp_path / "b.vcf").write_text(
+        MARC_AT_BRIGHTLINE + MARC.replace("END:VCARD", "ORG:Cyberdyne\nEND:VCARD")
+        .replace("FN:Marc Webb", "FN:M. Webb"))
+    assert crm("import", str(tmp_path / "a.vcf")).exit_code == 0
+    assert crm("import", str(tmp_path / "b.vcf")).exit_code == 0
+    marcus = _person(crm, "Marcus Webb")
+    assert marcus["company"] == "Cyberdyne"
+    card = next(c for c in marcus["imported_cards"] if c["name"] == "M. Webb")
+    r = crm("split", f"#{marcus['id']}", str(card["id"]), "--yes", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["current_again"] == ["position Brightline"]
+    positions = _person(crm, "Marcus Webb")["positions"]
+    assert sorted((p["company"], p["current"]) for p in positions) == [
+        ("Acme", False), ("Brightline", True)]

@@ -35,6 +35,7 @@ UNMODELLED_NAMES = frozenset({
     "ix_person_name_tsv",
     "uq_person_me",  # see the comment on Person in crm.core.models
     "ix_person_never_contacted", "ix_person_keep_interval", "ix_person_birthday",  # 0012
+    "ix_position_ended_by_import",  # 0017
 })
 
 

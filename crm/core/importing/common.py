@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -157,6 +157,21 @@ def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]])
         copy_rows(conn, target, rows)
     else:
         conn.execute(insert(target), rows)
+
+
+def next_ids(session: Session, model: type[Base], count: int) -> list[int]:
+    """The ids the next ``count`` rows of ``model`` take, for rows whose id must be known
+    before they are inserted (``copy_rows`` returns none). On PostgreSQL drawn from the id
+    column's sequence; on SQLite after the largest (the write transaction holds the
+    database's one write lock, and no table has AUTOINCREMENT: SQLite would pick these)."""
+    target = table(model)
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(target.name, target.c.id.name)
+        return sorted(conn.scalars(select(func.nextval(sequence))
+                                   .select_from(func.generate_series(1, count))))
+    top = conn.scalar(select(func.max(target.c.id))) or 0
+    return list(range(top + 1, top + 1 + count))
 
 
 # Fewer rows than this go in an INSERT: a COPY costs a round trip more to set up.

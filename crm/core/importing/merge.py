@@ -12,7 +12,7 @@ per card before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -99,6 +99,9 @@ class _Job:
     source: str | None = None
     known_on: date | None = None
     filled: set[str] = field(default_factory=set)  # stored columns this chunk changed
+    # The card whose merge ended it (update_position): its import record is written in
+    # position.ended_by_import_id (Merges.write).
+    ended_by: Card | None = None
 
     def at(self, company: Company) -> bool:
         return self.company is company or (self.company_id is not None
@@ -181,10 +184,18 @@ class Merges:
     def __getitem__(self, pid: int) -> Held:
         return self.people[pid]
 
-    def write(self) -> None:
+    def ended_by(self) -> set[int]:
+        """The cards (by ``id()``) whose merge ended a position: ``write`` needs their
+        import records' ids."""
+        return {id(j.ended_by) for h in self.people.values() for j in h.positions
+                if j.ended_by is not None}
+
+    def write(self, records: Mapping[int, int] | None = None) -> None:
         """The chunk's changes, in a few multi-row statements (after a flush that gives the
-        companies and tags the merges made their ids)."""
+        companies and tags the merges made their ids). ``records``: the import record id
+        of each card (by ``id()``) in ``ended_by()``, already inserted."""
         session = self.session
+        records = records or {}
         dirty = [h for h in self.people.values() if h.dirty]
         if not dirty:
             return
@@ -229,10 +240,14 @@ class Merges:
                         "person_id": held.id, "company_id": j.company.id, "title": j.title,
                         "department": j.department, "kind": j.kind, "start": j.start,
                         "end": j.end, "is_current": j.is_current, "source": j.source,
-                        "known_on": j.known_on, "created_at": now, "updated_at": now})
+                        "known_on": j.known_on, "created_at": now, "updated_at": now,
+                        "ended_by_import_id": _ended_by(j, records)})
                 elif j.filled:
                     out: dict[str, Any] = {"_id": j.id, "updated_at": now}
                     out.update((col, getattr(j, col)) for col in j.filled)
+                    if j.ended_by is not None or "end" in j.filled:
+                        # (an end the card gave: ended as a fact, not by a merge)
+                        out["ended_by_import_id"] = _ended_by(j, records)
                     jobs.setdefault(frozenset(out), []).append(out)
             tags += [{"person_id": held.id, "tag_id": t.id} for t in held.new_tags]
             dates += [{"person_id": held.id, **d} for d in held.new_dates]
@@ -259,6 +274,10 @@ class Merges:
             check_rows(target, rows)
             self.session.connection().execute(
                 update(target).where(target.c.id == bindparam("_id")), rows)
+
+
+def _ended_by(job: _Job, records: Mapping[int, int]) -> int | None:
+    return records[id(job.ended_by)] if job.ended_by is not None else None
 
 
 def _companies(session: Session, held: list[Held]
@@ -462,6 +481,7 @@ def update_position(session: Session, index: Index, person: Held, card: Card,
         for pos in person.positions:
             if pos.is_current and id(pos) not in named:
                 pos.is_current = False  # (ended, its end left as it was: end_position)
+                pos.ended_by = card  # (a split of the card makes it current again)
                 if pos.id is not None:
                     pos.filled.add("is_current")
     for job in reversed(new):  # the card's first ORG last: the current one (see write)
@@ -490,6 +510,8 @@ def _fill_position(pos: _Job, job: CardPosition) -> bool:
         if value and not getattr(pos, attr) and (attr != "end" or not pos.is_current):
             setattr(pos, attr, value)
             pos.filled.add(attr)
+            if attr == "end":
+                pos.ended_by = None  # (a date the card gives: no merge's guess any more)
             changed = True
     return changed
 

@@ -16,6 +16,7 @@ from crm.core.importing.common import (
     contact_key,
     insert_rows,
     match_keys,
+    next_ids,
     normalized,
     source_label,
 )
@@ -193,10 +194,11 @@ def _merge_action(run: Run, index: Index, target: Target, pid: int, person: Held
     return "merged"
 
 
-def _write_people(session: Session, report: ImportReport, run: Run, index: Index,
-                  steps: list[_Step], new_ids: list[int],
-                  source: str) -> tuple[list[tuple[Card, int, How]], list[tuple[Card, int]]]:
-    """Each person card's outcome, merging where it is about someone who exists; the cards
+def _merge_people(session: Session, report: ImportReport, run: Run, index: Index,
+                  steps: list[_Step], new_ids: list[int], source: str
+                  ) -> tuple[list[tuple[Card, int, How]], list[tuple[Card, int]], Merges]:
+    """Each person card's outcome, merging where it is about someone who exists (in
+    memory: the merges are written by the caller, once the cards are recorded); the cards
     to record with their person and how they matched, and every card with its person (to
     remember)."""
     existing = Merges(session, _merged_ids(steps, new_ids))
@@ -242,8 +244,7 @@ def _write_people(session: Session, report: ImportReport, run: Run, index: Index
             report.add_outcome(CardOutcome(card.file, card.line, card.display_name, action, pid))
             recorded.append((card, pid, step.how))
             card_people.append((card, pid))
-    existing.write()
-    return recorded, card_people
+    return recorded, card_people, existing
 
 
 def _sharing(card: Card, pid: int, shares: tuple[str, Target],
@@ -258,17 +259,27 @@ def _sharing(card: Card, pid: int, shares: tuple[str, Target],
 
 
 def _record(session: Session, companies: list[tuple[Card, Company]],
-            people: list[tuple[Card, int, How]]) -> None:
+            people: list[tuple[Card, int, How]], wanted: set[int]) -> dict[int, int]:
     """Provenance: each card's file, line and raw text, what it became and how it was
-    matched to them."""
+    matched to them. The record ids of the cards in ``wanted`` (by ``id()``: those whose
+    merge ended a position), given to the rows before they go in (a COPY returns none)."""
+    cards = [*((c, None, co.id, CREATED) for c, co in companies),
+             *((c, p, None, h) for c, p, h in people)]
     rows = [{"source_file": card.file, "line": card.line, "raw": card.raw,
              "raw_hash": card.raw_hash, "status": "imported", "person_id": pid,
              "company_id": cid, "matched_by": how[0], "match_evidence": how[1],
              "card_name": card.display_name}
-            for card, pid, cid, how in [*((c, None, co.id, CREATED) for c, co in companies),
-                                        *((c, p, None, h) for c, p, h in people)]]
+            for card, pid, cid, how in cards]
+    ids: dict[int, int] = {}
+    if rows and wanted:
+        for row, (card, *_), rid in zip(rows, cards, next_ids(session, ImportRecord,
+                                                              len(rows)), strict=True):
+            row["id"] = rid
+            if id(card) in wanted:
+                ids[id(card)] = rid
     if rows:
         insert_rows(session, ImportRecord, rows)
+    return ids
 
 
 def apply_chunk(session: Session, report: ImportReport, run: Run, cards: list[Card],
@@ -292,12 +303,13 @@ def apply_chunk(session: Session, report: ImportReport, run: Run, cards: list[Ca
                         for card, _ in companies]
     for outcome in company_outcomes:
         report.add_outcome(outcome)
-    recorded, card_people = _write_people(session, report, run, index, steps, new_ids,
-                                          source)
+    recorded, card_people, merges = _merge_people(session, report, run, index, steps,
+                                                  new_ids, source)
     session.flush()
     for outcome, (_, company) in zip(company_outcomes, companies, strict=True):
         outcome.company_id = company.id
-    _record(session, companies, recorded)
+    # The records first: a position a card's merge ended names its record.
+    merges.write(_record(session, companies, recorded, merges.ended_by()))
     for card, pid in card_people:
         if card.is_me and run.me is None:
             run.me = pid

@@ -31,6 +31,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -249,6 +250,16 @@ class Position(Timestamped, Base):
     # else the import's day): what "current" meant when it was imported, and where an
     # undated position starts to count for derived co-workers (crm.core.network.ties).
     known_on: Mapped[date | None] = mapped_column(Date)
+    # The imported card (import_record) whose merge ended this position, its end left
+    # unknown (crm.core.importing.merge.update_position): splitting that card off
+    # (crm.core.upkeep.split) makes it current again. Cleared by any later change to
+    # ``is_current`` or ``end`` (``_ended_otherwise``): then it is not the merge's doing.
+    # Its foreign key (to import_record, ON DELETE SET NULL) is added to the table by
+    # ``crm.core.models.tracking`` when it maps ImportRecord: declared here, a flush of a
+    # position would look for a table that is not mapped yet. Its partial index (only the
+    # rows that have one) is migration 0017's, not declared here (a ``postgresql_where``
+    # would load the PostgreSQL dialect on every command).
+    ended_by_import_id: Mapped[int | None] = mapped_column(Integer)
 
     person: Mapped[Person] = relationship(back_populates="positions")
     company: Mapped[Company] = relationship(back_populates="positions")
@@ -257,6 +268,17 @@ class Position(Timestamped, Base):
         # who_at(company): all positions at a company, current first.
         Index("ix_position_company_current", "company_id", "is_current", "person_id"),
     )
+
+
+def _ended_otherwise(target: Position, value: Any, oldvalue: Any, initiator: Any) -> None:
+    """A position made current again, given an end or edited (the ORM's paths: the editor,
+    ``end_position``, a sync, a split's reopening) is no longer as a merge ended it; the
+    importer's merge writes its rows with Core and sets the column itself."""
+    target.ended_by_import_id = None
+
+
+event.listen(Position.is_current, "set", _ended_otherwise)
+event.listen(Position.end, "set", _ended_otherwise)
 
 
 class Connection(Timestamped, Base):

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -19,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.core.models.base import Base, Timestamped, utcnow
-from crm.core.models.network import Company, Person
+from crm.core.models.network import Company, Person, Position
 from crm.core.models.todo import Todo as Todo  # mapped on its own (the agenda)
 
 
@@ -47,6 +48,12 @@ class ImportRecord(Base):
     match_evidence: Mapped[str | None] = mapped_column(Text)
     card_name: Mapped[str | None] = mapped_column(Text)  # the name on the card (FN)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# position.ended_by_import_id names the import record whose card's merge ended it
+# (crm.core.models.network.Position): its foreign key, once import_record is mapped.
+Base.metadata.tables[Position.__tablename__].append_constraint(ForeignKeyConstraint(
+    ["ended_by_import_id"], [ImportRecord.id], ondelete="SET NULL"))
 
 
 class PersonAlias(Base):

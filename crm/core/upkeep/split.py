@@ -138,23 +138,18 @@ def _load(session: Session, person_id: int, record_id: int) -> tuple[Person, Imp
     return person, record
 
 
-# How long an import may take between ending a person's positions and recording the card.
-_MERGE_WINDOW = timedelta(minutes=10)
-
-
 def _reopen(person: Person, record: ImportRecord, dry_run: bool) -> list[str]:
     """The person's positions the card's merge ended, current again (unless ``dry_run``).
 
     A card whose ORG is a new current job ends the person's other current positions, their
-    end left unknown (crm.core.importing.merge.update_position), in the import that records
-    the card. Split off, the card takes that job away, so those positions were never
-    ended: the ones ended with no end date in that import and not changed since are
-    current again."""
+    end left unknown (crm.core.importing.merge.update_position), and each of them names
+    the card's import record (``position.ended_by_import_id``) until something else makes
+    it current again or gives it an end. Split off, the card takes that job away, so those
+    positions were never ended: the ones that still name it are current again. (Positions
+    ended before crm kept that were named by migration 0017 from the time of the import.)"""
     out = []
     for pos in person.positions:
-        if (pos.is_current or pos.end is not None or pos.updated_at is None
-                or not (record.imported_at - _MERGE_WINDOW <= pos.updated_at
-                        <= record.imported_at)):
+        if pos.ended_by_import_id != record.id or pos.is_current or pos.end is not None:
             continue
         what = " at ".join(x for x in (pos.title, pos.company.name) if x)
         out.append(f"position {what}")
