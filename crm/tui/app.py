@@ -165,11 +165,29 @@ class CrmApp(App[None]):
         self.run_worker(self._prepare_other_screens, thread=True, group="prepare")
 
     def _prepare_other_screens(self) -> None:
+        """Once the database is open (waited for here, in a worker), import the screens one
+        F-key away and read the agenda once: the first F6 no longer waits for the agenda's
+        modules (~0.2 s) nor its statements' first compilation (~0.1 s). (Not among the
+        opening's callbacks: the first search waits for those.) Then what start-up made
+        (modules, mapped models, the first screen: some 10^6 objects, alive as long as the
+        app) is moved out of the garbage collector's reach, so that a full collection
+        (~0.1 s at that size) no longer lands in the middle of a keystroke now and then."""
         try:
-            db = self._database.get()  # (waits for the opening, in its own thread)
+            db = self._database.get()
         except Exception:  # (cannot be opened: told by _cannot_open; or closed)
             return
-        prepare_other_screens(db)
+        import crm.tui.screens.applications
+        import crm.tui.screens.companies
+        import crm.tui.screens.references
+        import crm.tui.screens.today  # noqa: F401
+        from crm.core.agenda.today import build_agenda
+
+        try:
+            with db.read() as session:
+                build_agenda(session)
+        except Exception:  # only a warm-up: the Today screen reads (and tells) for itself
+            pass
+        gc.freeze()
 
     def _cannot_open(self, error: BaseException) -> None:
         self.post_message(DatabaseFailed(error))  # (from the thread that tried)
@@ -442,34 +460,6 @@ class CrmApp(App[None]):
 
     def on_unmount(self) -> None:
         self._database.close()
-
-
-def prepare_other_screens(db: Database) -> None:
-    """Import the screens one F-key away and what they read with, once the database is
-    open, in a thread (the opening's, or one of its own), and read the agenda once: the
-    first F6 no longer waits for the agenda's modules (~0.2 s) nor for its statements'
-    first compilation (~0.1 s). Then ``settle_memory``. (Not in the opening's callbacks:
-    the first search waits for those.)"""
-    import crm.tui.screens.applications
-    import crm.tui.screens.companies
-    import crm.tui.screens.references
-    import crm.tui.screens.today  # noqa: F401
-    from crm.core.agenda.today import build_agenda
-
-    try:
-        with db.read() as session:
-            build_agenda(session)
-    except Exception:  # only a warm-up: the Today screen reads (and tells) for itself
-        pass
-    settle_memory()
-
-
-def settle_memory() -> None:
-    """What start-up made (the modules, SQLAlchemy's mapped models, the first screen's
-    widgets: some 10^6 objects) lives as long as the app: it is moved out of the garbage
-    collector's reach, so that a full collection (~0.1 s at start-up's size) no longer
-    lands in the middle of a keystroke now and then."""
-    gc.freeze()
 
 
 def make_app(database_url_or_path: str | Database | None,

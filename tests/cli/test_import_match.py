@@ -33,9 +33,10 @@ END:VCARD
 """
 
 
-def _import_both(crm: Any, tmp_path: Path) -> dict[str, Any]:
+def _import_both(crm: Any, tmp_path: Path, second: str = MARC) -> dict[str, Any]:
+    """Marcus's card imported, then ``second`` (Marc's, by default): the second's report."""
     (tmp_path / "a.vcf").write_text(MARCUS)
-    (tmp_path / "b.vcf").write_text(MARC)
+    (tmp_path / "b.vcf").write_text(second)
     assert crm("import", str(tmp_path / "a.vcf")).exit_code == 0
     r = crm("import", str(tmp_path / "b.vcf"), "--json")
     assert r.exit_code == 0, r.stderr
@@ -123,20 +124,42 @@ def test_split_refuses_a_card_of_someone_else(crm: Any, tmp_path: Path) -> None:
 MARC_AT_BRIGHTLINE = MARC.replace("END:VCARD", "ORG:Brightline\nEND:VCARD")
 
 
+def _card_id(crm: Any, card_name: str) -> int:
+    """The id of the card named ``card_name`` imported into Marcus."""
+    return int(next(c["id"] for c in _person(crm, "Marcus Webb")["imported_cards"]
+                    if c["name"] == card_name))
+
+
+def _split(crm: Any, card_id: int, *how: str) -> dict[str, Any]:
+    """``crm split`` of that card off Marcus (``--yes`` unless ``how`` says otherwise)."""
+    marcus = _person(crm, "Marcus Webb")
+    r = crm("split", f"#{marcus['id']}", str(card_id), *(how or ("--yes",)), "--json")
+    assert r.exit_code == 0, r.stderr
+    out: dict[str, Any] = r.json()
+    return out
+
+
+def _add_initech(crm: Any) -> str:
+    """A current job at Initech added to Marcus by hand: its position id."""
+    marcus = _person(crm, "Marcus Webb")
+    added = crm("add", "position", f"#{marcus['id']}", "Initech", "--json")
+    assert added.exit_code == 0, added.stderr
+    return str(added.json()["id"])
+
+
+def _edit(crm: Any, position_id: str, *changes: str) -> None:
+    r = crm("edit", "position", position_id, *changes)
+    assert r.exit_code == 0, r.stderr
+
+
 def test_splitting_a_card_off_makes_current_again_the_job_its_merge_had_ended(
         crm: Any, tmp_path: Path) -> None:
     # Marc's card named a new current job: merged into Marcus, it ended Marcus's Acme
     # position. The card split off, Marcus never left Acme: it is his current job again.
-    (tmp_path / "a.vcf").write_text(MARCUS)
-    (tmp_path / "b.vcf").write_text(MARC_AT_BRIGHTLINE)
-    assert crm("import", str(tmp_path / "a.vcf")).exit_code == 0
-    assert crm("import", str(tmp_path / "b.vcf")).exit_code == 0
+    _import_both(crm, tmp_path, MARC_AT_BRIGHTLINE)
     marcus = _person(crm, "Marcus Webb")
     assert marcus["company"] == "Brightline"  # (the wrong merge's doing)
-    card = next(c for c in marcus["imported_cards"] if c["name"] == "Marc Webb")
-    r = crm("split", f"#{marcus['id']}", str(card["id"]), "--yes", "--json")
-    assert r.exit_code == 0, r.stderr
-    assert r.json()["current_again"] == ["position Acme"]
+    assert _split(crm, _card_id(crm, "Marc Webb"))["current_again"] == ["position Acme"]
     marcus = _person(crm, "Marcus Webb")
     assert marcus["company"] == "Acme"
     assert [(p["company"], p["current"]) for p in marcus["positions"]] == [("Acme", True)]
@@ -173,19 +196,11 @@ def test_a_job_ended_by_hand_just_before_the_import_is_not_current_again_after_a
     # importing Marc's card. Splitting the card off undoes what its merge did (Acme), not
     # what the user did around that time.
     (tmp_path / "a.vcf").write_text(MARCUS)
-    (tmp_path / "b.vcf").write_text(MARC_AT_BRIGHTLINE)
     assert crm("import", str(tmp_path / "a.vcf")).exit_code == 0
-    marcus = _person(crm, "Marcus Webb")
-    added = crm("add", "position", f"#{marcus['id']}", "Initech", "--json")
-    assert added.exit_code == 0, added.stderr
-    r = crm("edit", "position", str(added.json()["id"]), "--not-current")
-    assert r.exit_code == 0, r.stderr
+    _edit(crm, _add_initech(crm), "--not-current")
+    (tmp_path / "b.vcf").write_text(MARC_AT_BRIGHTLINE)
     assert crm("import", str(tmp_path / "b.vcf")).exit_code == 0
-    card = next(c for c in _person(crm, "Marcus Webb")["imported_cards"]
-                if c["name"] == "Marc Webb")
-    r = crm("split", f"#{marcus['id']}", str(card["id"]), "--yes", "--json")
-    assert r.exit_code == 0, r.stderr
-    assert r.json()["current_again"] == ["position Acme"]
+    assert _split(crm, _card_id(crm, "Marc Webb"))["current_again"] == ["position Acme"]
     positions = _person(crm, "Marcus Webb")["positions"]
     assert sorted((p["company"], p["current"], p["end"]) for p in positions) == [
         ("Acme", True, None), ("Initech", False, None)]
@@ -198,22 +213,15 @@ def test_a_job_ended_by_hand_just_after_the_import_is_not_current_again_after_a_
     # current then, was ended by the merge too, and then the user made it current and
     # past again by hand. What the user did last stands.
     (tmp_path / "a.vcf").write_text(MARCUS)
-    (tmp_path / "b.vcf").write_text(MARC_AT_BRIGHTLINE)
     assert crm("import", str(tmp_path / "a.vcf")).exit_code == 0
-    marcus = _person(crm, "Marcus Webb")
-    added = crm("add", "position", f"#{marcus['id']}", "Initech", "--json")
-    assert added.exit_code == 0, added.stderr
+    initech = _add_initech(crm)
+    (tmp_path / "b.vcf").write_text(MARC_AT_BRIGHTLINE)
     assert crm("import", str(tmp_path / "b.vcf")).exit_code == 0
-    r = crm("edit", "position", str(added.json()["id"]), "--current")
-    assert r.exit_code == 0, r.stderr
-    r = crm("edit", "position", str(added.json()["id"]), "--not-current")
-    assert r.exit_code == 0, r.stderr
-    card = next(c for c in _person(crm, "Marcus Webb")["imported_cards"]
-                if c["name"] == "Marc Webb")
-    _move_card(db_url, card["id"], 5)
-    r = crm("split", f"#{marcus['id']}", str(card["id"]), "--yes", "--json")
-    assert r.exit_code == 0, r.stderr
-    assert r.json()["current_again"] == ["position Acme"]
+    _edit(crm, initech, "--current")
+    _edit(crm, initech, "--not-current")
+    card = _card_id(crm, "Marc Webb")
+    _move_card(db_url, card, 5)
+    assert _split(crm, card)["current_again"] == ["position Acme"]
     positions = _person(crm, "Marcus Webb")["positions"]
     assert sorted((p["company"], p["current"]) for p in positions) == [
         ("Acme", True), ("Initech", False)]
@@ -224,19 +232,11 @@ def test_a_job_ended_early_in_a_long_import_is_current_again_after_a_split(
     # Marc's card recorded twenty minutes after its merge ended Acme (a long import): the
     # split still makes Acme current again. (Eight more cards: on PostgreSQL the file's
     # records go in a COPY, their ids drawn first.)
-    (tmp_path / "a.vcf").write_text(MARCUS)
-    (tmp_path / "b.vcf").write_text(_filler(8) + MARC_AT_BRIGHTLINE)
-    assert crm("import", str(tmp_path / "a.vcf")).exit_code == 0
-    assert crm("import", str(tmp_path / "b.vcf")).exit_code == 0
-    marcus = _person(crm, "Marcus Webb")
-    card = next(c for c in marcus["imported_cards"] if c["name"] == "Marc Webb")
-    _move_card(db_url, card["id"], 20)
-    dry = crm("split", f"#{marcus['id']}", str(card["id"]), "--dry-run", "--json")
-    assert dry.exit_code == 0, dry.stderr
-    assert dry.json()["current_again"] == ["position Acme"]
-    r = crm("split", f"#{marcus['id']}", str(card["id"]), "--yes", "--json")
-    assert r.exit_code == 0, r.stderr
-    assert r.json()["current_again"] == ["position Acme"]
+    _import_both(crm, tmp_path, _filler(8) + MARC_AT_BRIGHTLINE)
+    card = _card_id(crm, "Marc Webb")
+    _move_card(db_url, card, 20)
+    assert _split(crm, card, "--dry-run")["current_again"] == ["position Acme"]
+    assert _split(crm, card)["current_again"] == ["position Acme"]
     assert [(p["company"], p["current"]) for p in _person(crm, "Marcus Webb")["positions"]
             ] == [("Acme", True)]
 
@@ -246,18 +246,11 @@ def test_splitting_the_second_of_two_job_changes_in_one_file_reopens_only_the_fi
     # One file, two cards about Marcus, each with a new current job: the first ended Acme,
     # the second ended the first's Brightline (a position the same chunk opened). Split
     # off, the second card gives Brightline back; Acme stays as the first card left it.
-    (tmp_path / "a.vcf").write_text(MARCUS)
-    (tmp_path / "b.vcf").write_text(
-        MARC_AT_BRIGHTLINE + MARC.replace("END:VCARD", "ORG:Cyberdyne\nEND:VCARD")
-        .replace("FN:Marc Webb", "FN:M. Webb"))
-    assert crm("import", str(tmp_path / "a.vcf")).exit_code == 0
-    assert crm("import", str(tmp_path / "b.vcf")).exit_code == 0
-    marcus = _person(crm, "Marcus Webb")
-    assert marcus["company"] == "Cyberdyne"
-    card = next(c for c in marcus["imported_cards"] if c["name"] == "M. Webb")
-    r = crm("split", f"#{marcus['id']}", str(card["id"]), "--yes", "--json")
-    assert r.exit_code == 0, r.stderr
-    assert r.json()["current_again"] == ["position Brightline"]
+    _import_both(crm, tmp_path, MARC_AT_BRIGHTLINE + MARC.replace(
+        "END:VCARD", "ORG:Cyberdyne\nEND:VCARD").replace("FN:Marc Webb", "FN:M. Webb"))
+    assert _person(crm, "Marcus Webb")["company"] == "Cyberdyne"
+    assert _split(crm, _card_id(crm, "M. Webb"))["current_again"] == [
+        "position Brightline"]
     positions = _person(crm, "Marcus Webb")["positions"]
     assert sorted((p["company"], p["current"]) for p in positions) == [
         ("Acme", False), ("Brightline", True)]

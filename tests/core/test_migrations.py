@@ -70,6 +70,20 @@ def test_upgrade_downgrade_round_trip(empty_db_url: str) -> None:
         db.dispose()
 
 
+def _person_and_company(conn: Any, person: str, company: str, at: str) -> None:
+    """Person #1 and company #1, written as an older schema has them (raw SQL)."""
+    from sqlalchemy import text
+
+    conn.execute(text(
+        "INSERT INTO person (id, display_name, is_me, source, sort_key, search_text, "
+        "created_at, updated_at) VALUES (1, :name, false, 'manual', :key, '', :t, :t)"),
+        {"name": person, "key": person.lower(), "t": at})
+    conn.execute(text(
+        "INSERT INTO company (id, name, name_key, source, created_at, updated_at) "
+        "VALUES (1, :name, :key, 'manual', :t, :t)"),
+        {"name": company, "key": company.lower(), "t": at})
+
+
 def test_0006_folds_repeated_uses_of_a_reference_for_one_application(db_url: str) -> None:
     """Before 0006 every re-export logged another use; the upgrade keeps the first of each
     reference and application, notified if any of them was."""
@@ -80,13 +94,7 @@ def test_0006_folds_repeated_uses_of_a_reference_for_one_application(db_url: str
         run_downgrade(db.engine, "0005_import_truth")
         with db.engine.begin() as conn:
             now = "2026-01-01 00:00:00"
-            conn.execute(text(
-                "INSERT INTO person (id, display_name, is_me, source, sort_key, search_text, "
-                "created_at, updated_at) VALUES (1, 'Priya', false, 'manual', 'priya', '', "
-                ":t, :t)"), {"t": now})
-            conn.execute(text(
-                "INSERT INTO company (id, name, name_key, source, created_at, updated_at) "
-                "VALUES (1, 'Stripe', 'stripe', 'manual', :t, :t)"), {"t": now})
+            _person_and_company(conn, "Priya", "Stripe", now)
             conn.execute(text(
                 "INSERT INTO application (id, company_id, role, stage, created_at, updated_at) "
                 "VALUES (1, 1, 'SWE', 'applied', :t, :t)"), {"t": now})
@@ -125,13 +133,7 @@ def test_0017_names_the_card_whose_import_ended_a_position_by_the_old_guess(
         run_downgrade(db.engine, "0016_import_match")
         with db.engine.begin() as conn:
             t = "2026-01-01 10:00:00"
-            conn.execute(text(
-                "INSERT INTO person (id, display_name, is_me, source, sort_key, search_text, "
-                "created_at, updated_at) VALUES (1, 'Marcus', false, 'manual', 'marcus', '', "
-                ":t, :t)"), {"t": t})
-            conn.execute(text(
-                "INSERT INTO company (id, name, name_key, source, created_at, updated_at) "
-                "VALUES (1, 'Acme', 'acme', 'manual', :t, :t)"), {"t": t})
+            _person_and_company(conn, "Marcus", "Acme", t)
             for pid, current, end, changed in ((1, False, None, "2026-01-01 10:00:00"),
                                                (2, False, None, "2026-01-01 09:00:00"),
                                                (3, False, "2025", "2026-01-01 10:00:00"),

@@ -16,7 +16,7 @@ from crm.core.samples.demo import load_demo
 
 @pytest.fixture(autouse=True)
 def _collectable_again() -> Iterator[None]:
-    """The app freezes what start-up made (crm.tui.app.settle_memory) for as long as it
+    """The app freezes what start-up made (CrmApp._prepare_other_screens) for as long as it
     runs, which in a test process is one test: what a test's app left is collectable
     again after it."""
     yield

@@ -24,24 +24,23 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    column,
     func,
     literal,
-    literal_column,
     or_,
     select,
-    text,
     true,
 )
 from sqlalchemy.orm import Session
 
 from crm.core.contacts.search import (
-    _fts5_query,
     _indexed,
     _match_filter,
     _reset_planner,
-    _tsquery,
+    count_fts_hits,
+    count_up_to,
+    fts_hits,
     matching_people,
+    pg_words,
 )
 from crm.core.models import Connection, Person, Position
 from crm.core.normalize import words
@@ -64,6 +63,8 @@ def _word_in(text: Any, w: str, dialect: str) -> Any:
 def _kinds(ws: list[str], dialect: str) -> tuple[Any, Any, Any]:
     """Conditions "the name starts with the query", "every word starts a word of the
     name", "every word starts a word of the name, current company or current title"."""
+    current = (Position.person_id == Person.id, Position.is_current == true())
+    newest_first = (func.coalesce(Position.start, "").desc(), Position.id.desc())
     if dialect == "postgresql":
         # (imported here: the PostgreSQL dialect is a tenth of a second of every command's
         # start-up on SQLite)
@@ -74,15 +75,11 @@ def _kinds(ws: list[str], dialect: str) -> tuple[Any, Any, Any]:
         # a subquery run for every person walked made every plan cost the same
         # astronomical figure, so the planner no longer walked the name index
         # (0.5 s for "software" at 100k people, instead of a few ms).
-        title = (select(array_agg(aggregate_order_by(
-            func.lower(Position.title), func.coalesce(Position.start, "").desc(),
-            Position.id.desc()))[1])
-            .where(Position.person_id == Person.id, Position.is_current == true())
-            .scalar_subquery())
+        title = (select(array_agg(aggregate_order_by(func.lower(Position.title),
+                                                     *newest_first))[1])
+                 .where(*current).scalar_subquery())
     else:
-        title = (select(func.lower(Position.title))
-                 .where(Position.person_id == Person.id, Position.is_current == true())
-                 .order_by(func.coalesce(Position.start, "").desc(), Position.id.desc())
+        title = (select(func.lower(Position.title)).where(*current).order_by(*newest_first)
                  .limit(1).scalar_subquery())
     work = (Person.sort_key + " " + func.coalesce(Person.company_key, "") + " "
             + func.coalesce(title, ""))
@@ -223,27 +220,16 @@ def _name_hits(session: Session, ws: list[str], dialect: str) -> tuple[int, Any]
     spaces, so such a word of the name starts with the query word."""
     if not all(w.isalnum() for w in ws):
         return None
-    conn = session.connection()
     if dialect == "sqlite":
-        # Counted in the database, and read again by the statement that ranks them:
-        # fetching up to NAME_HITS ids and sending them back costs more than the index.
-        q = _fts5_query(ws)
-        found = conn.exec_driver_sql(
-            "SELECT count(*) FROM (SELECT 1 FROM person_name_fts "
-            "WHERE person_name_fts MATCH ? LIMIT ?)", (q, NAME_HITS)).scalar_one()
-        hits: Any = (text("SELECT rowid FROM person_name_fts WHERE person_name_fts MATCH "
-                          ":name_hits").bindparams(name_hits=q).columns(column("rowid")))
+        names = fts_hits("person_name_fts", ws)
+        found = count_fts_hits(session, "person_name_fts", ws, NAME_HITS)
     elif dialect == "postgresql":
-        # (the same: the condition itself, counted, then in the statement that ranks)
-        simple: Any = literal_column("'simple'::regconfig")
-        names = func.to_tsvector(simple, Person.sort_key).op("@@")(
-            func.to_tsquery(simple, _tsquery(ws)))
-        found = conn.scalar(select(func.count()).select_from(
-            select(Person.id).where(names).limit(NAME_HITS).subquery())) or 0
-        return None if found >= NAME_HITS else (found, names)
+        names = pg_words(Person.sort_key, ws)
+        found = count_up_to(session, names, NAME_HITS)
     else:
         return None
-    return None if found >= NAME_HITS else (found, Person.id.in_(hits))
+    # (counted, then read again by the statement that ranks them, not fetched and sent back)
+    return None if found >= NAME_HITS else (found, names)
 
 
 def _page_of(session: Session, segments: Iterable[Select[Any]], offset: int,

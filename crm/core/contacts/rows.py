@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,31 +23,6 @@ class PersonRow:
     title: str | None
     last_contacted: str | None  # ISO date of the latest interaction
     is_me: bool = False
-
-
-def person_rows(ids: list[int], names: Mapping[int, tuple[str, Any]],
-                current: Iterable[Sequence[Any]],
-                last: Mapping[int, str | None]) -> list[PersonRow]:
-    """The rows of ``ids``, in that order, from what the page's queries read: each person's
-    name and "me" flag, their current positions ``(person, start, position id, company,
-    title)`` and the ISO date they were last contacted. Of two current positions the one
-    that started last (then the later one) is shown. A person missing from ``names`` (deleted
-    between two queries) is left out."""
-    shown: dict[int, tuple[str, int, str, str | None]] = {}
-    for pid, start, pos_id, company, title in current:
-        candidate = (start or "", pos_id, company, title)
-        if pid not in shown or candidate[:2] > shown[pid][:2]:
-            shown[pid] = candidate
-    rows = []
-    for pid in ids:
-        if pid not in names:
-            continue
-        name, me = names[pid]
-        pos = shown.get(pid)
-        rows.append(PersonRow(id=pid, name=name, company=pos[2] if pos else None,
-                              title=pos[3] if pos else None, last_contacted=last.get(pid),
-                              is_me=bool(me)))
-    return rows
 
 
 # A statement and its parameters run by the database driver: its rows.
@@ -80,16 +55,29 @@ ROWS_SQL = {
 
 def read_person_rows(query: Query, dialect: str, ids: list[int]) -> list[PersonRow]:
     """The rows of ``ids``, in that order, read through ``query`` (a driver's cursor, with
-    or without SQLAlchemy around it) in ``dialect`` ("sqlite" or "postgresql")."""
+    or without SQLAlchemy around it) in ``dialect`` ("sqlite" or "postgresql"). Of two
+    current positions the one that started last (then the later one) is shown; a person
+    missing (deleted between two statements) is left out."""
     if not ids:
         return []
     sql = ROWS_SQL[dialect]
     wanted = (json.dumps(ids) if dialect == "sqlite" else list(ids),)
-    names, last = {}, {}
-    for pid, name, me, when in query(sql["names"], wanted):
-        names[pid] = (name, me)
-        last[pid] = iso_date(when)
-    return person_rows(ids, names, query(sql["positions"], wanted), last)
+    people = {pid: (name, me, when) for pid, name, me, when in query(sql["names"], wanted)}
+    shown: dict[int, tuple[str, int, str, str | None]] = {}
+    for pid, start, pos_id, company, title in query(sql["positions"], wanted):
+        candidate = (start or "", pos_id, company, title)
+        if pid not in shown or candidate[:2] > shown[pid][:2]:
+            shown[pid] = candidate
+    rows = []
+    for pid in ids:
+        if pid not in people:
+            continue
+        name, me, when = people[pid]
+        pos = shown.get(pid)
+        rows.append(PersonRow(id=pid, name=name, company=pos[2] if pos else None,
+                              title=pos[3] if pos else None, last_contacted=iso_date(when),
+                              is_me=bool(me)))
+    return rows
 
 
 def iso_date(value: Any) -> str | None:

@@ -78,15 +78,15 @@ def _match_filter(session: Session, ws: list[str]) -> tuple[list[Any], bool]:
         # server JIT-compile every such query: ~0.2 s each on a tiny table)
         session.execute(text("SET LOCAL jit = off"))
         threshold = min(BROAD_QUERY_HITS, PG_BROAD_QUERY_HITS)
-        hit_count = session.scalar(select(func.count()).select_from(
-            matching_people(session, " ".join(ws)).limit(threshold).subquery())) or 0
+        hits = pg_words(Person.search_text, ws)  # (the GIN index's hits)
+        hit_count = count_up_to(session, hits, threshold)
     else:
-        # Counted in the database: the hits themselves are read again by the statement
-        # that ranks them (below), not fetched here.
+        # Counted from the index; the hits themselves are read again by the statement
+        # that ranks them: a list of up to BROAD_QUERY_HITS ids fetched and sent back as
+        # parameters costs more to expand, prepare and bind (~8 ms) than the index read.
         threshold = BROAD_QUERY_HITS
-        hit_count = session.connection().exec_driver_sql(
-            "SELECT count(*) FROM (SELECT 1 FROM person_fts WHERE person_fts MATCH ? LIMIT ?)",
-            (_fts5_query(ws), threshold)).scalar_one()
+        hits = fts_hits("person_fts", ws)
+        hit_count = count_fts_hits(session, "person_fts", ws, threshold)
     if hit_count >= threshold:
         if dialect == "postgresql":
             # It cannot estimate the LIKE, so it would sort every hit instead of walking
@@ -94,15 +94,7 @@ def _match_filter(session: Session, ws: list[str]) -> tuple[list[Any], bool]:
             session.execute(text("SET LOCAL enable_sort = off"))
         padded = literal(" ") + Person.search_text
         return [padded.like(f"% {w}%") for w in ws], True
-    if dialect == "sqlite":
-        # The same hits again, in the statement: a list of up to BROAD_QUERY_HITS ids as
-        # parameters costs more to expand, prepare and bind (~8 ms) than the index read.
-        hits = (text("SELECT rowid FROM person_fts WHERE person_fts MATCH :fts_hits")
-                .bindparams(fts_hits=_fts5_query(ws)).columns(column("rowid")))
-        return [Person.id.in_(hits)], False
-    if dialect == "postgresql":
-        return [_pg_matches(ws)], False  # (the condition itself: the GIN index's hits)
-    raise AssertionError(dialect)  # (_indexed: only these two come here)
+    return [hits], False
 
 
 def _reset_planner(session: Session) -> None:
@@ -186,12 +178,7 @@ def count_matching(session: Session, query: str | None, *, cap: int | None = Non
     is then ``cap + 1``: "more than cap"), so a broad search costs the same at any size."""
     ws = words(query or "")
     if cap is not None and ws and session.get_bind().dialect.name == "sqlite":
-        # Straight from the index, which stops at the cap (``person.id IN (MATCH ...)``
-        # would first collect every hit: 90 ms for "s" at a million people).
-        return session.execute(
-            text("SELECT count(*) FROM (SELECT rowid FROM person_fts "
-                 "WHERE person_fts MATCH :q LIMIT :n)"),
-            {"q": _fts5_query(ws), "n": cap + 1}).scalar_one()
+        return count_fts_hits(session, "person_fts", ws, cap + 1)  # (from the index)
     stmt = matching_people(session, query)
     if cap is not None and ws:
         stmt = stmt.limit(cap + 1)
@@ -208,11 +195,41 @@ def count_matching(session: Session, query: str | None, *, cap: int | None = Non
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
-def _pg_matches(ws: list[str]) -> Any:
-    """PostgreSQL: the person's search text has every word of ``ws`` (its GIN index)."""
+# SQLite's full-text indexes of the people: everything searchable (0002), the names (0012).
+FTS_INDEXES = frozenset({"person_fts", "person_name_fts"})
+
+
+def fts_hits(index: str, ws: list[str]) -> Any:
+    """SQLite: "the person is one the full-text ``index`` has every word of ``ws`` (as a
+    prefix) for", as ``person.id IN (SELECT rowid …)``; its parameter is named after the
+    index, so that both indexes can stand in one statement."""
+    assert index in FTS_INDEXES, index
+    rowids = (text(f"SELECT rowid FROM {index} WHERE {index} MATCH :{index}_q")
+              .bindparams(**{f"{index}_q": _fts5_query(ws)}).columns(column("rowid", Integer)))
+    return Person.id.in_(rowids)
+
+
+def count_fts_hits(session: Session, index: str, ws: list[str], up_to: int) -> int:
+    """How many people ``fts_hits(index, ws)`` holds, counted from the index alone and no
+    further than ``up_to`` (``person.id IN (MATCH …)`` would first collect every hit: 90 ms
+    for "s" at a million people)."""
+    assert index in FTS_INDEXES, index
+    return session.connection().exec_driver_sql(
+        f"SELECT count(*) FROM (SELECT 1 FROM {index} WHERE {index} MATCH ? LIMIT ?)",
+        (_fts5_query(ws), up_to)).scalar_one()
+
+
+def pg_words(column: Any, ws: list[str]) -> Any:
+    """PostgreSQL: ``column`` (a person's search text or sort key, each with a GIN index of
+    its words) has every word of ``ws`` as a prefix."""
     simple: Any = literal_column("'simple'::regconfig")
-    return func.to_tsvector(simple, Person.search_text).op("@@")(
-        func.to_tsquery(simple, _tsquery(ws)))
+    return func.to_tsvector(simple, column).op("@@")(func.to_tsquery(simple, _tsquery(ws)))
+
+
+def count_up_to(session: Session, condition: Any, up_to: int) -> int:
+    """How many people meet ``condition``, counted no further than ``up_to``."""
+    return session.scalar(select(func.count()).select_from(
+        select(Person.id).where(condition).limit(up_to).subquery())) or 0
 
 
 def matching_people(session: Session, query: str | None) -> Select[Any]:
@@ -223,11 +240,9 @@ def matching_people(session: Session, query: str | None) -> Select[Any]:
         return stmt
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        hits = text("SELECT rowid FROM person_fts WHERE person_fts MATCH :q").bindparams(
-            q=_fts5_query(ws)).columns(column("rowid", Integer))
-        return stmt.where(Person.id.in_(hits))
+        return stmt.where(fts_hits("person_fts", ws))
     if dialect == "postgresql":
-        return stmt.where(_pg_matches(ws))
+        return stmt.where(pg_words(Person.search_text, ws))
     # Any other database: a (slow) scan with the same meaning, minus the word boundary.
     for w in ws:
         stmt = stmt.where(Person.search_text.like(f"%{w}%"))

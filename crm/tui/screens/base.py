@@ -270,21 +270,17 @@ class PageScreen(CrmScreen, Generic[ViewT]):
         body = self.query_one(f"#{self.BODY_ID}", VerticalScroll)
         target = self.refocus or (self.focused.id if self.focused is not None else None)
         self.refocus = None
-        # One layout for the old rows gone, the new ones in and the focus set, not one each
-        # (a layout of a full page is 30-70 ms).
-        with self.app.batch_update():
-            await body.remove_children()
-            await body.mount_all(widgets)
-            found = body.query(f"#{target}") if target else None
-            if found:
-                found.first().focus()
-            elif fallback is not None and body.query(fallback):
-                # Focused before the page is laid out, the row would be scrolled to the top
-                # (the page's title out of view): scrolled to, only if need be, once laid
-                # out.
-                first = body.query(fallback).first()
-                first.focus(scroll_visible=False)
-                self.call_after_refresh(first.scroll_visible, animate=False)
+        await body.remove_children()
+        await body.mount_all(widgets)
+        found = body.query(f"#{target}") if target else None
+        if found:
+            found.first().focus()
+        elif fallback is not None and body.query(fallback):
+            # Focused before the page is laid out, the row would be scrolled to the top
+            # (the page's title out of view): scrolled to, only if need be, once laid out.
+            first = body.query(fallback).first()
+            first.focus(scroll_visible=False)
+            self.call_after_refresh(first.scroll_visible, animate=False)
 
     # -- writing ----------------------------------------------------------------------------
 

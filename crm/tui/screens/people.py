@@ -158,7 +158,6 @@ class PeopleScreen(SplitListScreen):
         super().__init__()
         self.sort = "name"
         self._first_page_generation: int | None = None  # the list shows the first page
-        self._welcomed = False  # the footer offers the welcome's keys
 
     def compose(self) -> ComposeResult:
         yield CrmHeader()
@@ -232,11 +231,7 @@ class PeopleScreen(SplitListScreen):
             welcome.first().display = empty_db
             if empty_db:
                 self.query_one("#welcome-import", Button).focus()
-        if empty_db != self._welcomed:
-            # The welcome's keys come and go (check_action): the footer is rebuilt only
-            # then, not after every search (a rebuild lays out the whole screen).
-            self._welcomed = empty_db
-            self.refresh_bindings()
+        self.refresh_bindings()  # the welcome's keys (check_action; CrmFooter: if changed)
         self.table.display = not empty_db
         self.search_box.display = not empty_db
         status = self.query_one("#people-status", Static)
