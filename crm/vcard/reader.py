@@ -648,6 +648,12 @@ def parse_card(raw: RawCard) -> Card:
             card.extra_lines.append(kept_line(p))
         elif name == "BDAY":
             if not _read_birthday(card, p):
+                # (The line is kept and exported as it came; the warning says so without
+                # repeating the contact's text.)
+                problems.append(CardProblem(p.line, "BDAY is not a date crm can read "
+                                            "(YYYY-MM-DD, --MM-DD or YYYY): not taken as a "
+                                            "birthday, kept on the card as written",
+                                            damaged=False))
                 card.extra_lines.append(kept_line(p))
         elif name == "PHOTO":
             if not _read_photo(card, p, problems):

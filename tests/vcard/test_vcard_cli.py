@@ -37,7 +37,7 @@ def test_import_human_output(crm: Any) -> None:
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines[0] == ("crm: imported: 6 created, 0 updated, 0 merged, 0 unchanged, "
-                        "1 companies created, 1 rejected")
+                        "1 company created, 1 rejected")
     # The card is imported; the one bad line of it is named, with no contact text.
     assert (f"crm: {fixture('messy.vcf')}:19: card has no END:VCARD; read up to line 22"
             in lines)
@@ -126,3 +126,26 @@ def test_export_vcard(crm: Any, tmp_path: Path) -> None:
     again = crm("import", str(out), "--json")
     assert again.json()["unchanged"] == 2
     assert crm("export", "vcard", "--version", "2.1").exit_code != 0
+
+
+def test_a_birthday_that_is_no_date_is_named_and_kept_as_written(crm: Any,
+                                                                 tmp_path: Path) -> None:
+    """"BDAY:1990-13-45" was left off the person without a word (only the export still had
+    it): now the import says which line, without the contact's text, and exits 0 (nothing
+    was altered); the good card beside it keeps its birthday."""
+    path = tmp_path / "phone.vcf"
+    path.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nBDAY:1990-13-45\r\n"
+                     b"EMAIL:ana@lima.dev\r\nEND:VCARD\r\n"
+                     b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ben Ode\r\nBDAY:1991-03-14\r\n"
+                     b"END:VCARD\r\n")
+    result = crm("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert (f"crm: {path}:4: BDAY is not a date crm can read (YYYY-MM-DD, --MM-DD or YYYY): "
+            "not taken as a birthday, kept on the card as written") in result.stderr.splitlines()
+    assert "1990-13-45" not in result.stderr
+    people = {p["name"]: p for p in crm("people", "--json").json()}
+    assert crm("show", "Ben Ode", "--json").json()["birthday"] == "1991-03-14"
+    assert crm("show", "Ana Lima", "--json").json()["birthday"] is None
+    assert set(people) == {"Ana Lima", "Ben Ode"}
+    exported = crm("export", "vcard").stdout
+    assert "BDAY:1990-13-45" in exported and "BDAY:1991-03-14" in exported
