@@ -375,9 +375,8 @@ def _print_person(d: PersonDetail) -> None:
         for c in d.connections:
             extra = ""
             if c.derived:
-                ov = c.overlap or (None, None)
                 how = "maybe, from undated positions" if c.maybe else "derived"
-                extra = f" ({how}: {literal(c.company)} {ov[0]}..{ov[1]})"
+                extra = f" ({how}: {literal(c.company)} {c.when('..')})"
             click.echo(f"  {literal(c.person)}: {c.kind}, strength {c.strength}{extra}")
     ref = d.reference
     if ref:

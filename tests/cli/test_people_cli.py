@@ -67,6 +67,23 @@ def test_overlapping_positions_make_derived_coworkers(crm: Any) -> None:
                       "strength": 2, "derived": True, "company": "Globex",
                       "overlap": {"from": "2024-06-01", "to": "2024-08-31"},
                       "maybe": False}]  # both dated: evidence, not a guess
+    assert ("  Pat Peer: fellow-intern, strength 2 (derived: Globex 2024-06-01..2024-08-31)"
+            in crm("show", "me").stdout.splitlines())
+
+
+def test_undated_coworkers_read_as_of_the_day_they_were_known(crm: Any,
+                                                              tmp_path: Path) -> None:
+    """Two phone cards with ORG:Globex and no dates made co-workers shown
+    "2026-12-07..2026-12-07", as if for that one day: it is what was known that day."""
+    from datetime import date
+
+    path = tmp_path / "phone.vcf"
+    path.write_text("".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{n}\r\nORG:Globex\r\n"
+                            "END:VCARD\r\n" for n in ("Una Undated", "Ulf Undated")))
+    assert crm("import", str(path)).exit_code == 0
+    today = date.today().isoformat()
+    assert (f"  Ulf Undated: co-worker, strength 1 (maybe, from undated positions: Globex "
+            f"as of {today})" in crm("show", "una").stdout.splitlines())
 
 
 def test_only_one_person_is_me(crm: Any) -> None:

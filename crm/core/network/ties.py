@@ -32,6 +32,12 @@ class ConnectionView:
     id: int | None = None
     maybe: bool = False  # derived from undated data only: a guess, not evidence
 
+    def when(self, sep: str) -> str:
+        """The shared time in words: "2024-01-01{sep}2024-06-30", or "as of 2026-12-07" when
+        it is one day (undated positions both known on the day they were imported)."""
+        start, end = self.overlap or ("?", "?")
+        return f"as of {start}" if start == end else f"{start}{sep}{end}"
+
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
             "person": self.person,

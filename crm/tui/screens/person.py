@@ -276,11 +276,10 @@ class PersonScreen(PageScreen[PersonDetail]):
             t = Text(shown(c.person))
             t.append(f"  {c.kind}", style="dim")
             if c.derived:
-                ov = c.overlap or (None, None)
                 t.append("  maybe (undated), from " if c.maybe else "  derived from ",
                          style="italic dim")
                 t.append(shown(c.company or ""), style="italic dim")
-                t.append(f", {ov[0]} → {ov[1]}", style="italic dim")
+                t.append(f", {c.when(' → ')}", style="italic dim")
             else:
                 t.append(f"  strength {c.strength}", style="dim")
                 if c.note:
