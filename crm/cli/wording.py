@@ -20,7 +20,7 @@ def say(err: CrmError) -> str:
     """The one line ``crm`` prints for ``err`` (and puts in its --json error)."""
     if isinstance(err, NoMe):
         if err.needed_for == "reference-list":
-            return (f"{err}: mark yourself with "
+            return (f"{err}: nothing written; mark yourself with "
                     "crm add person 'Your Name' --me --email ... --phone ...")
         return f"{err} (crm add person NAME --me)"
     if isinstance(err, NotAReference):

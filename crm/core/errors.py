@@ -85,7 +85,8 @@ class NoMe(InvalidInput):
 
     def __init__(self, needed_for: str) -> None:
         self.needed_for = needed_for
-        super().__init__("nobody is marked as you, so the list has no header"
+        super().__init__("nobody is marked as you (the list is headed by your own name and "
+                         "contact details)"
                          if needed_for == "reference-list" else "nobody is marked as you yet")
 
 

@@ -20,7 +20,7 @@ def say(err: CrmError) -> str:
     """The one line a toast shows for ``err``."""
     if isinstance(err, NoMe):
         if err.needed_for == "reference-list":
-            return f"{err}: the list's header is your own name and contact details"
+            return str(err)
         return f"{err}: introductions start from you"
     if isinstance(err, NotAReference):
         return f"{err}: open them on People (F2) and press r to make them one"

@@ -104,7 +104,11 @@ def test_refs_export_without_me_or_agreed_references_fails(crm: Any, tmp_path: P
     r = crm("refs", "export", "--for", "initech", "--format", "md", "-o",
             str(tmp_path / "r.md"))
     assert r.exit_code != 0
-    assert r.stderr.startswith("crm: nobody is marked as you")
+    # (it read "…so the list has no header", as if the list had been written without one)
+    assert r.stderr == ("crm: nobody is marked as you (the list is headed by your own name and "
+                        "contact details): nothing written; mark yourself with crm add person "
+                        "'Your Name' --me --email ... --phone ...\n")
+    assert not (tmp_path / "r.md").exists()
     crm("add", "person", "Jordan Lee", "--me", "--email", "j@example.com")
     crm("refs", "add", "Ada", "--status", "asked")
     r = crm("refs", "export", "--for", "initech", "--format", "pdf", "-o",
