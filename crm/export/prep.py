@@ -30,8 +30,8 @@ def check_prep_format(fmt: str) -> str:
 
 
 def _subtitle(sheet: PrepSheet) -> str:
-    who = f"{sheet.me}, " if sheet.me else ""
-    return f"Interview prep for {who}prepared {sheet.prepared_on.isoformat()}"
+    on = sheet.prepared_on.isoformat()
+    return f"Interview prep for {sheet.me}, prepared {on}" if sheet.me else f"Prepared {on}"
 
 
 def to_markdown(sheet: PrepSheet) -> str:

@@ -66,6 +66,19 @@ def test_prep_markdown_has_every_section(db: Database, crm: Any, tmp_path: Path)
                  "Speaks to: SQL, ownership", "Told: not yet", "## Open follow-ups",
                  "Tell Priya Natarajan you gave their name"):
         assert part in text, part
+    assert "*Interview prep for Jordan Lee, prepared " in text
+
+
+def test_prep_without_me_reads_whole(crm: Any, tmp_path: Path) -> None:
+    """With nobody marked as the user the subtitle read "Interview prep for prepared …"."""
+    crm("add", "person", "Dana Director")
+    crm("add", "position", "Dana", "Stripe", "--title", "Director")
+    crm("apps", "add", "Stripe", "Engineer")
+    out = tmp_path / "prep.md"
+    r = crm("prep", "Stripe Engineer", "--format", "md", "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[:3] == ["# Engineer at Stripe", "", f"*Prepared {date.today().isoformat()}*"]
 
 
 def test_prep_html_is_escaped_and_pdf_prints_the_text(db: Database, crm: Any,
