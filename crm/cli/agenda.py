@@ -53,13 +53,14 @@ def agenda_cmd(days: int, ics: bool, output: Path | None, as_json: bool) -> None
         if not items:
             continue
         click.echo(f"\n{title}")
+        width = max(10, *(len(i.when(agenda.today)) for i in items))
         for i in items:
-            when = i.on.isoformat() if i.on else "" if i.kind == "todo" else "now"
+            when = i.when(agenda.today)
             flag = "OVERDUE " if i.overdue else ""
             ident = f"#{i.todo_id} " if i.todo_id is not None else ""
-            line = f"  {flag}{when:<10}  {ident}{one_line(i.title)}"
+            line = f"  {flag}{when:<{width}}  {ident}{one_line(i.title)}"
             if i.detail:
                 line += f"  - {one_line(i.detail)}"
             click.echo(line)
             if i.people:
-                click.echo(f"              you know: {one_line(', '.join(i.people))}")
+                click.echo(f"{' ' * (width + 4)}you know: {one_line(', '.join(i.people))}")

@@ -91,6 +91,21 @@ def test_crm_agenda_json_and_text(db: Database, crm: Any) -> None:
     assert crm("agenda", "--days", "400").exit_code == 2
 
 
+def test_people_due_for_contact_read_since_when(db: Database, crm: Any) -> None:
+    """A contact that fell due in the past was listed under its bare date, like an event
+    to come; it is due now, since that date. Never contacted: "now"."""
+    _build(db)
+    talked = (date.today() - timedelta(days=100)).isoformat()
+    assert crm("log", "Marcus Webb", "coffee", "--kind", "coffee", "--on", talked).exit_code == 0
+    lines = crm("agenda").stdout.splitlines()
+    due = (date.today() + timedelta(days=-100 + 90)).isoformat()
+    contacts = lines[lines.index("Get in touch") + 1:]
+    assert contacts[0].startswith(f"  since {due}  Get in touch with Marcus Webb  - last "
+                                  f"contact {talked} (100 days)")
+    assert any(line.startswith("  now               Get in touch with Priya Natarajan  - "
+                               "never contacted") for line in contacts)
+
+
 def _events(path: Path) -> dict[str, Any]:
     cal = Calendar.from_ical(path.read_bytes())
     events = cal.walk("VEVENT")

@@ -40,6 +40,18 @@ class AgendaItem:
     company_id: int | None = None  # an application's company (what "open" shows)
     people: list[str] = field(default_factory=list)  # at an interview: who I know there
 
+    def when(self, today: date) -> str:
+        """When, in words: "today", the date, "since DATE" for a contact that fell due
+        before today (it is due now: the date is when), "now" for one never contacted,
+        "" for an undated to-do."""
+        if self.on is None:
+            return "now" if self.kind == "contact" else ""
+        if self.on == today:
+            return "today"
+        if self.kind == "contact" and self.on < today:
+            return f"since {self.on.isoformat()}"
+        return self.on.isoformat()
+
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "key": self.key,
                 "on": self.on.isoformat() if self.on else None, "title": self.title,

@@ -47,10 +47,7 @@ def agenda_parts(item: AgendaItem, today: date) -> tuple[Text, list[Text]]:
     t = Text()
     if item.overdue:
         t.append("overdue ", style="bold red")
-    if item.on is not None:
-        t.append("today" if item.on == today else item.on.isoformat(), style="bold")
-    elif item.kind == "contact":
-        t.append("now", style="bold")
+    t.append(item.when(today), style="bold")
     t.append("  ")
     t.append(shown(item.title))  # contact text: escaped, in a Text span, never markup
     if item.automatic:
