@@ -94,6 +94,10 @@ async def test_duplicates_list_from_the_palette_opens_the_merge_screen(demo_path
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, MergeScreen)
+        text = screen_text(pilot.app)
+        # (one interaction "move over"d; fields the same on both were "Fields one has")
+        assert "1 interaction of Priya N. moves over" in text
+        assert "Fields kept as they are" in text
         await pilot.press("s")  # swap: the twin stays
         await settle(pilot)
         assert pilot.app.screen.keep_id == twin

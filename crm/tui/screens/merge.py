@@ -167,15 +167,16 @@ class MergeScreen(PageScreen[MergePage]):
             for c in same:
                 t.append(f"{_LABELS.get(c.field, c.field):<18}", style="dim")
                 t.append(f"{shown(c.value)}\n")
-            out.append(section_title("Fields one has (kept)"))
+            out.append(section_title("Fields kept as they are",
+                                     "the same on both, or on one side only"))
             t.rstrip()
             out.append(Static(t, classes="item", markup=False))
         out.append(section_title("Kept from both"))
         lines = Text()
         for what, n in plan.moved:
             one = _MOVED.get(what, what.replace("_", " ").rstrip("s"))
-            lines.append(f"{n} {one}{'s' if n != 1 else ''} of {shown(plan.other_name)} move "
-                         "over\n")
+            lines.append(f"{n} {one}{'s' if n != 1 else ''} of {shown(plan.other_name)} "
+                         f"{'moves' if n == 1 else 'move'} over\n")
         for what, n in plan.same:
             one = _MOVED.get(what, what.replace("_", " ").rstrip("s"))
             lines.append(f"{n} {one}{'s' if n != 1 else ''} both have: kept once\n",
