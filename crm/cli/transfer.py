@@ -127,7 +127,8 @@ def _print_report(report: ImportReport) -> None:
     parts = [f"{report.created} created", f"{report.updated} updated",
              f"{report.merged} merged", f"{report.unchanged} unchanged",
              (f"{report.companies_created} "
-              f"{'company' if report.companies_created == 1 else 'companies'} created"), f"{len(report.rejected)} rejected"]
+              f"{'company' if report.companies_created == 1 else 'companies'} created"),
+             f"{len(report.rejected)} rejected"]
     if report.skipped_deleted:
         parts.append(f"{report.skipped_deleted} skipped (you deleted them)")
     message(f"{head}: " + ", ".join(parts))

@@ -188,6 +188,10 @@ class Card:
     # or the user gave it (X-CRM-DOMAIN:domain;how).
     aliases: list[str] = field(default_factory=list)
     domains: list[tuple[str, str | None]] = field(default_factory=list)
+    # What the record says happened with the person, as the interactions it made: (ISO day,
+    # summary), a LinkedIn row's "connected on LinkedIn". The import writes these through
+    # its source's extras; a split (crm.core.upkeep.split) moves them with the card.
+    touches: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def raw_hash(self) -> str:

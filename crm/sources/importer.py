@@ -94,6 +94,9 @@ class _ConnectionCard:
         return may_name_relations(self.raw)
 
 
+CONNECTED = "connected on LinkedIn"  # the interaction a Connections.csv row makes
+
+
 def connection_card(c: Connection) -> Card:
     card = Card(file=c.file, line=c.line, raw=c.raw, display_name=c.name,
                 given_name=c.first_name or None, family_name=c.last_name or None,
@@ -104,6 +107,8 @@ def connection_card(c: Connection) -> Card:
         card.contacts.append(CardContact("email", c.email, None))
     if not c.company and c.position:
         card.title = c.position  # a headline, with no company to hold it
+    if c.url and c.connected_on is not None:  # (the touch linkedin_extras writes)
+        card.touches.append((c.connected_on.isoformat(), CONNECTED))
     return card
 
 
@@ -136,7 +141,7 @@ def linkedin_extras(export: LinkedInExport) -> Extras:
             if c.connected_on is not None:
                 extras.touches.append(Touch(c.file, c.line, c.raw, profile_urls=[c.url],
                                             on=c.connected_on, kind="other",
-                                            summary="connected on LinkedIn", once=True,
+                                            summary=CONNECTED, once=True,
                                             keep=False))
     for inv in export.invitations:
         if inv.other_url:

@@ -1,5 +1,6 @@
 """Reading one stored record again: the raw text crm kept of an imported card (a vCard, or
-a Google or Outlook CSV row with its header) back into a ``Card``, as the import read it.
+a Google or Outlook CSV row or a row of LinkedIn's Connections.csv, each with its header)
+back into a ``Card``, as the import read it.
 
 Used to split a card off the person it was matched to (crm.core.upkeep.split), which needs
 the card itself and the person's other cards; core cannot read a vCard itself.
@@ -8,6 +9,7 @@ the card itself and the person's other cards; core cannot read a vCard itself.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from crm.core.cards import Card, PendingCard, RejectedCard
 from crm.sources.contacts_csv import pending_cards
@@ -15,11 +17,28 @@ from crm.sources.table import NotATable
 from crm.vcard.reader import looks_like_vcard, normalize_newlines, split_cards
 
 
+def _linkedin_connection(file: str, raw: str) -> Card | None:
+    """A row of LinkedIn's Connections.csv (kept with its header) as the import read it;
+    None when the text is not one."""
+    from crm.sources.importer import connection_card
+    from crm.sources.linkedin import LinkedInExport, read_csv_text
+
+    export = LinkedInExport(path=file, exported_on=date.today())
+    if not read_csv_text(export, raw, file) or len(export.connections) != 1:
+        return None
+    return connection_card(export.connections[0])
+
+
 def read_record(file: str, line: int, raw: str) -> tuple[Card, str] | None:
-    """The card of a stored record and its source kind ("vcard", "google-csv", ...), or
-    None when the text is no card crm can read again (a LinkedIn row, a damaged card)."""
+    """The card of a stored record and its source kind ("vcard", "google-csv", "linkedin"
+    ...), or None when the text is no card crm can read again (a damaged card, a row of
+    another LinkedIn file)."""
     found: PendingCard | RejectedCard | None = None
     try:
+        if not looks_like_vcard(normalize_newlines(raw)):
+            linkedin = _linkedin_connection(file, raw)
+            if linkedin is not None:
+                return replace(linkedin, line=line), "linkedin"
         if looks_like_vcard(normalize_newlines(raw)):
             found = next(iter(split_cards(raw, file)), None)
             kind = "vcard"

@@ -254,3 +254,52 @@ def test_splitting_the_second_of_two_job_changes_in_one_file_reopens_only_the_fi
     positions = _person(crm, "Marcus Webb")["positions"]
     assert sorted((p["company"], p["current"]) for p in positions) == [
         ("Acme", False), ("Brightline", True)]
+
+
+# A LinkedIn connection who shares Marc's email: another Marc, matched into Marcus by it.
+CONNECTIONS = """Notes:
+"When exporting your connection data, you may notice that some of the email addresses are missing."
+
+First Name,Last Name,URL,Email Address,Company,Position,Connected On
+Marc,Webb,https://www.linkedin.com/in/marc-webb-brightline,marc@example.com,Brightline,\
+Designer,03 Nov 2025
+"""
+
+
+def test_a_linkedin_row_merged_by_email_splits_off_with_what_it_brought(
+        crm: Any, tmp_path: Path) -> None:
+    """A Connections.csv row matched by a shared email could not be split ("cannot be read
+    again as a card"): the inferred match could not be undone, and its "connected on
+    LinkedIn" kept the wrong person's keep-in-touch clock."""
+    (tmp_path / "phone.vcf").write_text(MARC)
+    (tmp_path / "Connections.csv").write_text(CONNECTIONS)
+    assert crm("import", str(tmp_path / "phone.vcf")).exit_code == 0
+    assert crm("import", str(tmp_path / "Connections.csv")).exit_code == 0
+    marc = _person(crm, "Marc Webb")
+    row = next(c for c in marc["imported_cards"] if c["matched_by"] == "email")
+    assert [i["summary"] for i in marc["interactions"]] == ["connected on LinkedIn"]
+
+    r = crm("split", f"#{marc['id']}", str(row["id"]), "--yes", "--json")
+    assert r.exit_code == 0, r.stderr
+    plan = r.json()
+    assert plan["removed"] == [
+        "social https://www.linkedin.com/in/marc-webb-brightline",
+        "position Designer at Brightline",
+        "interaction 2025-11-03 connected on LinkedIn"]
+    assert plan["kept_on_both"] == [
+        "email marc@example.com (the match was made on it: both had it)"]
+    phone = crm("show", f"#{marc['id']}", "--json").json()
+    linkedin = crm("show", f"#{plan['new_person']['id']}", "--json").json()
+    assert {c["value"] for c in phone["contact_points"]} == {"+1 415 555 0101",
+                                                             "marc@example.com"}
+    assert (phone["positions"], phone["interactions"], phone["last_contacted"]) == ([], [],
+                                                                                    None)
+    assert [(p["company"], p["title"]) for p in linkedin["positions"]] == [
+        ("Brightline", "Designer")]
+    assert [(i["date"], i["summary"]) for i in linkedin["interactions"]] == [
+        ("2025-11-03", "connected on LinkedIn")]
+    assert linkedin["last_contacted"] == "2025-11-03"
+    # Imported again, the row stays with the person it made.
+    again = crm("import", str(tmp_path / "Connections.csv"), "--json").json()
+    assert (again["created"], again["merged"], again["updated"]) == (0, 0, 0)
+    assert len(crm("people", "--json").json()) == 2

@@ -41,7 +41,8 @@ BLANK = {"uid": None, "display_name": "", "given_name": None, "family_name": Non
          "positions": [], "dates": [], "role": None, "address_labels": [], "problems": [],
          "extra_lines": [], "stored_lines": [],
          "known_on": None,  # a CSV row has no REV: the import dates it
-         "aliases": [], "domains": []}  # (a company card of crm's own export only)
+         "aliases": [], "domains": [],  # (a company card of crm's own export only)
+         "touches": []}  # (a LinkedIn row's "connected on")
 
 
 def test_google_new_layout() -> None:

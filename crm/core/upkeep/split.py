@@ -23,12 +23,12 @@ reads a stored record's raw text into a ``Card`` (crm.sources.records.read_recor
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.cards import Card
@@ -50,6 +50,7 @@ from crm.core.importing.write import (
 from crm.core.models import (
     Company,
     ImportRecord,
+    Interaction,
     Person,
     Position,
     Suggestion,
@@ -100,6 +101,7 @@ class _Others:
     tags: set[str]
     notes: list[str]
     fields: dict[str, set[Any]]
+    touches: set[tuple[str, str]] = field(default_factory=set)
 
 
 def _job_key(org: str, title: str | None) -> tuple[str, str | None]:
@@ -115,6 +117,7 @@ def _others(cards: list[Card]) -> _Others:
         out.relations |= {relation_key(r) for r in card_relations(card)}
         out.tags |= set(card.categories)
         out.notes += [card.note] if card.note else []
+        out.touches |= set(card.touches)
         for f in _FIELDS:
             out.fields[f].add(getattr(card, f))
         out.fields.setdefault("birthday", set()).add(
@@ -193,10 +196,12 @@ def _maybe_theirs(card: Card, record: ImportRecord,
 
 
 def _pick(session: Session, person: Person, record: ImportRecord, card: Card,
-          others: _Others | None, dry_run: bool) -> tuple[list[str], list[str], list[str]]:
-    """What of ``card`` the person loses (removed from ``person`` unless ``dry_run``), what
-    both keep, and the positions the card's merge had ended that are current again, each
-    as a phrase. ``others`` None: nothing can be told apart."""
+          others: _Others | None, dry_run: bool,
+          moving: list[Interaction]) -> tuple[list[str], list[str], list[str]]:
+    """What of ``card`` the person loses (removed from ``person`` unless ``dry_run``; the
+    interactions it made are put in ``moving``, for the new person), what both keep, and
+    the positions the card's merge had ended that are current again, each as a phrase.
+    ``others`` None: nothing can be told apart."""
     removed: list[str] = []
     kept: list[str] = []
     restored: list[str] = []
@@ -272,6 +277,11 @@ def _pick(session: Session, person: Person, record: ImportRecord, card: Card,
             take(f"tag {tag.name}", tag.name in seen.tags,
                  partial(person.tags.remove, tag))
     _pick_note(person, card, seen, take)
+    for on, summary in card.touches:
+        for i in person.interactions:
+            if i.occurred_on.isoformat() == on and i.summary == summary:
+                take(f"interaction {on} {summary}", (on, summary) in seen.touches,
+                     partial(moving.append, i))
     for f in _FIELDS:
         value = getattr(card, f)
         # (a name the person has from another card too is theirs: not worth a word)
@@ -353,7 +363,8 @@ def split_card(session: Session, person_id: int, record_id: int, parse: RecordPa
         assert cards is not None
         cards.append(got[0])
     others = _others(cards) if cards is not None else None
-    removed, kept, restored = _pick(session, person, record, card, others, dry_run)
+    moving: list[Interaction] = []
+    removed, kept, restored = _pick(session, person, record, card, others, dry_run, moving)
     new_id: int | None = None
     if not dry_run:
         if card.uid and person.uid == card.uid:
@@ -365,6 +376,10 @@ def split_card(session: Session, person_id: int, record_id: int, parse: RecordPa
         index = Index(session, [card], Run(session, Survey()))
         new_id = insert_people(session, index, [card], kind)[0]
         record.person_id = new_id
+        if moving:  # (the database's triggers keep both people's last_contacted)
+            session.execute(update(Interaction).where(
+                Interaction.id.in_([i.id for i in moving])).values(person_id=new_id))
+            session.expire(person, ["interactions", "last_contacted"])
         record.matched_by, record.match_evidence = "split", f"#{person.id} {person.display_name}"
         _forget_match(session, person.id, new_id, source)
         session.flush()
