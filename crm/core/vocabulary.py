@@ -41,8 +41,12 @@ SUGGESTION_STATUSES = ("open", "accepted", "dismissed")
 # them, it was matched to them by one of these, or it was split off to make them. A match
 # by email or phone is inferred (shared numbers and inboxes exist): shown with its
 # evidence, undone by a split.
-MATCHED_BY = ("created", "uid", "profile", "email", "phone", "same card", "split")
+# "row": a record that is no card at all (a row of a LinkedIn export other than a connection:
+# a message, an invitation, a recommendation, my own profile and positions, an
+# application), kept as the provenance of what it made; not one of the person's cards.
+MATCHED_BY = ("created", "uid", "profile", "email", "phone", "same card", "split", "row")
 INFERRED_MATCHES = ("email", "phone")
+NOT_A_CARD = "row"
 
 # Reference list documents (crm refs export, the references screen's export form).
 EXPORT_FORMATS = ("md", "txt", "csv", "json", "pdf", "html")

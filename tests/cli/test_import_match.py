@@ -303,3 +303,52 @@ def test_a_linkedin_row_merged_by_email_splits_off_with_what_it_brought(
     again = crm("import", str(tmp_path / "Connections.csv"), "--json").json()
     assert (again["created"], again["merged"], again["updated"]) == (0, 0, 0)
     assert len(crm("people", "--json").json()) == 2
+
+
+MESSAGES = """CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,\
+DATE,SUBJECT,CONTENT,FOLDER
+c1,,Marc Webb,https://www.linkedin.com/in/marc-webb-brightline,Me,,2026-11-20 10:00:00 UTC,,\
+Happy to refer you,INBOX
+"""
+# Marc's phone card (merged into Marcus by the phone) with a line crm does not map.
+MARC_CUSTOM = MARC.replace("END:VCARD", "X-CUSTOM-THING:keep me\nEND:VCARD")
+
+
+def test_a_linkedin_message_is_no_card_of_the_person(crm: Any, tmp_path: Path,
+                                                     db_url: str) -> None:
+    """A LinkedIn message was listed among the person's imported cards ("how it was matched
+    is not recorded (imported before crm kept it)"), and, being no card crm could read
+    again, made a split keep everything on both ("crm cannot read another of their cards");
+    an export after the LinkedIn import lost the phone card's unmapped lines."""
+    (tmp_path / "a.vcf").write_text(MARCUS)
+    (tmp_path / "b.vcf").write_text(MARC_CUSTOM)
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "Connections.csv").write_text(CONNECTIONS)
+    (export / "messages.csv").write_text(MESSAGES)
+    for path in (tmp_path / "a.vcf", tmp_path / "b.vcf", export):
+        assert crm("import", str(path)).exit_code == 0
+    marcus = _person(crm, "Marcus Webb")
+    assert [c["file"] for c in marcus["imported_cards"]] == [
+        str(tmp_path / "a.vcf"), str(tmp_path / "b.vcf"), str(export / "Connections.csv")]
+    assert "Happy to refer you" in [i["summary"] for i in marcus["interactions"]]
+    assert "X-CUSTOM-THING:keep me" in crm("export", "vcard").stdout
+
+    card = marcus["imported_cards"][1]["id"]  # Marc's phone card
+    plan = crm("split", f"#{marcus['id']}", str(card), "--dry-run", "--json").json()
+    assert plan["removed"] == []  # Marc's email is the LinkedIn row's too: it stays
+    assert not any("cannot read" in k for k in plan["kept_on_both"]), plan["kept_on_both"]
+    from sqlalchemy import select
+
+    from crm.core.db import open_database
+    from crm.core.models import ImportRecord
+
+    db = open_database(db_url)
+    try:
+        with db.read() as s:
+            message = s.scalar(select(ImportRecord.id).where(
+                ImportRecord.source_file.endswith("messages.csv")))
+    finally:
+        db.dispose()
+    refused = crm("split", f"#{marcus['id']}", str(message), "--yes")
+    assert refused.exit_code != 0 and f"no imported card #{message}" in refused.stderr

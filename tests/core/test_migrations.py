@@ -157,3 +157,48 @@ def test_0017_names_the_card_whose_import_ended_a_position_by_the_old_guess(
         assert [tuple(r) for r in rows] == [(1, 2), (2, None), (3, None), (4, None)]
     finally:
         db.dispose()
+
+
+def test_0018_tells_the_rows_of_a_linkedin_export_from_cards(db_url: str) -> None:
+    """Rows kept of LinkedIn's other files (a message, an invitation, my positions) were
+    written like cards of before 0016 (no ``matched_by``) and listed as the person's cards:
+    the upgrade marks them by their header; cards (a vCard, a connection, a Google CSV row)
+    and records that say how they matched are left as they are."""
+    from sqlalchemy import text
+
+    rows = {
+        1: (None, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Marcus Webb\r\nEND:VCARD\r\n"),
+        2: (None, "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                  "Marcus,Webb,https://www.linkedin.com/in/mw,,Acme,Engineer,03 Nov 2025\n"),
+        3: (None, "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,"
+                  "RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,FOLDER\n"
+                  "c1,,Marcus Webb,https://www.linkedin.com/in/mw,Me,,2026-11-20 10:00:00 UTC,"
+                  ",\"Hi, Jordan\",INBOX\n"),
+        4: (None, "From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\n"
+                  "Marcus Webb,Me,\"11/20/25, 10:00 AM\",,INCOMING,https://x,https://y\n"),
+        5: (None, '"Company Name","Title","Description","Location","Started On",'
+                  '"Finished On"\nAcme,Intern,,,Jun 2024,Aug 2024\n'),
+        6: (None, "Name,Given Name,Family Name,E-mail 1 - Value\nAna Lima,Ana,Lima,a@b.c\n"),
+        7: ("email", "CONVERSATION ID,FROM,TO,DATE\nc2,a,b,2026-01-01 00:00:00 UTC\n"),
+    }
+    db = open_database(db_url)
+    try:
+        run_downgrade(db.engine, "0017_position_ended_by_import")
+        with db.engine.begin() as conn:
+            _person_and_company(conn, "Marcus", "Acme", "2026-01-01 10:00:00")
+            for rid, (how, raw) in rows.items():
+                conn.execute(text(
+                    "INSERT INTO import_record (id, person_id, source_file, line, raw, "
+                    "raw_hash, status, matched_by, imported_at) VALUES (:id, 1, 'x', :id, "
+                    ":raw, '', 'imported', :how, '2026-01-01 10:00:00')"),
+                    {"id": rid, "raw": raw, "how": how})
+        run_upgrade(db.engine)
+        with db.engine.connect() as conn:
+            found = dict(conn.execute(text("SELECT id, matched_by FROM import_record")).all())
+        assert found == {1: None, 2: None, 3: "row", 4: "row", 5: "row", 6: None, 7: "email"}
+        run_downgrade(db.engine, "0017_position_ended_by_import")
+        with db.engine.connect() as conn:
+            found = dict(conn.execute(text("SELECT id, matched_by FROM import_record")).all())
+        assert found == {1: None, 2: None, 3: None, 4: None, 5: None, 6: None, 7: "email"}
+    finally:
+        db.dispose()

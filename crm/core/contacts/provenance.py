@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, Text, column, select, table
+from sqlalchemy import DateTime, Integer, Text, column, or_, select, table
 from sqlalchemy.orm import Session
 
 from crm.core.contacts import identity
-from crm.core.vocabulary import INFERRED_MATCHES
+from crm.core.vocabulary import INFERRED_MATCHES, NOT_A_CARD
 
 # import_record's columns a person's page reads, as a lightweight table: ``crm show`` need
 # not map the tracking models (crm.core.models: a quarter of the models' cost at start-up).
@@ -71,12 +71,13 @@ def same_name(a: str | None, b: str | None) -> bool:
 
 def card_sources(session: Session, person_id: int, name: str) -> tuple[CardSource, ...]:
     """The cards imported into the person (whose name is ``name``), oldest first (not their
-    raw text)."""
+    raw text; not the rows kept of what else an import made, such as a LinkedIn message)."""
     r = _RECORD.c
     rows = session.execute(
         select(r.id, r.source_file, r.line, r.card_name, r.matched_by, r.match_evidence,
                r.imported_at)
-        .where(r.person_id == person_id, r.status == "imported")
+        .where(r.person_id == person_id, r.status == "imported",
+               or_(r.matched_by.is_(None), r.matched_by != NOT_A_CARD))
         .order_by(r.id))
     return tuple(CardSource(rid, file, line, card_name, how, evidence, at,
                             not same_name(card_name, name))

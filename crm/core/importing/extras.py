@@ -44,6 +44,7 @@ from crm.core.models import (
 )
 from crm.core.network.suggestions import infer_ties, list_suggestions
 from crm.core.normalize import company_key, fold
+from crm.core.vocabulary import NOT_A_CARD
 
 CHUNK = 500
 
@@ -223,7 +224,8 @@ def apply_extras(session: Session, extras: Extras, report: ExtrasReport, *,
     def keep(rec: Provenance, person_id: int | None) -> None:
         records.append({"source_file": rec.file, "line": rec.line, "raw": rec.raw,
                         "raw_hash": rec.raw_hash, "status": "imported",
-                        "person_id": person_id, "imported_at": utcnow()})
+                        "person_id": person_id, "imported_at": utcnow(),
+                        "matched_by": NOT_A_CARD})
 
     companies = _Companies(session, source)
     me = session.scalar(select(Person).where(Person.is_me.is_(True)))

@@ -28,7 +28,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.cards import Card
@@ -57,6 +57,7 @@ from crm.core.models import (
     utcnow,
 )
 from crm.core.normalize import company_key
+from crm.core.vocabulary import NOT_A_CARD
 
 # (file, line, raw text) -> the card and its source kind ("vcard", "google-csv", ...), or
 # None when the text cannot be read as a card.
@@ -126,9 +127,16 @@ def _others(cards: list[Card]) -> _Others:
     return out
 
 
+def _a_card() -> ColumnElement[bool]:
+    """An import record that is a card (not a row kept of what else an import made, such
+    as a LinkedIn message: crm.core.vocabulary.NOT_A_CARD)."""
+    return or_(ImportRecord.matched_by.is_(None), ImportRecord.matched_by != NOT_A_CARD)
+
+
 def _load(session: Session, person_id: int, record_id: int) -> tuple[Person, ImportRecord]:
     record = session.get(ImportRecord, record_id)
-    if record is None or record.status != "imported" or record.person_id is None:
+    if (record is None or record.status != "imported" or record.person_id is None
+            or record.matched_by == NOT_A_CARD):
         raise NotFound(f"no imported card #{record_id}")
     if record.person_id != person_id:
         raise InvalidInput(f"card #{record_id} is not one of this person's imported cards "
@@ -346,7 +354,8 @@ def split_card(session: Session, person_id: int, record_id: int, parse: RecordPa
     others_rows = session.execute(
         select(ImportRecord.source_file, ImportRecord.line, ImportRecord.raw)
         .where(ImportRecord.person_id == person_id, ImportRecord.status == "imported",
-               ImportRecord.id != record_id).order_by(ImportRecord.id)).all()
+               ImportRecord.id != record_id, _a_card())
+        .order_by(ImportRecord.id)).all()
     if not others_rows and (person.source or "manual") != "manual":
         raise InvalidInput(f"card #{record_id} is the only card {person.display_name} came "
                            "from: there is nothing to split it from")
