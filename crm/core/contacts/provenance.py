@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, Text, column, or_, select, table
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, DateTime, Integer, Text, column, or_, select, table
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from crm.core.contacts import identity
 from crm.core.vocabulary import INFERRED_MATCHES, NOT_A_CARD
@@ -69,6 +69,13 @@ def same_name(a: str | None, b: str | None) -> bool:
     return a is None or b is None or identity.same_name(a, b)
 
 
+def a_card(matched_by: ColumnElement[Any] | InstrumentedAttribute[Any]
+           ) -> ColumnElement[bool]:
+    """An import record (by its ``matched_by``) that is a card, not a row kept of what else
+    an import made, such as a LinkedIn message (crm.core.vocabulary.NOT_A_CARD)."""
+    return or_(matched_by.is_(None), matched_by != NOT_A_CARD)
+
+
 def card_sources(session: Session, person_id: int, name: str) -> tuple[CardSource, ...]:
     """The cards imported into the person (whose name is ``name``), oldest first (not their
     raw text; not the rows kept of what else an import made, such as a LinkedIn message)."""
@@ -76,8 +83,7 @@ def card_sources(session: Session, person_id: int, name: str) -> tuple[CardSourc
     rows = session.execute(
         select(r.id, r.source_file, r.line, r.card_name, r.matched_by, r.match_evidence,
                r.imported_at)
-        .where(r.person_id == person_id, r.status == "imported",
-               or_(r.matched_by.is_(None), r.matched_by != NOT_A_CARD))
+        .where(r.person_id == person_id, r.status == "imported", a_card(r.matched_by))
         .order_by(r.id))
     return tuple(CardSource(rid, file, line, card_name, how, evidence, at,
                             not same_name(card_name, name))

@@ -28,12 +28,12 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from crm.core.cards import Card
 from crm.core.contacts.people import refresh_search_text
-from crm.core.contacts.provenance import CardSource, same_name
+from crm.core.contacts.provenance import CardSource, a_card, same_name
 from crm.core.errors import InvalidInput, NotFound
 from crm.core.importing.common import match_keys, source_label
 from crm.core.importing.index import Index
@@ -125,12 +125,6 @@ def _others(cards: list[Card]) -> _Others:
             (card.birthday_year, card.birthday_month, card.birthday_day))
         out.fields.setdefault("photo", set()).add(card.photo)
     return out
-
-
-def _a_card() -> ColumnElement[bool]:
-    """An import record that is a card (not a row kept of what else an import made, such
-    as a LinkedIn message: crm.core.vocabulary.NOT_A_CARD)."""
-    return or_(ImportRecord.matched_by.is_(None), ImportRecord.matched_by != NOT_A_CARD)
 
 
 def _load(session: Session, person_id: int, record_id: int) -> tuple[Person, ImportRecord]:
@@ -354,7 +348,7 @@ def split_card(session: Session, person_id: int, record_id: int, parse: RecordPa
     others_rows = session.execute(
         select(ImportRecord.source_file, ImportRecord.line, ImportRecord.raw)
         .where(ImportRecord.person_id == person_id, ImportRecord.status == "imported",
-               ImportRecord.id != record_id, _a_card())
+               ImportRecord.id != record_id, a_card(ImportRecord.matched_by))
         .order_by(ImportRecord.id)).all()
     if not others_rows and (person.source or "manual") != "manual":
         raise InvalidInput(f"card #{record_id} is the only card {person.display_name} came "
