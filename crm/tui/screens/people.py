@@ -118,10 +118,12 @@ class Welcome(Vertical):
         yield Static(Text("Welcome to crm", style="bold"), classes="welcome-title")
         yield Static(
             "Your database is empty. Bring in the contacts from your phone (a .vcf export), "
-            "or explore crm with a sample network first.", classes="welcome-text")
+            "your LinkedIn data export or a Google or Outlook CSV, or explore crm with a "
+            "sample network first.", classes="welcome-text")
         yield Static(Text.assemble(("It is kept in ", "dim"), shown(self._where())),
                      classes="welcome-text", id="welcome-where")
-        yield Button("Import a vCard file (i)", id="welcome-import", variant="primary")
+        yield Button("Import contacts: phone, LinkedIn, CSV (i)", id="welcome-import",
+                     variant="primary")
         yield Button("Load the demo network (d)", id="welcome-demo")
         yield Button("Add a person — start with yourself (n)", id="welcome-add")
 
