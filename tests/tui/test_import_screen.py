@@ -51,6 +51,23 @@ async def test_welcome_import_preview_then_apply(empty_path: str, tmp_path: Path
         assert "Good One" in screen_text(app) and "6 people" in screen_text(app)
 
 
+async def test_the_preview_is_on_screen_at_80_by_24(empty_path: str, tmp_path: Path) -> None:
+    """At 80x24 the file tree took every row the preview had: Preview seemed to do nothing."""
+    vcf = tmp_path / "phone.vcf"
+    shutil.copyfile(FIXTURES / "messy.vcf", vcf)
+    async with running(empty_path, size=(80, 24)) as pilot:
+        app = pilot.app
+        await pilot.click("#welcome-import")
+        await settle(pilot)
+        app.screen.query_one("#import-path").value = str(vcf)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "Would import (nothing is saved yet)" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Imported:" in screen_text(app)
+
+
 async def test_import_needs_a_preview_and_reports_a_missing_file(demo_path: str,
                                                                  tmp_path: Path) -> None:
     async with running(demo_path, size=TALL) as pilot:
