@@ -43,7 +43,8 @@ _ROWS = (
 _CONNECTIONS = frozenset({"First Name", "Last Name", "Connected On"})
 
 _CANDIDATES = sa.text(
-    "SELECT id, raw FROM import_record WHERE matched_by IS NULL AND status = 'imported'")
+    "SELECT id, raw FROM import_record WHERE matched_by IS NULL AND status = 'imported'"
+).execution_options(yield_per=2000)  # (read in batches: an old database has many)
 _MARK = sa.text("UPDATE import_record SET matched_by = 'row' WHERE id IN :ids").bindparams(
     sa.bindparam("ids", expanding=True))
 _UNMARK = sa.text("UPDATE import_record SET matched_by = NULL WHERE matched_by = 'row'")
