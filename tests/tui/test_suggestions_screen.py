@@ -38,7 +38,7 @@ async def test_accept_and_dismiss(empty_path: str) -> None:
         await settle(pilot)
         assert isinstance(app.screen, SuggestionsScreen)
         text = screen_text(app)
-        assert "Bo Chen as your co-worker" in text
+        assert "To review (2)" in text and "Bo Chen as your co-worker" in text
         assert "Cy [b]Reis[/b] as your co-worker" in text  # shown literally, never markup
         assert "connected on 2023-05-01 while I was Research Assistant at Acme Robotics" in text
         app.screen.query_one("#suggestion-1").focus()
@@ -47,7 +47,7 @@ async def test_accept_and_dismiss(empty_path: str) -> None:
         app.screen.query_one("#suggestion-2").focus()
         await pilot.press("x")
         await settle(pilot)
-        assert "Nothing to review." in screen_text(app)
+        assert "To review (0)" in screen_text(app)
     db = open_database(empty_path)
     with db.read() as s:
         [conn] = s.scalars(select(Connection)).all()

@@ -19,9 +19,10 @@ from crm.core.network.suggestions import (
     list_suggestions,
 )
 from crm.core.terminal_text import terminal_text as shown
+from crm.tui.lines import none_yet
 from crm.tui.messages import Saved
 from crm.tui.screens.base import PageScreen
-from crm.tui.widgets.rows import ItemRow
+from crm.tui.widgets.rows import ItemRow, section_title
 
 
 def suggestion_line(v: SuggestionView) -> Text:
@@ -56,6 +57,10 @@ class SuggestionsScreen(PageScreen[list[SuggestionView]]):
         Binding("d", "dismiss_suggestion", show=False, id="suggestions.dismiss-old"),
     ]
 
+    DEFAULT_CSS = """
+    SuggestionsScreen #suggestions-body { padding: 0 2; }
+    """
+
     def __init__(self) -> None:
         super().__init__()
         self.suggestions: list[SuggestionView] = []
@@ -72,8 +77,9 @@ class SuggestionsScreen(PageScreen[list[SuggestionView]]):
             "What crm inferred, with the evidence. a accepts (a connection is recorded), "
             "x dismisses (it is not suggested again); Enter opens the person.",
             style="dim"), classes="intro")]
+        out.append(section_title(f"To review ({len(self.suggestions)})", "oldest first"))
         if not self.suggestions:
-            out.append(Static(Text("Nothing to review.")))
+            out.append(Static(none_yet(), classes="item"))
         out += [ItemRow(suggestion_line(v), "person", v.other_id, id=f"suggestion-{v.id}")
                 for v in self.suggestions]
         return out
