@@ -53,9 +53,9 @@ def agenda_cmd(days: int, ics: bool, output: Path | None, as_json: bool) -> None
         if not items:
             continue
         click.echo(f"\n{title}")
-        width = max(10, *(len(i.when(agenda.today)) for i in items))
-        for i in items:
-            when = i.when(agenda.today)
+        whens = [i.when(agenda.today) for i in items]
+        width = max(10, *map(len, whens))
+        for i, when in zip(items, whens, strict=True):
             flag = "OVERDUE " if i.overdue else ""
             ident = f"#{i.todo_id} " if i.todo_id is not None else ""
             line = f"  {flag}{when:<{width}}  {ident}{one_line(i.title)}"

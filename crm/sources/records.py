@@ -14,7 +14,7 @@ from datetime import date
 from crm.core.cards import Card, PendingCard, RejectedCard
 from crm.sources.contacts_csv import pending_cards
 from crm.sources.table import NotATable
-from crm.vcard.reader import looks_like_vcard, normalize_newlines, split_cards
+from crm.vcard.reader import is_vcard_record, split_cards
 
 
 def _linkedin_connection(file: str, raw: str) -> Card | None:
@@ -35,14 +35,13 @@ def read_record(file: str, line: int, raw: str) -> tuple[Card, str] | None:
     another LinkedIn file)."""
     found: PendingCard | RejectedCard | None = None
     try:
-        if not looks_like_vcard(normalize_newlines(raw)):
-            linkedin = _linkedin_connection(file, raw)
-            if linkedin is not None:
-                return replace(linkedin, line=line), "linkedin"
-        if looks_like_vcard(normalize_newlines(raw)):
+        if is_vcard_record(raw):
             found = next(iter(split_cards(raw, file)), None)
             kind = "vcard"
         else:
+            linkedin = _linkedin_connection(file, raw)
+            if linkedin is not None:
+                return replace(linkedin, line=line), "linkedin"
             found = next(iter(pending_cards(raw, file)), None)
             kind = found.raw_format if found is not None else "csv"
     except (NotATable, ValueError):

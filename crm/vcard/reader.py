@@ -102,6 +102,13 @@ def looks_like_vcard(text: str) -> bool:
     return all(re.search(pattern, text, re.I | re.M) is not None for pattern in _STRUCTURE)
 
 
+def is_vcard_record(raw: str) -> bool:
+    """A stored import record's raw text is a vCard (not a CSV or LinkedIn row with its
+    header): nearly always its first line says so; else ``looks_like_vcard``."""
+    return (raw.lstrip("\ufeff \t\r\n")[:5].upper() == "BEGIN"
+            or looks_like_vcard(normalize_newlines(raw)))
+
+
 _STRUCTURE = (r"^[ \t]*END[ \t]*:[ \t]*VCARD[ \t]*$", r"^VERSION[ \t]*[;:]",
               r"^(?:[A-Za-z0-9_-]+\.)?FN[ \t]*[;:]")
 

@@ -35,14 +35,7 @@ from crm.core.models import (
     Person,
     Position,
 )
-from crm.vcard.reader import (
-    NO_YEAR,
-    RawCard,
-    looks_like_vcard,
-    normalize_newlines,
-    parse_card,
-    split_cards,
-)
+from crm.vcard.reader import NO_YEAR, RawCard, is_vcard_record, parse_card, split_cards
 
 VERSIONS = ("3.0", "4.0")
 # RFC 2426 properties; any other non-X property (KIND, RELATED, GENDER… from a 4.0 card)
@@ -158,12 +151,6 @@ def _extras(session: Session, ids: list[int]) -> dict[int, list[str]]:
     return {pid: card.extra_lines for pid, card in _parsed_last(session, ids)}
 
 
-def _is_vcard(raw: str) -> bool:
-    """A stored record's raw text is a vCard (not a CSV row): nearly always its first line."""
-    return (raw.lstrip("\ufeff \t\r\n")[:5].upper() == "BEGIN"
-            or looks_like_vcard(normalize_newlines(raw)))
-
-
 def _parsed_last(session: Session, ids: list[int],
                  companies: bool = False) -> Iterator[tuple[int, Card]]:
     """Each person's (or company's) most recent imported vCard, read again (a CSV row or a
@@ -177,7 +164,7 @@ def _parsed_last(session: Session, ids: list[int],
             .where(owner.in_(ids[i: i + 500]), ImportRecord.status == "imported")
             .order_by(ImportRecord.id))
         for pid, raw in rows:
-            if pid is not None and _is_vcard(raw):
+            if pid is not None and is_vcard_record(raw):
                 latest[pid] = raw
     for pid, raw in latest.items():
         for item in split_cards(raw, "export"):

@@ -84,6 +84,16 @@ def _person_and_company(conn: Any, person: str, company: str, at: str) -> None:
         {"name": company, "key": company.lower(), "t": at})
 
 
+def _import_record(conn: Any, rid: int, how: str | None, at: str, raw: str = "") -> None:
+    """Import record #``rid`` of person #1 (raw SQL, as an older schema has it)."""
+    from sqlalchemy import text
+
+    conn.execute(text(
+        "INSERT INTO import_record (id, person_id, source_file, line, raw, raw_hash, status, "
+        "matched_by, imported_at) VALUES (:id, 1, 'b.vcf', :id, :raw, '', 'imported', :how, "
+        ":at)"), {"id": rid, "raw": raw, "how": how, "at": at})
+
+
 def test_0006_folds_repeated_uses_of_a_reference_for_one_application(db_url: str) -> None:
     """Before 0006 every re-export logged another use; the upgrade keeps the first of each
     reference and application, notified if any of them was."""
@@ -146,10 +156,7 @@ def test_0017_names_the_card_whose_import_ended_a_position_by_the_old_guess(
             for rid, how, at in ((1, "created", "2026-01-01 10:00:01"),
                                  (2, "phone", "2026-01-01 10:00:05"),
                                  (3, "email", "2026-01-01 10:05:00")):
-                conn.execute(text(
-                    "INSERT INTO import_record (id, person_id, source_file, line, raw, "
-                    "raw_hash, status, matched_by, imported_at) VALUES (:id, 1, 'b.vcf', :id, "
-                    "'', '', 'imported', :how, :at)"), {"id": rid, "how": how, "at": at})
+                _import_record(conn, rid, how, at)
         run_upgrade(db.engine)
         with db.engine.connect() as conn:
             rows = conn.execute(text("SELECT id, ended_by_import_id FROM position "
@@ -187,11 +194,7 @@ def test_0018_tells_the_rows_of_a_linkedin_export_from_cards(db_url: str) -> Non
         with db.engine.begin() as conn:
             _person_and_company(conn, "Marcus", "Acme", "2026-01-01 10:00:00")
             for rid, (how, raw) in rows.items():
-                conn.execute(text(
-                    "INSERT INTO import_record (id, person_id, source_file, line, raw, "
-                    "raw_hash, status, matched_by, imported_at) VALUES (:id, 1, 'x', :id, "
-                    ":raw, '', 'imported', :how, '2026-01-01 10:00:00')"),
-                    {"id": rid, "raw": raw, "how": how})
+                _import_record(conn, rid, how, "2026-01-01 10:00:00", raw)
         run_upgrade(db.engine)
         with db.engine.connect() as conn:
             found = dict(conn.execute(text("SELECT id, matched_by FROM import_record")).all())

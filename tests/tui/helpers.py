@@ -14,6 +14,7 @@ import io
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from rich.console import Console
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input
 from textual.worker import Worker
 
 from crm.core.contacts.companies import resolve_company
@@ -99,6 +101,22 @@ async def open_screen(pilot: Pilot[Any], screen: type[S], name: str | None = Non
     await settle(pilot)
     assert isinstance(app.screen, screen), app.screen
     return app.screen
+
+
+async def preview_import(pilot: Pilot[Any], path: Path | str) -> str:
+    """On the import screen: ``path`` typed in and previewed (ctrl+r); the screen's text
+    once the preview is shown."""
+    pilot.app.screen.query_one("#import-path", Input).value = str(path)
+    await pilot.press("ctrl+r")
+    await settle(pilot)
+    return screen_text(pilot.app)
+
+
+async def apply_import(pilot: Pilot[Any]) -> str:
+    """On the import screen, the previewed file imported (ctrl+s); the screen's text after."""
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    return screen_text(pilot.app)
 
 
 async def fill_form(pilot: Pilot[Any], key: str | None = None, *, save: bool = True,

@@ -31,8 +31,10 @@ from crm.tui.widgets.rows import ItemRow
 from tests.reliability.hostile import HOSTILE, build, driver_controls, hostile_vcf
 from tests.tui.helpers import (
     TALL,
+    apply_import,
     fill_form,
     open_screen,
+    preview_import,
     read_db,
     running,
     screen_text,
@@ -225,10 +227,7 @@ async def test_every_screen_shows_hostile_data_inert(crm: Any, db_url: str,
 
         await open_screen(pilot, ImportScreen)
         # Other people than the file imported above: the preview names them.
-        app.screen.query_one("#import-path").value = str(hostile_vcf(tmp_path / "new", "new"))
-        await pilot.press("ctrl+r")
-        await settle(pilot)
+        await preview_import(pilot, hostile_vcf(tmp_path / "new", "new"))
         check(app, "import preview")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await apply_import(pilot)
         check(app, "import done")

@@ -11,7 +11,7 @@ import pytest
 from crm.tui.app import make_app
 from crm.tui.screens.importing import ImportScreen
 from tests.sources.conftest import LINKEDIN, zip_export
-from tests.tui.helpers import screen_text, settle
+from tests.tui.helpers import apply_import, preview_import, settle
 from tests.tui.test_import_screen import TALL, _people
 
 pytestmark = pytest.mark.asyncio
@@ -31,23 +31,15 @@ async def test_a_linkedin_zip_then_a_later_one(empty_path: str, tmp_path: Path) 
         app.action_open_import()
         await settle(pilot)
         assert isinstance(app.screen, ImportScreen)
-        app.screen.query_one("#import-path").value = str(first)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
-        text = screen_text(app)
+        text = await preview_import(pilot, first)
         assert "Would import (nothing is saved yet)" in text
         assert "Ana Lima" in text and "小龙 李" in text
         assert "Connections.csv:10  Connected On is not a date crm reads" in text
         assert _people(empty_path) == 0  # a preview writes nothing
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await apply_import(pilot)
         assert _people(empty_path) == 5  # four connections and me
-        app.screen.query_one("#import-path").value = str(later)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
-        assert "Changed jobs:" in screen_text(app)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        assert "Changed jobs:" in await preview_import(pilot, later)
+        await apply_import(pilot)
         notices = [n.message for n in app._notifications]
         assert any("1 changed jobs: Ana Lima: Software Engineer Intern at Stripe → "
                    "Software Engineer at Datadog (as of 2024-09-01)" in n for n in notices)

@@ -11,7 +11,17 @@ from crm.core.contacts.listing import count_matching_people
 from crm.core.db import open_database
 from crm.tui.screens.importing import ImportScreen, PathSuggester
 from crm.tui.screens.people import PeopleScreen
-from tests.tui.helpers import TALL, Toasts, open_screen, read_db, running, screen_text, settle
+from tests.tui.helpers import (
+    TALL,
+    Toasts,
+    apply_import,
+    open_screen,
+    preview_import,
+    read_db,
+    running,
+    screen_text,
+    settle,
+)
 
 pytestmark = pytest.mark.asyncio
 FIXTURES = Path(__file__).parent.parent / "vcard" / "fixtures"
@@ -29,17 +39,12 @@ async def test_welcome_import_preview_then_apply(empty_path: str, tmp_path: Path
         await pilot.click("#welcome-import")
         await settle(pilot)
         assert isinstance(app.screen, ImportScreen)
-        app.screen.query_one("#import-path").value = str(vcf)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
-        text = screen_text(app)
+        text = await preview_import(pilot, vcf)
         assert "Would import (nothing is saved yet)" in text
         assert "Good One" in text and "Good Two" in text
         assert "phone.vcf:12  PHOTO is not valid base64" in text
         assert _people(empty_path) == 0  # a preview writes nothing
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        text = screen_text(app)
+        text = await apply_import(pilot)
         assert "Imported:" in text and "rejected" in text
         # The cards with one bad line are imported; the line is shown under "Read with a
         # doubt" (the card stray text rejected).
@@ -56,16 +61,10 @@ async def test_the_preview_is_on_screen_at_80_by_24(empty_path: str, tmp_path: P
     vcf = tmp_path / "phone.vcf"
     shutil.copyfile(FIXTURES / "messy.vcf", vcf)
     async with running(empty_path, size=(80, 24)) as pilot:
-        app = pilot.app
         await pilot.click("#welcome-import")
         await settle(pilot)
-        app.screen.query_one("#import-path").value = str(vcf)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
-        assert "Would import (nothing is saved yet)" in screen_text(app)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert "Imported:" in screen_text(app)
+        assert "Would import (nothing is saved yet)" in await preview_import(pilot, vcf)
+        assert "Imported:" in await apply_import(pilot)
 
 
 async def test_import_needs_a_preview_and_reports_a_missing_file(demo_path: str,
@@ -107,9 +106,7 @@ async def test_leaving_during_an_import_lets_it_finish_and_says_so(empty_path: s
         app = pilot.app
         await open_screen(pilot, ImportScreen)
         toasts = Toasts(app)
-        app.screen.query_one("#import-path").value = str(vcf)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
+        await preview_import(pilot, vcf)
         with other.write():
             await pilot.press("ctrl+s", "escape")  # import, and back to the list at once
             await pilot.pause()
