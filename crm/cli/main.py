@@ -541,8 +541,10 @@ def run(argv: list[str] | None = None) -> int:
     Exit codes (``crm.core.errors``): 0 done, 1 done in part, 2 bad input or usage,
     3 an unexpected failure; 130 interrupted.
     """
+    from crm.cli.library_log import install
     from crm.core.errors import EXIT_BAD_INPUT, CrmError
 
+    install()
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         try:
