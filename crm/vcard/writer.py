@@ -14,8 +14,8 @@ from __future__ import annotations
 import base64
 import re
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
 import vobject
 from sqlalchemy import select
@@ -135,46 +135,148 @@ class _LastCard:
 
 def _last_cards(session: Session, ids: list[int], companies: bool = False
                 ) -> dict[int, _LastCard]:
-    """What each person's (or, with ``companies``, each company's) most recent imported
-    card tells the export."""
+    """What each person's imported cards (each company's most recent one, with
+    ``companies``) tell the export."""
     out: dict[int, _LastCard] = {}
-    for pid, card in _parsed_last(session, ids, companies):
-        out[pid] = _LastCard(card.extra_lines,
-                             {c.value: c.kind for c in card.contacts},
-                             {(c.kind, c.value) for c in card.contacts if c.kept},
-                             card.stored_lines, card.uid)
+    for pid, cards in _parsed_cards(session, ids, companies):
+        last = out[pid] = _LastCard()
+        lines = _Lines()
+        for card in cards:  # the latest last: what it says of a value wins
+            lines.add(card.extra_lines)
+            last.kinds.update({c.value: c.kind for c in card.contacts})
+            last.kept |= {(c.kind, c.value) for c in card.contacts if c.kept}
+            last.stored_lines += [x for x in card.stored_lines if x not in last.stored_lines]
+            last.uid = card.uid
+        last.extra_lines = lines.lines
     return out
 
 
-def _extras(session: Session, ids: list[int]) -> dict[int, list[str]]:
-    """Unmodelled properties of each person's most recent imported card."""
-    return {pid: card.extra_lines for pid, card in _parsed_last(session, ids)}
+def _units(lines: list[str]) -> list[tuple[str | None, list[str]]]:
+    """A card's unmapped lines as the units they go in: a line alone (no group), or an item
+    group's lines together, without their group's name (``item1.X-ABLabel`` labels its own
+    group's line, whatever the group is called)."""
+    units: list[tuple[str | None, list[str]]] = []
+    groups: dict[str, list[str]] = {}
+    for line in lines:
+        if (m := _GROUP.match(line)) is None:
+            units.append((None, [line]))
+        elif (body := groups.get(m.group(1).lower())) is not None:
+            body.append(line[m.end():])
+        else:
+            groups[m.group(1).lower()] = body = [line[m.end():]]
+            units.append((m.group(1), body))
+    return units
 
 
-def _parsed_last(session: Session, ids: list[int],
-                 companies: bool = False) -> Iterator[tuple[int, Card]]:
-    """Each person's (or company's) most recent imported vCard, read again (a CSV row or a
-    LinkedIn row imported since has none of a vCard's unmapped lines: the vCard's are still
-    theirs, and exported)."""
-    latest: dict[int, str] = {}
+def _unit_key(name: str | None, body: list[str]) -> tuple[object, ...]:
+    return (name is not None, *body)
+
+
+class _Lines:
+    """The unmapped lines of several cards of one person: a line or a group another card
+    has already is not written twice, and a group whose name another card's group has is
+    renamed."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.seen: set[tuple[object, ...]] = set()
+        self._used: set[str] = set()
+
+    def add(self, more: list[str]) -> None:
+        for name, body in _units(more):
+            key = _unit_key(name, body)
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            if name is None:
+                self.lines += body
+                continue
+            counter = 0
+            while name.lower() in self._used:
+                counter += 1
+                name = f"item{counter}"
+            self._used.add(name.lower())
+            self.lines += [f"{name}.{x}" for x in body]
+
+
+# crm's own export's PRODID (the sync writes the same cards).
+EXPORT_PRODID = "-//crm//crm vCard export//EN"
+_OUR_PRODID = re.compile(r"^PRODID:" + re.escape(EXPORT_PRODID) + r"\r?$",
+                         re.IGNORECASE | re.MULTILINE)
+
+
+_OURS = "crm"  # (the key of crm's own card among a person's cards; see below)
+
+
+def _parsed_cards(session: Session, ids: list[int],
+                  companies: bool = False) -> Iterator[tuple[int, list[Card]]]:
+    """The imported vCards each person's export speaks for, read again, oldest first; for a
+    company, its most recent one.
+
+    A person can be several cards merged (Marcus's, then Marc's matched by the same phone):
+    the unmapped lines of each are theirs, and exported. A card imported again (the same
+    UID, or without one the same name) speaks for itself alone: its latest version counts,
+    so a line deleted on the phone does not come back. crm's own card of the person (this
+    database's export or sync: its PRODID and the person's UID) holds every card's lines
+    of its day: it speaks only for the lines it adds to them (another app's, on the way
+    back). A CSV or LinkedIn row has none of a vCard's unmapped lines and is not read
+    here."""
+    records: dict[int, list[str]] = {}
     owner = ImportRecord.company_id if companies else ImportRecord.person_id
+    own_uid: dict[int, str | None] = {}
     for i in range(0, len(ids), 500):
+        chunk = ids[i: i + 500]
+        if not companies:
+            own_uid.update((row.id, row.uid) for row in session.execute(
+                select(Person.id, Person.uid).where(Person.id.in_(chunk))))
         rows = session.execute(
             select(owner, ImportRecord.raw)
-            .where(owner.in_(ids[i: i + 500]), ImportRecord.status == "imported")
+            .where(owner.in_(chunk), ImportRecord.status == "imported")
             .order_by(ImportRecord.id))
         for pid, raw in rows:
-            if pid is not None and is_vcard_record(raw):
-                latest[pid] = raw
-    for pid, raw in latest.items():
-        for item in split_cards(raw, "export"):
-            if isinstance(item, RawCard):
+            if pid is None or not is_vcard_record(raw):
+                continue
+            if companies:
+                records[pid] = [raw]
+            else:
+                records.setdefault(pid, []).append(raw)
+    for pid, raws in records.items():
+        cards: dict[str, Card] = {}
+        for raw in raws:
+            for item in split_cards(raw, "export"):
+                if not isinstance(item, RawCard):
+                    continue
                 # An unreadable old record adds nothing here; it stays stored as it is.
                 try:
                     card = parse_card(item)
                 except Exception:  # (see above)
                     continue
-                yield pid, card
+                if (card.uid is not None and card.uid == own_uid.get(pid)
+                        and _OUR_PRODID.search(raw)):
+                    key = _OURS
+                    card = _what_it_adds(card, [c for k, c in cards.items() if k != _OURS])
+                elif card.uid:
+                    key = f"uid:{card.uid}"
+                else:
+                    key = f"fn:{card.display_name.casefold()}"
+                cards.pop(key, None)  # (its place: among the latest)
+                cards[key] = card
+        yield pid, list(cards.values())
+
+
+def _what_it_adds(ours: Card, cards: Iterable[Card]) -> Card:
+    """crm's own card of a person with only the unmapped lines that ``cards`` (the
+    person's other cards, as they were when it came) do not have."""
+    known = _Lines()
+    stored: list[tuple[str, str]] = []
+    for card in cards:
+        known.add(card.extra_lines)
+        stored += card.stored_lines
+    lines = [f"{name}.{x}" if name is not None else x
+             for name, body in _units(ours.extra_lines)
+             if _unit_key(name, body) not in known.seen for x in body]
+    return replace(ours, extra_lines=lines,
+                   stored_lines=[x for x in ours.stored_lines if x not in stored])
 
 
 def _add(card: Component, name: str, value: object, group: str | None = None,
@@ -208,7 +310,7 @@ def card_text(person: Person, version: str = "3.0", extra_lines: list[str] | Non
 
     card = vobject.vCard()
     _add(card, "VERSION", version)
-    _add(card, "PRODID", "-//crm//crm vCard export//EN")
+    _add(card, "PRODID", EXPORT_PRODID)
     _add(card, "UID", person.uid or "")
     _add(card, "N", Name(family=person.family_name or "", given=person.given_name or "",
                          additional=person.additional_names or "",
@@ -551,7 +653,7 @@ def company_text(company: Company, version: str = "3.0", last: _LastCard | None 
 
     card = vobject.vCard()
     _add(card, "VERSION", version)
-    _add(card, "PRODID", "-//crm//crm vCard export//EN")
+    _add(card, "PRODID", EXPORT_PRODID)
     _add(card, "UID", last.uid or str(uuid.uuid5(uuid.NAMESPACE_URL,
                                                  f"crm-company:{company.name_key}")))
     _add(card, "N", Name())
