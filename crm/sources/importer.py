@@ -56,6 +56,7 @@ from crm.core.network.suggestions import is_internship, suggest_same_people
 from crm.sources.contacts_csv import pending_cards
 from crm.sources.detect import GOOGLE, LINKEDIN, OUTLOOK, kind_of_path
 from crm.sources.linkedin import Connection, LinkedInExport, Message, read_export, read_message
+from crm.sources.records import read_record
 from crm.sources.table import NotATable, Row, decode
 
 Progress = Callable[[int, int], None]
@@ -267,7 +268,8 @@ def _write(session: Session, loaded: list[_Loaded], progress: Progress | None) -
             if not unchanged:
                 before = jobs_before(session, part.extras.employments)
         part_report = import_cards(session, part.items, source=part.source,
-                                   progress=progress, survey=survey_cards(part.items))
+                                   progress=progress, survey=survey_cards(part.items),
+                                   read_stored=read_record)
         report.add(part_report)
         if part.extras is not None:
             apply_extras(session, part.extras, extras_report, records_before=records_before,

@@ -14,7 +14,7 @@ from datetime import date
 from crm.core.cards import Card, PendingCard, RejectedCard
 from crm.sources.contacts_csv import pending_cards
 from crm.sources.table import NotATable
-from crm.vcard.reader import is_vcard_record, split_cards
+from crm.vcard.reader import is_vcard_record, read_stored
 
 
 def _linkedin_connection(file: str, raw: str) -> Card | None:
@@ -33,17 +33,15 @@ def read_record(file: str, line: int, raw: str) -> tuple[Card, str] | None:
     """The card of a stored record and its source kind ("vcard", "google-csv", "linkedin"
     ...), or None when the text is no card crm can read again (a damaged card, a row of
     another LinkedIn file)."""
+    if is_vcard_record(raw):
+        return read_stored(file, line, raw)
     found: PendingCard | RejectedCard | None = None
     try:
-        if is_vcard_record(raw):
-            found = next(iter(split_cards(raw, file)), None)
-            kind = "vcard"
-        else:
-            linkedin = _linkedin_connection(file, raw)
-            if linkedin is not None:
-                return replace(linkedin, line=line), "linkedin"
-            found = next(iter(pending_cards(raw, file)), None)
-            kind = found.raw_format if found is not None else "csv"
+        linkedin = _linkedin_connection(file, raw)
+        if linkedin is not None:
+            return replace(linkedin, line=line), "linkedin"
+        found = next(iter(pending_cards(raw, file)), None)
+        kind = found.raw_format if found is not None else "csv"
     except (NotATable, ValueError):
         return None
     if found is None or isinstance(found, RejectedCard):

@@ -16,7 +16,7 @@ from pathlib import Path
 from crm.core.cards import RejectedCard
 from crm.core.db import Database
 from crm.core.importing import ImportReport, Survey, import_records, survey_cards
-from crm.vcard.reader import RawCard, blocks, read_text, split_cards
+from crm.vcard.reader import RawCard, blocks, read_stored, read_text, split_cards
 
 
 def survey_text(text: str, file: str) -> Survey:
@@ -58,4 +58,4 @@ def import_paths(db: Database, paths: Sequence[Path], *, dry_run: bool = False,
         del text
     db.check_sound()  # never write into (or report on) a file with damaged pages
     return import_records(db, _cards(files, first), survey=survey, source="vcard",
-                          dry_run=dry_run, progress=progress)
+                          dry_run=dry_run, progress=progress, read_stored=read_stored)

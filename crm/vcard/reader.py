@@ -16,7 +16,7 @@ import binascii
 import quopri
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -107,6 +107,22 @@ def is_vcard_record(raw: str) -> bool:
     header): nearly always its first line says so; else ``looks_like_vcard``."""
     return (raw.lstrip("\ufeff \t\r\n")[:5].upper() == "BEGIN"
             or looks_like_vcard(normalize_newlines(raw)))
+
+
+def read_stored(file: str, line: int, raw: str) -> tuple[Card, str] | None:
+    """A stored import record that is a vCard read again as the import read it, with its
+    kind ("vcard"); None when it is no vCard or cannot be read now (it stays stored as it
+    is). A ``crm.core.unmapped.RecordParser``."""
+    if not is_vcard_record(raw):
+        return None
+    try:
+        found = next(iter(split_cards(raw, file)), None)
+        if not isinstance(found, RawCard):
+            return None
+        card = found.parse()
+    except Exception:  # (read once by the import; one that fails now is not read again)
+        return None
+    return (replace(card, line=line) if card.line != line else card), "vcard"
 
 
 _STRUCTURE = (r"^[ \t]*END[ \t]*:[ \t]*VCARD[ \t]*$", r"^VERSION[ \t]*[;:]",

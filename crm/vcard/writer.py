@@ -3,10 +3,10 @@
 Each card is built as a vobject component and vobject serializes it (escaping, structured
 N/ADR/ORG values, parameters, groups, folding); ``_refold`` repairs the lines vobject 0.9.9
 leaves longer than 75 octets. Every card has UID, N and FN; properties crm does not model
-(X-ANDROID-CUSTOM, X-ABDATE, RELATED…) are copied from the person's last imported card, so a
-round trip loses nothing. Re-importing the output changes nothing: people without a UID get
-one on export, and each value is written so that ``crm.vcard.reader`` reads back exactly
-what is stored.
+(X-ANDROID-CUSTOM, X-ABDATE, RELATED…) are copied from the person's imported cards (the
+latest version of each: crm.core.unmapped), so a round trip loses nothing. Re-importing
+the output changes nothing: people without a UID get one on export, and each value is
+written so that ``crm.vcard.reader`` reads back exactly what is stored.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import base64
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import vobject
 from sqlalchemy import select
@@ -35,6 +35,7 @@ from crm.core.models import (
     Person,
     Position,
 )
+from crm.core.unmapped import EXPORT_PRODID, ITEM_GROUP, Lines, speaking
 from crm.vcard.reader import NO_YEAR, RawCard, is_vcard_record, parse_card, split_cards
 
 VERSIONS = ("3.0", "4.0")
@@ -57,7 +58,6 @@ _TYPE_WORDS = {
 }
 _PROPERTY = {"email": "EMAIL", "phone": "TEL", "url": "URL", "social": "X-SOCIALPROFILE",
              "address": "ADR"}
-_GROUP = re.compile(r"^([A-Za-z0-9_-]+)\.", re.ASCII)
 # Apple's built-in labels, which the reader stores lower-cased: written back as the phone
 # wrote them (``_$!<HomePage>!$_``), so the phone shows its own localized label again.
 _APPLE_LABELS = {x.lower(): x for x in (
@@ -105,12 +105,12 @@ def _regroup(text: str) -> str:
     lines = _LOGICAL_LINE_END.split(text)[:-1]
     groups: dict[str, list[str]] = {}
     for line in lines:
-        m = _GROUP.match(line)
+        m = ITEM_GROUP.match(line)
         if m:
             groups.setdefault(m.group(1).lower(), []).append(line)
     out: list[str] = []
     for line in lines:
-        m = _GROUP.match(line)
+        m = ITEM_GROUP.match(line)
         if m is None:
             out.append(line)
         elif (members := groups.pop(m.group(1).lower(), None)) is not None:
@@ -120,7 +120,7 @@ def _regroup(text: str) -> str:
 
 @dataclass
 class _LastCard:
-    """What a person's most recent imported card tells the export."""
+    """What a person's imported cards (the latest version of each) tell the export."""
 
     extra_lines: list[str] = field(default_factory=list)
     # The property each contact value came from (a SIP URI or "ext. 12" read from TEL is
@@ -140,7 +140,7 @@ def _last_cards(session: Session, ids: list[int], companies: bool = False
     out: dict[int, _LastCard] = {}
     for pid, cards in _parsed_cards(session, ids, companies):
         last = out[pid] = _LastCard()
-        lines = _Lines()
+        lines = Lines()
         for card in cards:  # the latest last: what it says of a value wins
             lines.add(card.extra_lines)
             last.kinds.update({c.value: c.kind for c in card.contacts})
@@ -151,76 +151,11 @@ def _last_cards(session: Session, ids: list[int], companies: bool = False
     return out
 
 
-def _units(lines: list[str]) -> list[tuple[str | None, list[str]]]:
-    """A card's unmapped lines as the units they go in: a line alone (no group), or an item
-    group's lines together, without their group's name (``item1.X-ABLabel`` labels its own
-    group's line, whatever the group is called)."""
-    units: list[tuple[str | None, list[str]]] = []
-    groups: dict[str, list[str]] = {}
-    for line in lines:
-        if (m := _GROUP.match(line)) is None:
-            units.append((None, [line]))
-        elif (body := groups.get(m.group(1).lower())) is not None:
-            body.append(line[m.end():])
-        else:
-            groups[m.group(1).lower()] = body = [line[m.end():]]
-            units.append((m.group(1), body))
-    return units
-
-
-def _unit_key(name: str | None, body: list[str]) -> tuple[object, ...]:
-    return (name is not None, *body)
-
-
-class _Lines:
-    """The unmapped lines of several cards of one person: a line or a group another card
-    has already is not written twice, and a group whose name another card's group has is
-    renamed."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.seen: set[tuple[object, ...]] = set()
-        self._used: set[str] = set()
-
-    def add(self, more: list[str]) -> None:
-        for name, body in _units(more):
-            key = _unit_key(name, body)
-            if key in self.seen:
-                continue
-            self.seen.add(key)
-            if name is None:
-                self.lines += body
-                continue
-            counter = 0
-            while name.lower() in self._used:
-                counter += 1
-                name = f"item{counter}"
-            self._used.add(name.lower())
-            self.lines += [f"{name}.{x}" for x in body]
-
-
-# crm's own export's PRODID (the sync writes the same cards).
-EXPORT_PRODID = "-//crm//crm vCard export//EN"
-_OUR_PRODID = re.compile(r"^PRODID:" + re.escape(EXPORT_PRODID) + r"\r?$",
-                         re.IGNORECASE | re.MULTILINE)
-
-
-_OURS = "crm"  # (the key of crm's own card among a person's cards; see below)
-
-
 def _parsed_cards(session: Session, ids: list[int],
                   companies: bool = False) -> Iterator[tuple[int, list[Card]]]:
-    """The imported vCards each person's export speaks for, read again, oldest first; for a
-    company, its most recent one.
-
-    A person can be several cards merged (Marcus's, then Marc's matched by the same phone):
-    the unmapped lines of each are theirs, and exported. A card imported again (the same
-    UID, or without one the same name) speaks for itself alone: its latest version counts,
-    so a line deleted on the phone does not come back. crm's own card of the person (this
-    database's export or sync: its PRODID and the person's UID) holds every card's lines
-    of its day: it speaks only for the lines it adds to them (another app's, on the way
-    back). A CSV or LinkedIn row has none of a vCard's unmapped lines and is not read
-    here."""
+    """The imported vCards each person's export speaks for, read again
+    (crm.core.unmapped.speaking); for a company, its most recent one. A CSV or LinkedIn row
+    has none of a vCard's unmapped lines and is not read here."""
     records: dict[int, list[str]] = {}
     owner = ImportRecord.company_id if companies else ImportRecord.person_id
     own_uid: dict[int, str | None] = {}
@@ -241,42 +176,17 @@ def _parsed_cards(session: Session, ids: list[int],
             else:
                 records.setdefault(pid, []).append(raw)
     for pid, raws in records.items():
-        cards: dict[str, Card] = {}
+        cards: list[Card] = []
         for raw in raws:
             for item in split_cards(raw, "export"):
                 if not isinstance(item, RawCard):
                     continue
                 # An unreadable old record adds nothing here; it stays stored as it is.
                 try:
-                    card = parse_card(item)
+                    cards.append(parse_card(item))
                 except Exception:  # (see above)
                     continue
-                if (card.uid is not None and card.uid == own_uid.get(pid)
-                        and _OUR_PRODID.search(raw)):
-                    key = _OURS
-                    card = _what_it_adds(card, [c for k, c in cards.items() if k != _OURS])
-                elif card.uid:
-                    key = f"uid:{card.uid}"
-                else:
-                    key = f"fn:{card.display_name.casefold()}"
-                cards.pop(key, None)  # (its place: among the latest)
-                cards[key] = card
-        yield pid, list(cards.values())
-
-
-def _what_it_adds(ours: Card, cards: Iterable[Card]) -> Card:
-    """crm's own card of a person with only the unmapped lines that ``cards`` (the
-    person's other cards, as they were when it came) do not have."""
-    known = _Lines()
-    stored: list[tuple[str, str]] = []
-    for card in cards:
-        known.add(card.extra_lines)
-        stored += card.stored_lines
-    lines = [f"{name}.{x}" if name is not None else x
-             for name, body in _units(ours.extra_lines)
-             if _unit_key(name, body) not in known.seen for x in body]
-    return replace(ours, extra_lines=lines,
-                   stored_lines=[x for x in ours.stored_lines if x not in stored])
+        yield pid, cards if companies else speaking(cards, own_uid.get(pid))
 
 
 def _add(card: Component, name: str, value: object, group: str | None = None,
@@ -297,7 +207,7 @@ def card_text(person: Person, version: str = "3.0", extra_lines: list[str] | Non
     v4 = version == "4.0"
     last = last or _LastCard(list(extra_lines or []))
     extras = list(last.extra_lines)
-    used_groups = {m.group(1).lower() for x in extras if (m := _GROUP.match(x))}
+    used_groups = {m.group(1).lower() for x in extras if (m := ITEM_GROUP.match(x))}
     counter = 0
 
     def group() -> str:
@@ -640,7 +550,7 @@ def company_text(company: Company, version: str = "3.0", last: _LastCard | None 
     # A company stores no dates, relations or role: a company card's are kept as they came
     # (an address's LABEL is stored with the address).
     extras += [line for family, line in last.stored_lines if family != "label"]
-    used_groups = {m.group(1).lower() for x in extras if (m := _GROUP.match(x))}
+    used_groups = {m.group(1).lower() for x in extras if (m := ITEM_GROUP.match(x))}
     counter = 0
 
     def group() -> str:

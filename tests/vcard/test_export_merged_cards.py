@@ -102,3 +102,34 @@ def test_what_another_app_added_to_our_card_stays_and_the_phone_still_speaks_for
     assert "X-OTHER-APP:kept" in text
     assert "X-CUSTOM-A:alpha" in text and "X-CUSTOM-B2:gamma" in text
     assert "X-CUSTOM-B:beta" not in text
+
+
+def test_a_card_whose_only_change_is_a_line_crm_keeps_is_recorded_not_dropped(
+        crm: Any, tmp_path: Path) -> None:
+    """Re-imported with an X- line changed and nothing else, a card was "unchanged" and not
+    recorded: the export kept writing the old line."""
+    _import(crm, tmp_path / "a.vcf", MARCUS)
+    path = tmp_path / "a2.vcf"
+    path.write_text(MARCUS.replace("X-CUSTOM-A:alpha", "X-CUSTOM-A:alpha two"))
+    report = crm("import", str(path), "--json").json()
+    assert (report["updated"], report["unchanged"]) == (1, 0)
+    text = _export(crm)
+    assert "X-CUSTOM-A:alpha two" in text and "X-CUSTOM-A:alpha\r\n" not in text
+    # Deleted on the phone (and nothing else changed): not written any more.
+    _import(crm, tmp_path / "a3.vcf", MARCUS.replace("X-CUSTOM-A:alpha\n", ""))
+    assert "X-CUSTOM-A" not in _export(crm)
+    # The same again, or our own export of it, changes nothing.
+    again = crm("import", str(tmp_path / "a3.vcf"), "--json").json()
+    assert again["unchanged"] == 1
+    (tmp_path / "ours.vcf").write_text(_export(crm))
+    ours = crm("import", str(tmp_path / "ours.vcf"), "--json").json()
+    assert (ours["updated"], ours["unchanged"]) == (0, 1)
+
+
+def test_a_property_a_card_has_once_is_written_once(crm: Any, tmp_path: Path) -> None:
+    _import(crm, tmp_path / "a.vcf", MARCUS.replace("END:VCARD", "REV:2024-01-01T00:00:00Z\n"
+                                                                 "END:VCARD"))
+    _import(crm, tmp_path / "b.vcf", MARC.replace("END:VCARD", "REV:2025-06-01T00:00:00Z\n"
+                                                             "END:VCARD"))
+    text = _export(crm)
+    assert re.findall(r"^REV:.*$", text, re.M) == ["REV:2025-06-01T00:00:00Z\r"]

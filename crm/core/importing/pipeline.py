@@ -26,6 +26,7 @@ from crm.core.importing.sources import SourceItem
 from crm.core.importing.state import Bar, Run
 from crm.core.importing.survey import Survey, survey_cards
 from crm.core.models import Person
+from crm.core.unmapped import RecordParser
 
 # Cards read, written and let go at a time: bounds memory; thousands keep statements few.
 CARDS_PER_CHUNK = 2000
@@ -44,7 +45,8 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 def import_cards(session: Session, items: Iterable[SourceItem], *,
                  source: str = "vcard", progress: Progress | None = None,
-                 survey: Survey | None = None) -> ImportReport:
+                 survey: Survey | None = None,
+                 read_stored: RecordParser | None = None) -> ImportReport:
     """Import records into the database inside the caller's transaction.
 
     ``items`` is consumed once, a chunk at a time, when ``survey`` (``survey_cards`` over
@@ -52,13 +54,16 @@ def import_cards(session: Session, items: Iterable[SourceItem], *,
     here. ``source`` is the source kind that prefixes the ``source`` of what is created
     ("vcard", "linkedin", ...). ``progress(done, total)`` counts reading each card and then
     writing it as steps, so ``total`` is twice the number of cards and a bar moves through
-    the whole import.
+    the whole import. ``read_stored`` reads a stored record again: with it, a card that
+    changes nothing crm stores but the lines it keeps for the export (an X- line added,
+    changed or deleted on the phone) is recorded, not dropped (crm.core.unmapped).
     """
     if survey is None:
         items = list(items)
         survey = survey_cards(items)
     report = ImportReport()
     run = Run(session, survey)
+    run.read_stored = read_stored
     bar = Bar(progress, survey.total)
     before = 0  # cards of the chunks before this one
     for chunk in _batches(items, CARDS_PER_CHUNK):
@@ -99,16 +104,17 @@ class _DryRun(Exception):
 
 def import_records(db: Database, items: Iterable[SourceItem], *, survey: Survey | None = None,
                    source: str = "vcard", dry_run: bool = False,
-                   progress: Progress | None = None) -> ImportReport:
+                   progress: Progress | None = None,
+                   read_stored: RecordParser | None = None) -> ImportReport:
     """Import records in one transaction (or, with ``dry_run``, report and roll back)."""
     if not dry_run:
         with db.write() as session:
             return import_cards(session, items, source=source, progress=progress,
-                                survey=survey)
+                                survey=survey, read_stored=read_stored)
     try:
         with db.write() as session:
             raise _DryRun(import_cards(session, items, source=source, progress=progress,
-                                       survey=survey))
+                                       survey=survey, read_stored=read_stored))
     except _DryRun as done:
         done.report.dry_run = True
         return done.report

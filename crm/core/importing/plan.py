@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card
 from crm.core.contacts.identity import names_agree, same_name
+from crm.core.contacts.provenance import a_card
 from crm.core.importing.common import (
     Holder,
     contact_key,
@@ -27,6 +29,7 @@ from crm.core.importing.state import Run
 from crm.core.importing.write import insert_people
 from crm.core.models import Company, ImportRecord
 from crm.core.normalize import fold
+from crm.core.unmapped import adds_to_export
 from crm.core.vocabulary import INFERRED_MATCHES
 
 # How a card was matched (crm.core.vocabulary.MATCHED_BY) and the value that matched.
@@ -194,6 +197,28 @@ def _merge_action(run: Run, index: Index, target: Target, pid: int, person: Held
     return "merged"
 
 
+def _changes_the_export(session: Session, run: Run, card: Card, pid: int,
+                        person: Held) -> bool:
+    """Whether ``card`` (a vCard about ``pid`` that changes nothing crm stores) changes the
+    lines crm keeps of the person's cards for the export: one added, changed or deleted on
+    the phone since its last version (crm.core.unmapped). Rare: a card imported before as
+    it is was skipped unread; this reads the person's stored cards again."""
+    parse = run.read_stored
+    if parse is None or (read := parse(card.file, card.line, card.raw)) is None \
+            or read[1] != "vcard":
+        return False
+    cards = []
+    for file, line, raw in session.execute(
+            select(ImportRecord.source_file, ImportRecord.line, ImportRecord.raw)
+            .where(ImportRecord.person_id == pid, ImportRecord.status == "imported",
+                   a_card(ImportRecord.matched_by))
+            .order_by(ImportRecord.id)):
+        stored = parse(file, line, raw)
+        if stored is not None and stored[1] == "vcard":
+            cards.append(stored[0])
+    return adds_to_export(card, cards, person.row["uid"])
+
+
 def _merge_people(session: Session, report: ImportReport, run: Run, index: Index,
                   steps: list[_Step], new_ids: list[int], source: str
                   ) -> tuple[list[tuple[Card, int, How]], list[tuple[Card, int]], Merges]:
@@ -227,7 +252,8 @@ def _merge_people(session: Session, report: ImportReport, run: Run, index: Index
                 # brought nothing new: its name is shown, and it can be split off.
                 other_name = (step.how[0] in INFERRED_MATCHES
                               and not same_name(card.display_name, person.display_name))
-                if not changed and not other_name:
+                if (not changed and not other_name
+                        and not _changes_the_export(session, run, card, pid, person)):
                     card_people.append((card, pid))
                     report.add_outcome(CardOutcome(card.file, card.line, person.display_name,
                                            "unchanged", pid))

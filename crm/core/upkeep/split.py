@@ -57,11 +57,8 @@ from crm.core.models import (
     utcnow,
 )
 from crm.core.normalize import company_key
+from crm.core.unmapped import RecordParser
 from crm.core.vocabulary import NOT_A_CARD
-
-# (file, line, raw text) -> the card and its source kind ("vcard", "google-csv", ...), or
-# None when the text cannot be read as a card.
-RecordParser = Callable[[str, int, str], tuple[Card, str] | None]
 
 # The person fields a card fills when merged (importing.merge): cleared with the card when
 # no other card has the same value.
