@@ -55,6 +55,15 @@ def write_phone_export(path: Path, n: int) -> None:
                     newline="")
 
 
+def write_unmapped_changed_export(source: Path, path: Path) -> None:
+    """A later export of ``source`` in which every card's only change is a line crm does
+    not map (an X- property added on the phone): each card is read again against its
+    person's stored cards (crm.core.unmapped) and recorded."""
+    text = source.read_bytes().decode("utf-8")
+    path.write_text(text.replace("\r\nEND:VCARD", "\r\nX-BENCH-SEEN:again\r\nEND:VCARD"),
+                    encoding="utf-8", newline="")
+
+
 def write_changed_export(source: Path, path: Path) -> None:
     """A later export of ``source`` in which every card changed: each person has a new
     title (a job change: the old position closes, a new one opens) and a longer note."""

@@ -15,6 +15,7 @@ from crm.core.contacts.identity import names_agree, same_name
 from crm.core.contacts.provenance import a_card
 from crm.core.importing.common import (
     Holder,
+    chunks,
     contact_key,
     insert_rows,
     match_keys,
@@ -197,26 +198,39 @@ def _merge_action(run: Run, index: Index, target: Target, pid: int, person: Held
     return "merged"
 
 
-def _changes_the_export(session: Session, run: Run, card: Card, pid: int,
-                        person: Held) -> bool:
-    """Whether ``card`` (a vCard about ``pid`` that changes nothing crm stores) changes the
-    lines crm keeps of the person's cards for the export: one added, changed or deleted on
-    the phone since its last version (crm.core.unmapped). Rare: a card imported before as
-    it is was skipped unread; this reads the person's stored cards again."""
-    parse = run.read_stored
-    if parse is None or (read := parse(card.file, card.line, card.raw)) is None \
-            or read[1] != "vcard":
+class _StoredCards:
+    """The vCards stored for the people a chunk's cards are about, read at the first card
+    that needs them: does a card that changes nothing crm stores change the lines crm keeps
+    of the person's cards for the export (one added, changed or deleted on the phone since
+    the card's last version: crm.core.unmapped)? Rare: a card imported before as it is was
+    skipped unread."""
+
+    def __init__(self, session: Session, run: Run, pids: set[int], source: str) -> None:
+        self._session, self._pids = session, pids
+        self._parse = run.read_stored if source == "vcard" else None
+        self._raws: dict[int, list[tuple[str, int, str]]] | None = None
+
+    def changes_the_export(self, card: Card, pid: int, person: Held) -> bool:
+        if self._parse is None:
+            return False
+        if self._raws is None:
+            self._raws = {}
+            for part in chunks(sorted(self._pids)):
+                for owner, file, line, raw in self._session.execute(
+                        select(ImportRecord.person_id, ImportRecord.source_file,
+                               ImportRecord.line, ImportRecord.raw)
+                        .where(ImportRecord.person_id.in_(part),
+                               ImportRecord.status == "imported",
+                               a_card(ImportRecord.matched_by))
+                        .order_by(ImportRecord.id)):
+                    if owner is not None:
+                        self._raws.setdefault(owner, []).append((file, line, raw))
+        cards = [read[0] for file, line, raw in self._raws.get(pid, ())
+                 if (read := self._parse(file, line, raw)) is not None and read[1] == "vcard"]
+        if adds_to_export(card, cards, person.row["uid"]):
+            self._raws.setdefault(pid, []).append((card.file, card.line, card.raw))
+            return True
         return False
-    cards = []
-    for file, line, raw in session.execute(
-            select(ImportRecord.source_file, ImportRecord.line, ImportRecord.raw)
-            .where(ImportRecord.person_id == pid, ImportRecord.status == "imported",
-                   a_card(ImportRecord.matched_by))
-            .order_by(ImportRecord.id)):
-        stored = parse(file, line, raw)
-        if stored is not None and stored[1] == "vcard":
-            cards.append(stored[0])
-    return adds_to_export(card, cards, person.row["uid"])
 
 
 def _merge_people(session: Session, report: ImportReport, run: Run, index: Index,
@@ -226,7 +240,9 @@ def _merge_people(session: Session, report: ImportReport, run: Run, index: Index
     memory: the merges are written by the caller, once the cards are recorded); the cards
     to record with their person and how they matched, and every card with its person (to
     remember)."""
-    existing = Merges(session, _merged_ids(steps, new_ids))
+    merged = _merged_ids(steps, new_ids)
+    existing = Merges(session, merged)
+    stored = _StoredCards(session, run, merged, source)
     recorded: list[tuple[Card, int, How]] = []
     card_people: list[tuple[Card, int]] = []
     with session.no_autoflush:
@@ -253,7 +269,7 @@ def _merge_people(session: Session, report: ImportReport, run: Run, index: Index
                 other_name = (step.how[0] in INFERRED_MATCHES
                               and not same_name(card.display_name, person.display_name))
                 if (not changed and not other_name
-                        and not _changes_the_export(session, run, card, pid, person)):
+                        and not stored.changes_the_export(card, pid, person)):
                     card_people.append((card, pid))
                     report.add_outcome(CardOutcome(card.file, card.line, person.display_name,
                                            "unchanged", pid))
