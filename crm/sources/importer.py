@@ -56,7 +56,6 @@ from crm.core.network.suggestions import is_internship, suggest_same_people
 from crm.sources.contacts_csv import pending_cards
 from crm.sources.detect import GOOGLE, LINKEDIN, OUTLOOK, kind_of_path
 from crm.sources.linkedin import Connection, LinkedInExport, Message, read_export, read_message
-from crm.sources.records import read_record
 from crm.sources.table import NotATable, Row, decode
 
 Progress = Callable[[int, int], None]
@@ -258,6 +257,8 @@ def _imported(session: Session, part: _Loaded,
 
 
 def _write(session: Session, loaded: list[_Loaded], progress: Progress | None) -> ImportReport:
+    from crm.vcard.reader import read_stored
+
     report = ImportReport()
     extras_report = ExtrasReport()
     for part in loaded:
@@ -269,7 +270,7 @@ def _write(session: Session, loaded: list[_Loaded], progress: Progress | None) -
                 before = jobs_before(session, part.extras.employments)
         part_report = import_cards(session, part.items, source=part.source,
                                    progress=progress, survey=survey_cards(part.items),
-                                   read_stored=read_record)
+                                   read_stored=read_stored if part.source == "vcard" else None)
         report.add(part_report)
         if part.extras is not None:
             apply_extras(session, part.extras, extras_report, records_before=records_before,

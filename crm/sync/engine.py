@@ -56,7 +56,7 @@ from crm.sync.fields import (
     person_fields,
 )
 from crm.sync.store import Changed, Store
-from crm.vcard.reader import RawCard, parse_card, split_cards
+from crm.vcard.reader import RawCard, parse_card, read_stored, split_cards
 from crm.vcard.writer import _last_cards, card_text
 
 Progress = Callable[[str, int, int], None]
@@ -364,7 +364,8 @@ def _pull(session: Session, store: Store, report: SyncReport, listing: dict[str,
         session.flush()
         tell("importing", 0, len(items))
         imp = import_cards(session, items, source=store.kind,
-                           progress=lambda d, t: tell("importing", d // 2, t // 2))
+                           progress=lambda d, t: tell("importing", d // 2, t // 2),
+                           read_stored=read_stored)
         _absorb(report, imp)
         # The pipeline lets go of every object after each chunk: read the state again.
         target = _target(session, store, username)

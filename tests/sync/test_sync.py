@@ -359,3 +359,20 @@ def test_a_resync_with_an_unchanged_ctag_lists_nothing(crm: Any, radicale: Any,
     side.remove("b.vcf")
     assert [p["person"] for p in _sync(crm, side)["deletion_proposals"]] == ["Ben Ode"]
     assert [p["person"] for p in _sync(crm, side)["deletion_proposals"]] == ["Ben Ode"]
+
+
+def test_a_card_there_that_adds_only_an_unmapped_line_keeps_it_on_both_sides(
+        crm: Any, side: Side, tmp_path: Path) -> None:
+    """The address book already holds a person's card crm imported from the phone, with one
+    line more that crm does not map (another app's): the first sync took it as "unchanged"
+    and wrote crm's card back there without the line."""
+    phone = card("uid-a", "Ana Lima", email="ana@acme.com", org="Acme")
+    (tmp_path / "phone.vcf").write_text(phone)
+    assert crm("import", str(tmp_path / "phone.vcf")).exit_code == 0
+    side.put("a.vcf", phone.replace("END:VCARD", "X-OTHER-APP:kept\r\nEND:VCARD"))
+    _sync(crm, side)
+    assert len(_people(crm)) == 1
+    assert "X-OTHER-APP:kept" in crm("export", "vcard").stdout
+    assert all("X-OTHER-APP:kept" in side.read(n) for n in side.names()), \
+        [side.read(n) for n in side.names()]
+    assert _nothing_changed(_sync(crm, side))

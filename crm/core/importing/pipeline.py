@@ -54,9 +54,10 @@ def import_cards(session: Session, items: Iterable[SourceItem], *,
     here. ``source`` is the source kind that prefixes the ``source`` of what is created
     ("vcard", "linkedin", ...). ``progress(done, total)`` counts reading each card and then
     writing it as steps, so ``total`` is twice the number of cards and a bar moves through
-    the whole import. ``read_stored`` reads a stored record again: with it, a card that
-    changes nothing crm stores but the lines it keeps for the export (an X- line added,
-    changed or deleted on the phone) is recorded, not dropped (crm.core.unmapped).
+    the whole import. ``read_stored``, for an import of vCards, reads a stored vCard again
+    (``crm.vcard.reader.read_stored``): with it, a card that changes nothing crm stores
+    but the lines it keeps for the export (an X- line added, changed or deleted on the
+    phone) is recorded, not dropped (crm.core.unmapped).
     """
     if survey is None:
         items = list(items)

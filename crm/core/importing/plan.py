@@ -205,9 +205,9 @@ class _StoredCards:
     the card's last version: crm.core.unmapped)? Rare: a card imported before as it is was
     skipped unread."""
 
-    def __init__(self, session: Session, run: Run, pids: set[int], source: str) -> None:
+    def __init__(self, session: Session, run: Run, pids: set[int]) -> None:
         self._session, self._pids = session, pids
-        self._parse = run.read_stored if source == "vcard" else None
+        self._parse = run.read_stored
         self._raws: dict[int, list[tuple[str, int, str]]] | None = None
 
     def changes_the_export(self, card: Card, pid: int, person: Held) -> bool:
@@ -242,7 +242,7 @@ def _merge_people(session: Session, report: ImportReport, run: Run, index: Index
     remember)."""
     merged = _merged_ids(steps, new_ids)
     existing = Merges(session, merged)
-    stored = _StoredCards(session, run, merged, source)
+    stored = _StoredCards(session, run, merged)
     recorded: list[tuple[Card, int, How]] = []
     card_people: list[tuple[Card, int]] = []
     with session.no_autoflush:
