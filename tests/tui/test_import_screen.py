@@ -114,6 +114,23 @@ async def test_leaving_during_an_import_lets_it_finish_and_says_so(empty_path: s
             assert "The import goes on in the background; you will be told when it is " \
                    "done." in toasts.messages()
         await settle(pilot)
-        assert "Imported big.vcf: 2000 people, 0 rejected." in toasts.messages()
+        assert "Imported big.vcf: 2000 created, 0 rejected." in toasts.messages()
     other.dispose()
     assert _people(empty_path) == 2000
+
+
+async def test_the_toast_counts_cards_not_people(empty_path: str, tmp_path: Path) -> None:
+    """Two cards of one person (the second merged by the same phone) read "2 people"."""
+    vcf = tmp_path / "phone.vcf"
+    vcf.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Marcus Webb\nTEL:+1 415 555 0101\nEND:VCARD\n"
+                   "BEGIN:VCARD\nVERSION:3.0\nFN:Marc Webb\nTEL:+1 415 555 0101\n"
+                   "EMAIL:marc@example.com\nEND:VCARD\n")
+    async with running(empty_path, size=TALL) as pilot:
+        toasts = Toasts(pilot.app)
+        await pilot.click("#welcome-import")
+        await settle(pilot)
+        await preview_import(pilot, vcf)
+        await apply_import(pilot)
+        assert ("Imported phone.vcf: 1 created, 1 merged into someone already here, "
+                "0 rejected.") in toasts.messages()
+        assert _people(empty_path) == 1

@@ -168,8 +168,12 @@ def job_change_text(j: Any) -> str:
 
 
 def import_summary(path: Path, report: Any) -> str:
-    done = report.created + report.updated + report.merged
-    text = f"Imported {Path(path).name}: {done} people, {len(report.rejected)} rejected."
+    # (cards, not people: a card merged into someone already here makes nobody new)
+    counts = [(report.created, "created"), (report.updated, "updated"),
+              (report.merged, "merged into someone already here"),
+              (report.unchanged, "unchanged")]
+    said = ", ".join(f"{n} {what}" for n, what in counts if n) or "no cards"
+    text = f"Imported {Path(path).name}: {said}, {len(report.rejected)} rejected."
     extras = getattr(report, "extras", None)
     if extras is not None and extras.job_changes:
         text += f" {len(extras.job_changes)} changed jobs: " + "; ".join(
