@@ -155,20 +155,20 @@ def split_cmd(person: str, card: str, dry_run: bool, yes: bool, as_json: bool) -
     """
     from crm.core.contacts.people import resolve_person
     from crm.core.upkeep.split import split_card
-    from crm.sources.records import read_record
+    from crm.sources.records import read_record, read_touches
 
     rid = record_id(card, "card")
     database = get_db()
     with database.read() as s:
         pid = resolve_person(s, person).id
-        plan = split_card(s, pid, rid, read_record, dry_run=True)
+        plan = split_card(s, pid, rid, read_record, dry_run=True, touches=read_touches)
     if not dry_run:
         confirm(f"Split card #{rid} ({one_line(plan.new_name)}) off "
                 f"{one_line(plan.person_name)} (#{plan.person_id})"
                 + (f", taking {', '.join(plan.removed)}" if plan.removed else "") + "?",
                 yes, doing="splitting", done="split")
         with database.write() as s:
-            plan = split_card(s, pid, rid, read_record)
+            plan = split_card(s, pid, rid, read_record, touches=read_touches)
     if as_json:
         emit_json({**plan.to_json(), "dry_run": dry_run})
         return

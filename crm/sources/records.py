@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date
 
 from crm.core.cards import Card, PendingCard, RejectedCard
+from crm.core.importing.extra_records import Touch
 from crm.sources.contacts_csv import pending_cards
 from crm.sources.table import NotATable
 from crm.vcard.reader import is_vcard_record, read_stored
@@ -51,3 +52,20 @@ def read_record(file: str, line: int, raw: str) -> tuple[Card, str] | None:
     except Exception:  # (read once by the import; one that fails now is not split)
         return None
     return replace(card, line=line) if card.line != line else card, kind
+
+
+def read_touches(file: str, raw: str) -> list[Touch]:
+    """The interactions a stored row of a LinkedIn export made (a message, an invitation),
+    as the import read them; none for any other row, or one that cannot be read now."""
+    from crm.sources.importer import linkedin_extras
+    from crm.sources.linkedin import LinkedInExport, read_csv_text
+
+    export = LinkedInExport(path=file, exported_on=date.today())
+    try:
+        if not read_csv_text(export, raw, file):
+            return []
+    except (NotATable, ValueError):
+        return []
+    extras = linkedin_extras(export)
+    # (a connection's "connected on LinkedIn" is the card's own: it moves with the card)
+    return [t for t in extras.touches if t.keep]

@@ -352,3 +352,45 @@ def test_a_linkedin_message_is_no_card_of_the_person(crm: Any, tmp_path: Path,
         db.dispose()
     refused = crm("split", f"#{marcus['id']}", str(message), "--yes")
     assert refused.exit_code != 0 and f"no imported card #{message}" in refused.stderr
+
+
+INVITATIONS = """From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl
+Marc Webb,Me,"11/1/25, 9:00 AM",Let's connect,INCOMING,\
+https://www.linkedin.com/in/marc-webb-brightline,https://www.linkedin.com/in/me
+"""
+
+
+def test_a_split_linkedin_row_takes_the_messages_its_profile_brought(
+        crm: Any, tmp_path: Path) -> None:
+    """Messages and invitations found their person by the row's profile URL: after the row
+    was split off, they stayed with the wrong person (and kept their clock)."""
+    (tmp_path / "phone.vcf").write_text(MARC)
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "Connections.csv").write_text(CONNECTIONS)
+    (export / "messages.csv").write_text(MESSAGES)
+    (export / "Invitations.csv").write_text(INVITATIONS)
+    for path in (tmp_path / "phone.vcf", export):
+        assert crm("import", str(path)).exit_code == 0
+    marc = _person(crm, "Marc Webb")
+    assert sorted(i["summary"] for i in marc["interactions"]) == [
+        "Happy to refer you", "connected on LinkedIn", "invited me on LinkedIn: Let's connect"]
+    row = next(c for c in marc["imported_cards"] if c["matched_by"] == "email")
+
+    plan = crm("split", f"#{marc['id']}", str(row["id"]), "--dry-run", "--json").json()
+    assert "interaction 2026-11-20 Happy to refer you" in plan["removed"]
+    assert len(crm("show", f"#{marc['id']}", "--json").json()["interactions"]) == 3
+
+    r = crm("split", f"#{marc['id']}", str(row["id"]), "--yes", "--json")
+    assert r.exit_code == 0, r.stderr
+    new_id = r.json()["new_person"]["id"]
+    phone = crm("show", f"#{marc['id']}", "--json").json()
+    linkedin = crm("show", f"#{new_id}", "--json").json()
+    assert (phone["interactions"], phone["last_contacted"]) == ([], None)
+    assert sorted(i["summary"] for i in linkedin["interactions"]) == [
+        "Happy to refer you", "connected on LinkedIn", "invited me on LinkedIn: Let's connect"]
+    assert linkedin["last_contacted"] == "2026-11-20"
+    # Imported again, the export's rows stay with the person they came to.
+    assert crm("import", str(export)).exit_code == 0
+    assert crm("show", f"#{marc['id']}", "--json").json()["interactions"] == []
+    assert len(crm("show", f"#{new_id}", "--json").json()["interactions"]) == 3

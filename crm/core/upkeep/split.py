@@ -17,7 +17,8 @@ as "not the same person" (a dismissed same-person suggestion), which a later imp
 respects (crm.core.importing.plan).
 
 Core cannot read a vCard (crm.vcard sits above it), so the caller passes ``parse``, which
-reads a stored record's raw text into a ``Card`` (crm.sources.records.read_record).
+reads a stored record's raw text into a ``Card`` (crm.sources.records.read_record), and
+``touches``, which reads a stored LinkedIn message or invitation row again.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from crm.core.contacts.people import refresh_search_text
 from crm.core.contacts.provenance import CardSource, a_card, same_name
 from crm.core.errors import InvalidInput, NotFound
 from crm.core.importing.common import match_keys, source_label
+from crm.core.importing.extra_records import Touch
+from crm.core.importing.extras import profile_key
 from crm.core.importing.index import Index
 from crm.core.importing.state import Run
 from crm.core.importing.survey import Survey
@@ -100,6 +103,12 @@ class _Others:
     notes: list[str]
     fields: dict[str, set[Any]]
     touches: set[tuple[str, str]] = field(default_factory=set)
+
+
+# (file, raw text of a stored row) -> the interactions it made, as the import read them.
+TouchReader = Callable[[str, str], list[Touch]]
+# The contact kinds a LinkedIn row's interactions find their person by (importing.extras).
+_PROFILE_KINDS = ("social", "url")
 
 
 def _job_key(org: str, title: str | None) -> tuple[str, str | None]:
@@ -195,11 +204,12 @@ def _maybe_theirs(card: Card, record: ImportRecord,
 
 
 def _pick(session: Session, person: Person, record: ImportRecord, card: Card,
-          others: _Others | None, dry_run: bool,
-          moving: list[Interaction]) -> tuple[list[str], list[str], list[str]]:
+          others: _Others | None, dry_run: bool, moving: list[Interaction],
+          taken: set[tuple[str, str]]) -> tuple[list[str], list[str], list[str]]:
     """What of ``card`` the person loses (removed from ``person`` unless ``dry_run``; the
-    interactions it made are put in ``moving``, for the new person), what both keep, and
-    the positions the card's merge had ended that are current again, each as a phrase.
+    interactions it made are put in ``moving``, for the new person; the contact points it
+    takes in ``taken``), what both keep, and the positions the card's merge had ended that
+    are current again, each as a phrase.
     ``others`` None: nothing can be told apart."""
     removed: list[str] = []
     kept: list[str] = []
@@ -235,8 +245,11 @@ def _pick(session: Session, person: Person, record: ImportRecord, card: Card,
         if key in maybe_theirs:
             kept.append(f"{what} ({person.display_name} may have had it before the card)")
             continue
+        before = len(removed)
         take(what, key in seen.contacts,
              partial(person.contact_points.remove, cp))
+        if len(removed) > before:
+            taken.add(key)
     label = source_label("", card).lstrip(":")
     jobs = {_job_key(j.org, j.title) for j in card.employments() if j.org}
     took_current = False
@@ -336,10 +349,52 @@ def _forget_match(session: Session, person_id: int, other_id: int, card: CardSou
     found.status, found.decided_at = "dismissed", utcnow()
 
 
+def _rows_that_follow(session: Session, person: Person, taken: set[tuple[str, str]],
+                      touches: TouchReader | None, moving: list[Interaction],
+                      removed: list[str]) -> list[ImportRecord]:
+    """The rows kept of what else an import made (LinkedIn messages and invitations) whose
+    interactions came to the person through a profile URL the card takes with it, and no
+    other URL the person keeps: they go too (their interactions put in ``moving``, each
+    said in ``removed``)."""
+    urls = {norm for kind, norm in taken if kind in _PROFILE_KINDS}
+    if not urls or touches is None:
+        return []
+    kept = {cp.normalized for cp in person.contact_points
+            if cp.kind in _PROFILE_KINDS and (cp.kind, cp.normalized) not in taken}
+    follow: list[ImportRecord] = []
+    for row in session.scalars(select(ImportRecord).where(
+            ImportRecord.person_id == person.id, ImportRecord.status == "imported",
+            ImportRecord.matched_by == NOT_A_CARD).order_by(ImportRecord.id)):
+        went = False
+        for touch in touches(row.source_file, row.raw):
+            keys = {profile_key(u) for u in touch.profile_urls}
+            if not keys & urls or keys & kept:
+                continue
+            went = True
+            for i in person.interactions:
+                if (i.occurred_on == touch.on and i.summary == touch.summary
+                        and i.kind == touch.kind and i not in moving):
+                    moving.append(i)
+                    removed.append(f"interaction {i.occurred_on.isoformat()} "
+                                   f"{_short(i.summary)}")
+        if went:
+            follow.append(row)
+    return follow
+
+
+def _short(text: str, width: int = 60) -> str:
+    """A message's first words, to name it in a report (the message itself moves whole)."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+
+
 def split_card(session: Session, person_id: int, record_id: int, parse: RecordParser, *,
-               dry_run: bool = False) -> SplitPlan:
+               dry_run: bool = False, touches: TouchReader | None = None) -> SplitPlan:
     """Split imported card ``record_id`` off ``person_id`` into a new person (see the
-    module's docstring); with ``dry_run``, only say what it would do."""
+    module's docstring); with ``dry_run``, only say what it would do. ``touches`` reads a
+    stored row of a LinkedIn export again (crm.sources.records.read_touches): with it, the
+    messages and invitations that came to the person through the card's profile URL go
+    with the card."""
     person, record = _load(session, person_id, record_id)
     source = _source(record, person.display_name)
     others_rows = session.execute(
@@ -364,7 +419,10 @@ def split_card(session: Session, person_id: int, record_id: int, parse: RecordPa
         cards.append(got[0])
     others = _others(cards) if cards is not None else None
     moving: list[Interaction] = []
-    removed, kept, restored = _pick(session, person, record, card, others, dry_run, moving)
+    taken: set[tuple[str, str]] = set()
+    removed, kept, restored = _pick(session, person, record, card, others, dry_run, moving,
+                                    taken)
+    rows = _rows_that_follow(session, person, taken, touches, moving, removed)
     new_id: int | None = None
     if not dry_run:
         if card.uid and person.uid == card.uid:
@@ -376,6 +434,8 @@ def split_card(session: Session, person_id: int, record_id: int, parse: RecordPa
         index = Index(session, [card], Run(session, Survey()))
         new_id = insert_people(session, index, [card], kind)[0]
         record.person_id = new_id
+        for row in rows:
+            row.person_id = new_id
         if moving:  # (the database's triggers keep both people's last_contacted)
             session.execute(update(Interaction).where(
                 Interaction.id.in_([i.id for i in moving])).values(person_id=new_id))

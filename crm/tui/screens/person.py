@@ -591,9 +591,10 @@ class PersonScreen(PageScreen[PersonDetail]):
         def job(s: Session) -> str:
             # (deferred: the vCard reader is loaded only when a card is split)
             from crm.core.upkeep.split import split_card
-            from crm.sources.records import read_record
+            from crm.sources.records import read_record, read_touches
 
-            plan = split_card(s, self.person_id, card.id, read_record)
+            plan = split_card(s, self.person_id, card.id, read_record,
+                              touches=read_touches)
             gone = f"; taken off {name}: {', '.join(plan.removed)}" if plan.removed else ""
             again = (f"; current again for {name}: {', '.join(plan.restored)}"
                      if plan.restored else "")
