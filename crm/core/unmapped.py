@@ -18,7 +18,7 @@ changes what the export writes, it is recorded, not dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 
 from crm.core.cards import Card
@@ -31,10 +31,6 @@ _OUR_PRODID = re.compile(r"^PRODID:" + re.escape(EXPORT_PRODID) + r"\r?$",
 ITEM_GROUP = re.compile(r"^([A-Za-z0-9_-]+)\.", re.ASCII)
 _SEPARATOR = re.compile(r"[;:]")
 _OURS = "crm"  # (the key of crm's own card among a person's cards)
-
-# (file, line, raw text) -> the card and its source kind ("vcard", "google-csv", ...), or
-# None when the text cannot be read as a card (crm.sources.records.read_record).
-RecordParser = Callable[[str, int, str], tuple[Card, str] | None]
 
 
 def _units(lines: list[str]) -> list[tuple[str | None, list[str]]]:

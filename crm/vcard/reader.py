@@ -112,7 +112,7 @@ def is_vcard_record(raw: str) -> bool:
 def read_stored(file: str, line: int, raw: str) -> tuple[Card, str] | None:
     """A stored import record that is a vCard read again as the import read it, with its
     kind ("vcard"); None when it is no vCard or cannot be read now (it stays stored as it
-    is). A ``crm.core.unmapped.RecordParser``."""
+    is). A ``crm.core.importing.sources.RecordParser``."""
     if not is_vcard_record(raw):
         return None
     try:

@@ -22,11 +22,10 @@ from crm.core.importing.plan import apply_chunk
 from crm.core.importing.read import read_chunk
 from crm.core.importing.relations import link_relations
 from crm.core.importing.report import ImportReport
-from crm.core.importing.sources import SourceItem
+from crm.core.importing.sources import RecordParser, SourceItem
 from crm.core.importing.state import Bar, Run
 from crm.core.importing.survey import Survey, survey_cards
 from crm.core.models import Person
-from crm.core.unmapped import RecordParser
 
 # Cards read, written and let go at a time: bounds memory; thousands keep statements few.
 CARDS_PER_CHUNK = 2000

@@ -7,10 +7,10 @@ from sqlalchemy.orm import Session
 
 from crm.core.cards import Card, CardRelation
 from crm.core.importing.common import Holder, Progress, contact_key, match_keys
+from crm.core.importing.sources import RecordParser
 from crm.core.importing.survey import Survey
 from crm.core.models import ImportRecord, Person, Suggestion
 from crm.core.normalize import fold
-from crm.core.unmapped import RecordParser
 
 
 class Run:
@@ -37,8 +37,8 @@ class Run:
         self.unchanged_uids: dict[str, int] = {}
         # The person a card marked as the user (X-CRM-ME, crm's own export), if any.
         self.me: int | None = None
-        # Reads a stored record again (crm.core.unmapped.RecordParser), when the source
-        # gave one: a card that changes only the lines kept for the export is then recorded.
+        # Reads a stored vCard again (sources.RecordParser), when the import is of vCards:
+        # then a card that changes only the lines kept for the export is recorded.
         self.read_stored: RecordParser | None = None
         # Pairs the user said are not the same person (a dismissed same-person suggestion,
         # a card split off: crm.core.upkeep.split), both ways: a card about one is not

@@ -40,6 +40,7 @@ from crm.core.importing.common import match_keys, source_label
 from crm.core.importing.extra_records import Touch
 from crm.core.importing.extras import profile_key
 from crm.core.importing.index import Index
+from crm.core.importing.sources import RecordParser
 from crm.core.importing.state import Run
 from crm.core.importing.survey import Survey
 from crm.core.importing.write import (
@@ -60,7 +61,6 @@ from crm.core.models import (
     utcnow,
 )
 from crm.core.normalize import company_key
-from crm.core.unmapped import RecordParser
 from crm.core.vocabulary import NOT_A_CARD
 
 # The person fields a card fills when merged (importing.merge): cleared with the card when
