@@ -72,7 +72,8 @@ class CardProblem:
     """A line of a card that was read with a doubt or not read (the card itself is kept).
 
     ``damaged``: text was altered or left out (a byte that is not valid in the card's
-    charset, a line that is no property…), so the import must not claim full success.
+    charset, a line that is no property, a CSV cell crm cannot read kept only in the row),
+    so the import must not claim full success.
     Otherwise it is a notice, such as the charset crm detected for a file that declares none.
     """
 

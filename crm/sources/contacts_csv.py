@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from crm.core.cards import (
     Card,
     CardContact,
+    CardProblem,
     CardRejected,
     CardRelation,
     PendingCard,
@@ -110,8 +111,11 @@ def _birthday(card: Card, row: Row, name: str) -> None:
     try:
         card.birthday_year, card.birthday_month, card.birthday_day = read_birthday(value)
     except BadDate:
-        raise CardRejected(card.line, f"{name} is not a date crm reads "
-                                      f"(like 1990-04-15, --04-15 or 4/15/1990)") from None
+        # The contact is kept (its name, emails and phones are good); the birthday is not
+        # taken, said in one line, and stays in the row kept with the import.
+        card.problems.append(CardProblem(
+            card.line, f"{name} is not a date crm reads (like 1990-04-15, --04-15 or "
+                       "4/15/1990): not taken as a birthday, kept in the row as written"))
 
 
 def google_card(row: Row) -> Card:

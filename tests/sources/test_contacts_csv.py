@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from crm.core.cards import Card, CardContact, CardRejected, CardRelation, RejectedCard
+from crm.core.cards import (
+    Card,
+    CardContact,
+    CardProblem,
+    CardRejected,
+    CardRelation,
+    RejectedCard,
+)
 from crm.sources.contacts_csv import PendingRow, pending_cards
 from crm.sources.table import decode
 from tests.sources.conftest import FIXTURES
@@ -70,7 +77,13 @@ def test_google_new_layout() -> None:
          "contacts": [CardContact("email", "info@globex.com", "work", False),
                       CardContact("phone", "+1 555 0100", "work", False),
                       CardContact("url", "https://globex.example", "website", False)]},
-        "rejected 8: Birthday is not a date crm reads (like 1990-04-15, --04-15 or 4/15/1990)",
+        # A birthday crm cannot read: the contact is kept, the date is not taken, and said.
+        {**BLANK, "line": 8, "display_name": "Carl Berg", "given_name": "Carl",
+         "family_name": "Berg",
+         "contacts": [CardContact("email", "carl@example.se", None, False)],
+         "problems": [CardProblem(8, "Birthday is not a date crm reads (like 1990-04-15, "
+                                     "--04-15 or 4/15/1990): not taken as a birthday, kept "
+                                     "in the row as written")]},
     ]
     assert isinstance(cards[0], Card)
     # The raw row (with its header, a CSV file by itself) is the card's provenance.

@@ -152,10 +152,19 @@ def test_google_and_outlook_csvs(crm: Any) -> None:
     assert result.exit_code == 1
     data = result.json()
     assert [(r["file"].rsplit("/", 1)[-1], r["line"], r["message"]) for r in data["rejected"]] == [
-        ("google_new.csv", 8, "Birthday is not a date crm reads "
-                              "(like 1990-04-15, --04-15 or 4/15/1990)"),
         ("outlook_short.csv", 3, "this row has 6 fields, the header 5")]
-    assert data["created"] == 6
+    # A birthday crm cannot read no longer costs the contact: Carl is kept without it, and
+    # the line says so (damaged: a value of the row is not taken; the exit says "in part").
+    assert [(w["file"].rsplit("/", 1)[-1], w["line"], w["message"], w["damaged"])
+            for w in data["warnings"]] == [
+        ("google_new.csv", 8, "Birthday is not a date crm reads (like 1990-04-15, --04-15 "
+                              "or 4/15/1990): not taken as a birthday, kept in the row as "
+                              "written", True)]
+    assert data["created"] == 7
+    carl = _show(crm, "Carl Berg")
+    assert (carl["emails"], carl["birthday"]) == (["carl@example.se"], None)
+    human = crm("import", str(FIXTURES / "google_new.csv"))
+    assert human.exit_code == 0  # (imported before: unchanged)
     ana = _show(crm, "Ana Maria Lima")
     assert (ana["emails"], ana["phones"], ana["company"], ana["title"], ana["tags"],
             ana["note"], ana["birthday"]) == (
@@ -174,8 +183,9 @@ def test_a_google_card_with_a_linkedin_url_merges_into_that_connection(
         crm: Any, linkedin_zip: Path) -> None:
     crm("import", str(linkedin_zip))
     data = crm("import", str(FIXTURES / "google_new.csv"), "--json").json()
-    # (an imported person a later import adds to is "updated")
-    assert (data["created"], data["updated"], data["merged"]) == (1, 1, 0)
+    # (an imported person a later import adds to is "updated"; Carl, whose birthday crm
+    # cannot read, is created without it)
+    assert (data["created"], data["updated"], data["merged"]) == (2, 1, 0)
     ana = _show(crm, "Ana Lima")
     assert ana["emails"] == ["ana@stripe.com", "ana.lima@gmail.com"]
 

@@ -91,7 +91,8 @@ class Suggestion:
 @dataclass
 class CardWarning:
     """A line of an imported card that was read with a doubt or left out (the card itself is
-    imported; the line stays in its raw text). ``damaged``: text may differ from the file."""
+    imported; the line stays in its raw text). ``damaged``: what crm holds of the card may
+    differ from the file (text altered, or a value not taken)."""
 
     file: str
     line: int
