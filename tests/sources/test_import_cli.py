@@ -267,3 +267,34 @@ def test_an_earlier_export_imported_after_a_later_one_dates_positions_earlier(
         database.dispose()
     assert ("Ana Lima", date(2024, 6, 1)) in known
     assert all(on == date(2024, 6, 1) for _name, on in known)
+
+
+def test_a_row_rejected_before_and_read_now_leaves_the_rejected_list(
+        crm: Any, db_url: str, tmp_path: Path) -> None:
+    """Carl's row was rejected by an earlier crm (his birthday): imported now, it stayed
+    listed by `crm import --rejected` as still to fix."""
+    from crm.core.cards import raw_hash
+    from crm.core.models import ImportRecord
+
+    other = open_database(str(tmp_path / "other.sqlite3"))
+    try:
+        from crm.sources.importer import import_any
+
+        import_any(other, [FIXTURES / "google_new.csv"])
+        with other.read() as s:
+            raw = s.scalar(select(ImportRecord.raw).where(ImportRecord.card_name == "Carl Berg"))
+    finally:
+        other.dispose()
+    assert raw is not None
+    db = open_database(db_url)
+    try:
+        with db.write() as s:  # as the earlier crm kept it
+            s.add(ImportRecord(source_file=str(FIXTURES / "google_new.csv"), line=8, raw=raw,
+                               raw_hash=raw_hash(raw), status="rejected",
+                               error="Birthday is not a date crm reads"))
+    finally:
+        db.dispose()
+    assert "google_new.csv:8" in crm("import", "--rejected").stdout
+    crm("import", str(FIXTURES / "google_new.csv"))
+    assert _show(crm, "Carl Berg")["emails"] == ["carl@example.se"]
+    assert crm("import", "--rejected", "--json").json() == []

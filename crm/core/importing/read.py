@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card, CardRejected, RejectedCard
@@ -154,6 +154,10 @@ def read_chunk(session: Session, report: ImportReport, run: Run, items: list[Sou
             report.warnings.extend(CardWarning(parsed.file, p.line, p.message, p.damaged)
                                    for p in parsed.problems)
             cards.append(parsed)
+            if digest in rejected_before:  # rejected before, read now: no longer to fix
+                rejected_before.discard(digest)
+                session.execute(delete(ImportRecord).where(ImportRecord.raw_hash == digest,
+                                                           ImportRecord.status == "rejected"))
     for item, card in refill(session, again):
         outcome = outcomes[id(item)]
         outcome.action, outcome.name, outcome.message = "updated", card.display_name, MESSAGE
