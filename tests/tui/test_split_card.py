@@ -67,3 +67,38 @@ async def test_the_import_preview_names_the_evidence_of_a_merge_into_another_nam
                                    evidence="+1 415 555 0101", person_name="Marcus Webb"))
     text = report_text(report, applied=False).plain
     assert "Marc Webb  into Marcus Webb (#1)  same phone +1 415 555 0101" in text
+
+
+async def test_s_on_a_linkedin_row_takes_its_messages_along(empty_path: str,
+                                                            tmp_path: Path) -> None:
+    """The TUI's split reads the export's message rows again, as `crm split` does."""
+    from crm.sources.importer import import_any
+    from tests.cli.test_import_match import CONNECTIONS, MESSAGES
+
+    (tmp_path / "phone.vcf").write_text(MARC)
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "Connections.csv").write_text(CONNECTIONS)
+    (export / "messages.csv").write_text(MESSAGES)
+    db = open_database(empty_path)
+    import_paths(db, [tmp_path / "phone.vcf"])
+    import_any(db, [export])
+    db.dispose()
+    async with running(empty_path, size=(120, 60)) as pilot:
+        screen = await open_screen(pilot, PersonScreen, "Marc Webb")
+        assert "Happy to refer you" in screen_text(pilot.app)
+        rows = [r for r in screen.query(ItemRow) if r.kind == "card"]
+        assert len(rows) == 2
+        rows[1].focus()  # the Connections.csv row
+        await pilot.press("S")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Happy to refer you" not in screen_text(pilot.app)
+
+    def interactions(s: Session) -> dict[int, list[str]]:
+        return {pid: [i.summary for i in person_detail(s, pid).interactions]
+                for pid in search_ids(s, "")}
+
+    assert sorted(read_db(empty_path, interactions).values()) == [
+        [], ["Happy to refer you", "connected on LinkedIn"]]
