@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -220,6 +221,12 @@ class RejectedCard:
     @property
     def raw_hash(self) -> str:
         return raw_hash(self.raw)
+
+
+# Reads a stored record again: (file, line, raw text) -> the card and its source kind
+# ("vcard", "google-csv", ...), or None when the text cannot be read as a card
+# (crm.sources.records.read_record; crm.vcard.reader.read_stored for vCards alone).
+RecordParser = Callable[[str, int, str], "tuple[Card, str] | None"]
 
 
 def raw_hash(raw: str) -> str:

@@ -18,10 +18,18 @@ changes what the export writes, it is recorded, not dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from itertools import groupby
+from operator import itemgetter
 
-from crm.core.cards import Card
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.core.cards import Card, CardRejected, RecordParser
+from crm.core.contacts.provenance import a_card
+from crm.core.content_line import parse_prop
+from crm.core.models import ImportRecord
 
 # crm's own vCard export's PRODID (the sync writes the same cards).
 EXPORT_PRODID = "-//crm//crm vCard export//EN"
@@ -29,7 +37,6 @@ _OUR_PRODID = re.compile(r"^PRODID:" + re.escape(EXPORT_PRODID) + r"\r?$",
                          re.IGNORECASE | re.MULTILINE)
 # An item group's name before a property (``item1.X-ABLabel``).
 ITEM_GROUP = re.compile(r"^([A-Za-z0-9_-]+)\.", re.ASCII)
-_SEPARATOR = re.compile(r"[;:]")
 _OURS = "crm"  # (the key of crm's own card among a person's cards)
 
 
@@ -52,54 +59,21 @@ def _units(lines: list[str]) -> list[tuple[str | None, list[str]]]:
 
 def _unit_key(name: str | None, body: list[str]) -> tuple[object, ...]:
     """What tells one unit from another: its lines in any order (the export writes a
-    group's lines sorted), each as ``_canonical`` has it."""
-    return (name is not None, *sorted(_canonical(x) for x in body))
+    group's lines sorted), each as ``_said`` reads it."""
+    return (name is not None, *sorted(_said(x) for x in body))
 
 
-def _canonical(line: str) -> str:
-    """A line as what it says, not how it is written: its property's name (``_prop``),
-    its parameters in any order, their names in capitals and their values in small letters
-    and unquoted (``TYPE=HOME,WORK`` as ``TYPE=home;TYPE=work``, as the export may write
-    them), then its value as it is."""
-    head, value = _head_and_value(line)
-    name, *params = _outside_quotes(head, ";")
-    words: set[str] = set()
-    for param in params:
-        key, _, values = param.partition("=")
-        for one in _outside_quotes(values, ",") if values else [""]:
-            words.add(key.strip().upper() + "=" + one.strip().strip('"').lower())
-    return ";".join([_prop(name), *sorted(words)]) + ":" + value
-
-
-def _head_and_value(line: str) -> tuple[str, str]:
-    quoted = False
-    for i, ch in enumerate(line):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == ":" and not quoted:
-            return line[:i], line[i + 1:]
-    return line, ""
-
-
-def _outside_quotes(text: str, sep: str) -> list[str]:
-    parts, start, quoted = [], 0, False
-    for i, ch in enumerate(text):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == sep and not quoted:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return parts
-
-
-def _prop(line: str) -> str:
-    """A line's property name in capitals (its case means nothing, and the export writes
-    capitals), a 4.0 property a 3.0 export wrote as ``X-CRM-KIND`` by its own name."""
-    name = _SEPARATOR.split(line, maxsplit=1)[0].upper()
-    if name.startswith("X-CRM-") and not name.startswith("X-CRM-X-"):
-        return name[6:]
-    return name
+def _said(line: str) -> tuple[object, ...]:
+    """A line as what it says, not how it is written, read as the vCard reader reads it
+    (crm.core.content_line): its property's name in capitals (a 3.0 export's ``X-CRM-KIND``
+    as ``KIND``), its parameters in any order with their values in small letters and
+    unquoted (``TYPE=HOME,WORK`` as ``TYPE=home;TYPE=work``), then its value as it is."""
+    try:
+        p = parse_prop(0, line)
+    except CardRejected:  # (kept as it came: compared as it is)
+        return (line,)
+    return (p.name, tuple(sorted((k, v.lower()) for k, vs in p.params.items() for v in vs)),
+            p.value)
 
 
 # Properties a card has once (RFC 6350's cardinality *1, and vCard 3.0's like them): of
@@ -111,28 +85,51 @@ class Lines:
     """The unmapped lines of several cards of one person, added oldest card first: a line
     or a group another card has already is not written twice, a group whose name another
     card's group has is renamed, and of a property a card has once (REV…) the latest
-    card's line is written."""
+    card's line is written. A card's own lines are all written, even one twice. One card
+    (nearly everyone) is taken as it is: its lines are read only when another comes."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
-        self.seen: set[tuple[object, ...]] = set()
-        self._used: set[str] = set()
+        self._indexed = False
+        self._seen: set[tuple[object, ...]] = set()
+        self._used: set[str] = set()  # group names
         self._once: dict[str, tuple[str, tuple[object, ...]]] = {}
 
+    @property
+    def seen(self) -> set[tuple[object, ...]]:
+        """Each unit's key (``_unit_key``)."""
+        self._index()
+        return self._seen
+
+    def _index(self) -> None:
+        if self._indexed:
+            return
+        self._indexed = True
+        for name, body in _units(self.lines):
+            key = _unit_key(name, body)
+            self._seen.add(key)
+            if name is not None:
+                self._used.add(name.lower())
+            elif (prop := _said(body[0])[0]) in _ONCE:
+                self._once[prop] = (body[0], key)
+
     def add(self, more: list[str]) -> None:
-        """One more card's lines (a card's own lines are all written, even one twice)."""
-        seen, once = set(self.seen), dict(self._once)  # (the earlier cards')
+        if not self.lines:  # (nothing seen yet: indexed when another card comes)
+            self.lines, self._indexed = list(more), False
+            return
+        self._index()
+        seen, once = set(self._seen), dict(self._once)  # (the earlier cards')
         for name, body in _units(more):
             key = _unit_key(name, body)
             if key in seen:
                 continue
-            self.seen.add(key)
+            self._seen.add(key)
             if name is None:
-                prop = _prop(body[0])
+                prop = _said(body[0])[0]
                 if prop in _ONCE:
                     if (earlier := once.pop(prop, None)) is not None:
                         self.lines.remove(earlier[0])
-                        self.seen.discard(earlier[1])
+                        self._seen.discard(earlier[1])
                     self._once[prop] = (body[0], key)
                 self.lines += body
                 continue
@@ -195,3 +192,23 @@ def adds_to_export(card: Card, cards: list[Card], person_uid: str | None) -> boo
     deleted on the phone in a card that changes nothing else crm stores."""
     return (_written(speaking([*cards, card], person_uid))
             != _written(speaking(cards, person_uid)))
+
+
+def stored_vcards(session: Session, ids: Iterable[int], parse: RecordParser, *,
+                  companies: bool = False) -> Iterator[tuple[int, list[Card]]]:
+    """Each person's (with ``companies``, each company's) imported cards that ``parse``
+    reads as vCards, oldest first: one person's at a time (read by owner, then by age), so
+    that a whole database's are never all in memory."""
+    owner = ImportRecord.company_id if companies else ImportRecord.person_id
+    wanted = sorted(set(ids))
+    for part in (wanted[i: i + 500] for i in range(0, len(wanted), 500)):
+        rows = session.execute(
+            select(owner, ImportRecord.source_file, ImportRecord.line, ImportRecord.raw)
+            .where(owner.in_(part), ImportRecord.status == "imported",
+                   a_card(ImportRecord.matched_by))
+            .order_by(owner, ImportRecord.id))
+        for oid, records in groupby(rows, key=itemgetter(0)):
+            cards = [got[0] for _, file, line, raw in records
+                     if (got := parse(file, line, raw)) is not None and got[1] == "vcard"]
+            if cards:
+                yield oid, cards

@@ -16,6 +16,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 import vobject
 from sqlalchemy import select
@@ -31,12 +32,11 @@ from crm.core.models import (
     Company,
     CompanyContact,
     ContactPoint,
-    ImportRecord,
     Person,
     Position,
 )
-from crm.core.unmapped import EXPORT_PRODID, ITEM_GROUP, Lines, speaking
-from crm.vcard.reader import NO_YEAR, RawCard, is_vcard_record, parse_card, split_cards
+from crm.core.unmapped import EXPORT_PRODID, ITEM_GROUP, Lines, speaking, stored_vcards
+from crm.vcard.reader import NO_YEAR, read_stored
 
 VERSIONS = ("3.0", "4.0")
 # RFC 2426 properties; any other non-X property (KIND, RELATED, GENDER… from a 4.0 card)
@@ -140,13 +140,6 @@ def _last_cards(session: Session, ids: list[int], companies: bool = False
     out: dict[int, _LastCard] = {}
     for pid, cards in _parsed_cards(session, ids, companies):
         last = out[pid] = _LastCard()
-        if len(cards) == 1:  # (nearly everyone: nothing to put together)
-            card = cards[0]
-            last.extra_lines, last.stored_lines = list(card.extra_lines), card.stored_lines
-            last.kinds = {c.value: c.kind for c in card.contacts}
-            last.kept = {(c.kind, c.value) for c in card.contacts if c.kept}
-            last.uid = card.uid
-            continue
         lines = Lines()
         for card in cards:  # the latest last: what it says of a value wins
             lines.add(card.extra_lines)
@@ -162,40 +155,31 @@ def _parsed_cards(session: Session, ids: list[int],
                   companies: bool = False) -> Iterator[tuple[int, list[Card]]]:
     """The imported vCards each person's export speaks for, read again
     (crm.core.unmapped.speaking); for a company, its most recent one. A CSV or LinkedIn row
-    has none of a vCard's unmapped lines and is not read here."""
-    records: dict[int, list[str]] = {}
-    owner = ImportRecord.company_id if companies else ImportRecord.person_id
-    own_uid: dict[int, str | None] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i: i + 500]
-        rows = session.execute(
-            select(owner, ImportRecord.raw)
-            .where(owner.in_(chunk), ImportRecord.status == "imported")
-            .order_by(ImportRecord.id))
-        for pid, raw in rows:
-            if pid is None or not is_vcard_record(raw):
-                continue
-            if companies:
-                records[pid] = [raw]
-            else:
-                records.setdefault(pid, []).append(raw)
-    if not companies:  # (crm's own card is told by the person's UID: see speaking)
-        several = sorted(pid for pid, raws in records.items() if len(raws) > 1)
-        for i in range(0, len(several), 500):
-            own_uid.update((row.id, row.uid) for row in session.execute(
-                select(Person.id, Person.uid).where(Person.id.in_(several[i: i + 500]))))
-    for pid, raws in records.items():
-        cards: list[Card] = []
-        for raw in raws:
-            for item in split_cards(raw, "export"):
-                if not isinstance(item, RawCard):
-                    continue
-                # An unreadable old record adds nothing here; it stays stored as it is.
-                try:
-                    cards.append(parse_card(item))
-                except Exception:  # (see above)
-                    continue
-        yield pid, cards if companies else speaking(cards, own_uid.get(pid))
+    has none of a vCard's unmapped lines and is not read."""
+    found = stored_vcards(session, ids, read_stored, companies=companies)
+    if companies:
+        yield from ((cid, cards[-1:]) for cid, cards in found)
+        return
+    batch: list[tuple[int, list[Card]]] = []
+    for item in chain(found, [None]):
+        if item is not None:
+            batch.append(item)
+        if len(batch) == 500 or (item is None and batch):
+            yield from _spoken(session, batch)
+            batch = []
+
+
+def _spoken(session: Session, batch: list[tuple[int, list[Card]]]
+            ) -> Iterator[tuple[int, list[Card]]]:
+    """``speaking`` of each person's cards; crm's own card is told by the person's UID,
+    read for the few people of several cards."""
+    several = [pid for pid, cards in batch if len(cards) > 1]
+    uids: dict[int, str | None] = {}
+    if several:
+        uids.update((row.id, row.uid) for row in session.execute(
+            select(Person.id, Person.uid).where(Person.id.in_(several))))
+    for pid, cards in batch:
+        yield pid, speaking(cards, uids.get(pid))
 
 
 def _add(card: Component, name: str, value: object, group: str | None = None,

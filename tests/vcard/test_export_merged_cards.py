@@ -1,6 +1,6 @@
 """A person who is several cards merged (Marcus's card, then Marc's matched by the same
 phone) is exported with the lines crm does not map of each card, not only of the latest;
-a later version of one card speaks for that card (crm.vcard.writer._parsed_cards)."""
+a later version of one card speaks for that card (crm.core.unmapped)."""
 
 from __future__ import annotations
 
@@ -8,26 +8,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-MARCUS = """BEGIN:VCARD
-VERSION:3.0
-FN:Marcus Webb
-N:Webb;Marcus;;;
-TEL;TYPE=CELL:+1 415 555 0101
-X-CUSTOM-A:alpha
-item1.X-FAVOURITE:tea
-item1.X-ABLabel:drink
-END:VCARD
-"""
-MARC = """BEGIN:VCARD
-VERSION:3.0
-FN:Marc Webb
-N:Webb;Marc;;;
-TEL;TYPE=CELL:+1 415 555 0101
-X-CUSTOM-B:beta
-item1.X-FAVOURITE:chess
-item1.X-ABLabel:game
-END:VCARD
-"""
+from tests.cli import test_import_match as matched
+
+# Marcus's and Marc's cards (merged by the same phone), each with lines crm does not map.
+MARCUS = matched.MARCUS.replace(
+    "END:VCARD", "X-CUSTOM-A:alpha\nitem1.X-FAVOURITE:tea\nitem1.X-ABLabel:drink\nEND:VCARD")
+MARC = matched.MARC.replace(
+    "END:VCARD", "X-CUSTOM-B:beta\nitem1.X-FAVOURITE:chess\nitem1.X-ABLabel:game\nEND:VCARD")
 # Marc's card exported by the phone again: a note added, X-CUSTOM-B deleted, another added.
 MARC_LATER = MARC.replace("X-CUSTOM-B:beta\n", "X-CUSTOM-B2:gamma\nNOTE:met again\n")
 

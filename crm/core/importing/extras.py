@@ -54,6 +54,11 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[i: i + CHUNK]
 
 
+# The contact kinds a profile URL is held as: a LinkedIn row's interactions find their
+# person by them (people_by_profile), and a split sends them along (crm.core.upkeep.split).
+PROFILE_KINDS = ("social", "url")
+
+
 # An export names each profile URL several times (its connection, each message, the passes
 # after the import): normalized once. Bounded, whatever the size of the export.
 @lru_cache(maxsize=1 << 16)
@@ -68,7 +73,7 @@ def people_by_profile(session: Session, urls: Iterable[str]) -> dict[str, int]:
     if not keys:
         return found
     query = (select(ContactPoint.normalized, ContactPoint.person_id)
-             .where(ContactPoint.kind.in_(("social", "url"))).order_by(ContactPoint.id))
+             .where(ContactPoint.kind.in_(PROFILE_KINDS)).order_by(ContactPoint.id))
     if len(keys) * 4 >= (session.scalar(select(func.max(ContactPoint.id))) or 0):
         # Asking about a good part of every contact point there is (an export's 30k
         # connections): one pass over them costs less than looking each up.

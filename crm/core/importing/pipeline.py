@@ -16,13 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm.core.cards import RecordParser
 from crm.core.db import Database
 from crm.core.importing.common import Progress
 from crm.core.importing.plan import apply_chunk
 from crm.core.importing.read import read_chunk
 from crm.core.importing.relations import link_relations
 from crm.core.importing.report import ImportReport
-from crm.core.importing.sources import RecordParser, SourceItem
+from crm.core.importing.sources import SourceItem
 from crm.core.importing.state import Bar, Run
 from crm.core.importing.survey import Survey, survey_cards
 from crm.core.models import Person
@@ -62,8 +63,7 @@ def import_cards(session: Session, items: Iterable[SourceItem], *,
         items = list(items)
         survey = survey_cards(items)
     report = ImportReport()
-    run = Run(session, survey)
-    run.read_stored = read_stored
+    run = Run(session, survey, read_stored)
     bar = Bar(progress, survey.total)
     before = 0  # cards of the chunks before this one
     for chunk in _batches(items, CARDS_PER_CHUNK):

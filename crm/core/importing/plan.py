@@ -7,15 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.core.cards import Card
 from crm.core.contacts.identity import names_agree, same_name
-from crm.core.contacts.provenance import a_card
 from crm.core.importing.common import (
     Holder,
-    chunks,
     contact_key,
     insert_rows,
     match_keys,
@@ -30,7 +27,7 @@ from crm.core.importing.state import Run
 from crm.core.importing.write import insert_people
 from crm.core.models import Company, ImportRecord
 from crm.core.normalize import fold
-from crm.core.unmapped import adds_to_export
+from crm.core.unmapped import adds_to_export, stored_vcards
 from crm.core.vocabulary import INFERRED_MATCHES
 
 # How a card was matched (crm.core.vocabulary.MATCHED_BY) and the value that matched.
@@ -206,29 +203,17 @@ class _StoredCards:
     skipped unread."""
 
     def __init__(self, session: Session, run: Run, pids: set[int]) -> None:
-        self._session, self._pids = session, pids
-        self._parse = run.read_stored
-        self._raws: dict[int, list[tuple[str, int, str]]] | None = None
+        self._session, self._pids, self._parse = session, pids, run.read_stored
+        self._cards: dict[int, list[Card]] | None = None
 
     def changes_the_export(self, card: Card, pid: int, person: Held) -> bool:
         if self._parse is None:
             return False
-        if self._raws is None:
-            self._raws = {}
-            for part in chunks(sorted(self._pids)):
-                for owner, file, line, raw in self._session.execute(
-                        select(ImportRecord.person_id, ImportRecord.source_file,
-                               ImportRecord.line, ImportRecord.raw)
-                        .where(ImportRecord.person_id.in_(part),
-                               ImportRecord.status == "imported",
-                               a_card(ImportRecord.matched_by))
-                        .order_by(ImportRecord.id)):
-                    if owner is not None:
-                        self._raws.setdefault(owner, []).append((file, line, raw))
-        cards = [read[0] for file, line, raw in self._raws.get(pid, ())
-                 if (read := self._parse(file, line, raw)) is not None and read[1] == "vcard"]
+        if self._cards is None:
+            self._cards = dict(stored_vcards(self._session, self._pids, self._parse))
+        cards = self._cards.setdefault(pid, [])
         if adds_to_export(card, cards, person.row["uid"]):
-            self._raws.setdefault(pid, []).append((card.file, card.line, card.raw))
+            cards.append(card)  # (recorded: the next card of the chunk about them sees it)
             return True
         return False
 

@@ -32,11 +32,6 @@ from crm.core.cards import Card, PendingCard, RejectedCard, raw_hash
 PendingRecord = PendingCard
 
 
-# Reads a stored record again: (file, line, raw text) -> the card and its source kind
-# ("vcard", "google-csv", ...), or None when the text cannot be read as a card
-# (crm.sources.records.read_record; crm.vcard.reader.read_stored for vCards alone).
-RecordParser = Callable[[str, int, str], tuple[Card, str] | None]
-
 # What a reader yields, one per record of its source.
 SourceItem = PendingRecord | RejectedCard
 Reader = Iterable[SourceItem]

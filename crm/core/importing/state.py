@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm.core.cards import Card, CardRelation
+from crm.core.cards import Card, CardRelation, RecordParser
 from crm.core.importing.common import Holder, Progress, contact_key, match_keys
-from crm.core.importing.sources import RecordParser
 from crm.core.importing.survey import Survey
 from crm.core.models import ImportRecord, Person, Suggestion
 from crm.core.normalize import fold
@@ -16,7 +15,8 @@ from crm.core.normalize import fold
 class Run:
     """What one import carries from chunk to chunk: ids and names, never cards."""
 
-    def __init__(self, session: Session, survey: Survey) -> None:
+    def __init__(self, session: Session, survey: Survey,
+                 read_stored: RecordParser | None = None) -> None:
         self.survey = survey
         # Ids above these were created by this import.
         self.people_before: int = session.scalar(select(func.max(Person.id))) or 0
@@ -39,7 +39,7 @@ class Run:
         self.me: int | None = None
         # Reads a stored vCard again (sources.RecordParser), when the import is of vCards:
         # then a card that changes only the lines kept for the export is recorded.
-        self.read_stored: RecordParser | None = None
+        self.read_stored = read_stored
         # Pairs the user said are not the same person (a dismissed same-person suggestion,
         # a card split off: crm.core.upkeep.split), both ways: a card about one is not
         # matched to the other (plan._Matcher). Few: read once.

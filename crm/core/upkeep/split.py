@@ -25,22 +25,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from crm.core.cards import Card
+from crm.core.cards import Card, RecordParser
 from crm.core.contacts.people import refresh_search_text
 from crm.core.contacts.provenance import CardSource, a_card, same_name
 from crm.core.errors import InvalidInput, NotFound
 from crm.core.importing.common import match_keys, source_label
 from crm.core.importing.extra_records import Touch
-from crm.core.importing.extras import profile_key
+from crm.core.importing.extras import PROFILE_KINDS, profile_key
 from crm.core.importing.index import Index
-from crm.core.importing.sources import RecordParser
 from crm.core.importing.state import Run
 from crm.core.importing.survey import Survey
 from crm.core.importing.write import (
@@ -107,8 +106,6 @@ class _Others:
 
 # (file, raw text of a stored row) -> the interactions it made, as the import read them.
 TouchReader = Callable[[str, str], list[Touch]]
-# The contact kinds a LinkedIn row's interactions find their person by (importing.extras).
-_PROFILE_KINDS = ("social", "url")
 
 
 def _job_key(org: str, title: str | None) -> tuple[str, str | None]:
@@ -356,11 +353,15 @@ def _rows_that_follow(session: Session, person: Person, taken: set[tuple[str, st
     interactions came to the person through a profile URL the card takes with it, and no
     other URL the person keeps: they go too (their interactions put in ``moving``, each
     said in ``removed``)."""
-    urls = {norm for kind, norm in taken if kind in _PROFILE_KINDS}
+    urls = {norm for kind, norm in taken if kind in PROFILE_KINDS}
     if not urls or touches is None:
         return []
     kept = {cp.normalized for cp in person.contact_points
-            if cp.kind in _PROFILE_KINDS and (cp.kind, cp.normalized) not in taken}
+            if cp.kind in PROFILE_KINDS and (cp.kind, cp.normalized) not in taken}
+    by_what: dict[tuple[date, str, str], list[Interaction]] = {}
+    for i in person.interactions:
+        if i not in moving:  # (the card's own, moving already)
+            by_what.setdefault((i.occurred_on, i.summary, i.kind), []).append(i)
     follow: list[ImportRecord] = []
     for row in session.scalars(select(ImportRecord).where(
             ImportRecord.person_id == person.id, ImportRecord.status == "imported",
@@ -371,12 +372,9 @@ def _rows_that_follow(session: Session, person: Person, taken: set[tuple[str, st
             if not keys & urls or keys & kept:
                 continue
             went = True
-            for i in person.interactions:
-                if (i.occurred_on == touch.on and i.summary == touch.summary
-                        and i.kind == touch.kind and i not in moving):
-                    moving.append(i)
-                    removed.append(f"interaction {i.occurred_on.isoformat()} "
-                                   f"{_short(i.summary)}")
+            for i in by_what.pop((touch.on, touch.summary, touch.kind), ()):
+                moving.append(i)
+                removed.append(f"interaction {i.occurred_on.isoformat()} {_short(i.summary)}")
         if went:
             follow.append(row)
     return follow
